@@ -1,0 +1,69 @@
+// Bundles the extension for the node extension host: one CommonJS file, `vscode` external.
+//   node esbuild.mjs                 development build (sourcemaps, not minified) + test bundles
+//   node esbuild.mjs --production    minified, no test bundles: what the .vsix ships
+//   node esbuild.mjs --watch         rebuild on change
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync, statSync, existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const shared = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  minify: production,
+  logLevel: 'warning',
+  // dockerode -> docker-modem -> ssh2 optionally loads native add-ons (cpu-features, sshcrypto.node).
+  // They compile only on some machines; left external, ssh2's own try/catch falls back to JS.
+  external: ['vscode', 'cpu-features', '*.node'],
+  // The AWS SDK and dockerode ship ESM "module" builds that esbuild can tree-shake.
+  mainFields: ['module', 'main'],
+};
+
+/** Prints the size of each output and writes the metafile next to it for `esbuild --analyze`. */
+const reportSizes = {
+  name: 'report-sizes',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.errors.length > 0) return;
+      if (result.metafile) {
+        const name = build.initialOptions.outfile.replace(/\.js$/, '.meta.json');
+        writeFileSync(name, JSON.stringify(result.metafile));
+      }
+      const file = build.initialOptions.outfile;
+      const kib = (statSync(file).size / 1024).toFixed(1);
+      console.log(`[esbuild] ${file} ${kib} KiB${production ? ' (production)' : ''}`);
+    });
+  },
+};
+
+const builds = [
+  { ...shared, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', metafile: true, plugins: [reportSizes] },
+];
+
+if (!production) {
+  // The extension-host test suite (mocha bundled in), run inside VS Code by test/extension/.
+  if (existsSync('test/extension/suite/index.ts')) {
+    builds.push({
+      ...shared,
+      entryPoints: ['test/extension/suite/index.ts'],
+      outfile: 'dist/test/extension/index.js',
+      plugins: [reportSizes],
+    });
+  }
+}
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  console.log('[esbuild] watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,32 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
+
+/**
+ * What the explorer offers the other features (build-and-push, authoring). The explorer owns the
+ * configured registries and their ECR connections; others borrow them through this interface.
+ */
+export interface RegistryConnection {
+  /** Stable key of the registry, "<accountId or 'default'>/<region>[/<profile>]". */
+  readonly key: string;
+  readonly label: string;
+  readonly region: string;
+  /** The registry id (account), once known (from settings, or resolved through GetAuthorizationToken). */
+  readonly accountId: string | undefined;
+  /** The ECR API client (SDK loaded on first call). */
+  client(): Promise<ECRClient>;
+  /**
+   * Docker credentials for the registry, from GetAuthorizationToken, cached and refreshed before
+   * expiry. `registryHost` already honours the registry-host override setting.
+   */
+  auth(options?: { forceRefresh?: boolean }): Promise<{ username: string; password: string; registryHost: string }>;
+}
+
+export interface ExplorerApi {
+  /** Configured registries, in sidebar order. */
+  connections(): RegistryConnection[];
+  /** A registry by key or label (as the ecr-build task's `registry` property names it); the first when omitted. */
+  connection(nameOrKey?: string): RegistryConnection | undefined;
+  /** Re-lists a registry (or one repository in it) in the tree, e.g. after a push. */
+  refresh(registryKey?: string, repositoryName?: string): void;
+  /** Repository names and tags the tree has already listed (no API call), for completion. */
+  knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }>;
+}

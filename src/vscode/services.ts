@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../core/log';
+import type { SecretRedactor } from '../core/log';
+import type { ExtensionLog } from './log';
+
+/**
+ * What every feature of the VS Code layer is handed at activation. Cheap to build: nothing here
+ * contacts AWS or Docker, and heavy modules load on first use inside the features.
+ */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: ExtensionLog;
+  readonly redactor: SecretRedactor;
+  logger(component: string): Logger;
+}

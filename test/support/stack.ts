@@ -1,0 +1,69 @@
+/**
+ * How integration tests find the real test stack (started by `test/stack/stack.mjs up`, which
+ * `npm test` runs). Each part is announced through an environment variable; a test file asks for
+ * the parts it needs. Missing parts skip the file on a developer's machine and fail it when
+ * CI=true: CI never passes by silently skipping.
+ */
+export type StackPart = 'moto' | 'registry' | 'docker';
+
+export interface StackEnv {
+  /** ECR API (moto server), e.g. http://127.0.0.1:41001 */
+  ecrEndpoint: string;
+  /** Registry host:port (CNCF distribution, htpasswd user AWS / moto's token password) */
+  registryHost: string;
+  /** Docker Engine, e.g. unix:///…/docker.sock */
+  dockerHost: string;
+}
+
+const VARIABLES: Record<StackPart, keyof StackEnv> = {
+  moto: 'ecrEndpoint',
+  registry: 'registryHost',
+  docker: 'dockerHost',
+};
+
+const ENV_NAMES: Record<StackPart, string> = {
+  moto: 'ECR_WB_ECR_ENDPOINT',
+  registry: 'ECR_WB_REGISTRY',
+  docker: 'DOCKER_HOST',
+};
+
+export function readStackEnv(): Partial<StackEnv> {
+  return {
+    ecrEndpoint: process.env.ECR_WB_ECR_ENDPOINT || undefined,
+    registryHost: process.env.ECR_WB_REGISTRY || undefined,
+    dockerHost: process.env.DOCKER_HOST || undefined,
+  };
+}
+
+/**
+ * Returns the stack and `skip: false`, or, when a part is missing, a skip reason; with CI=true a
+ * missing part throws, so the test file fails loudly.
+ */
+export function stackFor(...parts: StackPart[]): { env: StackEnv; skip: string | false } {
+  const env = readStackEnv();
+  const missing = parts.filter((part) => !env[VARIABLES[part]]);
+  if (missing.length === 0) {
+    return { env: env as StackEnv, skip: false };
+  }
+  const reason = `test stack part(s) not running: ${missing
+    .map((part) => `${part} (${ENV_NAMES[part]} unset)`)
+    .join(', ')}; run through \`npm test\`, which starts them`;
+  if (process.env.CI === 'true') {
+    throw new Error(`CI=true and ${reason}`);
+  }
+  return { env: env as StackEnv, skip: reason };
+}
+
+/** Clears all state in the moto server between tests. */
+export async function resetMoto(ecrEndpoint: string): Promise<void> {
+  const response = await fetch(new URL('/moto-api/reset', ecrEndpoint), { method: 'POST' });
+  if (!response.ok) {
+    throw new Error(`moto reset failed: HTTP ${response.status}`);
+  }
+}
+
+/** Credentials any moto server accepts (account 123456789012). */
+export const MOTO_CREDENTIALS = { accessKeyId: 'AKIDMOTOTESTING00000', secretAccessKey: 'moto-secret-not-real' };
+export const MOTO_ACCOUNT = '123456789012';
+/** The password inside moto's GetAuthorizationToken (base64 of AWS:<this>). */
+export const MOTO_REGISTRY_PASSWORD = '123456789012-auth-token';
