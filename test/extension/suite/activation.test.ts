@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, screenshot, EXTENSION_ID } from './harness';
+
+describe('activation', () => {
+  it('activates and registers every contributed command', async () => {
+    const extension = await activateExtension();
+    assert.equal(extension.isActive, true);
+    const contributed: string[] = extension.packageJSON.contributes.commands.map((c: { command: string }) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  it('registers no ecr.* command that package.json does not contribute', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const contributed = new Set(extension.packageJSON.contributes.commands.map((c: { command: string }) => c.command));
+    // VS Code itself adds `<viewId>.focus` and friends for each contributed view.
+    const ours = (await vscode.commands.getCommands(true)).filter(
+      (id) => id.startsWith('ecr.') && !id.startsWith('ecr.registries.'),
+    );
+    const extra = ours.filter((id) => !contributed.has(id));
+    assert.deepEqual(extra, [], `registered but not contributed: ${extra.join(', ')}`);
+  });
+
+  it('shows the ECR view container with its Registries view', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.ecr');
+    await vscode.commands.executeCommand('ecr.registries.focus');
+    await screenshot('activation-ecr-view');
+  });
+});
