@@ -1,0 +1,86 @@
+import type { Readable } from 'node:stream';
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type Dockerode from 'dockerode';
+import { readDockerStream, type DockerStreamEvent } from './dockerStream';
+import { EngineUnreachableError, isAbort, type DockerEngine, type EngineBuildOptions, type ImageDetails, type RegistryAuth } from './engine';
+import { parseEngineHost, type EngineHost } from './engineHost';
+
+/** A DockerEngine over dockerode; dockerode itself loads on construction, i.e. when a task runs. */
+export class DockerodeEngine implements DockerEngine {
+  private readonly docker: Dockerode;
+
+  constructor(readonly host: EngineHost) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const DockerodeClass = require('dockerode') as typeof Dockerode;
+    const address = parseEngineHost(host.host, host.tls);
+    const tls = host.tls
+      ? {
+          ca: readOptional(path.join(host.tls.certPath, 'ca.pem')),
+          cert: readOptional(path.join(host.tls.certPath, 'cert.pem')),
+          key: readOptional(path.join(host.tls.certPath, 'key.pem')),
+        }
+      : {};
+    this.docker =
+      address.kind === 'socket' ? new DockerodeClass({ socketPath: address.socketPath })
+      : address.kind === 'tcp' ? new DockerodeClass({ protocol: address.protocol, host: address.host, port: address.port, ...tls })
+      : new DockerodeClass({ protocol: 'ssh', host: address.host, port: address.port, username: address.username });
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.docker.ping({ abortSignal: signal } as never);
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      throw new EngineUnreachableError(this.host, error);
+    }
+  }
+
+  async *build(context: Readable, options: EngineBuildOptions, signal?: AbortSignal): AsyncIterable<DockerStreamEvent> {
+    const registryconfig = Object.fromEntries(
+      (options.registryAuth ?? []).map((auth) => [auth.registryHost, { username: auth.username, password: auth.password }]),
+    );
+    const response = (await this.docker.buildImage(context, {
+      t: options.tag,
+      dockerfile: options.dockerfile,
+      buildargs: options.buildArgs,
+      target: options.target,
+      platform: options.platform,
+      pull: options.pull ? '1' : undefined,
+      networkmode: options.networkMode,
+      rm: true,
+      forcerm: true,
+      // Sent in the X-Registry-Config header, never in the URL.
+      registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
+      abortSignal: signal,
+    } as Dockerode.ImageBuildOptions)) as unknown as Readable;
+    yield* readDockerStream(response);
+  }
+
+  async tag(image: string, repository: string, tag: string): Promise<void> {
+    await this.docker.getImage(image).tag({ repo: repository, tag });
+  }
+
+  async *push(repository: string, tag: string, auth: RegistryAuth, signal?: AbortSignal): AsyncIterable<DockerStreamEvent> {
+    const response = (await this.docker.getImage(repository).push({
+      tag,
+      // dockerode sends authconfig base64-encoded in the X-Registry-Auth header.
+      authconfig: { username: auth.username, password: auth.password, serveraddress: auth.registryHost },
+      abortSignal: signal,
+    } as never)) as unknown as Readable;
+    yield* readDockerStream(response);
+  }
+
+  async inspectImage(reference: string): Promise<ImageDetails> {
+    const info = await this.docker.getImage(reference).inspect();
+    return { id: info.Id, size: info.Size, repoDigests: info.RepoDigests ?? [] };
+  }
+}
+
+function readOptional(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,170 @@
+import { streamEventError, type DockerStreamEvent } from './dockerStream';
+
+type LayerState = 'waiting' | 'preparing' | 'pushing' | 'done' | 'exists';
+
+interface Layer {
+  id: string;
+  status: string;
+  state: LayerState;
+  current: number;
+  total: number;
+}
+
+/**
+ * Folds a push stream's per-layer events (hundreds a second while bytes move) into one line per
+ * layer and an overall percentage.
+ */
+export class PushProgress {
+  private readonly layers = new Map<string, Layer>();
+  digest: string | undefined;
+  manifestSize: number | undefined;
+
+  /**
+   * Applies one event. Returns lines worth keeping in a log (layer state changes, the digest line),
+   * so the log records what happened without every byte count.
+   */
+  accept(event: DockerStreamEvent): string[] {
+    if (streamEventError(event)) return [];
+    const aux = event.aux as { Digest?: unknown; Size?: unknown } | undefined;
+    if (aux && typeof aux.Digest === 'string') {
+      this.digest = aux.Digest;
+      if (typeof aux.Size === 'number') this.manifestSize = aux.Size;
+      return [];
+    }
+    if (typeof event.status !== 'string') return [];
+    if (!event.id) {
+      const digest = /digest: (sha256:[0-9a-f]{64})/.exec(event.status);
+      if (digest) this.digest ??= digest[1];
+      return [event.status];
+    }
+    // "latest: digest: …" has an id-like prefix in some engines; layer ids are hex.
+    if (!/^[0-9a-f]{12,64}$/.test(event.id)) {
+      return [`${event.id}: ${event.status}`];
+    }
+    const layer = this.layers.get(event.id) ?? { id: event.id, status: '', state: 'waiting' as LayerState, current: 0, total: 0 };
+    this.layers.set(event.id, layer);
+    const previous = layer.state;
+    layer.status = event.status;
+    layer.state = stateOf(event.status, layer.state);
+    const { current, total } = event.progressDetail ?? {};
+    if (typeof total === 'number' && total > 0) layer.total = total;
+    if (typeof current === 'number') layer.current = Math.max(layer.current, current);
+    if (layer.state === 'done' && layer.total) layer.current = layer.total;
+    return layer.state !== previous && layer.state !== 'pushing' ? [`${layer.id}: ${layer.status}`] : [];
+  }
+
+  /** 0-100, byte-weighted where sizes are known; a layer of unknown size weighs like an average one. */
+  percent(): number {
+    const layers = [...this.layers.values()];
+    if (layers.length === 0) return 0;
+    const known = layers.filter((layer) => layer.total > 0);
+    const averageSize = known.length ? known.reduce((sum, layer) => sum + layer.total, 0) / known.length : 1;
+    let done = 0;
+    let all = 0;
+    for (const layer of layers) {
+      const weight = layer.total || averageSize;
+      const fraction = layer.state === 'done' || layer.state === 'exists' ? 1 : layer.total ? Math.min(layer.current / layer.total, 1) : 0;
+      done += fraction * weight;
+      all += weight;
+    }
+    return Math.floor((done / all) * 100);
+  }
+
+  layerCount(): { done: number; total: number } {
+    const layers = [...this.layers.values()];
+    return { done: layers.filter((layer) => layer.state === 'done' || layer.state === 'exists').length, total: layers.length };
+  }
+
+  /** One line per layer in first-seen order, then the overall line. */
+  render(barWidth = 20): string[] {
+    const lines = [...this.layers.values()].map((layer) => {
+      if (layer.state === 'pushing' && layer.total) {
+        const fraction = Math.min(layer.current / layer.total, 1);
+        const filled = Math.round(fraction * barWidth);
+        const bar = '='.repeat(Math.max(filled - 1, 0)) + (filled > 0 ? '>' : '') + ' '.repeat(barWidth - filled);
+        // The engine's total can undercount tiny layers; then show bytes sent alone, as the CLI does.
+        const amount = layer.current > layer.total ? formatBytes(layer.current) : `${formatBytes(layer.current)}/${formatBytes(layer.total)}`;
+        return `${layer.id}: ${layer.status} [${bar}] ${amount}`;
+      }
+      return `${layer.id}: ${layer.status}`;
+    });
+    const { done, total } = this.layerCount();
+    lines.push(`Pushing: ${this.percent()}% (${done}/${total} layers)`);
+    return lines;
+  }
+}
+
+function stateOf(status: string, previous: LayerState): LayerState {
+  if (/^Pushed$/i.test(status)) return 'done';
+  if (/already exists|^Mounted from/i.test(status)) return 'exists';
+  if (/^Pushing/i.test(status)) return 'pushing';
+  if (/^Preparing/i.test(status)) return 'preparing';
+  if (/^Waiting/i.test(status)) return 'waiting';
+  return previous;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/**
+ * Limits screen updates to one per interval (default 100 ms, so ~10/s): the first change shows at
+ * once, changes inside the interval coalesce into one trailing update. Counts both sides so a
+ * benchmark can report events received against updates made.
+ */
+export class UpdateThrottle {
+  eventsReceived = 0;
+  updatesEmitted = 0;
+  private lastEmit = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly emit: () => void,
+    private readonly intervalMs = 100,
+    private readonly clock: { now(): number; setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void } = {
+      now: () => performance.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+  ) {}
+
+  /** Something changed; show it now or at the end of the current interval. */
+  changed(): void {
+    this.eventsReceived++;
+    if (this.timer !== undefined) return;
+    const wait = this.lastEmit + this.intervalMs - this.clock.now();
+    if (wait <= 0) {
+      this.fire();
+    } else {
+      this.timer = this.clock.setTimeout(() => this.fire(), wait) as ReturnType<typeof setTimeout>;
+    }
+  }
+
+  /** Shows a pending change immediately (end of stream), and stops the timer. */
+  flush(): void {
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.fire();
+    }
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.lastEmit = this.clock.now();
+    this.updatesEmitted++;
+    this.emit();
+  }
+}
