@@ -1,5 +1,59 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ExplorerApi } from '../explorer/api';
+import { BuildTerminal } from './buildTerminal';
+import { registerBuildAndPushCommand } from './buildAndPushCommand';
+import { registerLoginDockerCliCommand } from './loginDockerCli';
+import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, defaultRepositoryName, taskName, type EcrBuildTaskDefinition } from './taskDefinition';
 
-/** Placeholder until build and push lands (issue 5). */
-export function registerTasks(_services: Services, _explorer: ExplorerApi): void {}
+/**
+ * The `ecr-build` task (one offered per Dockerfile, tasks.json entries resolved) and the build
+ * commands. Nothing here touches Docker or AWS until a task runs; dockerode loads then.
+ */
+export function registerTasks(services: Services, explorer: ExplorerApi): void {
+  const diagnostics = vscode.languages.createDiagnosticCollection('ecr-build');
+  services.context.subscriptions.push(diagnostics);
+
+  const createTask = (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope = vscode.TaskScope.Workspace) => {
+    const folder = typeof scope === 'object' ? scope : undefined;
+    const task = new vscode.Task(
+      definition,
+      scope,
+      taskName(definition),
+      'ECR',
+      new vscode.CustomExecution(async (resolved) => new BuildTerminal(services, explorer, diagnostics, resolved as EcrBuildTaskDefinition, folder)),
+    );
+    task.detail = 'Build with the Docker Engine and push to Amazon ECR';
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+    return task;
+  };
+
+  services.context.subscriptions.push(
+    vscode.tasks.registerTaskProvider(TASK_TYPE, {
+      async provideTasks(token) {
+        const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, DOCKERFILE_EXCLUDE, 100, token);
+        return files.flatMap((file) => {
+          const folder = vscode.workspace.getWorkspaceFolder(file);
+          if (!folder) return [];
+          const definition: EcrBuildTaskDefinition = {
+            type: TASK_TYPE,
+            dockerfile: path.relative(folder.uri.fsPath, file.fsPath).split(path.sep).join('/'),
+            repository: defaultRepositoryName(folder, file),
+          };
+          return [createTask(definition, folder)];
+        });
+      },
+      resolveTask(task) {
+        const definition = task.definition as EcrBuildTaskDefinition;
+        if (definition.type !== TASK_TYPE) return undefined;
+        // tasks.json entries: keep the user's definition and scope, supply the execution.
+        const resolved = createTask(definition, task.scope ?? vscode.TaskScope.Workspace);
+        resolved.name = task.name || resolved.name;
+        return resolved;
+      },
+    }),
+    registerBuildAndPushCommand(services, explorer, createTask),
+    registerLoginDockerCliCommand(services, explorer),
+  );
+}

@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { ExplorerApi, RegistryConnection } from '../explorer/api';
+import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, defaultRepositoryName, type EcrBuildTaskDefinition } from './taskDefinition';
+
+/** Lets tests (and other commands) run without prompts: any field given is not asked for. */
+export interface BuildAndPushOptions {
+  /** Absolute path, or relative to the first workspace folder. */
+  dockerfile?: string;
+  repository?: string;
+  tags?: string[];
+  registry?: string;
+  context?: string;
+  createRepository?: boolean;
+}
+
+const UNTRUSTED_MESSAGE =
+  "Build and Push is disabled in untrusted workspaces: building runs this workspace's Dockerfile. Trust the folder to enable it.";
+
+/**
+ * "ECR: Build and Push Image…": asks for the Dockerfile, repository and tags, then runs the
+ * ecr-build task. Resolves with the task's exit code (undefined when the user backed out).
+ */
+export function registerBuildAndPushCommand(
+  services: Services,
+  explorer: ExplorerApi,
+  createTask: (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder) => vscode.Task,
+): vscode.Disposable {
+  return vscode.commands.registerCommand('ecr.buildAndPush', async (argument?: unknown): Promise<number | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust');
+      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    const options = toOptions(argument);
+
+    const dockerfile = await pickDockerfile(options.dockerfile);
+    if (!dockerfile) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(dockerfile);
+    if (!folder) {
+      void vscode.window.showErrorMessage(`${dockerfile.fsPath} is outside the open workspace folders; open its folder to build it.`);
+      return undefined;
+    }
+
+    const connection = explorer.connection(options.registry);
+    if (!connection) {
+      const choice = await vscode.window.showErrorMessage(
+        options.registry ? `No registry "${options.registry}" is configured.` : 'No ECR registry is configured yet: add one to push to.',
+        'Add Registry…',
+      );
+      if (choice) await vscode.commands.executeCommand('ecr.addRegistry');
+      return undefined;
+    }
+
+    const repository = options.repository ? { name: options.repository, create: undefined } : await pickRepository(connection, defaultRepositoryName(folder, dockerfile));
+    if (!repository) return undefined;
+    const tags = options.tags ?? (await askTags(folder));
+    if (!tags) return undefined;
+
+    const definition: EcrBuildTaskDefinition = {
+      type: TASK_TYPE,
+      dockerfile: path.relative(folder.uri.fsPath, dockerfile.fsPath).split(path.sep).join('/'),
+      repository: repository.name,
+      tags,
+      registry: connection.key,
+      createRepository: options.createRepository ?? repository.create ?? true,
+      ...(options.context ? { context: options.context } : {}),
+    };
+    services.logger('build').info(`running ecr-build for ${definition.dockerfile} → ${definition.repository}`);
+    const task = createTask(definition, folder);
+    // Listen before starting: a task that fails at once can end before executeTask resolves.
+    const endings: vscode.TaskProcessEndEvent[] = [];
+    let execution: vscode.TaskExecution | undefined;
+    let settle: ((code: number | undefined) => void) | undefined;
+    const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (execution && event.execution === execution) settle?.(event.exitCode);
+      else endings.push(event);
+    });
+    try {
+      execution = await vscode.tasks.executeTask(task);
+      const early = endings.find((event) => event.execution === execution);
+      if (early) return early.exitCode;
+      return await new Promise<number | undefined>((resolve) => (settle = resolve));
+    } finally {
+      listener.dispose();
+    }
+  });
+}
+
+function toOptions(argument: unknown): BuildAndPushOptions {
+  if (argument instanceof vscode.Uri) return { dockerfile: argument.fsPath };
+  if (argument && typeof argument === 'object') {
+    const value = argument as Record<string, unknown>;
+    // The explorer's repository node: build into that repository.
+    const repository = typeof value.repository === 'string' ? value.repository : typeof value.repositoryName === 'string' ? value.repositoryName : undefined;
+    const registry = typeof value.registry === 'string' ? value.registry : typeof value.registryKey === 'string' ? value.registryKey : undefined;
+    return {
+      dockerfile: typeof value.dockerfile === 'string' ? value.dockerfile : undefined,
+      repository,
+      registry,
+      tags: Array.isArray(value.tags) ? value.tags.filter((tag): tag is string => typeof tag === 'string') : undefined,
+      context: typeof value.context === 'string' ? value.context : undefined,
+      createRepository: typeof value.createRepository === 'boolean' ? value.createRepository : undefined,
+    };
+  }
+  return {};
+}
+
+async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | undefined> {
+  if (given) {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    return vscode.Uri.file(path.resolve(base, given));
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, DOCKERFILE_EXCLUDE, 200);
+  if (files.length === 0) {
+    const choice = await vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…');
+    if (choice) await vscode.commands.executeCommand('ecr.newAqueductDockerfile');
+    return undefined;
+  }
+  if (files.length === 1) return files[0];
+  const items = files
+    .map((file) => ({ label: vscode.workspace.asRelativePath(file), uri: file, picked: file.fsPath === active?.uri.fsPath }))
+    .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
+  const choice = await vscode.window.showQuickPick(items, { title: 'Build and Push: Dockerfile', placeHolder: 'Which Dockerfile to build?' });
+  return choice?.uri;
+}
+
+async function pickRepository(connection: RegistryConnection, suggestion: string): Promise<{ name: string; create?: boolean } | undefined> {
+  type Item = vscode.QuickPickItem & { repository?: string; createNew?: boolean };
+  const quickPick = vscode.window.createQuickPick<Item>();
+  quickPick.title = `Build and Push: repository in ${connection.label}`;
+  quickPick.placeholder = 'Pick a repository, or create a new one';
+  quickPick.busy = true;
+  const createItem: Item = { label: '$(add) Create new repository…', createNew: true, alwaysShow: true };
+  quickPick.items = [createItem];
+  quickPick.show();
+  void listRepositoryNames(connection).then(
+    (names) => {
+      quickPick.items = [createItem, ...names.map((name) => ({ label: name, repository: name }))];
+      quickPick.busy = false;
+    },
+    (error: Error) => {
+      quickPick.items = [createItem, { label: `$(error) Could not list repositories: ${error.message}`, alwaysShow: true }];
+      quickPick.busy = false;
+    },
+  );
+  const picked = await new Promise<Item | undefined>((resolve) => {
+    quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]));
+    quickPick.onDidHide(() => resolve(undefined));
+  });
+  quickPick.dispose();
+  if (!picked) return undefined;
+  if (picked.repository) return { name: picked.repository, create: false };
+  if (!picked.createNew) return undefined;
+  const { parseRepositoryInput } = await import('../../core/docker/repositoryReference');
+  const name = await vscode.window.showInputBox({
+    title: 'Build and Push: new repository name',
+    value: suggestion,
+    prompt: 'Created in ECR before the push',
+    validateInput: (value) => {
+      try {
+        parseRepositoryInput(value);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  return name ? { name: parseRepositoryInput(name).name, create: true } : undefined;
+}
+
+async function listRepositoryNames(connection: RegistryConnection): Promise<string[]> {
+  const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+  const client = await connection.client();
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeRepositoriesCommand({ registryId: connection.accountId, maxResults: 1000, nextToken }));
+    names.push(...(page.repositories ?? []).map((repository) => repository.repositoryName ?? '').filter(Boolean));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return names.sort();
+}
+
+async function askTags(folder: vscode.WorkspaceFolder): Promise<string[] | undefined> {
+  const sha = await gitShortSha(folder.uri.fsPath);
+  const { invalidTags } = await import('../../core/docker/repositoryReference');
+  const split = (value: string) => value.split(/[\s,]+/).filter(Boolean);
+  const value = await vscode.window.showInputBox({
+    title: 'Build and Push: tags',
+    value: ['latest', ...(sha ? [sha] : [])].join(', '),
+    prompt: 'Comma-separated tags to push',
+    validateInput: (input) => {
+      const tags = split(input);
+      if (tags.length === 0) return 'Give at least one tag.';
+      const bad = invalidTags(tags);
+      return bad.length ? `Not a valid tag: ${bad.join(', ')} (letters, digits, _ . -; up to 128; not starting with . or -)` : undefined;
+    },
+  });
+  return value === undefined ? undefined : split(value);
+}
+
+function gitShortSha(folder: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd: folder, timeout: 5000 }, (error, stdout) => {
+      resolve(error ? undefined : stdout.trim() || undefined);
+    });
+  });
+}

@@ -1,0 +1,217 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { ExplorerApi, RegistryConnection } from '../explorer/api';
+import type { EcrBuildTaskDefinition } from './taskDefinition';
+import type { BuildPushOutcome } from '../../core/docker/buildAndPush';
+
+/** Exit codes the task reports: 0 pushed, 1 failed, 130 cancelled (as a shell reports Ctrl+C). */
+export const EXIT_FAILED = 1;
+export const EXIT_CANCELLED = 130;
+
+/**
+ * What each run printed, kept (redacted, last few runs) so extension-host tests can read the
+ * transcript; VS Code offers no API to read a terminal or an output channel back.
+ */
+export interface BuildTranscript {
+  dockerfile: string;
+  lines: string[];
+  exitCode?: number;
+  outcome?: BuildPushOutcome['status'];
+}
+const TRANSCRIPTS = Symbol.for('ecr-workbench.buildTranscripts');
+export function transcripts(): BuildTranscript[] {
+  const store = globalThis as unknown as Record<symbol, BuildTranscript[] | undefined>;
+  return (store[TRANSCRIPTS] ??= []);
+}
+
+/**
+ * The task's terminal: runs build-and-push when VS Code opens it, streams the text with the push
+ * progress updated in place, mirrors it to the "ECR" log, and closes with the exit code.
+ */
+export class BuildTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly services: Services,
+    private readonly explorer: ExplorerApi,
+    private readonly diagnostics: vscode.DiagnosticCollection,
+    private readonly definition: EcrBuildTaskDefinition,
+    private readonly folder: vscode.WorkspaceFolder | undefined,
+  ) {}
+
+  open(): void {
+    void this.run().then((code) => this.closeEmitter.fire(code));
+  }
+
+  /** The user closed the terminal: stop the build or push. */
+  close(): void {
+    this.abort.abort();
+  }
+
+  private async run(): Promise<number> {
+    const log = this.services.logger('build');
+    const redact = (text: string) => this.services.redactor.redact(text);
+    const transcript: BuildTranscript = { dockerfile: this.definition.dockerfile ?? 'Dockerfile', lines: [] };
+    const all = transcripts();
+    all.push(transcript);
+    if (all.length > 5) all.shift();
+    const { LiveRegion } = await import('../../core/docker/liveRegion');
+    const region = new LiveRegion();
+    const print = (text: string, color?: 'red' | 'green' | 'yellow') => {
+      const clean = redact(text);
+      transcript.lines.push(clean);
+      log.info(clean);
+      const painted = color ? `\x1b[${{ red: 31, green: 32, yellow: 33 }[color]}m${clean}\x1b[0m` : clean;
+      this.writeEmitter.fire(region.print(painted));
+    };
+    const finish = (code: number, outcome?: BuildPushOutcome['status']) => {
+      transcript.exitCode = code;
+      transcript.outcome = outcome;
+      return code;
+    };
+
+    if (!vscode.workspace.isTrusted) {
+      print('Building is disabled in untrusted workspaces: a build runs this workspace\'s Dockerfile. Trust the folder (Manage Workspace Trust) to build and push.', 'red');
+      return finish(EXIT_FAILED);
+    }
+    const folderPath = this.folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!folderPath) {
+      print('Open a folder first: the ecr-build task resolves its Dockerfile relative to a workspace folder.', 'red');
+      return finish(EXIT_FAILED);
+    }
+    const dockerfile = path.resolve(folderPath, this.definition.dockerfile ?? 'Dockerfile');
+    const context = path.resolve(folderPath, this.definition.context ?? path.relative(folderPath, path.dirname(dockerfile)));
+    const dockerfileUri = vscode.Uri.file(dockerfile);
+
+    const { parseRepositoryInput } = await import('../../core/docker/repositoryReference');
+    let repositoryName: string;
+    let connection: RegistryConnection | undefined;
+    try {
+      const reference = parseRepositoryInput(this.definition.repository ?? '');
+      repositoryName = reference.name;
+      connection = this.pickConnection(reference.ecr);
+    } catch (error) {
+      print((error as Error).message, 'red');
+      return finish(EXIT_FAILED);
+    }
+    if (!connection) {
+      print(
+        this.definition.registry
+          ? `No registry "${this.definition.registry}" in ecr.registries. Use a registry's label or "<accountId>/<region>" key, or add it with ECR: Add Registry….`
+          : 'No ECR registry is configured. Add one with ECR: Add Registry… (or the ecr.registries setting), then run the task again.',
+        'red',
+      );
+      return finish(EXIT_FAILED);
+    }
+
+    const [{ buildAndPush }, { DockerodeEngine }, { resolveEngineHost }, { ecrRepositoryGate }] = await Promise.all([
+      import('../../core/docker/buildAndPush'),
+      import('../../core/docker/dockerodeEngine'),
+      import('../../core/docker/engineHost'),
+      import('../../core/docker/ecrRepository'),
+    ]);
+    const engineSetting = vscode.workspace.getConfiguration('ecr', this.folder).get<string>('docker.host', '');
+    let engine;
+    try {
+      engine = new DockerodeEngine(resolveEngineHost({ setting: engineSetting }));
+    } catch (error) {
+      print((error as Error).message, 'red');
+      return finish(EXIT_FAILED);
+    }
+    const activeConnection = connection;
+    let ecrClient;
+    try {
+      ecrClient = await activeConnection.client();
+    } catch (error) {
+      print(`Could not connect to ECR for ${activeConnection.label}: ${(error as Error).message}`, 'red');
+      return finish(EXIT_FAILED);
+    }
+    const tags = this.definition.tags?.length ? this.definition.tags : ['latest'];
+    print(`Build and push ${path.relative(folderPath, dockerfile) || dockerfile} → ${repositoryName} (${activeConnection.label}), tags: ${tags.join(', ')}`);
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ECR: ${repositoryName}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => this.abort.abort());
+        let shownPercent = 0;
+        return buildAndPush(
+          {
+            dockerfile,
+            context,
+            repository: repositoryName,
+            tags,
+            buildArgs: this.definition.buildArgs,
+            target: this.definition.target,
+            platform: this.definition.platform,
+            pull: this.definition.pull,
+            networkMode: this.definition.network,
+            createRepository: this.definition.createRepository ?? true,
+          },
+          {
+            engine,
+            auth: async ({ forceRefresh }) => {
+              const auth = await activeConnection.auth({ forceRefresh });
+              // Registered before anything can print it.
+              this.services.redactor.add(auth.password);
+              return auth;
+            },
+            repositories: ecrRepositoryGate(ecrClient, activeConnection.accountId),
+            signal: this.abort.signal,
+            reporter: {
+              line: (text) => print(text, /^ERROR\b/.test(text) ? 'red' : /^Pushed /.test(text) ? 'green' : undefined),
+              note: (text) => log.info(redact(text)),
+              live: (lines) => this.writeEmitter.fire(region.update(lines.map(redact))),
+              endLive: () => region.settle(),
+              phase: (message, percent) => {
+                const increment = percent === undefined ? undefined : Math.max(percent - shownPercent, 0);
+                if (percent !== undefined) shownPercent = percent < shownPercent ? 0 : percent;
+                progress.report({ message: percent === undefined ? message : `${message} ${percent}%`, increment });
+              },
+            },
+          },
+        );
+      },
+    );
+
+    if (outcome.status === 'succeeded') {
+      this.diagnostics.delete(dockerfileUri);
+      this.explorer.refresh(activeConnection.key, repositoryName);
+      return finish(0, outcome.status);
+    }
+    if (outcome.status === 'cancelled') {
+      print('Cancelled.', 'yellow');
+      return finish(EXIT_CANCELLED, outcome.status);
+    }
+    const failure = outcome.failure;
+    const line = failure.build?.line;
+    if (failure.kind === 'build-failed' && line !== undefined) {
+      const instruction = failure.build?.instruction;
+      const range = new vscode.Range(line, 0, instruction?.endLine ?? line, Number.MAX_SAFE_INTEGER);
+      const output = failure.build?.output.filter((text) => text.trim()).slice(-5) ?? [];
+      const diagnostic = new vscode.Diagnostic(
+        range,
+        redact(`Build step failed: ${failure.build?.message ?? failure.message}${output.length ? `\n${output.join('\n')}` : ''}`),
+        vscode.DiagnosticSeverity.Error,
+      );
+      diagnostic.source = 'ecr-build';
+      this.diagnostics.set(dockerfileUri, [diagnostic]);
+    } else {
+      this.diagnostics.delete(dockerfileUri);
+    }
+    return finish(EXIT_FAILED, outcome.status);
+  }
+
+  private pickConnection(ecr: { accountId: string; region: string } | undefined): RegistryConnection | undefined {
+    if (this.definition.registry) return this.explorer.connection(this.definition.registry);
+    if (ecr) {
+      const match = this.explorer.connections().find((candidate) => candidate.accountId === ecr.accountId && candidate.region === ecr.region);
+      if (match) return match;
+    }
+    return this.explorer.connection();
+  }
+}
