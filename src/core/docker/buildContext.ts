@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -52,6 +52,8 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
   const entries: string[] = [];
   const extraName = `.ecr-build-dockerfile-${randomBytes(6).toString('hex')}`;
   const stream = tar.pack(root, {
+    // Top-level names listed here rather than "." so the tar has no "./" entry, like the CLI's.
+    entries: readdirSync(root).filter((name) => !ignored(path.join(root, name))),
     ignore: ignored,
     map: (header) => {
       // The daemon owns the files it receives, as with the CLI: root, no host user names.

@@ -1,0 +1,98 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PushProgress, UpdateThrottle } from '../../../src/core/docker/pushProgress';
+
+const A = 'aaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbb';
+
+describe('PushProgress', () => {
+  it('shows one line per layer and a byte-weighted overall percentage', () => {
+    const model = new PushProgress();
+    model.accept({ status: 'The push refers to repository [127.0.0.1:5000/op]' });
+    model.accept({ status: 'Preparing', id: A, progressDetail: {} });
+    model.accept({ status: 'Preparing', id: B, progressDetail: {} });
+    for (let sent = 1; sent <= 30; sent++) {
+      model.accept({ status: 'Pushing', id: A, progressDetail: { current: sent * 1_000_000, total: 60_000_000 } });
+    }
+    model.accept({ status: 'Layer already exists', id: B, progressDetail: {} });
+    const lines = model.render();
+    assert.equal(lines.length, 3, 'two layers + overall, however many events arrived');
+    assert.match(lines[0], /^aaaaaaaaaaaa: Pushing \[=+> +\] 30\.0 MB\/60\.0 MB$/);
+    assert.equal(lines[1], 'bbbbbbbbbbbb: Layer already exists');
+    // B has no known size: it weighs like the average known layer (60 MB): (30 + 60) / 120.
+    assert.equal(lines[2], 'Pushing: 75% (1/2 layers)');
+  });
+
+  it('keeps layer state changes and the digest, not every byte count, for the log', () => {
+    const model = new PushProgress();
+    const kept = [
+      ...model.accept({ status: 'Preparing', id: A }),
+      ...model.accept({ status: 'Pushing', id: A, progressDetail: { current: 1, total: 2 } }),
+      ...model.accept({ status: 'Pushing', id: A, progressDetail: { current: 2, total: 2 } }),
+      ...model.accept({ status: 'Pushed', id: A }),
+      ...model.accept({ status: `latest: digest: sha256:${'c'.repeat(64)} size: 527` }),
+      ...model.accept({ aux: { Tag: 'latest', Digest: `sha256:${'d'.repeat(64)}`, Size: 527 } }),
+    ];
+    assert.deepEqual(kept, [`${A}: Preparing`, `${A}: Pushed`, `latest: digest: sha256:${'c'.repeat(64)} size: 527`]);
+    assert.equal(model.digest, `sha256:${'d'.repeat(64)}`, 'the aux digest is authoritative');
+    assert.equal(model.percent(), 100);
+  });
+});
+
+describe('UpdateThrottle', () => {
+  function fakeClock() {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
+    return {
+      now: () => now,
+      setTimeout: (fn: () => void, ms: number) => {
+        const timer = { at: now + ms, fn, cancelled: false };
+        timers.push(timer);
+        return timer;
+      },
+      clearTimeout: (handle: unknown) => {
+        (handle as { cancelled: boolean }).cancelled = true;
+      },
+      advance(ms: number) {
+        const until = now + ms;
+        for (;;) {
+          const next = timers.filter((timer) => !timer.cancelled && timer.at <= until).sort((a, b) => a.at - b.at)[0];
+          if (!next) break;
+          now = next.at;
+          next.cancelled = true;
+          next.fn();
+        }
+        now = until;
+      },
+    };
+  }
+
+  it('emits at most one update per 100 ms however many events arrive, and the last state always shows', () => {
+    const clock = fakeClock();
+    const frames: number[] = [];
+    let state = 0;
+    const throttle = new UpdateThrottle(() => frames.push(state), 100, clock);
+    // 2,000 events over 2 s (one per millisecond), like a fast push.
+    for (let ms = 0; ms < 2000; ms++) {
+      state = ms;
+      throttle.changed();
+      clock.advance(1);
+    }
+    throttle.flush();
+    assert.equal(throttle.eventsReceived, 2000);
+    assert.ok(throttle.updatesEmitted <= 21, `${throttle.updatesEmitted} updates for 2 s is more than ~10/s`);
+    assert.ok(throttle.updatesEmitted >= 19, `${throttle.updatesEmitted} updates: the view should keep moving`);
+    assert.equal(frames.at(-1), 1999, 'the final state is shown');
+    assert.equal(frames[0], 0, 'the first change shows at once');
+  });
+
+  it('shows a lone change immediately and does not repeat it', () => {
+    const clock = fakeClock();
+    let count = 0;
+    const throttle = new UpdateThrottle(() => count++, 100, clock);
+    throttle.changed();
+    clock.advance(500);
+    throttle.flush();
+    assert.equal(count, 1);
+  });
+});
