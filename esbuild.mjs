@@ -52,6 +52,8 @@ if (!production) {
       ...shared,
       entryPoints: ['test/extension/suite/index.ts'],
       outfile: 'dist/test/extension/index.js',
+      // mocha's parallel mode (unused here) resolves worker files at run time.
+      logOverride: { 'require-resolve-not-external': 'silent' },
       plugins: [reportSizes],
     });
   }

@@ -4,6 +4,7 @@
  * resolving means every test passed. Mocha is bundled in, so nothing is resolved from disk.
  */
 import Mocha from 'mocha';
+import { format } from 'node:util';
 
 // esbuild cannot import by glob: each feature's suite is listed here.
 const suites = [
@@ -13,7 +14,17 @@ const suites = [
   () => require('./tasks.test'),
 ];
 
+/**
+ * The page console shows mocha's `%s`/`%d` format strings unformatted (and the extension host
+ * does not let console.log be replaced), so the reporter's lines are formatted here and tagged
+ * for the harness, which forwards only tagged lines (and errors) to its stdout.
+ */
+function reportLine(...args: unknown[]): void {
+  console.log(`[suite] ${format(...args)}`);
+}
+
 export function run(): Promise<void> {
+  (Mocha.reporters.Base as unknown as { consoleLog: typeof reportLine }).consoleLog = reportLine;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const grep = process.env.ECR_WB_TEST_GREP;
   if (grep) mocha.grep(grep);
@@ -25,7 +36,7 @@ export function run(): Promise<void> {
     mocha.run((failures) => {
       // The harness reads this line as the runner's summary.
       const total = mocha.suite.total();
-      console.log(`extension-host: ${total - failures} passed, ${failures} failed`);
+      reportLine(`extension-host: ${total - failures} passed, ${failures} failed`);
       failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve();
     });
   });

@@ -1,0 +1,139 @@
+// Runs the extension-host suite inside the real VS Code server, viewed in Debian's Chromium through
+// playwright-core, against the real stack. Judged by the workbench's own verdict: it calls
+// `codeAutomationExit(0)` when the suite's run() resolves and 1 when it rejects.
+//
+// Exported for test/run.mjs and the demo; run directly: node test/extension/server.mjs
+import http from 'node:http';
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO, freePort, StackError } from '../stack/stack.mjs';
+import { startVSCodeServer, ensureChromium, CHROMIUM_ARGS } from '../stack/vscodeServer.mjs';
+
+export const OUTPUT = path.join(REPO, 'test-output');
+export const SCREENSHOTS = path.join(OUTPUT, 'screenshots');
+
+/** Settings and environment that point the extension at the local stack. */
+export function extensionConfiguration(stackEnv) {
+  const settings = {
+    'ecr.endpoint': stackEnv.ECR_WB_ECR_ENDPOINT ?? '',
+    'ecr.registryHostOverride': stackEnv.ECR_WB_REGISTRY ?? '',
+    'ecr.docker.host': stackEnv.DOCKER_HOST ?? '',
+    'ecr.registries': [{ region: 'us-east-1', accountId: '123456789012', label: 'local' }],
+  };
+  const env = {
+    // moto accepts any key; these are not real credentials.
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALSTACKDEMO00',
+    AWS_SECRET_ACCESS_KEY: 'local-stack-demo-not-a-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...Object.fromEntries(Object.entries(stackEnv).filter(([, value]) => value)),
+  };
+  return { settings, env };
+}
+
+/** A loopback HTTP endpoint through which tests in the extension host ask for screenshots. */
+async function startScreenshotService(getPage) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const taken = [];
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://x');
+    const name = (url.searchParams.get('name') || 'screenshot').replace(/[^A-Za-z0-9._-]/g, '_');
+    try {
+      const file = path.join(SCREENSHOTS, `${name}.png`);
+      // Let the workbench paint what the test just did.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await getPage().screenshot({ path: file });
+      taken.push(file);
+      response.end(file);
+    } catch (error) {
+      response.statusCode = 500;
+      response.end(String(error));
+    }
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, taken, close: () => server.close() };
+}
+
+/**
+ * Starts the VS Code server with the extension in development mode (this checkout) and runs the
+ * suite. `extensionPath` is this checkout, or an installed .vsix folder. Returns
+ * { code, passed, failed, screenshots }.
+ */
+export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, timeoutMs = 10 * 60_000 } = {}) {
+  const bundle = path.join(REPO, 'dist', 'test', 'extension', 'index.js');
+  if (!existsSync(bundle)) throw new StackError('dist/test/extension/index.js is missing: run `npm run build` first');
+  ensureChromium();
+  const root = path.join(OUTPUT, 'vscode-server');
+  rmSync(root, { recursive: true, force: true });
+  const workspace = path.join(OUTPUT, 'workspace');
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(path.join(workspace, 'README.md'), '# ECR Workbench test workspace\n');
+
+  let page;
+  const screenshots = await startScreenshotService(() => page);
+  const { settings, env } = extensionConfiguration(stackEnv);
+  env.ECR_WB_HARNESS_URL = screenshots.url;
+  if (grep) env.ECR_WB_TEST_GREP = grep;
+
+  const port = await freePort();
+  const server = await startVSCodeServer({ port, root, settings, env });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    let resolveExit;
+    let counts = { passed: 0, failed: 0 };
+    const exited = new Promise((resolve) => (resolveExit = resolve));
+    // Must exist before navigation: the workbench looks for it when the suite finishes.
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    page.on('console', (message) => {
+      // The extension host's console (mocha's report) reaches only the page's console. The suite
+      // tags its lines "[suite]"; errors are forwarded too. Workbench chatter is dropped.
+      const text = message.text();
+      const suiteLine = text.indexOf('[suite] ');
+      if (suiteLine >= 0) {
+        const summary = text.match(/extension-host: (\d+) passed, (\d+) failed/);
+        if (summary) counts = { passed: Number(summary[1]), failed: Number(summary[2]) };
+        process.stdout.write(`${text.slice(suiteLine + 8).replace(/\s+$/, '')}\n`);
+      } else if (message.type() === 'error' && !/open-vsx|vsda|serviceWorker|Failed to load resource|same-origin/.test(text)) {
+        process.stdout.write(`[workbench error] ${text.replace(/^%c\s*ERR\s*color: #\w+\s*/, '').slice(0, 2000)}\n`);
+      }
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(extensionPath)],
+      ['extensionTestsPath', remote(bundle)],
+      ['extensionEnvironment', JSON.stringify(env)],
+      ['skipWelcome', 'true'],
+    ];
+    const url = `${server.url}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    const code = await Promise.race([exited, timeout]);
+    if (code === 'timeout') {
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'timeout.png') }).catch(() => {});
+      throw new StackError(`the extension-host suite did not finish within ${timeoutMs / 1000}s (screenshot: test-output/screenshots/timeout.png)`);
+    }
+    return { code, ...counts, screenshots: screenshots.taken };
+  } finally {
+    await browser.close().catch(() => {});
+    server.child.kill('SIGTERM');
+    screenshots.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+  const { stackEnvironment } = await import('../stack/stack.mjs');
+  runExtensionSuite({ stackEnv: stackEnvironment(), grep: process.argv[2] })
+    .then(({ code, screenshots }) => {
+      console.log(`screenshots: ${screenshots.map((file) => path.relative(REPO, file)).join(', ') || 'none'}`);
+      process.exit(code);
+    })
+    .catch((error) => {
+      console.error(error instanceof StackError ? error.message : error);
+      process.exit(1);
+    });
+}
