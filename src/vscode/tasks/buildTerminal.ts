@@ -16,6 +16,8 @@ export const EXIT_CANCELLED = 130;
 export interface BuildTranscript {
   dockerfile: string;
   lines: string[];
+  /** The notification's current text, e.g. "Pushing latest 40%". */
+  phase?: string;
   exitCode?: number;
   outcome?: BuildPushOutcome['status'];
 }
@@ -46,6 +48,11 @@ export class BuildTerminal implements vscode.Pseudoterminal {
 
   open(): void {
     void this.run().then((code) => this.closeEmitter.fire(code));
+  }
+
+  /** Ctrl+C in the task terminal cancels, as it would a shell command. */
+  handleInput(data: string): void {
+    if (data === '\x03') this.abort.abort();
   }
 
   /** The user closed the terminal: stop the build or push. */
@@ -168,6 +175,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
               live: (lines) => this.writeEmitter.fire(region.update(lines.map(redact))),
               endLive: () => region.settle(),
               phase: (message, percent) => {
+                transcript.phase = percent === undefined ? message : `${message} ${percent}%`;
                 const increment = percent === undefined ? undefined : Math.max(percent - shownPercent, 0);
                 if (percent !== undefined) shownPercent = percent < shownPercent ? 0 : percent;
                 progress.report({ message: percent === undefined ? message : `${message} ${percent}%`, increment });

@@ -1,1 +1,105 @@
-// Filled in by the tasks feature.
+/**
+ * The ecr-build task inside a real extension host: offered for a Dockerfile in the workspace, run
+ * through "ECR: Build and Push Image…" (options skip the prompts), pushed to the test registry.
+ * The harness's settings point the extension at moto, the local registry and the test engine.
+ */
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { activateExtension, screenshot, stack, waitFor } from './harness';
+
+interface BuildTranscript {
+  dockerfile: string;
+  lines: string[];
+  phase?: string;
+  exitCode?: number;
+  outcome?: string;
+}
+/** The extension keeps the last runs' (redacted) terminal text here; VS Code cannot read a terminal back. */
+const transcripts = () => ((globalThis as unknown as Record<symbol, BuildTranscript[] | undefined>)[Symbol.for('ecr-workbench.buildTranscripts')] ?? []);
+
+const REGISTRY_PASSWORD = '123456789012-auth-token';
+const run = randomBytes(3).toString('hex');
+
+async function writeFile(relative: string, content: string | Uint8Array): Promise<vscode.Uri> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is open');
+  const uri = vscode.Uri.joinPath(folder.uri, relative);
+  await vscode.workspace.fs.writeFile(uri, typeof content === 'string' ? new TextEncoder().encode(content) : content);
+  return uri;
+}
+
+describe('ecr-build task', function () {
+  this.timeout(180_000);
+
+  before(async function () {
+    const { ecrEndpoint, registryHost, dockerHost } = stack();
+    if (!ecrEndpoint || !registryHost || !dockerHost) {
+      if (process.env.CI === 'true') throw new Error('CI=true and the test stack is not running');
+      this.skip();
+    }
+    await activateExtension();
+  });
+
+  it('offers one build task per Dockerfile in the workspace', async () => {
+    await writeFile(`operators/tasks-${run}/Dockerfile`, 'FROM aqueducthq/function310:0.3.6\n');
+    const tasks = await waitFor('the ecr-build task for the new Dockerfile', async () => {
+      const all = await vscode.tasks.fetchTasks({ type: 'ecr-build' });
+      return all.find((task) => task.definition.dockerfile === `operators/tasks-${run}/Dockerfile`);
+    });
+    assert.equal(tasks.definition.repository, `tasks-${run}`);
+    assert.equal(tasks.source, 'ECR');
+  });
+
+  it('builds and pushes the Aqueduct Dockerfile, streaming the push into the terminal, and exits 0', async () => {
+    await writeFile(`aqueduct-${run}/requirements.txt`, 'pandas==2.2.2\n');
+    // A layer large enough that the push is on screen for the screenshot.
+    await writeFile(`aqueduct-${run}/model.bin`, randomBytes(48 * 1024 * 1024));
+    await writeFile(
+      `aqueduct-${run}/Dockerfile`,
+      'FROM aqueducthq/function310:0.3.6\nRUN echo "operator image" > /marker\nCOPY requirements.txt /opt/requirements.txt\nCOPY model.bin /opt/model.bin\n',
+    );
+    const before = transcripts().length;
+    const exit = vscode.commands.executeCommand<number | undefined>('ecr.buildAndPush', {
+      dockerfile: `aqueduct-${run}/Dockerfile`,
+      repository: `aqueduct/ext-${run}`,
+      tags: ['latest', 'ext-test'],
+      registry: 'local',
+    });
+    const transcript = await waitFor('the build to start', () => transcripts().slice(before).at(-1), 30_000);
+    await waitFor('the push to be on screen', () => transcript.phase?.startsWith('Pushing') || transcript.exitCode !== undefined, 120_000);
+    await screenshot('build-push-terminal');
+    const code = await exit;
+    const text = transcript.lines.join('\n');
+    assert.equal(code, 0, text);
+    assert.equal(transcript.outcome, 'succeeded');
+    const { registryHost } = stack();
+    assert.match(text, new RegExp(`^Pushed ${registryHost}/aqueduct/ext-${run}@sha256:[0-9a-f]{64}$`, 'm'));
+    assert.match(text, new RegExp(`tags: ${registryHost}/aqueduct/ext-${run}:latest, ${registryHost}/aqueduct/ext-${run}:ext-test`));
+    assert.match(text, /^Step 2\/4 : RUN echo "operator image" > \/marker$/m);
+    assert.ok(!text.includes(REGISTRY_PASSWORD), 'the registry password reached the terminal');
+  });
+
+  it('a failing RUN exits non-zero and puts a diagnostic on its Dockerfile line', async () => {
+    const dockerfile = await writeFile(
+      `broken-${run}/Dockerfile`,
+      'FROM aqueducthq/function310:0.3.6\n\nRUN echo "about to fail" && exit 4\n',
+    );
+    const code = await vscode.commands.executeCommand<number | undefined>('ecr.buildAndPush', {
+      dockerfile: `broken-${run}/Dockerfile`,
+      repository: `aqueduct/broken-${run}`,
+      tags: ['latest'],
+      registry: 'local',
+    });
+    assert.equal(code, 1);
+    const transcript = transcripts().at(-1);
+    assert.match(transcript?.lines.join('\n') ?? '', /ERROR: Build failed at Step 2\/2 : RUN echo "about to fail" && exit 4 \(Dockerfile line 3\)/);
+    const diagnostics = await waitFor('the ecr-build diagnostic', () => {
+      const found = vscode.languages.getDiagnostics(dockerfile).filter((diagnostic) => diagnostic.source === 'ecr-build');
+      return found.length ? found : undefined;
+    });
+    assert.equal(diagnostics[0].range.start.line, 2);
+    assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostics[0].message, /returned a non-zero code: 4\nabout to fail/);
+  });
+});
