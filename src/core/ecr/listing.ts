@@ -1,0 +1,161 @@
+import type { ECRClient, ImageDetail, ImageIdentifier, Repository } from '@aws-sdk/client-ecr';
+import { clampPageSize, collectAll, paginate, type Page } from './pagination';
+
+/** A repository as the tree and commands see it (plain data, no SDK types). */
+export interface RepositorySummary {
+  name: string;
+  registryId: string;
+  uri: string;
+  arn: string;
+  createdAt?: Date;
+  tagMutability: string;
+  scanOnPush: boolean;
+  encryption: { type: string; kmsKey?: string };
+}
+
+/** One image (one digest) with every tag that points at it. */
+export interface ImageSummary {
+  repository: string;
+  registryId: string;
+  digest: string;
+  tags: string[];
+  sizeBytes?: number;
+  pushedAt?: Date;
+  lastPulledAt?: Date;
+  mediaType?: string;
+  artifactMediaType?: string;
+  /** e.g. COMPLETE, IN_PROGRESS, FAILED, or undefined when the image was never scanned. */
+  scanStatus?: string;
+  /** Counts by severity from the last scan, e.g. { CRITICAL: 1, HIGH: 4 }. */
+  scanFindings?: Record<string, number>;
+}
+
+export interface ListOptions {
+  registryId?: string;
+  /** maxResults per call, 1-1000 (default 1000: the fewest calls). */
+  pageSize?: number;
+  signal?: AbortSignal;
+  /** Resume after this token (the tree's "Load more"). */
+  startToken?: string;
+}
+
+export function toRepositorySummary(repository: Repository): RepositorySummary {
+  return {
+    name: repository.repositoryName ?? '',
+    registryId: repository.registryId ?? '',
+    uri: repository.repositoryUri ?? '',
+    arn: repository.repositoryArn ?? '',
+    createdAt: repository.createdAt,
+    tagMutability: repository.imageTagMutability ?? 'MUTABLE',
+    scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
+    encryption: {
+      type: repository.encryptionConfiguration?.encryptionType ?? 'AES256',
+      kmsKey: repository.encryptionConfiguration?.kmsKey,
+    },
+  };
+}
+
+export function toImageSummary(detail: ImageDetail): ImageSummary {
+  const counts = detail.imageScanFindingsSummary?.findingSeverityCounts;
+  return {
+    repository: detail.repositoryName ?? '',
+    registryId: detail.registryId ?? '',
+    digest: detail.imageDigest ?? '',
+    tags: [...(detail.imageTags ?? [])],
+    sizeBytes: detail.imageSizeInBytes,
+    pushedAt: detail.imagePushedAt,
+    lastPulledAt: detail.lastRecordedPullTime,
+    mediaType: detail.imageManifestMediaType,
+    artifactMediaType: detail.artifactMediaType,
+    scanStatus: detail.imageScanStatus?.status,
+    scanFindings: counts && Object.keys(counts).length ? { ...counts } : undefined,
+  };
+}
+
+/** DescribeRepositories, one page per iteration. */
+export function repositoryPages(client: ECRClient, options: ListOptions = {}): AsyncGenerator<Page<RepositorySummary>, void, undefined> {
+  const maxResults = clampPageSize(options.pageSize);
+  return paginate(
+    async (nextToken) => {
+      const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+      const response = await client.send(
+        new DescribeRepositoriesCommand({ registryId: options.registryId, maxResults, nextToken }),
+        { abortSignal: options.signal },
+      );
+      return { items: (response.repositories ?? []).map(toRepositorySummary), nextToken: response.nextToken };
+    },
+    { signal: options.signal, startToken: options.startToken },
+  );
+}
+
+/** DescribeImages (size, push time, tags, scan status, last pull, media type), one page per iteration. */
+export function imagePages(
+  client: ECRClient,
+  repositoryName: string,
+  options: ListOptions = {},
+): AsyncGenerator<Page<ImageSummary>, void, undefined> {
+  const maxResults = clampPageSize(options.pageSize);
+  return paginate(
+    async (nextToken) => {
+      const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
+      const response = await client.send(
+        new DescribeImagesCommand({ registryId: options.registryId, repositoryName, maxResults, nextToken }),
+        { abortSignal: options.signal },
+      );
+      return { items: (response.imageDetails ?? []).map(toImageSummary), nextToken: response.nextToken };
+    },
+    { signal: options.signal, startToken: options.startToken },
+  );
+}
+
+/** ListImages (digest + tag pairs only; cheaper), one page per iteration. */
+export function imageIdPages(
+  client: ECRClient,
+  repositoryName: string,
+  options: ListOptions = {},
+): AsyncGenerator<Page<ImageIdentifier>, void, undefined> {
+  const maxResults = clampPageSize(options.pageSize);
+  return paginate(
+    async (nextToken) => {
+      const { ListImagesCommand } = await import('@aws-sdk/client-ecr');
+      const response = await client.send(
+        new ListImagesCommand({ registryId: options.registryId, repositoryName, maxResults, nextToken }),
+        { abortSignal: options.signal },
+      );
+      return { items: response.imageIds ?? [], nextToken: response.nextToken };
+    },
+    { signal: options.signal, startToken: options.startToken },
+  );
+}
+
+export const listRepositories = (client: ECRClient, options?: ListOptions) => collectAll(repositoryPages(client, options));
+export const listImages = (client: ECRClient, repositoryName: string, options?: ListOptions) =>
+  collectAll(imagePages(client, repositoryName, options));
+
+/** How many images (distinct digests) a repository holds; ListImages lists one entry per tag. */
+export async function countImages(client: ECRClient, repositoryName: string, options: ListOptions = {}): Promise<number> {
+  const digests = new Set<string>();
+  for await (const page of imageIdPages(client, repositoryName, options)) {
+    for (const id of page.items) if (id.imageDigest) digests.add(id.imageDigest);
+  }
+  return digests.size;
+}
+
+/** Newest push first; images without a push time last; ties by digest for a stable order. */
+export function compareNewestFirst(a: ImageSummary, b: ImageSummary): number {
+  const byTime = (b.pushedAt?.getTime() ?? -Infinity) - (a.pushedAt?.getTime() ?? -Infinity);
+  if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
+  return a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
+}
+
+/** One entry per tag (newest push first, tags of one image alphabetically), and the untagged images apart. */
+export function tagEntries(images: ImageSummary[]): { tagged: Array<{ tag: string; image: ImageSummary }>; untagged: ImageSummary[] } {
+  const sorted = [...images].sort(compareNewestFirst);
+  const tagged: Array<{ tag: string; image: ImageSummary }> = [];
+  const untagged: ImageSummary[] = [];
+  for (const image of sorted) {
+    if (image.tags.length === 0) untagged.push(image);
+    for (const tag of [...image.tags].sort()) tagged.push({ tag, image });
+  }
+  return { tagged, untagged };
+}
