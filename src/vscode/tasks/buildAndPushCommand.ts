@@ -30,8 +30,7 @@ export function registerBuildAndPushCommand(
 ): vscode.Disposable {
   return vscode.commands.registerCommand('ecr.buildAndPush', async (argument?: unknown): Promise<number | undefined> => {
     if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust');
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      offer(vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust'), 'workbench.trust.manage');
       return undefined;
     }
     const options = toOptions(argument);
@@ -46,11 +45,13 @@ export function registerBuildAndPushCommand(
 
     const connection = explorer.connection(options.registry);
     if (!connection) {
-      const choice = await vscode.window.showErrorMessage(
-        options.registry ? `No registry "${options.registry}" is configured.` : 'No ECR registry is configured yet: add one to push to.',
-        'Add Registry…',
+      offer(
+        vscode.window.showErrorMessage(
+          options.registry ? `No registry "${options.registry}" is configured: add it, or name one from the ECR view.` : 'No ECR registry is configured yet: add one to push to.',
+          'Add Registry…',
+        ),
+        'ecr.addRegistry',
       );
-      if (choice) await vscode.commands.executeCommand('ecr.addRegistry');
       return undefined;
     }
 
@@ -89,6 +90,11 @@ export function registerBuildAndPushCommand(
   });
 }
 
+/** Shows a message with one action without holding the command open until it is dismissed. */
+function offer(message: Thenable<string | undefined>, command: string): void {
+  void Promise.resolve(message).then((choice) => (choice ? vscode.commands.executeCommand(command) : undefined));
+}
+
 function toOptions(argument: unknown): BuildAndPushOptions {
   if (argument instanceof vscode.Uri) return { dockerfile: argument.fsPath };
   if (argument && typeof argument === 'object') {
@@ -116,8 +122,7 @@ async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | u
   const active = vscode.window.activeTextEditor?.document;
   const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, DOCKERFILE_EXCLUDE, 200);
   if (files.length === 0) {
-    const choice = await vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…');
-    if (choice) await vscode.commands.executeCommand('ecr.newAqueductDockerfile');
+    offer(vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…'), 'ecr.newAqueductDockerfile');
     return undefined;
   }
   if (files.length === 1) return files[0];

@@ -54,8 +54,8 @@ async function pickConnection(explorer: ExplorerApi, registry: string | undefine
   if (registry) return explorer.connection(registry);
   const all = explorer.connections();
   if (all.length === 0) {
-    const choice = await vscode.window.showErrorMessage('No ECR registry is configured yet.', 'Add Registry…');
-    if (choice) await vscode.commands.executeCommand('ecr.addRegistry');
+    // Not awaited: the command should not stay open until the message is dismissed.
+    void vscode.window.showErrorMessage('No ECR registry is configured yet.', 'Add Registry…').then((choice) => (choice ? vscode.commands.executeCommand('ecr.addRegistry') : undefined));
     return undefined;
   }
   if (all.length === 1) return all[0];

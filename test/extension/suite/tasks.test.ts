@@ -66,7 +66,13 @@ describe('ecr-build task', function () {
       tags: ['latest', 'ext-test'],
       registry: 'local',
     });
-    const transcript = await waitFor('the build to start', () => transcripts().slice(before).at(-1), 30_000);
+    // The command returns at once when it cannot start a task (no registry configured, say).
+    const notStarted = exit.then(async (code) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (transcripts().length === before) throw new Error(`ecr.buildAndPush ended (${code}) without starting a task`);
+      return new Promise<never>(() => {});
+    });
+    const transcript = await Promise.race([waitFor('the build to start', () => transcripts().slice(before).at(-1), 30_000), notStarted]);
     await waitFor('the push to be on screen', () => transcript.phase?.startsWith('Pushing') || transcript.exitCode !== undefined, 120_000);
     await screenshot('build-push-terminal');
     const code = await exit;
