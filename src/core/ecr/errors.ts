@@ -104,18 +104,20 @@ export function classifyEcrError(error: unknown, context: EcrErrorContext = {}):
   const code = networkCode(value);
   if (code) {
     const host = endpoint ? safeHost(endpoint) : region ? `ECR in ${region}` : 'ECR';
-    if (NETWORK_DOWN.has(code) && !endpoint) {
+    if (NETWORK_DOWN.has(code)) {
       return {
         ...base,
         kind: 'network-down',
-        message: `Cannot reach ${host}: the network looks down (${code}). Check your connection or proxy, then retry.`,
+        message: endpoint
+          ? `Cannot reach ${host} (${code}): the network is down or the host in the ecr.endpoint setting / AWS_ENDPOINT_URL_ECR is wrong.`
+          : `Cannot reach ${host}: the network looks down (${code}). Check your connection or proxy, then retry.`,
         action: retry,
       };
     }
     return {
       ...base,
       kind: 'endpoint-unreachable',
-      message: `The ECR endpoint ${host} is unreachable (${code}).${endpoint ? ' Check the ecr.endpoint setting or AWS_ENDPOINT_URL_ECR.' : ''}`,
+      message: `The ECR endpoint ${host} is unreachable (${code}).${endpoint ? ' Is the server running? Check the ecr.endpoint setting or AWS_ENDPOINT_URL_ECR.' : ' Retry in a moment.'}`,
       action: endpoint ? { kind: 'open-settings', title: 'Open settings', setting: 'ecr.endpoint' } : retry,
     };
   }
