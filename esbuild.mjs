@@ -59,6 +59,11 @@ if (!production) {
   }
 }
 
+if (!production) {
+  // The activation benchmark's probe, loaded by bench/activation.mjs the same way.
+  builds.push({ ...shared, entryPoints: ['bench/activationSuite.ts'], outfile: 'dist/test/bench/activation.js', plugins: [reportSizes] });
+}
+
 mkdirSync('dist', { recursive: true });
 if (watch) {
   for (const options of builds) {

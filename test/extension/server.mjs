@@ -61,8 +61,8 @@ async function startScreenshotService(getPage) {
  * suite. `extensionPath` is this checkout, or an installed .vsix folder. Returns
  * { code, passed, failed, screenshots }.
  */
-export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, timeoutMs = 10 * 60_000 } = {}) {
-  const bundle = path.join(REPO, 'dist', 'test', 'extension', 'index.js');
+export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, testsPath, onLine, timeoutMs = 10 * 60_000 } = {}) {
+  const bundle = testsPath ?? path.join(REPO, 'dist', 'test', 'extension', 'index.js');
   if (!existsSync(bundle)) throw new StackError('dist/test/extension/index.js is missing: run `npm run build` first');
   ensureChromium();
   const root = path.join(OUTPUT, 'vscode-server');
@@ -97,6 +97,7 @@ export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, 
       if (suiteLine >= 0) {
         const summary = text.match(/extension-host: (\d+) passed, (\d+) failed/);
         if (summary) counts = { passed: Number(summary[1]), failed: Number(summary[2]) };
+        onLine?.(text.slice(suiteLine + 8));
         process.stdout.write(`${text.slice(suiteLine + 8).replace(/\s+$/, '')}\n`);
       } else if (message.type() === 'error' && !/open-vsx|vsda|serviceWorker|Failed to load resource|same-origin/.test(text)) {
         process.stdout.write(`[workbench error] ${text.replace(/^%c\s*ERR\s*color: #\w+\s*/, '').slice(0, 2000)}\n`);
