@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// npm run demo: the extension in VS Code against a local ECR-compatible stack with sample data.
+// Installs what is missing, starts moto + registry + Docker Engine, seeds them, packages and
+// installs the extension into the VS Code server, and prints the URL to open. Desktop `code` is
+// launched too when present. Ctrl+C stops everything.
+//   --screenshot    also open the workbench in headless Chromium and save
+//                   test-output/screenshots/demo.png, then exit (used to check what a person sees)
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO, up, down, freePort, StackError } from './stack.mjs';
+import { seed } from './seed.mjs';
+import { installExtension, startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from './vscodeServer.mjs';
+
+const screenshotOnly = process.argv.includes('--screenshot');
+const OUTPUT = path.join(REPO, 'test-output');
+const say = (message) => console.log(`[demo] ${message}`);
+
+function ensureDependencies() {
+  const installed = path.join(REPO, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(REPO, 'package-lock.json')).mtimeMs) return;
+  say('installing npm dependencies (npm ci)');
+  if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: REPO, stdio: 'inherit' }).status !== 0) throw new StackError('npm ci failed');
+}
+
+/** A workspace worth opening: an Aqueduct Dockerfile with a mistake to lint, and a build task. */
+function demoWorkspace() {
+  const workspace = path.join(OUTPUT, 'demo-workspace');
+  mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  const dockerfile = path.join(workspace, 'Dockerfile');
+  if (!existsSync(dockerfile)) {
+    writeFileSync(
+      dockerfile,
+      [
+        '# An Aqueduct operator image. ECR Workbench lints it while you type:',
+        '# Aqueduct runs the base image\'s own start script, so CMD below is an error.',
+        'FROM aqueducthq/function310:0.3.6',
+        'COPY requirements.txt /tmp/requirements.txt',
+        'RUN pip install -r /tmp/requirements.txt',
+        'CMD ["python", "main.py"]',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(workspace, 'requirements.txt'), '# add your operator\'s packages here\n');
+    writeFileSync(
+      path.join(workspace, '.vscode', 'tasks.json'),
+      JSON.stringify({ version: '2.0.0', tasks: [{ type: 'ecr-build', label: 'Build and push churn-predictor', dockerfile: 'Dockerfile', repository: 'aqueduct/churn-predictor', tags: ['dev'], network: 'none' }] }, null, 2),
+    );
+  }
+  return workspace;
+}
+
+async function main() {
+  ensureDependencies();
+  say('starting the local ECR stack');
+  const stack = await up();
+  say('seeding sample repositories and images');
+  await seed(stack.env);
+
+  say('packaging and installing the extension');
+  if (spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new StackError('npm run package failed');
+  const root = path.join(OUTPUT, 'demo-vscode');
+  const extensionsDir = path.join(root, 'extensions');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  installExtension(path.join(REPO, 'dist', 'ecr-workbench.vsix'), extensionsDir);
+
+  const { extensionConfiguration } = await import('../extension/server.mjs');
+  const { settings, env } = extensionConfiguration(stack.env);
+  const workspace = demoWorkspace();
+  const port = Number(process.env.ECR_WB_DEMO_PORT) || (await freePort());
+  const server = await startVSCodeServer({ port, root, settings, env, extensionsDir });
+  const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+
+  const stopAll = async () => {
+    server.child.kill('SIGTERM');
+    await down(stack.started);
+  };
+
+  if (screenshotOnly) {
+    await screenshot(url);
+    await stopAll();
+    return;
+  }
+  console.log(`\nECR Workbench demo is running. Open:\n\n  ${url}\n`);
+  console.log(`ECR API (moto): ${stack.env.ECR_WB_ECR_ENDPOINT}   registry: ${stack.env.ECR_WB_REGISTRY}   Docker: ${stack.env.DOCKER_HOST}`);
+  console.log('Press Ctrl+C to stop the demo and the stack.\n');
+  const code = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout.trim();
+  if (code && process.env.DISPLAY) {
+    // Desktop VS Code with the packaged extension and the same settings, in its own profile.
+    const userData = path.join(root, 'desktop-user-data');
+    mkdirSync(path.join(userData, 'User'), { recursive: true });
+    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    spawn(code, ['--user-data-dir', userData, '--extensions-dir', extensionsDir, workspace], { env: { ...process.env, ...env }, stdio: 'ignore', detached: true }).unref();
+    say('desktop VS Code opened too');
+  }
+  process.on('SIGINT', () => stopAll().then(() => process.exit(0)));
+  process.on('SIGTERM', () => stopAll().then(() => process.exit(0)));
+  await new Promise(() => {});
+}
+
+/** Opens the workbench as a person would, expands the seeded registry, saves a screenshot. */
+async function screenshot(url) {
+  const { chromium } = await import('playwright-core');
+  ensureChromium();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.locator('.activitybar [aria-label^="ECR"]').first().click({ timeout: 60_000 });
+    const registry = page.locator('.monaco-list-row[aria-label*="local"]').first();
+    await registry.waitFor({ timeout: 30_000 });
+    if ((await registry.getAttribute('aria-expanded')) !== 'true') await registry.click();
+    const repository = page.locator('.monaco-list-row[aria-label*="churn-predictor"]').first();
+    await repository.waitFor({ timeout: 30_000 });
+    await repository.click();
+    await page.locator('.monaco-list-row[aria-label*="0.3.6"]').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    mkdirSync(path.join(OUTPUT, 'screenshots'), { recursive: true });
+    const file = path.join(OUTPUT, 'screenshots', 'demo.png');
+    await page.screenshot({ path: file });
+    say(`screenshot saved: ${path.relative(REPO, file)}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof StackError ? `[demo] ${error.message}` : error);
+  process.exit(1);
+});
