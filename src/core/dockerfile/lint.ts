@@ -1,0 +1,158 @@
+/**
+ * The linter: parses a Dockerfile, runs the Aqueduct, best-practice and syntax rules, then
+ * applies ignore pragmas, .hadolint.yaml and per-rule severities. Never throws: a rule that
+ * fails on odd input is skipped, and the rest still report.
+ */
+import { aqueductRepositoryOf, customImageSupport, findAqueductImage, LATEST_AQUEDUCT_VERSION } from './aqueductCatalogue';
+import type { HadolintConfig } from './hadolintConfig';
+import { severityFromHadolint } from './hadolintConfig';
+import { finalStageChain, parseDockerfile, rootStage, type DockerfileModel } from './parse';
+import { collectIgnores, ignoreRuleFix, isIgnored } from './pragmas';
+import { AQUEDUCT_RULES, checkAqueductRules } from './rules/aqueductRules';
+import { BEST_PRACTICE_RULES, checkBestPractice } from './rules/bestPracticeRules';
+import { SYNTAX_RULES, checkSyntax } from './rules/syntaxRules';
+import type { AqueductFacts, Finding, Fix, LintSettings, RuleContext, RuleInfo, Severity, SeveritySetting } from './rules/types';
+import type { Range } from './text';
+
+export type { Fix, LintSettings, RuleInfo, Severity, SeveritySetting } from './rules/types';
+
+export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...SYNTAX_RULES];
+const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
+
+export function ruleInfo(id: string): RuleInfo | undefined {
+  return RULES_BY_ID.get(id);
+}
+
+/** hadolint's wiki page for its rules; our own rules have none. */
+export function ruleDocumentationUrl(id: string): string | undefined {
+  return /^DL\d{4}$/.test(id) ? `https://github.com/hadolint/hadolint/wiki/${id}` : undefined;
+}
+
+export interface LintOptions extends LintSettings {
+  /** ecr.lint.rules, already validated (see normalizeRuleSeverities); wins over .hadolint.yaml. */
+  ruleSeverities?: Readonly<Record<string, SeveritySetting>>;
+  hadolint?: HadolintConfig;
+  /** Stops reporting after this many diagnostics (a pasted binary file would otherwise report thousands). */
+  maxDiagnostics?: number;
+}
+
+export interface LintDiagnostic {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+}
+
+export interface LintResult {
+  model: DockerfileModel | undefined;
+  diagnostics: LintDiagnostic[];
+}
+
+const SEVERITY_VALUES: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
+
+/** Validates the ecr.lint.rules setting: keeps what is usable, explains what is not. */
+export function normalizeRuleSeverities(raw: unknown): { severities: Record<string, SeveritySetting>; problems: string[] } {
+  const severities: Record<string, SeveritySetting> = {};
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) return { severities, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push('ecr.lint.rules should be an object such as { "DL3008": "off", "AQ006": "error" }; it is ignored.');
+    return { severities, problems };
+  }
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const id = key.trim().toUpperCase();
+    const level = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    if (!SEVERITY_VALUES.includes(level as SeveritySetting)) {
+      problems.push(`ecr.lint.rules: "${key}" is set to ${JSON.stringify(value)}; use one of error, warning, info, hint, off.`);
+      continue;
+    }
+    if (!RULES_BY_ID.has(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
+    severities[id] = level as SeveritySetting;
+  }
+  return { severities, problems };
+}
+
+/** Settings first, then .hadolint.yaml (ignored, then override), then the rule's default. */
+export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ruleSeverities' | 'hadolint'>): SeveritySetting {
+  const configured = options.ruleSeverities?.[ruleId];
+  if (configured) return configured;
+  const hadolint = options.hadolint;
+  if (hadolint) {
+    if (hadolint.ignored.some((id) => id.toUpperCase() === ruleId)) return 'off';
+    for (const level of ['error', 'warning', 'info', 'style'] as const) {
+      if (hadolint.override[level]?.some((id) => id.toUpperCase() === ruleId)) return severityFromHadolint(level);
+    }
+  }
+  return RULES_BY_ID.get(ruleId)?.defaultSeverity ?? 'warning';
+}
+
+function aqueductFacts(model: DockerfileModel, settings: LintSettings): AqueductFacts {
+  const finalChain = finalStageChain(model);
+  const root = model.stages.length > 0 ? rootStage(model, model.stages.length - 1) : undefined;
+  const repository = root?.from.image ? aqueductRepositoryOf(root.from.image.name) : undefined;
+  const configured = settings.serverVersion?.trim();
+  const serverVersion = configured && customImageSupport(configured).kind === 'supported' ? configured : undefined;
+  return {
+    enabled: repository !== undefined || settings.aqueductWorkspace === true,
+    finalChain,
+    finalImage: repository ? findAqueductImage(repository) : undefined,
+    pinVersion: serverVersion ?? LATEST_AQUEDUCT_VERSION,
+    serverVersion,
+  };
+}
+
+export function lintModel(model: DockerfileModel, options: LintOptions = {}): LintDiagnostic[] {
+  const findings: Finding[] = [];
+  const limit = options.maxDiagnostics ?? 1000;
+  let facts: AqueductFacts;
+  try {
+    facts = aqueductFacts(model, options);
+  } catch {
+    facts = { enabled: false, finalChain: [], finalImage: undefined, pinVersion: LATEST_AQUEDUCT_VERSION, serverVersion: undefined };
+  }
+  const context: RuleContext = {
+    model,
+    settings: options,
+    aqueduct: facts,
+    report(finding) {
+      if (findings.length < limit * 4) findings.push(finding);
+    },
+  };
+  for (const check of [checkSyntax, checkAqueductRules, checkBestPractice]) {
+    try {
+      check(context);
+    } catch {
+      // A rule tripping over odd input must not hide the other rules' diagnostics.
+    }
+  }
+  let ignores: ReturnType<typeof collectIgnores> | undefined;
+  try {
+    ignores = collectIgnores(model);
+  } catch {
+    ignores = undefined;
+  }
+  const diagnostics: LintDiagnostic[] = [];
+  for (const finding of findings) {
+    const severity = effectiveSeverity(finding.ruleId, options);
+    if (severity === 'off') continue;
+    if (ignores && isIgnored(ignores, model, finding.ruleId, finding.range)) continue;
+    const fixes = [...(finding.fixes ?? [])];
+    const ignoreFix = ignoreRuleFix(model, finding.ruleId, finding.range);
+    if (ignoreFix) fixes.push(ignoreFix);
+    diagnostics.push({ ruleId: finding.ruleId, severity, message: finding.message, range: finding.range, fixes });
+  }
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return diagnostics.length > limit ? diagnostics.slice(0, limit) : diagnostics;
+}
+
+/** Lints Dockerfile text. Returns no diagnostics rather than throwing if the parser fails. */
+export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {
+  let model: DockerfileModel;
+  try {
+    model = parseDockerfile(text);
+  } catch {
+    return { model: undefined, diagnostics: [] };
+  }
+  return { model, diagnostics: lintModel(model, options) };
+}

@@ -1,0 +1,58 @@
+import type { DockerfileModel, Stage } from '../parse';
+import type { AqueductImage } from '../aqueductCatalogue';
+import type { Range, TextEdit } from '../text';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix a person most likely wants (VS Code offers it first and for "auto fix"). */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  ruleId: string;
+  message: string;
+  range: Range;
+  fixes?: Fix[];
+}
+
+export type RuleGroup = 'aqueduct' | 'best-practice' | 'syntax';
+
+export interface RuleInfo {
+  id: string;
+  group: RuleGroup;
+  defaultSeverity: Severity;
+  /** One line, shown in settings docs and hovers. */
+  title: string;
+}
+
+export interface LintSettings {
+  /** The Aqueduct server version (ecr.aqueduct.serverVersion); tags must equal it. */
+  serverVersion?: string;
+  /** ecr.aqueduct.enabled: apply Aqueduct's rules even when the base isn't aqueducthq/… */
+  aqueductWorkspace?: boolean;
+}
+
+/** What the Aqueduct rules need to know about the file, worked out once per lint. */
+export interface AqueductFacts {
+  /** Aqueduct's rules apply (final stage built from aqueducthq/…, or the workspace setting). */
+  enabled: boolean;
+  /** The final stage and the stages it builds on. */
+  finalChain: Stage[];
+  /** The catalogue entry of the final stage's base, when it is a known Aqueduct image. */
+  finalImage: AqueductImage | undefined;
+  /** A valid version to pin tags to: the server version when it is valid, else the newest release. */
+  pinVersion: string;
+  /** The configured server version when it is a version that runs custom images. */
+  serverVersion: string | undefined;
+}
+
+export interface RuleContext {
+  model: DockerfileModel;
+  settings: LintSettings;
+  aqueduct: AqueductFacts;
+  report(finding: Finding): void;
+}
