@@ -46,8 +46,12 @@ export function ensureCodeServer() {
   npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, env);
   const crossEnvBin = path.join(dir, 'node_modules', 'cross-env', 'dist', 'bin');
   if (existsSync(crossEnvBin)) for (const file of readdirSync(crossEnvBin)) if (file.endsWith('.js')) chmodSync(path.join(crossEnvBin, file), 0o755);
-  const rebuild = spawnSync('npm', ['rebuild', 'argon2', 'code-server', '--foreground-scripts'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (rebuild.status !== 0 || !existsSync(serverMain)) throw new StackError('rebuilding code-server for Node 24 failed (see the output above)');
+  // The native builds print thousands of compiler lines: kept in a log, shown only on failure.
+  const rebuild = spawnSync('npm', ['rebuild', 'argon2', 'code-server', '--foreground-scripts'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  writeFileSync(path.join(dir, 'rebuild.log'), `${rebuild.stdout}\n${rebuild.stderr}`);
+  if (rebuild.status !== 0 || !existsSync(serverMain)) {
+    throw new StackError(`rebuilding code-server for Node 24 failed; last lines of ${path.join(dir, 'rebuild.log')}:\n${`${rebuild.stdout}\n${rebuild.stderr}`.split('\n').slice(-30).join('\n')}`);
+  }
   writeFileSync(ready, new Date().toISOString());
   return serverMain;
 }
