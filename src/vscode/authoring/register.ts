@@ -1,5 +1,25 @@
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ExplorerApi } from '../explorer/api';
+import { DockerfileLinter } from './diagnostics';
+import { DOCKERFILE_SELECTOR } from './documents';
+import { AqueductHoverProvider, DockerfileCodeActions, FromCompletionProvider } from './providers';
+import { registerScaffoldCommand } from './scaffoldCommand';
+import { SettingsProblemReporter } from './settings';
 
-/** Placeholder until authoring lands (issue 4). */
-export function registerAuthoring(_services: Services, _explorer: ExplorerApi): void {}
+/**
+ * Dockerfile authoring: lint diagnostics while typing, quick fixes, hover and completion on
+ * FROM, and the Aqueduct scaffold command. Registration only; the linter core loads when the
+ * first Dockerfile is linted.
+ */
+export function registerAuthoring(services: Services, explorer: ExplorerApi): void {
+  const log = services.logger('authoring');
+  const linter = new DockerfileLinter(log);
+  services.context.subscriptions.push(
+    linter,
+    vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileCodeActions(linter), DockerfileCodeActions.metadata),
+    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new AqueductHoverProvider(linter)),
+    vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),
+    registerScaffoldCommand(log, new SettingsProblemReporter(log)),
+  );
+}

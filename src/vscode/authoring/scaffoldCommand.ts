@@ -1,0 +1,163 @@
+/**
+ * ECR: New Dockerfile from Aqueduct Base Image. Asks for the Python version, the CPU/GPU/LLM
+ * base, the Aqueduct version and the folder (each can be passed in instead, for scripts and
+ * tests), writes the Dockerfile, adds .dockerignore and requirements.txt when missing, never
+ * replaces a file without a modal, and opens the result.
+ */
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import { CUSTOM_IMAGE_VERSIONS, LLM_PYTHON_VERSIONS, PYTHON_VERSIONS } from '../../core/dockerfile/aqueductCatalogue';
+import { SCAFFOLD_VARIANTS, scaffoldAqueductDockerfile, validateAqueductVersion, validateScaffoldRequest } from '../../core/dockerfile/scaffold';
+import { readAuthoringSettings, SettingsProblemReporter } from './settings';
+
+export const NEW_AQUEDUCT_DOCKERFILE_COMMAND = 'ecr.newAqueductDockerfile';
+
+/** Answers that skip the matching prompt. */
+export interface NewAqueductDockerfileOptions {
+  folder?: string | vscode.Uri;
+  python?: string;
+  /** cpu | gpu-cuda1141 | gpu-cuda1180 | llm-cuda1141 | llm-cuda1180 (also "gpu", "llm"). */
+  variant?: string;
+  version?: string;
+}
+
+async function pickPython(): Promise<string | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [...PYTHON_VERSIONS].reverse().map((python) => ({ label: `Python ${python}`, python, description: LLM_PYTHON_VERSIONS.includes(python) ? undefined : 'no LLM base image' })),
+    { title: 'New Aqueduct Dockerfile (1/3): Python version', placeHolder: 'The Python version your operator runs on', ignoreFocusOut: true },
+  );
+  return picked?.python;
+}
+
+async function pickVariant(python: string): Promise<string | undefined> {
+  const llmAvailable = (LLM_PYTHON_VERSIONS as readonly string[]).includes(python);
+  const items = SCAFFOLD_VARIANTS.filter((variant) => variant.kind !== 'llm' || llmAvailable).map((variant) => ({
+    label: variant.label,
+    description: variant.description.replace('<py>', python.replace('.', '')),
+    id: variant.id,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'New Aqueduct Dockerfile (2/3): base image', placeHolder: 'CPU, GPU or LLM base', ignoreFocusOut: true });
+  return picked?.id;
+}
+
+async function pickVersion(defaultVersion: string, fromSetting: boolean): Promise<string | undefined> {
+  const other = 'Other version…';
+  const versions = [defaultVersion, ...CUSTOM_IMAGE_VERSIONS.filter((version) => version !== defaultVersion)];
+  const items: vscode.QuickPickItem[] = versions.map((version) => ({
+    label: version,
+    description: version === defaultVersion ? (fromSetting ? 'your server version (ecr.aqueduct.serverVersion)' : 'newest release') : undefined,
+  }));
+  items.push({ label: other, description: 'type a version' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'New Aqueduct Dockerfile (3/3): Aqueduct version',
+    placeHolder: 'The base image tag must equal your Aqueduct server version',
+    ignoreFocusOut: true,
+  });
+  if (!picked) return undefined;
+  if (picked.label !== other) return picked.label;
+  return vscode.window.showInputBox({
+    title: 'Aqueduct server version',
+    prompt: 'Custom operator images run on Aqueduct 0.3.1 to 0.3.6 (0.3.0 was withdrawn).',
+    value: defaultVersion,
+    ignoreFocusOut: true,
+    validateInput: (value) => validateAqueductVersion(value),
+  });
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean | undefined> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function pickFolder(given: string | vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  if (given !== undefined) {
+    const uri = typeof given === 'string' ? vscode.Uri.file(given) : given;
+    const folder = await isFolder(uri);
+    // Invoked on a file (or with a file path): use the folder it is in.
+    if (folder === false) return vscode.Uri.joinPath(uri, '..');
+    if (folder === undefined) await vscode.workspace.fs.createDirectory(uri);
+    return uri;
+  }
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return folders[0].uri;
+  if (folders.length > 1) {
+    const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to create the Dockerfile in', ignoreFocusOut: true });
+    return picked?.uri;
+  }
+  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Create Dockerfile Here' });
+  return chosen?.[0];
+}
+
+export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, arg?: unknown): Promise<vscode.Uri | undefined> {
+  const options: NewAqueductDockerfileOptions = arg instanceof vscode.Uri ? { folder: arg } : arg && typeof arg === 'object' ? (arg as NewAqueductDockerfileOptions) : {};
+  const settings = readAuthoringSettings(options.folder instanceof vscode.Uri ? options.folder : undefined);
+  problems.report(settings.problems.filter((problem) => problem.startsWith('ecr.aqueduct.serverVersion')));
+
+  const python = options.python ?? (await pickPython());
+  if (python === undefined) return undefined;
+  const variant = options.variant ?? (await pickVariant(python));
+  if (variant === undefined) return undefined;
+  const version = options.version ?? (await pickVersion(settings.defaultVersion, settings.serverVersion !== undefined));
+  if (version === undefined) return undefined;
+
+  const request = validateScaffoldRequest({ python, variant, version });
+  if (!request.ok) {
+    void vscode.window.showErrorMessage(`Cannot create the Aqueduct Dockerfile: ${request.problems.join(' ')}`);
+    return undefined;
+  }
+  const folder = await pickFolder(options.folder);
+  if (!folder) return undefined;
+
+  const files = scaffoldAqueductDockerfile(request.value);
+  const dockerfile = vscode.Uri.joinPath(folder, 'Dockerfile');
+  if (await exists(dockerfile)) {
+    const replace = 'Replace';
+    const answer = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(dockerfile)} already exists.`,
+      { modal: true, detail: `Replace it with a Dockerfile FROM ${files.baseImage}? Its current content will be lost.` },
+      replace,
+    );
+    if (answer !== replace) return undefined;
+  }
+  const encoder = new TextEncoder();
+  await vscode.workspace.fs.writeFile(dockerfile, encoder.encode(files.dockerfile));
+  const written = ['Dockerfile'];
+  for (const [name, content] of [
+    ['.dockerignore', files.dockerignore],
+    ['requirements.txt', files.requirements],
+  ] as const) {
+    const target = vscode.Uri.joinPath(folder, name);
+    if (await exists(target)) continue;
+    await vscode.workspace.fs.writeFile(target, encoder.encode(content));
+    written.push(name);
+  }
+  log.info(`created ${written.join(', ')} in ${folder.toString(true)} FROM ${files.baseImage}`);
+  const document = await vscode.workspace.openTextDocument(dockerfile);
+  await vscode.window.showTextDocument(document);
+  return dockerfile;
+}
+
+export function registerScaffoldCommand(log: Logger, problems: SettingsProblemReporter): vscode.Disposable {
+  return vscode.commands.registerCommand(NEW_AQUEDUCT_DOCKERFILE_COMMAND, async (arg?: unknown) => {
+    try {
+      return await newAqueductDockerfile(log, problems, arg);
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      log.error(`new Aqueduct Dockerfile failed: ${message}`);
+      void vscode.window.showErrorMessage(`Could not create the Aqueduct Dockerfile: ${message}`);
+      return undefined;
+    }
+  });
+}
