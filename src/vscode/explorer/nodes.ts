@@ -1,0 +1,203 @@
+import * as vscode from 'vscode';
+import type { ClassifiedError } from '../../core/ecr/errors';
+import { formatAge, formatBytes } from '../../core/ecr/format';
+import type { ImageSummary, RepositorySummary } from '../../core/ecr/listing';
+
+/**
+ * The tree is built from these plain data nodes; `toTreeItem` below is the one place that turns
+ * them into what VS Code shows. Nodes are kept by id so refreshes keep their identity.
+ */
+export type ExplorerNode = RegistryNode | RepositoryNode | ImageNode | UntaggedGroupNode | LoadMoreNode | ErrorNode | MessageNode;
+
+interface NodeBase {
+  /** Unique and stable across refreshes (VS Code keeps expansion state by it). */
+  id: string;
+  parentId?: string;
+  registryKey: string;
+}
+
+export interface RegistryNode extends NodeBase {
+  kind: 'registry';
+  label: string;
+  region: string;
+  accountId?: string;
+  profile?: string;
+  credentialsFile?: string;
+  /** "12 repositories", "1000+ repositories", once listed. */
+  summary?: string;
+}
+
+export interface RepositoryNode extends NodeBase {
+  kind: 'repository';
+  repository: RepositorySummary;
+  registryHost: string;
+  region: string;
+  /** The filter matched tags inside it: show it expanded. */
+  expandForFilter?: boolean;
+}
+
+export interface ImageNode extends NodeBase {
+  kind: 'image';
+  repositoryName: string;
+  registryHost: string;
+  region: string;
+  /** The tag this node stands for; undefined for an untagged image. */
+  tag?: string;
+  image: ImageSummary;
+}
+
+export interface UntaggedGroupNode extends NodeBase {
+  kind: 'untagged';
+  repositoryName: string;
+  count: number;
+}
+
+export interface LoadMoreNode extends NodeBase {
+  kind: 'loadMore';
+  /** Which listing it continues: the registry's repositories or one repository's images. */
+  repositoryName?: string;
+  loaded: number;
+  noun: string;
+}
+
+export interface ErrorNode extends NodeBase {
+  kind: 'error';
+  repositoryName?: string;
+  error: ClassifiedError;
+}
+
+export interface MessageNode extends NodeBase {
+  kind: 'message';
+  message: string;
+  icon?: string;
+}
+
+const md = (text: string) => {
+  const markdown = new vscode.MarkdownString(text);
+  markdown.supportThemeIcons = true;
+  return markdown;
+};
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+const dateTime = (date: Date | undefined) => (date ? `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (${formatAge(date)})` : 'unknown');
+
+export function imageDescription(image: ImageSummary, now = new Date()): string {
+  const parts: string[] = [];
+  if (image.pushedAt) parts.push(formatAge(image.pushedAt, now));
+  if (image.sizeBytes !== undefined) parts.push(formatBytes(image.sizeBytes));
+  return parts.join(' · ');
+}
+
+export function scanText(image: ImageSummary): string {
+  if (!image.scanStatus) return 'not scanned';
+  const findings = image.scanFindings
+    ? Object.entries(image.scanFindings)
+        .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
+        .join(', ')
+    : '';
+  return `${image.scanStatus.toLowerCase()}${findings ? ` (${findings})` : ''}`;
+}
+
+export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
+  switch (node.kind) {
+    case 'registry': {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = [node.accountId ?? 'account of the credentials', node.region, node.summary].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon('server-environment');
+      item.contextValue = 'registry';
+      item.tooltip = md(
+        [
+          `**${node.label}**`,
+          `Account: ${node.accountId ?? 'resolved from the credentials'}`,
+          `Region: ${node.region}`,
+          `Credentials: ${node.credentialsFile ? `profile ${node.profile ?? 'default'} in ${code(node.credentialsFile)}` : node.profile ? `profile ${code(node.profile)}` : 'default chain (environment, SSO, instance role)'}`,
+        ].join('\n\n'),
+      );
+      return withId(item, node);
+    }
+    case 'repository': {
+      const repository = node.repository;
+      const item = new vscode.TreeItem(
+        repository.name,
+        node.expandForFilter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
+      item.iconPath = new vscode.ThemeIcon(repository.tagMutability.startsWith('IMMUTABLE') ? 'lock' : 'repo');
+      item.contextValue = 'repository';
+      if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
+      item.tooltip = md(
+        [
+          `**${repository.name}**`,
+          `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
+          `ARN: ${code(repository.arn)}`,
+          `Created: ${dateTime(repository.createdAt)}`,
+          `Tag mutability: ${repository.tagMutability.toLowerCase().replace(/_/g, ' ')}`,
+          `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
+          `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
+        ].join('\n\n'),
+      );
+      return withId(item, node);
+    }
+    case 'image': {
+      const image = node.image;
+      const label = node.tag ?? shortDigest(image.digest);
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+      item.description = imageDescription(image);
+      item.iconPath = new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
+      item.contextValue = node.tag ? 'image tagged' : 'image untagged';
+      item.tooltip = md(
+        [
+          `**${node.repositoryName}${node.tag ? `:${node.tag}` : ''}**`,
+          `Digest: ${code(image.digest)}`,
+          `Tags: ${image.tags.length ? image.tags.map(code).join(', ') : 'none (untagged)'}`,
+          `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} (${image.sizeBytes.toLocaleString('en-US')} bytes)` : 'unknown'}`,
+          `Pushed: ${dateTime(image.pushedAt)}`,
+          `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}`,
+          `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
+          `Scan: ${scanText(image)}`,
+        ].join('\n\n'),
+      );
+      return withId(item, node);
+    }
+    case 'untagged': {
+      const item = new vscode.TreeItem('Untagged', vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${node.count} image${node.count === 1 ? '' : 's'}`;
+      item.iconPath = new vscode.ThemeIcon('circle-slash');
+      item.contextValue = 'untaggedGroup';
+      item.tooltip = 'Images with no tag (for example, replaced by a newer push of the same tag). They can be pulled only by digest.';
+      return withId(item, node);
+    }
+    case 'loadMore': {
+      const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+      item.description = `${node.loaded.toLocaleString('en-US')} ${node.noun} shown`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'loadMore';
+      item.tooltip = `Fetch the next page (up to the ecr.pageSize setting, at most 1000) of ${node.noun}.`;
+      item.command = { command: 'ecr.loadMore', title: 'Load More', arguments: [node] };
+      return withId(item, node);
+    }
+    case 'error': {
+      const item = new vscode.TreeItem(node.error.message, vscode.TreeItemCollapsibleState.None);
+      item.description = node.error.action?.title;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      item.contextValue = `error ${node.error.kind}`;
+      item.tooltip = md(`${node.error.message}\n\n${code(node.error.detail)}${node.error.action ? `\n\nClick to: ${node.error.action.title}` : ''}`);
+      item.command = { command: 'ecr.retry', title: node.error.action?.title ?? 'Retry', arguments: [node, { performAction: true }] };
+      return withId(item, node);
+    }
+    case 'message': {
+      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
+      item.contextValue = 'message';
+      return withId(item, node);
+    }
+  }
+}
+
+function withId(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
+  item.id = node.id;
+  return item;
+}
+
+export function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
+}
