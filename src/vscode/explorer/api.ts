@@ -30,3 +30,22 @@ export interface ExplorerApi {
   /** Repository names and tags the tree has already listed (no API call), for completion. */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }>;
 }
+
+/** One row of the tree as a person reads it (label, description), with its children when expanded. */
+export interface TreeSnapshotEntry {
+  kind: 'registry' | 'repository' | 'image' | 'untagged' | 'loadMore' | 'error' | 'message';
+  label: string;
+  description?: string;
+  contextValue?: string;
+  children?: TreeSnapshotEntry[];
+}
+
+/** What tests and benches use to see and drive the tree (no hidden commands needed). */
+export interface ExplorerApi {
+  /** Registries with their first page of repositories, and the images of the named repositories ('*' for all listed). */
+  treeSnapshot(expandRepositories?: string[]): Promise<TreeSnapshotEntry[]>;
+  /** Reveals a registry or repository node in the view, listing pages until the repository shows up. */
+  reveal(registryKey: string, repositoryName?: string, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;
+  /** Same as ecr.filter / ecr.clearFilter (empty text clears). */
+  setFilter(text: string): void;
+}

@@ -8,7 +8,7 @@ import { consoleUrl, imageUriByDigest, imageUriByTag, pullCommand, repositoryUri
 import { repositoryNameProblem } from '../../core/ecr/names';
 import { AccessKeyStore, Connection, readRegistryConfigs, readSettings } from './connections';
 import type { ErrorNode, ExplorerNode, ImageNode, LoadMoreNode, RegistryNode, RepositoryNode } from './nodes';
-import { RegistryTreeProvider, VIEW_ID, type TreeSnapshotEntry } from './treeProvider';
+import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 import { addRegistry, removeRegistry, selectProfile, setAccessKeys } from './registryCommands';
 
 /** What `ecr.createRepository` accepts to skip its prompts (tests, scripts, other features). */
@@ -21,14 +21,7 @@ export interface CreateRepositoryArgs {
   kmsKey?: string;
 }
 
-/** The explorer's API plus what tests and benches use to see the tree as a person would. */
-export interface ExplorerTestApi extends ExplorerApi {
-  treeSnapshot(expandRepositories?: string[]): Promise<TreeSnapshotEntry[]>;
-  reveal(registryKey: string, repositoryName?: string, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;
-  setFilter(text: string): void;
-}
-
-export function registerExplorer(services: Services): ExplorerTestApi {
+export function registerExplorer(services: Services): ExplorerApi {
   const { context } = services;
   const log = services.logger('explorer');
   const keys = new AccessKeyStore(context.secrets, services.redactor);
@@ -419,7 +412,7 @@ export function registerExplorer(services: Services): ExplorerTestApi {
     return url;
   });
 
-  const api: ExplorerTestApi = {
+  const api: ExplorerApi = {
     connections: (): RegistryConnection[] => connections,
     connection: (nameOrKey?: string) => findConnection(nameOrKey),
     refresh: (registryKey?: string, repositoryName?: string) => provider.refresh(registryKey, repositoryName),

@@ -4,6 +4,7 @@ import type { ClassifiedError } from '../../core/ecr/errors';
 import { tagEntries, type ImageSummary, type RepositorySummary } from '../../core/ecr/listing';
 import type { Page } from '../../core/ecr/pagination';
 import type { Connection } from './connections';
+import type { TreeSnapshotEntry } from './api';
 import {
   toTreeItem,
   type ErrorNode,
@@ -35,13 +36,7 @@ interface SortedImages {
   untagged: ImageSummary[];
 }
 
-export interface TreeSnapshotEntry {
-  kind: ExplorerNode['kind'];
-  label: string;
-  description?: string;
-  contextValue?: string;
-  children?: TreeSnapshotEntry[];
-}
+export type { TreeSnapshotEntry };
 
 const SEPARATOR = '\u0000';
 
