@@ -167,8 +167,22 @@ function describeFrom(node: From, instruction: InstructionInfo, globalArgs: Map<
     image = resolved === undefined || resolved === '' ? undefined : splitImageReference(resolved);
   }
   const imageRange = args.length > 0 ? args[0].range : undefined;
-  const nameRange = usesVariables ? imageRange : node.getImageNameRange() ?? imageRange;
-  const tagRange = usesVariables ? (image?.tag !== undefined ? imageRange : undefined) : node.getImageTagRange() ?? undefined;
+  let nameRange: Range | undefined = imageRange;
+  let tagRange: Range | undefined = usesVariables && image?.tag !== undefined ? imageRange : undefined;
+  if (!usesVariables && image && imageRange && written !== undefined) {
+    if (imageRange.start.line === imageRange.end.line && imageRange.end.character - imageRange.start.character === written.length) {
+      // Computed here: dockerfile-ast's name range leaves out a registry prefix.
+      const { line, character } = imageRange.start;
+      nameRange = { start: imageRange.start, end: { line, character: character + image.name.length } };
+      if (image.tag !== undefined) {
+        const tagStart = character + image.name.length + 1;
+        tagRange = { start: { line, character: tagStart }, end: { line, character: tagStart + image.tag.length } };
+      }
+    } else {
+      nameRange = node.getImageNameRange() ?? imageRange;
+      tagRange = node.getImageTagRange() ?? undefined;
+    }
+  }
   const stageName = args.length >= 3 && args[1].value.toUpperCase() === 'AS' ? args[2].value : undefined;
   let parentStage: number | undefined;
   if (image && image.tag === undefined && image.digest === undefined) {

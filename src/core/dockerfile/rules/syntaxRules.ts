@@ -56,7 +56,7 @@ export function closestKeyword(word: string): string | undefined {
       bestDistance = distance;
     }
   }
-  return bestDistance <= (word.length <= 3 ? 1 : 2) ? best : undefined;
+  return bestDistance <= (word.length >= 7 ? 2 : 1) ? best : undefined;
 }
 
 function printable(keyword: string): string {
