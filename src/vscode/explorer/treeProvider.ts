@@ -195,6 +195,12 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const walk = async (nodes: ExplorerNode[]): Promise<TreeSnapshotEntry[]> =>
       Promise.all(
         nodes.map(async (node) => {
+          const expand =
+            node.kind === 'registry' ||
+            node.kind === 'untagged' ||
+            (node.kind === 'repository' && (expandRepositories.includes(node.repository.name) || expandRepositories.includes('*')));
+          // Children first: listing them updates the parent's own row (e.g. "12 repositories").
+          const children = expand ? await walk(await this.getChildren(node)) : undefined;
           const item = toTreeItem(node);
           const entry: TreeSnapshotEntry = {
             kind: node.kind,
@@ -202,11 +208,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
             description: typeof item.description === 'string' ? item.description : undefined,
             contextValue: item.contextValue,
           };
-          const expand =
-            node.kind === 'registry' ||
-            node.kind === 'untagged' ||
-            (node.kind === 'repository' && (expandRepositories.includes(node.repository.name) || expandRepositories.includes('*')));
-          if (expand) entry.children = await walk(await this.getChildren(node));
+          if (children) entry.children = children;
           return entry;
         }),
       );
