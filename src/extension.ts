@@ -23,7 +23,8 @@ export function activate(context: vscode.ExtensionContext) {
 
   activationMs = performance.now() - started;
   log.for('extension').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs: () => activationMs };
+  // The explorer is part of the API so the extension-host tests can read the tree as shown.
+  return { activationMs: () => activationMs, explorer };
 }
 
 export function deactivate() {}
