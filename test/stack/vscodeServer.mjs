@@ -82,6 +82,13 @@ export async function startVSCodeServer({ port, root, settings = {}, env = {}, e
     path.join(userData, 'User', 'settings.json'),
     JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'telemetry.telemetryLevel': 'off', 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true, 'window.commandCenter': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...settings }, null, 2),
   );
+  // In a remote window, machine-scoped settings (ecr.endpoint, ecr.docker.host, …) come from the
+  // remote machine's settings, not the browser's user settings: write them there too, as a user
+  // of Remote-SSH or code-server would.
+  // (The server keeps them under its user data folder, <user-data-dir>/Machine.)
+  const machine = path.join(userData, 'Machine');
+  mkdirSync(machine, { recursive: true });
+  writeFileSync(path.join(machine, 'settings.json'), JSON.stringify(settings, null, 2));
   const extensions = extensionsDir ?? path.join(root, 'extensions');
   mkdirSync(extensions, { recursive: true });
   const args = [
