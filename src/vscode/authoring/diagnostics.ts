@@ -89,6 +89,7 @@ export class DockerfileLinter implements vscode.Disposable {
       aqueductWorkspace: settings.aqueductWorkspace,
       ruleSeverities: severities,
       hadolint: this.hadolintConfigFor(core, document.uri),
+      onInternalError: (error, where) => this.log.warn(`a lint rule (${where}) failed on ${path.basename(document.uri.path)} and was skipped: ${(error as Error)?.message ?? error}`),
     });
     const elapsed = performance.now() - started;
     if (elapsed > 50) this.log.debug(`linting ${path.basename(document.uri.path)} (${document.lineCount} lines) took ${elapsed.toFixed(0)} ms`);
