@@ -10,6 +10,7 @@ import { AccessKeyStore, Connection, readRegistryConfigs, readSettings } from '.
 import type { ErrorNode, ExplorerNode, ImageNode, LoadMoreNode, RegistryNode, RepositoryNode } from './nodes';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 import { addRegistry, removeRegistry, selectProfile, setAccessKeys } from './registryCommands';
+import { registerFeatureCommands } from './featureCommands';
 
 /** What `ecr.createRepository` accepts to skip its prompts (tests, scripts, other features). */
 export interface CreateRepositoryArgs {
@@ -411,6 +412,8 @@ export function registerExplorer(services: Services): ExplorerApi {
     await vscode.env.openExternal(vscode.Uri.parse(url));
     return url;
   });
+
+  registerFeatureCommands({ services, provider, log, findConnection, attempt, classify, withProgress, register });
 
   const api: ExplorerApi = {
     connections: (): RegistryConnection[] => connections,

@@ -1,0 +1,42 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import type { ClassifiedError } from '../../core/ecr/errors';
+import type { Services } from '../services';
+import type { Connection } from './connections';
+import type { ImageNode, RepositoryNode } from './nodes';
+import type { RegistryTreeProvider } from './treeProvider';
+
+/** What the explorer's feature commands (copy as, lifecycle, scanning, settings, pull) borrow from it. */
+export interface ExplorerCommandContext {
+  services: Services;
+  provider: RegistryTreeProvider;
+  log: Logger;
+  findConnection(nameOrKey?: string): Connection | undefined;
+  /** Runs an ECR call; on failure shows the classified message with its action and returns undefined. */
+  attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>): Promise<T | undefined>;
+  classify(error: unknown, connection?: Connection): ClassifiedError;
+  withProgress<T>(title: string, work: (progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T>;
+  register(id: string, handler: (...args: never[]) => unknown): void;
+}
+
+/**
+ * A repository or image as a command receives it: a tree node (menus), or plain data (tests,
+ * scripts, other features), so no command needs tree node objects to be driven.
+ */
+export interface RepositoryTarget {
+  registryKey?: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+export function targetOf(arg: RepositoryNode | ImageNode | RepositoryTarget | undefined): RepositoryTarget | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  if ('kind' in arg && arg.kind === 'repository') return { registryKey: arg.registryKey, repository: arg.repository.name };
+  if ('kind' in arg && arg.kind === 'image') return { registryKey: arg.registryKey, repository: arg.repositoryName, tag: arg.tag, digest: arg.image.digest };
+  const plain = arg as RepositoryTarget;
+  return typeof plain.repository === 'string' && plain.repository ? plain : undefined;
+}
+
+export const describeTarget = (target: RepositoryTarget) =>
+  `${target.repository}${target.tag ? `:${target.tag}` : target.digest ? `@${target.digest.slice(0, 19)}` : ''}`;

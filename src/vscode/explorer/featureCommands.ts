@@ -1,0 +1,7 @@
+import type { ExplorerCommandContext } from './commandContext';
+import { registerCopyAs } from './copyAsCommand';
+
+/** The explorer's feature commands beyond browsing, each in its own module. */
+export function registerFeatureCommands(context: ExplorerCommandContext): void {
+  registerCopyAs(context);
+}

@@ -1,0 +1,88 @@
+// Beyond browsing, in a real extension host against moto: "Copy as…" (clipboard checked), lifecycle
+// policy preview. The repositories and images asserted on are created here through the SDK.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { activateExtension, screenshot, stack, waitFor } from './harness';
+import type { ExplorerApi } from '../../../src/vscode/explorer/api';
+
+const REGISTRY_KEY = '123456789012/us-east-1';
+const REPOSITORY = 'beyond-test/operators';
+
+function manifest(seed: string): string {
+  const digest = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1469, digest: digest(`config-${seed}`) },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2_811_478, digest: digest(`layer-${seed}`) }],
+  });
+}
+
+describe('Beyond browsing', () => {
+  let explorer: ExplorerApi;
+  let client: ECRClient;
+  let registryHost: string;
+
+  before(async function () {
+    const { ecrEndpoint } = stack();
+    if (!ecrEndpoint) throw new Error('ECR_WB_ECR_ENDPOINT is not set in the extension host');
+    registryHost = stack().registryHost || '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+    const extension = await activateExtension();
+    explorer = (extension.exports as unknown as { explorer: ExplorerApi }).explorer;
+    client = new ECRClient({
+      region: 'us-east-1',
+      endpoint: ecrEndpoint,
+      credentials: { accessKeyId: 'AKIDBEYONDTEST000000', secretAccessKey: 'beyond-test-not-a-secret' },
+    });
+    await client.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY })).catch((error: Error) => {
+      if (error.name !== 'RepositoryAlreadyExistsException') throw error;
+    });
+    // A rerun against the same moto finds the images there already (moto: ImageAlreadyExistsException).
+    const put = (seed: string, imageTag?: string) =>
+      client.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifest(seed), imageTag })).catch((error: Error) => {
+        if (error.name !== 'ImageAlreadyExistsException') throw error;
+      });
+    await put('op-1', '0.3.5');
+    await put('op-untagged');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await put('op-2', '0.3.6');
+    explorer.refresh();
+    await vscode.commands.executeCommand('workbench.view.extension.ecr');
+  });
+
+  describe('Copy as…', () => {
+    it('copies the Kubernetes image field of an image to the clipboard', async () => {
+      await vscode.env.clipboard.writeText('');
+      const copied = await vscode.commands.executeCommand<string>('ecr.copyAs', { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '0.3.6' }, 'kubernetes');
+      assert.equal(await vscode.env.clipboard.readText(), `image: ${registryHost}/${REPOSITORY}:0.3.6`);
+      assert.equal(copied, await vscode.env.clipboard.readText());
+    });
+
+    it('copies the docker login one-liner and the ZenML registration for a repository', async () => {
+      await vscode.commands.executeCommand('ecr.copyAs', { registryKey: REGISTRY_KEY, repository: REPOSITORY }, 'docker-login');
+      assert.equal(
+        await vscode.env.clipboard.readText(),
+        `aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin ${registryHost}`,
+      );
+      await vscode.commands.executeCommand('ecr.copyAs', { registryKey: REGISTRY_KEY, repository: REPOSITORY }, 'zenml-register');
+      assert.equal(await vscode.env.clipboard.readText(), `zenml container-registry register ecr_local --flavor=aws --uri=${registryHost}`);
+    });
+
+    it('offers the formats in a quick pick and copies the chosen one', async () => {
+      await vscode.env.clipboard.writeText('');
+      const running = vscode.commands.executeCommand<string | undefined>('ecr.copyAs', { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '0.3.6' });
+      // The pick opens with Aqueduct's operator image first; screenshot it, then accept it as a person would.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await screenshot('copy-as-quick-pick');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await running, 'client.resource("ecr_local").image("beyond-test/operators:0.3.6")');
+      assert.equal(await vscode.env.clipboard.readText(), 'client.resource("ecr_local").image("beyond-test/operators:0.3.6")');
+    });
+
+    it('says what to do when not given a repository', async () => {
+      assert.equal(await vscode.commands.executeCommand('ecr.copyAs'), undefined);
+    });
+  });
+});
