@@ -115,7 +115,14 @@ async function screenshot(url) {
     await repository.waitFor({ timeout: 30_000 });
     await repository.click();
     await page.locator('.monaco-list-row[aria-label*="0.3.6"]').first().waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1000);
+    // Open the demo Dockerfile (Quick Open) and the Problems panel, as a person would.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('Dockerfile');
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Enter');
+    await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForTimeout(1500);
     mkdirSync(path.join(OUTPUT, 'screenshots'), { recursive: true });
     const file = path.join(OUTPUT, 'screenshots', 'demo.png');
     await page.screenshot({ path: file });

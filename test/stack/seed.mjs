@@ -62,6 +62,8 @@ export async function seed({ ECR_WB_ECR_ENDPOINT: endpoint, ECR_WB_REGISTRY: reg
       );
       // Oldest first, so push dates follow the order of the list.
       for (const [index, tags] of [...repository.images.entries()].reverse()) {
+        // ECR's pushedAt has second resolution: a second apart, newest-first order is unambiguous.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
         const context = mkdtempSync(path.join(os.tmpdir(), 'ecr-wb-seed-ctx-'));
         writeFileSync(
           path.join(context, 'Dockerfile'),
