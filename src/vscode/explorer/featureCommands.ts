@@ -1,7 +1,9 @@
 import type { ExplorerCommandContext } from './commandContext';
 import { registerCopyAs } from './copyAsCommand';
+import { registerLifecycleCommands } from './lifecycleCommands';
 
 /** The explorer's feature commands beyond browsing, each in its own module. */
 export function registerFeatureCommands(context: ExplorerCommandContext): void {
   registerCopyAs(context);
+  registerLifecycleCommands(context);
 }

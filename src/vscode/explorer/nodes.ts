@@ -44,6 +44,8 @@ export interface ImageNode extends NodeBase {
   /** The tag this node stands for; undefined for an untagged image. */
   tag?: string;
   image: ImageSummary;
+  /** Set while a lifecycle preview says this image would expire: the rule, in words. */
+  expiresBy?: string;
 }
 
 export interface UntaggedGroupNode extends NodeBase {
@@ -140,9 +142,11 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       const image = node.image;
       const label = node.tag ?? shortDigest(image.digest);
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-      item.description = imageDescription(image);
-      item.iconPath = new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
-      item.contextValue = node.tag ? 'image tagged' : 'image untagged';
+      item.description = node.expiresBy ? `would expire · ${imageDescription(image)}` : imageDescription(image);
+      item.iconPath = node.expiresBy
+        ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
+      item.contextValue = `${node.tag ? 'image tagged' : 'image untagged'}${node.expiresBy ? ' expiring' : ''}`;
       item.tooltip = md(
         [
           `**${node.repositoryName}${node.tag ? `:${node.tag}` : ''}**`,
@@ -153,6 +157,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
           `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}`,
           `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
           `Scan: ${scanText(image)}`,
+          ...(node.expiresBy ? [`$(trash) Lifecycle preview: would expire (${node.expiresBy})`] : []),
         ].join('\n\n'),
       );
       return withId(item, node);

@@ -54,6 +54,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private readonly imageListings = new Map<string, Listing<ImageSummary>>();
   private readonly sortedImages = new Map<string, SortedImages>();
   private filterText = '';
+  /** Lifecycle preview results: digest → why it would expire, per repository (cleared with a new preview). */
+  private readonly lifecycleMarks = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly classify: (error: unknown, connection: Connection) => ClassifiedError,
@@ -164,6 +166,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   async repositoriesOf(connection: Connection): Promise<RepositorySummary[]> {
     if (!this.repositoryListing(connection.key).started) await this.loadRepositoryPage(connection);
     return this.repositoryListing(connection.key).items;
+  }
+
+  /** Marks the images a lifecycle preview would expire (undefined clears), and redraws the repository. */
+  setLifecycleMarks(registryKey: string, repositoryName: string, marks: Map<string, string> | undefined): void {
+    if (marks) this.lifecycleMarks.set(imageKey(registryKey, repositoryName), marks);
+    else this.lifecycleMarks.delete(imageKey(registryKey, repositoryName));
+    this.changed.fire(this.nodes.get(repositoryNodeId(registryKey, repositoryName)));
   }
 
   findNode(id: string): ExplorerNode | undefined {
@@ -429,6 +438,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       region: connection.region,
       tag,
       image,
+      expiresBy: this.lifecycleMarks.get(imageKey(repository.registryKey, repository.repository.name))?.get(image.digest),
     });
   }
 

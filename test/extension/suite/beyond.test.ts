@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, screenshot, stack, waitFor } from './harness';
-import type { ExplorerApi } from '../../../src/vscode/explorer/api';
+import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const REPOSITORY = 'beyond-test/operators';
@@ -83,6 +83,55 @@ describe('Beyond browsing', () => {
 
     it('says what to do when not given a repository', async () => {
       assert.equal(await vscode.commands.executeCommand('ecr.copyAs'), undefined);
+    });
+  });
+
+  describe('Lifecycle policy', () => {
+    const target = { registryKey: REGISTRY_KEY, repository: REPOSITORY };
+    const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
+
+    it('drafts a policy in a schema-checked JSON editor and previews it: the list, and marked images in the tree', async () => {
+      await vscode.commands.executeCommand('ecr.buildLifecyclePolicy', target, [
+        { kind: 'keepLast', tagStatus: 'untagged', count: 5 },
+        { kind: 'keepLast', tagStatus: 'any', count: 1 },
+      ]);
+      const editor = await waitFor('the policy editor', () => vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.path.endsWith('.ecr-lifecycle.json')));
+      assert.equal(editor.document.languageId, 'json');
+      assert.deepEqual(JSON.parse(editor.document.getText()).rules.map((rule: { selection: { tagStatus: string } }) => rule.selection.tagStatus), ['untagged', 'any']);
+
+      const preview = await vscode.commands.executeCommand<{ expired: Array<{ tags: string[]; rulePriority: number }>; keptCount: number; server: { available: boolean; reason?: string } }>(
+        'ecr.previewLifecyclePolicy',
+        target,
+      );
+      // Rule 1 protects the untagged image; "any" keeps the newest (0.3.6) and expires 0.3.5.
+      assert.deepEqual(preview.expired.map((entry) => [entry.tags, entry.rulePriority]), [[['0.3.5'], 2]]);
+      assert.equal(preview.keptCount, 2);
+      assert.deepEqual(preview.server, { available: false, reason: 'Preview not available from this endpoint (it does not implement StartLifecyclePolicyPreview).' });
+
+      const tree = await waitFor('the marked image in the tree', async () => {
+        const snapshot = await explorer.treeSnapshot([REPOSITORY]);
+        const images = find(find(snapshot, 'local')?.children, REPOSITORY)?.children;
+        return find(images, '0.3.5')?.description?.startsWith('would expire') ? images : undefined;
+      });
+      assert.match(find(tree, '0.3.5')!.contextValue ?? '', /\bexpiring\b/);
+      assert.doesNotMatch(find(tree, '0.3.6')!.description ?? '', /would expire/);
+      await explorer.reveal(REGISTRY_KEY, REPOSITORY, { expand: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await screenshot('lifecycle-preview');
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    });
+
+    it('flags a policy that breaks the schema in the editor', async () => {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse('untitled:schema-check.ecr-lifecycle.json'));
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'sometimes', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } }] }, null, 2)));
+      await vscode.languages.setTextDocumentLanguage(document, 'json');
+      const problems = await waitFor('schema diagnostics', () => {
+        const found = vscode.languages.getDiagnostics(document.uri);
+        return found.length ? found : undefined;
+      });
+      assert.ok(problems.some((problem) => /tagged|untagged|any/.test(problem.message)), problems.map((problem) => problem.message).join('; '));
+      await screenshot('lifecycle-schema-diagnostics');
     });
   });
 });

@@ -1,0 +1,291 @@
+import * as vscode from 'vscode';
+import type { LifecycleEvaluation, LifecycleRuleChoice } from '../../core/ecr/lifecycle';
+import type { ServerPreview } from '../../core/ecr/lifecycleApi';
+import { formatAge } from '../../core/ecr/format';
+import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import type { Connection } from './connections';
+import { shortDigest, type RepositoryNode } from './nodes';
+
+/** Editors holding a repository's policy are named so the contributed JSON schema applies to them. */
+export const POLICY_FILE_SUFFIX = '.ecr-lifecycle.json';
+
+export interface LifecyclePreviewResult {
+  repository: string;
+  expired: Array<{ digest: string; tags: string[]; rulePriority: number; reason: string }>;
+  keptCount: number;
+  server: ServerPreview;
+  /** Only when ECR's own preview ran: whether it expires the same images. */
+  agreesWithServer?: boolean;
+}
+
+type Arg = RepositoryNode | RepositoryTarget | undefined;
+
+/**
+ * Lifecycle policy commands: view/edit the policy as JSON (schema-checked), a guided builder,
+ * a preview that marks images in the tree and lists them, apply (modal), delete (modal).
+ */
+export function registerLifecycleCommands(context: ExplorerCommandContext): void {
+  const { register, findConnection, attempt, withProgress, provider, log } = context;
+  /** Which repository each policy editor belongs to. */
+  const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
+
+  const resolve = (arg: Arg, title: string): { target: RepositoryTarget; connection: Connection } | undefined => {
+    const target = targetOf(arg);
+    const connection = target ? findConnection(target.registryKey) : undefined;
+    if (!target || !connection) {
+      void vscode.window.showErrorMessage(`${title} works on a repository in the ECR Registries view: right-click one there.`);
+      return undefined;
+    }
+    return { target: { ...target, registryKey: connection.key }, connection };
+  };
+
+  /** The policy text a command should use: its argument, the repository's open policy editor, or what ECR stores. */
+  const policyTextFor = async (target: RepositoryTarget, connection: Connection, given?: string): Promise<string | undefined> => {
+    if (typeof given === 'string') return given;
+    const open = vscode.workspace.textDocuments.find((document) => {
+      const owner = policyDocuments.get(document.uri.toString());
+      return owner?.registryKey === target.registryKey && owner?.repository === target.repository;
+    });
+    if (open) return open.getText();
+    const { getLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
+    const stored = await attempt(connection, `Could not read the lifecycle policy of ${target.repository}`, async () =>
+      getLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
+    );
+    if (stored === undefined) {
+      void vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy. Build one with "ECR: Build Lifecycle Policy…".`);
+    }
+    return stored?.text;
+  };
+
+  const openPolicyEditor = async (target: RepositoryTarget, text: string) => {
+    const name = `${target.repository.replace(/\//g, '_')}${POLICY_FILE_SUFFIX}`;
+    const uri = vscode.Uri.parse(`untitled:${name}`);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, document.lineCount, 0), text));
+    if (document.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(document, 'json');
+    policyDocuments.set(document.uri.toString(), { registryKey: target.registryKey!, repository: target.repository });
+    return document;
+  };
+
+  register('ecr.viewLifecyclePolicy', async (arg?: Arg) => {
+    const resolved = resolve(arg, 'View Lifecycle Policy');
+    if (!resolved) return undefined;
+    const { target, connection } = resolved;
+    const { getLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
+    const { formatLifecyclePolicy } = await import('../../core/ecr/lifecycle');
+    const stored = await attempt(connection, `Could not read the lifecycle policy of ${target.repository}`, () =>
+      withProgress(`Reading the lifecycle policy of ${target.repository}…`, async () => ({
+        policy: await getLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
+      })),
+    );
+    if (!stored) return undefined;
+    if (!stored.policy) {
+      const build = await vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy yet.`, 'Build One…');
+      if (build) await vscode.commands.executeCommand('ecr.buildLifecyclePolicy', target);
+      return undefined;
+    }
+    return openPolicyEditor(target, formatLifecyclePolicy(stored.policy.text));
+  });
+
+  register('ecr.buildLifecyclePolicy', async (arg?: Arg, preset?: LifecycleRuleChoice[]) => {
+    const resolved = resolve(arg, 'Build Lifecycle Policy');
+    if (!resolved) return undefined;
+    const choices = preset ?? (await askRuleChoices(resolved.target.repository));
+    if (!choices?.length) return undefined;
+    const { buildLifecyclePolicy, formatLifecyclePolicy } = await import('../../core/ecr/lifecycle');
+    try {
+      const policy = buildLifecyclePolicy(choices);
+      await openPolicyEditor(resolved.target, formatLifecyclePolicy(policy));
+      void vscode.window.showInformationMessage(`Lifecycle policy for ${resolved.target.repository} drafted. Preview it, then apply it.`, 'Preview').then((answer) => {
+        if (answer) void vscode.commands.executeCommand('ecr.previewLifecyclePolicy', resolved.target);
+      });
+      return policy;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`That policy cannot be built: ${(error as Error).message}`);
+      return undefined;
+    }
+  });
+
+  /** Evaluates the policy over every image of the repository, cross-checks with ECR's preview, marks the tree. */
+  const preview = async (target: RepositoryTarget, connection: Connection, policyText: string): Promise<LifecyclePreviewResult | undefined> => {
+    const { parseLifecyclePolicy, evaluateLifecyclePolicy } = await import('../../core/ecr/lifecycle');
+    const { serverLifecyclePreview, comparePreviews } = await import('../../core/ecr/lifecycleApi');
+    const { listImages } = await import('../../core/ecr/listing');
+    let policy;
+    try {
+      policy = parseLifecyclePolicy(policyText);
+    } catch (error) {
+      void vscode.window.showErrorMessage((error as Error).message);
+      return undefined;
+    }
+    return attempt(connection, `Could not preview the lifecycle policy of ${target.repository}`, () =>
+      withProgress(`Previewing the lifecycle policy of ${target.repository}…`, async (progress) => {
+        const client = await connection.client();
+        progress.report({ message: 'listing images' });
+        const images = await listImages(client, target.repository, { registryId: connection.config.accountId });
+        const local: LifecycleEvaluation = evaluateLifecyclePolicy(policy, images);
+        progress.report({ message: "asking ECR's own preview" });
+        const server = await serverLifecyclePreview(client, target.repository, policyText, { registryId: connection.config.accountId });
+        const comparison = comparePreviews(local, server);
+        provider.setLifecycleMarks(target.registryKey!, target.repository, new Map(local.expired.map((entry) => [entry.image.digest, entry.reason])));
+        const result: LifecyclePreviewResult = {
+          repository: target.repository,
+          expired: local.expired.map((entry) => ({ digest: entry.image.digest, tags: entry.image.tags, rulePriority: entry.rulePriority, reason: entry.reason })),
+          keptCount: local.kept.length,
+          server,
+          agreesWithServer: comparison?.agree,
+        };
+        log.info(
+          `lifecycle preview of ${target.repository}: ${result.expired.length} of ${images.length} would expire; ${server.available ? `ECR's preview ${comparison?.agree ? 'agrees' : `differs (only here: ${comparison?.onlyLocal.length}, only ECR: ${comparison?.onlyServer.length})`}` : server.reason}`,
+        );
+        return { result, images: local };
+      }),
+    ).then((done) => {
+      if (!done) return undefined;
+      void showPreviewList(done.result, done.images);
+      return done.result;
+    });
+  };
+
+  const showPreviewList = async (result: LifecyclePreviewResult, evaluation: LifecycleEvaluation) => {
+    const crossCheck = result.server.available
+      ? result.agreesWithServer
+        ? "$(pass) ECR's own preview expires the same images."
+        : "$(warning) ECR's own preview differs; ECR's result is what will happen."
+      : `$(info) ${result.server.reason}`;
+    const items: vscode.QuickPickItem[] = evaluation.expired.length
+      ? evaluation.expired.map((entry) => ({
+          label: `$(trash) ${entry.image.tags.length ? entry.image.tags.join(', ') : shortDigest(entry.image.digest)}`,
+          description: entry.image.pushedAt ? `pushed ${formatAge(entry.image.pushedAt)}` : undefined,
+          detail: entry.reason,
+        }))
+      : [{ label: '$(check) No image would expire' }];
+    const pick = vscode.window.createQuickPick();
+    pick.title = `Lifecycle preview of ${result.repository}: ${result.expired.length} would expire, ${result.keptCount} kept`;
+    pick.placeholder = crossCheck.replace(/^\$\([a-z-]+\) /, '');
+    pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, { label: crossCheck }];
+    pick.onDidHide(() => pick.dispose());
+    pick.onDidAccept(() => pick.hide());
+    pick.show();
+  };
+
+  register('ecr.previewLifecyclePolicy', async (arg?: Arg, policyText?: string) => {
+    const resolved = resolve(arg, 'Preview Lifecycle Policy');
+    if (!resolved) return undefined;
+    const text = await policyTextFor(resolved.target, resolved.connection, policyText);
+    return text === undefined ? undefined : preview(resolved.target, resolved.connection, text);
+  });
+
+  register('ecr.clearLifecyclePreview', (arg?: Arg) => {
+    const target = targetOf(arg);
+    const connection = target ? findConnection(target.registryKey) : undefined;
+    if (target && connection) provider.setLifecycleMarks(connection.key, target.repository, undefined);
+  });
+
+  register('ecr.applyLifecyclePolicy', async (arg?: Arg, policyText?: string) => {
+    const resolved = resolve(arg, 'Apply Lifecycle Policy');
+    if (!resolved) return false;
+    const { target, connection } = resolved;
+    const text = await policyTextFor(target, connection, policyText);
+    if (text === undefined) return false;
+    const result = await preview(target, connection, text);
+    if (!result) return false;
+    const count = result.expired.length;
+    const answer = await vscode.window.showWarningMessage(
+      `Apply this lifecycle policy to ${target.repository}? ${count === 0 ? 'No image would expire now.' : `${count} image${count === 1 ? '' : 's'} would expire.`}`,
+      {
+        modal: true,
+        detail: [
+          count ? `Expiring: ${result.expired.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${count > 10 ? `; and ${count - 10} more` : ''}.` : '',
+          'ECR applies the policy within 24 hours of it being set, and keeps applying it as images are pushed. Expired images cannot be recovered.',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      },
+      count ? `Apply and Expire ${count} Image${count === 1 ? '' : 's'}` : 'Apply Policy',
+    );
+    if (!answer) return false;
+    const { putLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
+    const applied = await attempt(connection, `Could not apply the lifecycle policy to ${target.repository}`, () =>
+      withProgress(`Applying the lifecycle policy to ${target.repository}…`, async () => putLifecyclePolicy(await connection.client(), target.repository, text, connection.config.accountId)),
+    );
+    if (applied === undefined) return false;
+    log.info(`applied a lifecycle policy to ${target.repository} (${count} images would expire)`);
+    vscode.window.setStatusBarMessage(`$(check) Lifecycle policy applied to ${target.repository}`, 5000);
+    return true;
+  });
+
+  register('ecr.deleteLifecyclePolicy', async (arg?: Arg) => {
+    const resolved = resolve(arg, 'Delete Lifecycle Policy');
+    if (!resolved) return false;
+    const { target, connection } = resolved;
+    const answer = await vscode.window.showWarningMessage(
+      `Delete the lifecycle policy of ${target.repository}?`,
+      { modal: true, detail: 'Images stop expiring automatically. No image is deleted by this.' },
+      'Delete Policy',
+    );
+    if (!answer) return false;
+    const { deleteLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
+    const deleted = await attempt(connection, `Could not delete the lifecycle policy of ${target.repository}`, async () =>
+      deleteLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
+    );
+    if (deleted === undefined) return false;
+    provider.setLifecycleMarks(connection.key, target.repository, undefined);
+    if (deleted) vscode.window.setStatusBarMessage(`$(check) Lifecycle policy of ${describeTarget(target)} deleted`, 5000);
+    else void vscode.window.showInformationMessage(`${target.repository} had no lifecycle policy.`);
+    return deleted;
+  });
+}
+
+/** The guided builder: one rule per round, as Pulumi's maximumNumberOfImages / maximumAgeLimit put them. */
+async function askRuleChoices(repository: string): Promise<LifecycleRuleChoice[] | undefined> {
+  const choices: LifecycleRuleChoice[] = [];
+  const positive = (value: string) => (/^[1-9]\d{0,5}$/.test(value.trim()) ? undefined : 'Enter a whole number of 1 or more.');
+  for (;;) {
+    const kind = await vscode.window.showQuickPick(
+      [
+        { label: 'Keep the last N images', description: 'imageCountMoreThan (Pulumi maximumNumberOfImages)', value: 'keepLast' as const },
+        { label: 'Expire images older than N days', description: 'sinceImagePushed (Pulumi maximumAgeLimit)', value: 'expireOlderThan' as const },
+        ...(choices.length ? [{ label: '$(check) Done', description: `${choices.length} rule${choices.length === 1 ? '' : 's'}`, value: 'done' as const }] : []),
+      ],
+      { title: `Lifecycle policy for ${repository}: rule ${choices.length + 1}`, ignoreFocusOut: true },
+    );
+    if (!kind) return undefined;
+    if (kind.value === 'done') return choices;
+    const status = await vscode.window.showQuickPick(
+      [
+        { label: 'Untagged images', value: 'untagged' as const, filter: undefined },
+        { label: 'Images with a tag prefix…', description: 'e.g. prod', value: 'tagged' as const, filter: 'prefix' as const },
+        { label: 'Images with a tag pattern…', description: 'e.g. release-*', value: 'tagged' as const, filter: 'pattern' as const },
+        { label: 'Any image', description: 'evaluated last', value: 'any' as const, filter: undefined },
+      ],
+      { title: 'Which images does the rule apply to?', ignoreFocusOut: true },
+    );
+    if (!status) return undefined;
+    let tags: string[] | undefined;
+    if (status.filter) {
+      const text = await vscode.window.showInputBox({
+        title: status.filter === 'prefix' ? 'Tag prefixes (comma-separated; an image needs a tag for each)' : 'Tag patterns with * (comma-separated, at most 4 * each)',
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.split(',').some((part) => part.trim()) ? undefined : 'Enter at least one.'),
+      });
+      if (text === undefined) return undefined;
+      tags = text.split(',').map((part) => part.trim()).filter(Boolean);
+    }
+    const count = await vscode.window.showInputBox({
+      title: kind.value === 'keepLast' ? 'How many of the newest images to keep?' : 'Expire images pushed more than how many days ago?',
+      value: kind.value === 'keepLast' ? '10' : '14',
+      ignoreFocusOut: true,
+      validateInput: positive,
+    });
+    if (count === undefined) return undefined;
+    choices.push({
+      kind: kind.value,
+      tagStatus: status.value,
+      count: Number(count.trim()),
+      tagPrefixList: status.filter === 'prefix' ? tags : undefined,
+      tagPatternList: status.filter === 'pattern' ? tags : undefined,
+    });
+  }
+}
