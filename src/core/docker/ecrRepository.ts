@@ -1,10 +1,5 @@
-import {
-  CreateRepositoryCommand,
-  DescribeImagesCommand,
-  DescribeRepositoriesCommand,
-  type ECRClient,
-  type Repository,
-} from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { ensureRepository } from '../ecr/management';
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
@@ -29,21 +24,13 @@ const errorName = (error: unknown) => (error as { name?: string })?.name;
 export function ecrRepositoryGate(client: ECRClient, registryId?: string): RepositoryGate {
   return {
     async ensureRepository(name, create) {
-      let repository: Repository | undefined;
+      // The ECR core owns the existence check, creation and the creation race; this gate only
+      // turns "missing and not allowed to create" into the task's own message.
       try {
-        const found = await client.send(new DescribeRepositoriesCommand({ registryId, repositoryNames: [name] }));
-        repository = found.repositories?.[0];
+        const { created, repository } = await ensureRepository(client, name, { create, registryId });
+        return { created, immutable: repository.tagMutability.startsWith('IMMUTABLE') };
       } catch (error) {
-        if (errorName(error) !== 'RepositoryNotFoundException') throw error;
-      }
-      if (repository) return { created: false, immutable: repository.imageTagMutability?.startsWith('IMMUTABLE') ?? false };
-      if (!create) throw new RepositoryMissingError(name);
-      try {
-        const made = await client.send(new CreateRepositoryCommand({ registryId, repositoryName: name }));
-        return { created: true, immutable: made.repository?.imageTagMutability?.startsWith('IMMUTABLE') ?? false };
-      } catch (error) {
-        // Someone else created it between our two calls: fine.
-        if (errorName(error) === 'RepositoryAlreadyExistsException') return this.ensureRepository(name, false);
+        if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
         throw error;
       }
     },
