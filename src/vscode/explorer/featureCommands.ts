@@ -1,9 +1,11 @@
 import type { ExplorerCommandContext } from './commandContext';
 import { registerCopyAs } from './copyAsCommand';
 import { registerLifecycleCommands } from './lifecycleCommands';
+import { registerScanCommands } from './scanCommands';
 
 /** The explorer's feature commands beyond browsing, each in its own module. */
 export function registerFeatureCommands(context: ExplorerCommandContext): void {
   registerCopyAs(context);
   registerLifecycleCommands(context);
+  registerScanCommands(context);
 }

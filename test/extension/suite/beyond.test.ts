@@ -86,6 +86,51 @@ describe('Beyond browsing', () => {
     });
   });
 
+  describe('Image scanning', () => {
+    it('starts a scan and shows findings with severity, package, version and link', async () => {
+      const response = await fetch(`${stack().ecrEndpoint}/moto-api/static/ecr/scan-finding-results`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          region: 'us-east-1',
+          results: [
+            {
+              registryId: '123456789012',
+              repositoryName: REPOSITORY,
+              imageId: { imageTag: '0.3.6' },
+              imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+              imageScanFindings: {
+                findingSeverityCounts: { CRITICAL: 1 },
+                enhancedFindings: [
+                  {
+                    severity: 'CRITICAL',
+                    title: 'CVE-2024-3094 - xz-utils',
+                    packageVulnerabilityDetails: {
+                      vulnerabilityId: 'CVE-2024-3094',
+                      sourceUrl: 'https://nvd.nist.gov/vuln/detail/CVE-2024-3094',
+                      vulnerablePackages: [{ name: 'xz-utils', version: '5.6.0' }],
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        }),
+      });
+      assert.equal(response.status, 201);
+      const image = { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '0.3.6' };
+      // moto allows one scan per image per day, like ECR: a rerun of this suite finds it scanned already.
+      await vscode.commands.executeCommand('ecr.startImageScan', image);
+      const report = await vscode.commands.executeCommand<{ status: string; counts: Record<string, number> }>('ecr.showScanFindings', image);
+      assert.equal(report.status, 'COMPLETE');
+      assert.deepEqual(report.counts, { CRITICAL: 1 });
+      const shown = await waitFor('the findings document', () => vscode.window.activeTextEditor?.document.getText().includes('CVE-2024-3094') ? vscode.window.activeTextEditor.document : undefined);
+      assert.equal(shown.languageId, 'markdown');
+      assert.ok(shown.getText().includes('| CRITICAL | CVE-2024-3094 | xz-utils | 5.6.0 | [https://nvd.nist.gov/vuln/detail/CVE-2024-3094](https://nvd.nist.gov/vuln/detail/CVE-2024-3094) |'));
+      await screenshot('scan-findings');
+    });
+  });
+
   describe('Lifecycle policy', () => {
     const target = { registryKey: REGISTRY_KEY, repository: REPOSITORY };
     const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);

@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import type { ScanReport } from '../../core/ecr/scanning';
+import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import type { ImageNode, RepositoryNode } from './nodes';
+
+/** Findings as a Markdown document: counts by severity, then one row per finding with its link. */
+export function scanReportMarkdown(label: string, report: ScanReport): string {
+  const cell = (text: string | undefined) => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const counts = Object.entries(report.counts)
+    .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
+    .join(', ');
+  const lines = [
+    `# Scan findings: ${label}`,
+    '',
+    `Status: **${report.status}**${report.description ? ` (${report.description})` : ''}${report.completedAt ? `, completed ${report.completedAt.toISOString()}` : ''}`,
+    '',
+    `Counts: ${counts || 'no findings'}`,
+    '',
+  ];
+  if (report.findings.length) {
+    lines.push('| Severity | Finding | Package | Version | Link |', '| --- | --- | --- | --- | --- |');
+    for (const finding of report.findings) {
+      lines.push(`| ${finding.severity} | ${cell(finding.name)} | ${cell(finding.packageName)} | ${cell(finding.packageVersion)} | ${finding.link ? `[${cell(finding.link)}](${finding.link})` : ''} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Scanning commands: start a scan, show findings, toggle scan on push. */
+export function registerScanCommands(context: ExplorerCommandContext): void {
+  const { register, findConnection, attempt, withProgress, provider, log } = context;
+
+  const resolve = (arg: RepositoryNode | ImageNode | RepositoryTarget | undefined, title: string) => {
+    const target = targetOf(arg);
+    const connection = target ? findConnection(target.registryKey) : undefined;
+    if (!target || !connection) {
+      void vscode.window.showErrorMessage(`${title} works on an item in the ECR Registries view: right-click one there.`);
+      return undefined;
+    }
+    return { target, connection, node: arg && 'kind' in arg ? arg : undefined };
+  };
+
+  register('ecr.startImageScan', async (arg?: ImageNode | RepositoryTarget) => {
+    const resolved = resolve(arg, 'Scan Image');
+    if (!resolved) return undefined;
+    const { target, connection } = resolved;
+    const { startImageScan } = await import('../../core/ecr/scanning');
+    const status = await attempt(connection, `Could not start a scan of ${describeTarget(target)}`, () =>
+      withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),
+    );
+    if (!status) return undefined;
+    log.info(`scan of ${describeTarget(target)}: ${status}`);
+    void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
+      if (answer) void vscode.commands.executeCommand('ecr.showScanFindings', target);
+    });
+    return status;
+  });
+
+  register('ecr.showScanFindings', async (arg?: ImageNode | RepositoryTarget) => {
+    const resolved = resolve(arg, 'Show Scan Findings');
+    if (!resolved) return undefined;
+    const { target, connection, node } = resolved;
+    const { describeScanFindings } = await import('../../core/ecr/scanning');
+    const report = await attempt(connection, `Could not read the scan findings of ${describeTarget(target)}`, () =>
+      withProgress(`Reading scan findings of ${describeTarget(target)}…`, async () => describeScanFindings(await connection.client(), target.repository, target, connection.config.accountId)),
+    );
+    if (!report) return undefined;
+    if (node?.kind === 'image') {
+      // The tooltip's counts come from the image summary: bring it up to date with what was just read.
+      node.image.scanStatus = report.status === 'NOT_SCANNED' ? undefined : report.status;
+      node.image.scanFindings = Object.keys(report.counts).length ? { ...report.counts } : undefined;
+      provider.refresh(node.registryKey, node.repositoryName);
+    }
+    if (report.status === 'NOT_SCANNED') {
+      const scan = await vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now');
+      if (scan) await vscode.commands.executeCommand('ecr.startImageScan', target);
+      return report;
+    }
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: scanReportMarkdown(describeTarget(target), report) });
+    await vscode.window.showTextDocument(document, { preview: true });
+    return report;
+  });
+
+  register('ecr.toggleScanOnPush', async (arg?: RepositoryNode | RepositoryTarget, enable?: boolean) => {
+    const resolved = resolve(arg, 'Toggle Scan on Push');
+    if (!resolved) return undefined;
+    const { target, connection, node } = resolved;
+    const wanted = typeof enable === 'boolean' ? enable : node?.kind === 'repository' ? !node.repository.scanOnPush : undefined;
+    if (wanted === undefined) return undefined;
+    const { setScanOnPush } = await import('../../core/ecr/scanning');
+    const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
+      setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
+    );
+    if (now === undefined) return undefined;
+    vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
+    provider.refresh(connection.key);
+    return now;
+  });
+}
