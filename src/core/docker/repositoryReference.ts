@@ -1,9 +1,5 @@
-/** ECR's repository name rule and Docker's tag rule (see DESIGN.md). */
-const REPOSITORY_NAME = /^(?=.{2,256}$)[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-
-/** amazon-ecr-credential-helper's host pattern: <account>.dkr.ecr[-fips].<region>.<partition domain>. */
-const ECR_HOST = /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-z0-9][a-z0-9-]*[a-z0-9])\.(amazonaws\.com(\.cn)?|on\.aws|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
+import { parseRegistryHost } from '../ecr/registryHost';
+import { repositoryNameProblem, tagProblem } from '../ecr/names';
 
 export interface RepositoryReference {
   name: string;
@@ -25,15 +21,13 @@ export function parseRepositoryInput(input: string): RepositoryReference {
   if (/[@]|:[^/]*$/.test(name)) {
     throw new Error(`"${input}" includes a tag or digest; give the repository alone and put tags in "tags".`);
   }
-  if (!REPOSITORY_NAME.test(name)) {
-    throw new Error(
-      `"${name}" is not a valid ECR repository name: use 2-256 lower-case letters, digits and . _ - separators, with / between path parts.`,
-    );
-  }
-  const ecrMatch = registryHost ? ECR_HOST.exec(registryHost) : null;
-  return { name, registryHost, ecr: ecrMatch ? { accountId: ecrMatch[1], region: ecrMatch[3] } : undefined };
+  // The same rules as the explorer's, so a URI means the same thing in the tree and in a task.
+  const problem = repositoryNameProblem(name);
+  if (problem) throw new Error(problem);
+  const ecrHost = registryHost ? parseRegistryHost(registryHost) : undefined;
+  return { name, registryHost, ecr: ecrHost ? { accountId: ecrHost.accountId, region: ecrHost.region } : undefined };
 }
 
 export function invalidTags(tags: string[]): string[] {
-  return tags.filter((tag) => !TAG.test(tag));
+  return tags.filter((tag) => tagProblem(tag) !== undefined);
 }

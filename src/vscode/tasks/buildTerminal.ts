@@ -101,7 +101,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     try {
       const reference = parseRepositoryInput(this.definition.repository ?? '');
       repositoryName = reference.name;
-      connection = this.pickConnection(reference.ecr);
+      connection = this.pickConnection(reference);
     } catch (error) {
       print((error as Error).message, 'red');
       return finish(EXIT_FAILED);
@@ -214,12 +214,26 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     return finish(EXIT_FAILED, outcome.status);
   }
 
-  private pickConnection(ecr: { accountId: string; region: string } | undefined): RegistryConnection | undefined {
+  /**
+   * The registry to push to. A full repository URI must match a configured registry: falling back
+   * to another one would push the image to a different account or region without a word.
+   */
+  private pickConnection(reference: { registryHost?: string; ecr?: { accountId: string; region: string } }): RegistryConnection | undefined {
     if (this.definition.registry) return this.explorer.connection(this.definition.registry);
+    if (!reference.registryHost) return this.explorer.connection();
+    const { ecr } = reference;
     if (ecr) {
       const match = this.explorer.connections().find((candidate) => candidate.accountId === ecr.accountId && candidate.region === ecr.region);
       if (match) return match;
+      throw new Error(
+        `No registry for ${reference.registryHost} (account ${ecr.accountId}, ${ecr.region}) in ecr.registries. Add it with ECR: Add Registry… (with its account id), or name a configured registry in the task's "registry".`,
+      );
     }
-    return this.explorer.connection();
+    // A non-ECR host is accepted only as the configured registry-host override (VPC endpoint, local registry).
+    const override = vscode.workspace.getConfiguration('ecr', this.folder).get<string>('registryHostOverride', '').trim();
+    if (override && override.toLowerCase() === reference.registryHost.toLowerCase()) return this.explorer.connection();
+    throw new Error(
+      `${reference.registryHost} is not an ECR registry host${override ? ` nor the registry-host override (${override})` : ''}. Use the repository name alone, or its ECR URI <account>.dkr.ecr.<region>.amazonaws.com/<name>.`,
+    );
   }
 }
