@@ -28,7 +28,7 @@ describe('parseRepositoryInput (the ecr-build task\'s "repository")', () => {
   it('refuses a tag or digest in the repository, and bad names, with the explorer\'s wording', () => {
     assert.throws(() => parseRepositoryInput('team/app:1.0'), /tag or digest/);
     assert.throws(() => parseRepositoryInput('team/app@sha256:abc'), /tag or digest/);
-    assert.throws(() => parseRepositoryInput('Team/App'), /lower case: try "team/app"/);
+    assert.throws(() => parseRepositoryInput('Team/App'), /lower case: try "team\/app"/);
     assert.throws(() => parseRepositoryInput('   '), /empty/);
   });
 
