@@ -100,7 +100,16 @@ function toOptions(argument: unknown): BuildAndPushOptions {
   if (argument && typeof argument === 'object') {
     const value = argument as Record<string, unknown>;
     // The explorer's repository node: build into that repository.
-    const repository = typeof value.repository === 'string' ? value.repository : typeof value.repositoryName === 'string' ? value.repositoryName : undefined;
+    // (A tree node carries { kind: 'repository', repository: { name, … }, registryKey }.)
+    const repositoryObject = value.repository as { name?: unknown } | undefined;
+    const repository =
+      typeof value.repository === 'string'
+        ? value.repository
+        : value.kind === 'repository' && typeof repositoryObject?.name === 'string'
+          ? repositoryObject.name
+          : typeof value.repositoryName === 'string'
+            ? value.repositoryName
+            : undefined;
     const registry = typeof value.registry === 'string' ? value.registry : typeof value.registryKey === 'string' ? value.registryKey : undefined;
     return {
       dockerfile: typeof value.dockerfile === 'string' ? value.dockerfile : undefined,

@@ -47,7 +47,15 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   ) {}
 
   open(): void {
-    void this.run().then((code) => this.closeEmitter.fire(code));
+    // Whatever goes wrong (even a module failing to load), the user sees why and the task ends.
+    void this.run()
+      .catch((error: unknown) => {
+        const message = this.services.redactor.redact(error instanceof Error ? error.message : String(error));
+        this.writeEmitter.fire(`\x1b[31mThe build and push stopped unexpectedly: ${message}\x1b[0m\r\n`);
+        this.services.logger('build').error(`unexpected failure: ${message}`);
+        return 1;
+      })
+      .then((code) => this.closeEmitter.fire(code));
   }
 
   /** Ctrl+C in the task terminal cancels, as it would a shell command. */
