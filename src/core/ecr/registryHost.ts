@@ -1,3 +1,5 @@
+import { repositoryNameProblem, tagProblem } from './names';
+
 /**
  * ECR registry hosts and URIs. The host pattern follows amazon-ecr-credential-helper's `ecrPattern`:
  * `<12 digits>.dkr[.-]ecr[-fips].<region>.<partition domain>`. It is matched against the parsed
@@ -58,6 +60,12 @@ export function parseRegistryUri(input: string): RegistryUri {
   } catch {
     throw new Error(`"${text}" is not a URI. Paste a registry URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com.`);
   }
+  if (url.protocol !== 'https:') {
+    throw new Error(`ECR registries are served over HTTPS; "${url.protocol.replace(/:$/, '')}://" is not a registry URI.`);
+  }
+  if (url.port && url.port !== '443') {
+    throw new Error(`ECR registry hosts take no port (got :${url.port}). Paste the URI without it.`);
+  }
   if (url.username || url.password) {
     throw new Error('The registry URI must not contain credentials; ECR credentials come from your AWS profile.');
   }
@@ -67,7 +75,12 @@ export function parseRegistryUri(input: string): RegistryUri {
       `"${url.hostname}" is not an ECR registry host. ECR hosts look like <12-digit account>.dkr.ecr.<region>.amazonaws.com (or .amazonaws.com.cn, .on.aws for dual-stack, ecr-fips for FIPS).`,
     );
   }
-  const path = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, '');
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, '');
+  } catch {
+    throw new Error(`"${text}" has a malformed %-escape in its path. Paste the URI as ECR shows it.`);
+  }
   if (!path) return registry;
   let repository = path;
   let tag: string | undefined;
@@ -81,6 +94,12 @@ export function parseRegistryUri(input: string): RegistryUri {
   if (colon >= 0) {
     tag = repository.slice(colon + 1);
     repository = repository.slice(0, colon);
+  }
+  // Checked with the same rules as Create Repository, so a pasted URI is never half-understood.
+  const problem = repositoryNameProblem(repository) ?? (tag !== undefined ? tagProblem(tag) : undefined);
+  if (problem) throw new Error(problem);
+  if (digest !== undefined && !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(digest)) {
+    throw new Error(`"${digest}" is not an image digest (sha256:<64 hex digits>).`);
   }
   return { ...registry, repository, tag, digest };
 }

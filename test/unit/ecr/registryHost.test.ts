@@ -91,3 +91,26 @@ describe('URIs and links', () => {
     assert.equal(consoleUrl({ region: 'us-iso-east-1' }), undefined);
   });
 });
+
+describe('parseRegistryUri refuses what it cannot fully understand', () => {
+  const host = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+  const cases: Array<[string, RegExp]> = [
+    [`${host}/%zz`, /malformed %-escape/],
+    [`${host}/Bad Repo:tag!!`, /cannot contain spaces/],
+    [`ftp://${host}/app`, /served over HTTPS/],
+    [`${host}:444/app`, /take no port \(got :444\)/],
+    [`${host}/team/app:-bad`, /tag/i],
+    [`${host}/team/app@sha256`, /not an image digest/],
+  ];
+  for (const [input, message] of cases) {
+    it(`rejects ${input}`, () => {
+      assert.throws(() => parseRegistryUri(input), message);
+    });
+  }
+
+  it('still accepts port 443 and a digest reference', () => {
+    const parsed = parseRegistryUri(`https://${host}:443/team/app@sha256:${'a'.repeat(64)}`);
+    assert.equal(parsed.repository, 'team/app');
+    assert.equal(parsed.digest, `sha256:${'a'.repeat(64)}`);
+  });
+});
