@@ -90,13 +90,21 @@ async function pickFolder(given: string | vscode.Uri | undefined): Promise<vscod
     if (folder === undefined) await vscode.workspace.fs.createDirectory(uri);
     return uri;
   }
+  // Operators usually live in a subfolder each: offer the workspace folder(s) and "choose another".
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 1) return folders[0].uri;
-  if (folders.length > 1) {
-    const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to create the Dockerfile in', ignoreFocusOut: true });
-    return picked?.uri;
+  if (folders.length > 0) {
+    const chooseOther = '$(folder-opened) Choose another folder…';
+    const picked = await vscode.window.showQuickPick(
+      [
+        ...folders.map((folder) => ({ label: `$(root-folder) ${folder.name}`, description: folder.uri.fsPath, uri: folder.uri })),
+        { label: chooseOther, description: 'any folder, for example one operator\'s subfolder', uri: undefined },
+      ],
+      { placeHolder: 'Folder to create the Dockerfile in', ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
   }
-  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Create Dockerfile Here' });
+  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Create Dockerfile Here', defaultUri: folders[0]?.uri });
   return chosen?.[0];
 }
 
