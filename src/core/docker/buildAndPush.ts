@@ -122,6 +122,8 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
   };
   const signal = deps.signal;
   let phase: 'prepare' | 'build' | 'push' = 'prepare';
+  /** Tags whose push finished, for an honest message when the user cancels between tags. */
+  const pushedTags: string[] = [];
   const checkCancelled = () => {
     if (signal?.aborted) throw new Cancelled();
   };
@@ -245,6 +247,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
     let digest: string | undefined;
     for (const tag of tags) {
       const pushed = await pushWithRetries(tag);
+      pushedTags.push(tag);
       digest ??= pushed;
     }
     timings.pushMs = performance.now() - pushStarted;
@@ -330,7 +333,13 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
     reporter.endLive();
     timings.totalMs = performance.now() - started;
     if (error instanceof Cancelled || (signal?.aborted && (isAbort(error) || !(error instanceof Failure)))) {
-      reporter.line(`Cancelled during the ${phase === 'prepare' ? 'checks' : phase}; nothing was pushed${phase === 'push' ? ' under these tags (layers already uploaded stay in the registry unreferenced)' : ''}.`);
+      // Say exactly what is in the registry now: a cancel between two tags leaves the first pushed.
+      const pending = [...new Set(request.tags.length ? request.tags : ['latest'])].filter((tag) => !pushedTags.includes(tag));
+      const what =
+        pushedTags.length > 0
+          ? `${pushedTags.join(', ')} ${pushedTags.length === 1 ? 'was' : 'were'} pushed before the cancel; ${pending.join(', ')} ${pending.length === 1 ? 'was' : 'were'} not`
+          : `nothing was pushed${phase === 'push' ? ' under these tags (layers already uploaded stay in the registry unreferenced)' : ''}`;
+      reporter.line(`Cancelled during the ${phase === 'prepare' ? 'checks' : phase}; ${what}.`);
       return { status: 'cancelled', phase, timings, progress };
     }
     const failure: BuildPushFailure = error instanceof Failure ? error.failure : { kind: 'push-failed', message: messageOf(error) };
