@@ -106,6 +106,8 @@ if (!production) {
 if (!production) {
   // The activation benchmark's probe, loaded by bench/activation.mjs the same way.
   builds.push({ ...shared, entryPoints: ['bench/activationSuite.ts'], outfile: 'dist/test/bench/activation.js', plugins: [reportSizes] });
+  // The explorer benchmark's probe (bench/explorer.mjs), loaded the same way.
+  builds.push({ ...shared, entryPoints: ['bench/explorerSuite.ts'], outfile: 'dist/test/bench/explorer.js', plugins: [reportSizes] });
 }
 
 mkdirSync('dist', { recursive: true });

@@ -48,4 +48,10 @@ export interface ExplorerApi {
   reveal(registryKey: string, repositoryName?: string, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;
   /** Same as ecr.filter / ecr.clearFilter (empty text clears). */
   setFilter(text: string): void;
+  /**
+   * Clicks the "Load more" node under a registry (or one repository) as ecr.loadMore does: fetches
+   * the next page and refreshes that node. False when the listing has no further page. Lets the
+   * bench list 5,000 repositories a page at a time without reaching for tree node objects.
+   */
+  loadMore(registryKey: string, repositoryName?: string): Promise<boolean>;
 }

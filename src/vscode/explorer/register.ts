@@ -427,6 +427,16 @@ export function registerExplorer(services: Services): ExplorerApi {
       if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
       await view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
     },
+    loadMore: async (registryKey, repositoryName) => {
+      const parent = repositoryName ? await provider.findRepositoryNode(registryKey, repositoryName) : provider.registryNodeFor(registryKey);
+      if (!parent) return false;
+      // The "Load more" child is there only while the listing has a next page (an old node object
+      // may outlive it in the provider's cache, so it is looked up among the current children).
+      const more = (await provider.getChildren(parent)).find((node) => node.kind === 'loadMore');
+      if (more?.kind !== 'loadMore') return false;
+      await provider.loadMore(more);
+      return true;
+    },
   };
   return api;
 }
