@@ -112,8 +112,11 @@ export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, 
     ];
     const url = `${server.url}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
-    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    let timer;
+    const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     const code = await Promise.race([exited, timeout]);
+    // A pending timer would keep the caller's process alive for the rest of timeoutMs.
+    clearTimeout(timer);
     if (code === 'timeout') {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'timeout.png') }).catch(() => {});
       throw new StackError(`the extension-host suite did not finish within ${timeoutMs / 1000}s (screenshot: test-output/screenshots/timeout.png)`);
