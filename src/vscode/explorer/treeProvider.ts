@@ -115,6 +115,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const parent = this.getParent(node);
     const connection = this.connection(node.registryKey);
     if (!parent || !connection) return;
+    const listing = node.repositoryName ? this.imageListing(imageKey(connection.key, node.repositoryName)) : this.repositoryListing(connection.key);
+    // A stale "Load more" (clicked twice, or left from before the last page arrived) must not
+    // start the listing over: without a next token it would fetch page 1 again and list it twice.
+    if (listing.started && !listing.nextToken && !listing.pending) {
+      this.changed.fire(parent);
+      return;
+    }
     if (node.repositoryName) {
       await this.withViewProgress(this.loadImagePage(connection, node.repositoryName));
     } else {
