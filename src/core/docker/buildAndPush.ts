@@ -20,6 +20,8 @@ export interface BuildPushRequest {
   platform?: string;
   pull?: boolean;
   networkMode?: string;
+  /** Default "classic"; "buildkit" streams BuildKit's trace, which the output reader decodes too. */
+  builder?: 'classic' | 'buildkit';
   createRepository: boolean;
 }
 
@@ -212,6 +214,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
           platform: request.platform,
           pull: request.pull,
           networkMode: request.networkMode,
+          builder: request.builder,
         },
         signal,
       )) {

@@ -50,6 +50,8 @@ export class DockerodeEngine implements DockerEngine {
       networkmode: options.networkMode,
       rm: true,
       forcerm: true,
+      // BuildKit over the Engine API: dockerode opens the gRPC session the engine needs.
+      version: options.builder === 'buildkit' ? '2' : '1',
       // Sent in the X-Registry-Config header, never in the URL.
       registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
       abortSignal: signal,

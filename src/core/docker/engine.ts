@@ -22,6 +22,8 @@ export interface EngineBuildOptions {
   networkMode?: string;
   /** Registries the build may pull base images from. */
   registryAuth?: RegistryAuth[];
+  /** "buildkit" asks the engine for a BuildKit build (API version 2); default the classic builder. */
+  builder?: 'classic' | 'buildkit';
 }
 
 export interface ImageDetails {

@@ -94,6 +94,10 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       print('Building is disabled in untrusted workspaces: a build runs this workspace\'s Dockerfile. Trust the folder (Manage Workspace Trust) to build and push.', 'red');
       return finish(EXIT_FAILED);
     }
+    if (this.definition.builder !== undefined && this.definition.builder !== 'classic' && this.definition.builder !== 'buildkit') {
+      print(`The task's "builder" is "${String(this.definition.builder)}": use "classic" or "buildkit".`, 'red');
+      return finish(EXIT_FAILED);
+    }
     const folderPath = this.folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!folderPath) {
       print('Open a folder first: the ecr-build task resolves its Dockerfile relative to a workspace folder.', 'red');
@@ -165,6 +169,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
             platform: this.definition.platform,
             pull: this.definition.pull,
             networkMode: this.definition.network,
+            builder: this.definition.builder,
             createRepository: this.definition.createRepository ?? true,
           },
           {

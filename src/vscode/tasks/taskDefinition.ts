@@ -18,6 +18,8 @@ export interface EcrBuildTaskDefinition extends vscode.TaskDefinition {
   pull?: boolean;
   /** Network for RUN steps, e.g. "none" or "host" (engine default when unset). */
   network?: string;
+  /** "classic" (default) or "buildkit". */
+  builder?: 'classic' | 'buildkit';
 }
 
 /** Files offered as Dockerfiles: Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile. */

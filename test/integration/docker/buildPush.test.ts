@@ -197,6 +197,42 @@ describe('build and push against the Docker Engine, registry and moto', { skip }
     );
   });
 
+  it('builds with BuildKit when asked, pushes, and the registry serves that digest', async () => {
+    const repository = `aqueduct/buildkit-${run}`;
+    const { outcome, output } = await pushAqueductImage(repository, ['bk'], { builder: 'buildkit', networkMode: 'none' });
+    assert.equal(outcome.status, 'succeeded', output.lines.join('\n'));
+    if (outcome.status !== 'succeeded') return;
+    const manifest = await registryGet(`/v2/${repository}/manifests/bk`, 'application/vnd.docker.distribution.manifest.v2+json');
+    assert.equal(manifest.headers.get('docker-content-digest'), outcome.digest);
+    // The image really came from this Dockerfile: its RUN step's file is in it.
+    const container = await docker.createContainer({ Image: outcome.imageUri, Cmd: ['cat', '/opt/operator/marker'], HostConfig: { NetworkMode: 'none' } });
+    try {
+      await container.start();
+      await container.wait();
+      const logs = (await container.logs({ stdout: true, stderr: true })) as Buffer;
+      assert.match(logs.toString('utf8'), /built for aqueduct/);
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
+  it('points a failed RUN at its Dockerfile line under BuildKit too', async () => {
+    const root = workspace({
+      Dockerfile: 'FROM aqueducthq/function310:0.3.6\nRUN echo fine\nRUN echo "installing operator deps" && exit 7\nCOPY x /x\n',
+      x: 'x',
+    });
+    const output = recorder();
+    const outcome: BuildPushOutcome = await buildAndPush(
+      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository: `aqueduct/broken-bk-${run}`, tags: ['latest'], createRepository: true, builder: 'buildkit', networkMode: 'none' },
+      { engine, auth, repositories: ecrRepositoryGate(ecr), reporter: output.reporter },
+    );
+    assert.equal(outcome.status, 'failed', output.lines.join('\n'));
+    if (outcome.status !== 'failed') return;
+    assert.equal(outcome.failure.kind, 'build-failed');
+    assert.equal(outcome.failure.build?.line, 2, output.lines.join('\n'));
+    assert.match(output.lines.at(-1) ?? '', /^ERROR: Build failed at .*exit 7.*\(Dockerfile line 3\)/);
+  });
+
   it('refreshes a token the registry refuses (expired mid-push) and retries', async () => {
     const root = workspace({ Dockerfile: AQUEDUCT_DOCKERFILE, 'requirements.txt': 'expired\n' });
     const output = recorder();
