@@ -8,20 +8,11 @@ import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNpmDependencies } from './stack/dependencies.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CI = process.env.CI === 'true';
 const say = (message) => console.log(`\n=== ${message}`);
-
-/** npm ci when node_modules is missing or older than the lock file (a fresh clone, a pulled change). */
-function ensureDependencies() {
-  const installed = path.join(REPO, 'node_modules', '.package-lock.json');
-  const lock = path.join(REPO, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  say('installing npm dependencies (npm ci)');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: REPO, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm ci failed');
-}
 
 function findTests(folder) {
   const root = path.join(REPO, folder);
@@ -144,7 +135,7 @@ async function desktopSuite() {
 
 async function main() {
   const only = process.argv[2];
-  ensureDependencies();
+  ensureNpmDependencies((message) => say(message));
   build();
   if (!only || only === 'unit') await unitSuite();
   if (only === 'desktop') await desktopSuite();

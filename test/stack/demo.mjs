@@ -6,22 +6,15 @@
 //   --screenshot    also open the workbench in headless Chromium and save
 //                   test-output/screenshots/demo.png, then exit (used to check what a person sees)
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, up, down, freePort, StackError } from './stack.mjs';
-import { seed } from './seed.mjs';
+import { ensureNpmDependencies } from './dependencies.mjs';
 import { installExtension, startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from './vscodeServer.mjs';
 
 const screenshotOnly = process.argv.includes('--screenshot');
 const OUTPUT = path.join(REPO, 'test-output');
 const say = (message) => console.log(`[demo] ${message}`);
-
-function ensureDependencies() {
-  const installed = path.join(REPO, 'node_modules', '.package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(REPO, 'package-lock.json')).mtimeMs) return;
-  say('installing npm dependencies (npm ci)');
-  if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: REPO, stdio: 'inherit' }).status !== 0) throw new StackError('npm ci failed');
-}
 
 /** A workspace worth opening: an Aqueduct Dockerfile with a mistake to lint, and a build task. */
 function demoWorkspace() {
@@ -51,7 +44,9 @@ function demoWorkspace() {
 }
 
 async function main() {
-  ensureDependencies();
+  ensureNpmDependencies(say);
+  // Imported only now: seed.mjs needs the AWS SDK, which a fresh clone has only after npm ci.
+  const { seed } = await import('./seed.mjs');
   say('starting the local ECR stack');
   const stack = await up();
   say('seeding sample repositories and images');
