@@ -1,24 +1,15 @@
 // Beyond browsing, in a real extension host against moto: "Copy as…" (clipboard checked), lifecycle
 // policy preview. The repositories and images asserted on are created here through the SDK.
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, screenshot, stack, waitFor } from './harness';
+import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const REPOSITORY = 'beyond-test/operators';
 
-function manifest(seed: string): string {
-  const digest = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1469, digest: digest(`config-${seed}`) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2_811_478, digest: digest(`layer-${seed}`) }],
-  });
-}
 
 describe('Beyond browsing', () => {
   let explorer: ExplorerApi;
@@ -41,7 +32,7 @@ describe('Beyond browsing', () => {
     });
     // A rerun against the same moto finds the images there already (moto: ImageAlreadyExistsException).
     const put = (seed: string, imageTag?: string) =>
-      client.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifest(seed), imageTag })).catch((error: Error) => {
+      client.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifestFor(seed), imageTag })).catch((error: Error) => {
         if (error.name !== 'ImageAlreadyExistsException') throw error;
       });
     await put('op-1', '0.3.5');

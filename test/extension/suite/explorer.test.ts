@@ -1,25 +1,16 @@
 // The ECR explorer in a real extension host, against moto. The repositories and images asserted
 // on are created here through the SDK (moto's PutImage with a manifest), not taken from the seed.
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, screenshot, stack, waitFor } from './harness';
+import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const ALPHA = 'explorer-test/alpha';
 const BETA = 'explorer-test/beta';
 
-function manifest(seed: string): string {
-  const digest = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1469, digest: digest(`config-${seed}`) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2_811_478, digest: digest(`layer-${seed}`) }],
-  });
-}
 
 const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
 
@@ -44,12 +35,12 @@ describe('ECR explorer', () => {
       });
     }
     // moto records push times to the second: a pause makes "newest first" observable.
-    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifest('alpha-old'), imageTag: 'v1' }));
-    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifest('alpha-untagged') }));
+    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-old'), imageTag: 'v1' }));
+    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-untagged') }));
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifest('alpha-new'), imageTag: 'v2' }));
-    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifest('alpha-new'), imageTag: 'latest' }));
-    await client.send(new PutImageCommand({ repositoryName: BETA, imageManifest: manifest('beta'), imageTag: '0.3.6' }));
+    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-new'), imageTag: 'v2' }));
+    await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-new'), imageTag: 'latest' }));
+    await client.send(new PutImageCommand({ repositoryName: BETA, imageManifest: manifestFor('beta'), imageTag: '0.3.6' }));
     explorer.refresh();
   });
 

@@ -3,24 +3,13 @@
  * made in moto through PutImage with a real-looking manifest (moto and the registry share no
  * state, so this is how an image "exists in ECR" here without a docker push).
  */
-import { createHash } from 'node:crypto';
 import { PutImageCommand, CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { createEcrClient, type EcrClientOptions } from '../../../src/core/ecr/client';
 import { MOTO_CREDENTIALS } from '../../support/stack';
+import { manifestFor } from '../../support/manifest';
 
 export async function motoClient(endpoint: string, options: Partial<EcrClientOptions> = {}): Promise<ECRClient> {
   return createEcrClient({ region: 'us-east-1', endpoint, accessKeys: MOTO_CREDENTIALS, maxAttempts: 2, ...options });
-}
-
-/** A Docker image manifest whose digest differs per `seed`. */
-export function manifestFor(seed: string): string {
-  const digest = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1469, digest: digest(`config-${seed}`) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2_811_478, digest: digest(`layer-${seed}`) }],
-  });
 }
 
 export async function putImage(client: ECRClient, repositoryName: string, seed: string, tag?: string): Promise<string> {
