@@ -7,14 +7,9 @@ import path from 'node:path';
 import { REPO } from '../test/stack/stack.mjs';
 import { installExtension } from '../test/stack/vscodeServer.mjs';
 import { runExtensionSuite } from '../test/extension/server.mjs';
+import { median } from './stats.mjs';
 
 const starts = Number(process.argv[2] ?? 7);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 // The probe bundle comes from the development build; then the production package.
 if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'ignore' }).status !== 0) throw new Error('build failed');
 const pack = spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO, encoding: 'utf8' });

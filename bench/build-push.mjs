@@ -18,6 +18,7 @@ import { DockerodeEngine } from '../src/core/docker/dockerodeEngine.ts';
 import { ecrRepositoryGate } from '../src/core/docker/ecrRepository.ts';
 import { fetchRegistryAuth } from '../src/core/docker/ecrAuth.ts';
 import { resolveEngineHost } from '../src/core/docker/engineHost.ts';
+import { median } from './stats.mjs';
 
 const { ECR_WB_ECR_ENDPOINT: ecrEndpoint, ECR_WB_REGISTRY: registryHost, DOCKER_HOST: dockerHost } = process.env;
 if (!ecrEndpoint || !registryHost || !dockerHost) {
@@ -80,12 +81,6 @@ function cliRun(tag) {
   rmSync(dir, { recursive: true, force: true });
   return { ms };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 // One untimed warm-up each (daemon caches, the repository's creation, module loading).
 await extensionRun('warmup-ext');

@@ -16,6 +16,7 @@ import { REPO, up, down } from '../test/stack/stack.mjs';
 import { runExtensionSuite } from '../test/extension/server.mjs';
 import { PagingProxy } from '../test/integration/ecr/pagingProxy.ts';
 import { motoClient, createRepositories, putImages } from '../test/integration/ecr/fixtures.ts';
+import { median } from './stats.mjs';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const REPOSITORIES = 5000;
@@ -23,11 +24,6 @@ const IMAGES = 10000;
 const IMAGE_REPOSITORY = 'bench/images';
 const CONCURRENCY = 16;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 // moto: the one the environment names (npm run bench starts the stack), else start it here.
