@@ -117,8 +117,8 @@ rmSync(dockerConfig, { recursive: true, force: true });
 // The progress model under a flood: 5 layers x 20,000 byte-count events arriving over ~2 s, as a
 // fast registry link produces; what reaches the screen is capped by the ~10/s throttle.
 {
-  const { PushProgress, UpdateThrottle } = await import('../src/core/docker/pushProgress.ts');
-  const model = new PushProgress();
+  const { LayerProgress, UpdateThrottle } = await import('../src/core/docker/layerProgress.ts');
+  const model = new LayerProgress('push');
   let frames = 0;
   const throttle = new UpdateThrottle(() => {
     model.render();

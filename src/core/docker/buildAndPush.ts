@@ -4,7 +4,8 @@ import { outlineDockerfile } from './dockerfileSteps';
 import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, isConnectionReset, type DockerEngine, type RegistryAuth } from './engine';
 import { RepositoryMissingError, type RepositoryGate } from './ecrRepository';
-import { formatBytes, PushProgress, UpdateThrottle } from './pushProgress';
+import { formatBytes, LayerProgress, UpdateThrottle } from './layerProgress';
+import { isDenied, isImmutableTagError, isUnauthorized, sleep } from './registryResponses';
 import { invalidTags } from './repositoryReference';
 import { readFile } from 'node:fs/promises';
 
@@ -308,7 +309,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
 
     async function pushOnce(tag: string, credentials: RegistryAuth): Promise<string | undefined> {
       reporter.phase(`Pushing ${tag}`, 0);
-      const model = new PushProgress();
+      const model = new LayerProgress('push');
       const throttle = new UpdateThrottle(() => {
         reporter.live(model.render());
         reporter.phase(`Pushing ${tag}`, model.percent());
@@ -354,16 +355,6 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
 
 class PushStreamError extends Error {}
 
-function isUnauthorized(message: string): boolean {
-  return /unauthorized|authentication required|no basic auth credentials|authorization token has expired|\b401\b/i.test(message);
-}
-function isDenied(message: string): boolean {
-  return /denied|forbidden|not authorized|\b403\b/i.test(message);
-}
-function isImmutableTagError(message: string): boolean {
-  return /cannot be overwritten because the repository is immutable|ImageTagAlreadyExists|tag invalid/i.test(message);
-}
-
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
@@ -371,16 +362,4 @@ function messageOf(error: unknown): string {
 
 function formatSeconds(ms: number | undefined): string {
   return ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -34,7 +34,7 @@ export interface ImageDetails {
 }
 
 /**
- * The Docker Engine operations build-and-push needs. Kept this small so the transport (dockerode
+ * The Docker Engine operations build-and-push and pull need. Kept this small so the transport (dockerode
  * today) can be swapped, e.g. for the CLI or Podman, without touching the flow.
  */
 export interface DockerEngine {
@@ -44,6 +44,8 @@ export interface DockerEngine {
   build(context: Readable, options: EngineBuildOptions, signal?: AbortSignal): AsyncIterable<DockerStreamEvent>;
   tag(image: string, repository: string, tag: string): Promise<void>;
   push(repository: string, tag: string, auth: RegistryAuth, signal?: AbortSignal): AsyncIterable<DockerStreamEvent>;
+  /** Pulls `repository` (host/name) at a tag or a digest ("sha256:…"). */
+  pull(repository: string, tagOrDigest: string, auth: RegistryAuth, signal?: AbortSignal): AsyncIterable<DockerStreamEvent>;
   inspectImage(reference: string): Promise<ImageDetails>;
 }
 

@@ -60,6 +60,9 @@ function fakeEngine(options: { build?: DockerStreamEvent[]; pushes: Array<Docker
         yield* script;
       })();
     },
+    pull() {
+      throw new Error('build and push never pulls');
+    },
     async inspectImage() {
       return { id: 'sha256:built', size: 2_000_000, repoDigests: [] };
     },

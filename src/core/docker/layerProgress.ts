@@ -1,6 +1,10 @@
 import { streamEventError, type DockerStreamEvent } from './dockerStream';
 
-type LayerState = 'waiting' | 'preparing' | 'pushing' | 'done' | 'exists';
+/**
+ * Where a layer is. A push goes waiting → preparing → transferring → done; a pull goes waiting →
+ * transferring (download) → downloaded → extracting → done. "exists" is a layer the other side had.
+ */
+type LayerState = 'waiting' | 'preparing' | 'transferring' | 'downloaded' | 'extracting' | 'done' | 'exists';
 
 interface Layer {
   id: string;
@@ -10,14 +14,20 @@ interface Layer {
   total: number;
 }
 
+export type TransferDirection = 'push' | 'pull';
+
 /**
- * Folds a push stream's per-layer events (hundreds a second while bytes move) into one line per
- * layer and an overall percentage.
+ * Folds a push or pull stream's per-layer events (hundreds a second while bytes move) into one
+ * line per layer and an overall percentage.
  */
-export class PushProgress {
+export class LayerProgress {
   private readonly layers = new Map<string, Layer>();
   digest: string | undefined;
   manifestSize: number | undefined;
+  /** The engine's closing line of a pull: "Downloaded newer image for …" or "Image is up to date for …". */
+  outcome: string | undefined;
+
+  constructor(readonly direction: TransferDirection = 'push') {}
 
   /**
    * Applies one event. Returns lines worth keeping in a log (layer state changes, the digest line),
@@ -33,11 +43,14 @@ export class PushProgress {
     }
     if (typeof event.status !== 'string') return [];
     if (!event.id) {
-      const digest = /digest: (sha256:[0-9a-f]{64})/.exec(event.status);
+      // Push: "latest: digest: sha256:… size: 1234"; pull: "Digest: sha256:…".
+      const digest = /digest: (sha256:[0-9a-f]{64})/i.exec(event.status);
       if (digest) this.digest ??= digest[1];
+      const status = /^Status: (.*)$/.exec(event.status);
+      if (status) this.outcome = status[1];
       return [event.status];
     }
-    // "latest: digest: …" has an id-like prefix in some engines; layer ids are hex.
+    // "latest: digest: …" and "0.3.6: Pulling from …" carry a tag as id; layer ids are hex.
     if (!/^[0-9a-f]{12,64}$/.test(event.id)) {
       return [`${event.id}: ${event.status}`];
     }
@@ -47,10 +60,14 @@ export class PushProgress {
     layer.status = event.status;
     layer.state = stateOf(event.status, layer.state);
     const { current, total } = event.progressDetail ?? {};
+    if (layer.state !== previous) {
+      // A pull counts bytes twice, downloaded then extracted: start the second count from zero.
+      layer.current = 0;
+    }
     if (typeof total === 'number' && total > 0) layer.total = total;
     if (typeof current === 'number') layer.current = Math.max(layer.current, current);
     if (layer.state === 'done' && layer.total) layer.current = layer.total;
-    return layer.state !== previous && layer.state !== 'pushing' ? [`${layer.id}: ${layer.status}`] : [];
+    return layer.state !== previous && !isMoving(layer.state) ? [`${layer.id}: ${layer.status}`] : [];
   }
 
   /** 0-100, byte-weighted where sizes are known; a layer of unknown size weighs like an average one. */
@@ -63,11 +80,22 @@ export class PushProgress {
     let all = 0;
     for (const layer of layers) {
       const weight = layer.total || averageSize;
-      const fraction = layer.state === 'done' || layer.state === 'exists' ? 1 : layer.total ? Math.min(layer.current / layer.total, 1) : 0;
+      const fraction = this.fractionOf(layer);
       done += fraction * weight;
       all += weight;
     }
     return Math.floor((done / all) * 100);
+  }
+
+  /** How far one layer is, 0-1. A pull weighs download and extraction equally. */
+  private fractionOf(layer: Layer): number {
+    if (layer.state === 'done' || layer.state === 'exists') return 1;
+    const moved = layer.total ? Math.min(layer.current / layer.total, 1) : 0;
+    if (this.direction === 'push') return layer.state === 'transferring' ? moved : 0;
+    if (layer.state === 'transferring') return moved / 2;
+    if (layer.state === 'downloaded') return 0.5;
+    if (layer.state === 'extracting') return 0.5 + moved / 2;
+    return 0;
   }
 
   layerCount(): { done: number; total: number } {
@@ -78,7 +106,7 @@ export class PushProgress {
   /** One line per layer in first-seen order, then the overall line. */
   render(barWidth = 20): string[] {
     const lines = [...this.layers.values()].map((layer) => {
-      if (layer.state === 'pushing' && layer.total) {
+      if (isMoving(layer.state) && layer.total) {
         const fraction = Math.min(layer.current / layer.total, 1);
         const filled = Math.round(fraction * barWidth);
         const bar = '='.repeat(Math.max(filled - 1, 0)) + (filled > 0 ? '>' : '') + ' '.repeat(barWidth - filled);
@@ -89,19 +117,24 @@ export class PushProgress {
       return `${layer.id}: ${layer.status}`;
     });
     const { done, total } = this.layerCount();
-    lines.push(`Pushing: ${this.percent()}% (${done}/${total} layers)`);
+    lines.push(`${this.direction === 'push' ? 'Pushing' : 'Pulling'}: ${this.percent()}% (${done}/${total} layers)`);
     return lines;
   }
 }
 
 function stateOf(status: string, previous: LayerState): LayerState {
-  if (/^Pushed$/i.test(status)) return 'done';
+  if (/^(Pushed|Pull complete)$/i.test(status)) return 'done';
   if (/already exists|^Mounted from/i.test(status)) return 'exists';
-  if (/^Pushing/i.test(status)) return 'pushing';
+  if (/^(Pushing|Downloading)/i.test(status)) return 'transferring';
+  if (/^(Verifying Checksum|Download complete)/i.test(status)) return 'downloaded';
+  if (/^Extracting/i.test(status)) return 'extracting';
   if (/^Preparing/i.test(status)) return 'preparing';
-  if (/^Waiting/i.test(status)) return 'waiting';
+  if (/^(Waiting|Pulling fs layer)/i.test(status)) return 'waiting';
   return previous;
 }
+
+/** States whose byte counts change many times a second (drawn as bars, kept out of the log). */
+const isMoving = (state: LayerState) => state === 'transferring' || state === 'extracting';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;

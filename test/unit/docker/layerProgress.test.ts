@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PushProgress, UpdateThrottle } from '../../../src/core/docker/pushProgress';
+import { LayerProgress, UpdateThrottle } from '../../../src/core/docker/layerProgress';
 
 const A = 'aaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbb';
 
-describe('PushProgress', () => {
+describe('LayerProgress (push)', () => {
   it('shows one line per layer and a byte-weighted overall percentage', () => {
-    const model = new PushProgress();
+    const model = new LayerProgress('push');
     model.accept({ status: 'The push refers to repository [127.0.0.1:5000/op]' });
     model.accept({ status: 'Preparing', id: A, progressDetail: {} });
     model.accept({ status: 'Preparing', id: B, progressDetail: {} });
@@ -24,7 +24,7 @@ describe('PushProgress', () => {
   });
 
   it('keeps layer state changes and the digest, not every byte count, for the log', () => {
-    const model = new PushProgress();
+    const model = new LayerProgress('push');
     const kept = [
       ...model.accept({ status: 'Preparing', id: A }),
       ...model.accept({ status: 'Pushing', id: A, progressDetail: { current: 1, total: 2 } }),
@@ -36,6 +36,49 @@ describe('PushProgress', () => {
     assert.deepEqual(kept, [`${A}: Preparing`, `${A}: Pushed`, `latest: digest: sha256:${'c'.repeat(64)} size: 527`]);
     assert.equal(model.digest, `sha256:${'d'.repeat(64)}`, 'the aux digest is authoritative');
     assert.equal(model.percent(), 100);
+  });
+});
+
+describe('LayerProgress (pull)', () => {
+  const DIGEST = `sha256:${'d'.repeat(64)}`;
+
+  it('weighs download and extraction equally, with a bar for each', () => {
+    const model = new LayerProgress('pull');
+    model.accept({ status: 'Pulling from aqueduct/op', id: '0.3.6' });
+    model.accept({ status: 'Pulling fs layer', id: A, progressDetail: {} });
+    model.accept({ status: 'Already exists', id: B, progressDetail: {} });
+    model.accept({ status: 'Downloading', id: A, progressDetail: { current: 20_000_000, total: 40_000_000 } });
+    let lines = model.render();
+    assert.match(lines[0], /^aaaaaaaaaaaa: Downloading \[=+> +\] 20\.0 MB\/40\.0 MB$/);
+    assert.equal(lines[1], 'bbbbbbbbbbbb: Already exists');
+    // A is half downloaded (a quarter done); B (unknown size, weighs like A) is done: (10 + 40) / 80.
+    assert.equal(lines[2], 'Pulling: 62% (1/2 layers)');
+
+    model.accept({ status: 'Verifying Checksum', id: A });
+    model.accept({ status: 'Download complete', id: A });
+    assert.equal(model.render()[2], 'Pulling: 75% (1/2 layers)');
+    // Extraction counts its own bytes from zero.
+    model.accept({ status: 'Extracting', id: A, progressDetail: { current: 10_000_000, total: 40_000_000 } });
+    lines = model.render();
+    assert.match(lines[0], /^aaaaaaaaaaaa: Extracting \[.+\] 10\.0 MB\/40\.0 MB$/);
+    assert.equal(lines[2], 'Pulling: 81% (1/2 layers)');
+    model.accept({ status: 'Pull complete', id: A });
+    assert.deepEqual(model.render(), ['aaaaaaaaaaaa: Pull complete', 'bbbbbbbbbbbb: Already exists', 'Pulling: 100% (2/2 layers)']);
+  });
+
+  it('keeps the digest and the engine\'s closing status', () => {
+    const model = new LayerProgress('pull');
+    const kept = [
+      ...model.accept({ status: 'Pulling fs layer', id: A }),
+      ...model.accept({ status: 'Downloading', id: A, progressDetail: { current: 1, total: 2 } }),
+      ...model.accept({ status: 'Downloading', id: A, progressDetail: { current: 2, total: 2 } }),
+      ...model.accept({ status: 'Pull complete', id: A }),
+      ...model.accept({ status: `Digest: ${DIGEST}` }),
+      ...model.accept({ status: 'Status: Downloaded newer image for 127.0.0.1:5000/aqueduct/op:0.3.6' }),
+    ];
+    assert.deepEqual(kept, ['aaaaaaaaaaaa: Pull complete', `Digest: ${DIGEST}`, 'Status: Downloaded newer image for 127.0.0.1:5000/aqueduct/op:0.3.6']);
+    assert.equal(model.digest, DIGEST);
+    assert.equal(model.outcome, 'Downloaded newer image for 127.0.0.1:5000/aqueduct/op:0.3.6');
   });
 });
 

@@ -1,0 +1,156 @@
+import { streamEventError } from './dockerStream';
+import { EngineUnreachableError, isAbort, isConnectionReset, type DockerEngine, type RegistryAuth } from './engine';
+import { formatBytes, LayerProgress, UpdateThrottle } from './layerProgress';
+import { isDenied, isNotFound, isUnauthorized, sleep } from './registryResponses';
+
+export interface PullRequest {
+  /** The registry host as Docker addresses it (the ECR host, or the registry-host override). */
+  registryHost: string;
+  repository: string;
+  /** Pulled by tag when given (the local image gets the tag), else by digest. */
+  tag?: string;
+  /** The digest the tree listed; with a tag it tells whether the tag moved since. */
+  digest?: string;
+}
+
+export interface PullReporter {
+  /** A line worth keeping (layer finished, digest, summary). */
+  line(text: string): void;
+  /** The live view: overall percentage and one line per layer, at most ~10 times a second. */
+  progress(percent: number, lines: string[]): void;
+}
+
+export interface PullDependencies {
+  engine: DockerEngine;
+  /** ECR credentials for the registry; `forceRefresh` after the registry refused a token. */
+  auth(options: { forceRefresh: boolean }): Promise<RegistryAuth>;
+  reporter: PullReporter;
+  signal?: AbortSignal;
+  /** Connection-reset retries: how many, and the first delay (doubled each time). */
+  retry?: { attempts: number; baseDelayMs: number };
+  updateIntervalMs?: number;
+}
+
+export type PullFailureKind = 'daemon-unreachable' | 'auth-failed' | 'not-found' | 'denied' | 'pull-failed';
+
+export type PullOutcome =
+  | {
+      status: 'succeeded';
+      /** What was pulled, as `docker pull` would name it. */
+      reference: string;
+      /** The digest the registry served. */
+      digest?: string;
+      imageId: string;
+      sizeBytes: number;
+      /** The engine had every layer already ("Image is up to date"). */
+      upToDate: boolean;
+      /** The tag now points at another image than the one listed (pushed over since). */
+      tagMoved: boolean;
+    }
+  | { status: 'failed'; kind: PullFailureKind; message: string }
+  | { status: 'cancelled' };
+
+/** `host/name:tag`, or `host/name@sha256:…` for an untagged image. */
+export function pullReference(request: PullRequest): string {
+  const name = `${request.registryHost}/${request.repository}`;
+  if (request.tag) return `${name}:${request.tag}`;
+  if (request.digest) return `${name}@${request.digest}`;
+  return `${name}:latest`;
+}
+
+class PullFailure extends Error {
+  constructor(readonly kind: PullFailureKind, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Pulls an image into the local Docker Engine with ECR credentials sent per request (never
+ * written to a Docker config file), refreshing the token once if the registry refuses it.
+ */
+export async function pullImage(request: PullRequest, deps: PullDependencies): Promise<PullOutcome> {
+  const { engine, reporter, signal } = deps;
+  const reference = pullReference(request);
+  const retry = deps.retry ?? { attempts: 2, baseDelayMs: 500 };
+  const cancelled = () => signal?.aborted === true;
+  try {
+    await engine.ping(signal).catch((error: unknown) => {
+      if (error instanceof EngineUnreachableError) throw new PullFailure('daemon-unreachable', error.message);
+      throw error;
+    });
+    let auth = await deps.auth({ forceRefresh: false }).catch((error: unknown) => {
+      throw new PullFailure('auth-failed', `Could not get ECR credentials for ${request.registryHost}: ${messageOf(error)}`);
+    });
+    let refreshed = false;
+    let resets = 0;
+    for (;;) {
+      if (cancelled()) return { status: 'cancelled' };
+      const model = new LayerProgress('pull');
+      try {
+        await pullOnce(model, auth);
+        if (cancelled()) return { status: 'cancelled' };
+        const details = await engine.inspectImage(reference);
+        const digest = model.digest ?? details.repoDigests.find((entry) => entry.startsWith(`${request.registryHost}/${request.repository}@`))?.split('@')[1];
+        const tagMoved = Boolean(request.tag && request.digest && digest && digest !== request.digest);
+        const upToDate = /up to date/i.test(model.outcome ?? '');
+        reporter.line(`${upToDate ? 'Already up to date' : 'Pulled'} ${reference}: image ${details.id.replace(/^sha256:/, '').slice(0, 12)}, ${formatBytes(details.size)}${digest ? `, digest ${digest}` : ''}`);
+        if (tagMoved) reporter.line(`Note: ${request.tag} now points at ${digest}, not at ${request.digest} that the explorer listed; it was pushed over since.`);
+        return { status: 'succeeded', reference, digest, imageId: details.id, sizeBytes: details.size, upToDate, tagMoved };
+      } catch (error) {
+        if (cancelled() || isAbort(error)) return { status: 'cancelled' };
+        if (error instanceof PullFailure) throw error;
+        const message = messageOf(error);
+        if (!refreshed && isUnauthorized(message)) {
+          refreshed = true;
+          reporter.line(`The registry refused the token (${message}); fetching a new one and retrying.`);
+          auth = await deps.auth({ forceRefresh: true });
+          continue;
+        }
+        if (isUnauthorized(message) || isDenied(message)) {
+          throw new PullFailure(
+            'denied',
+            `Pull of ${reference} denied: ${message}. Check that your credentials allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on ${request.repository}.`,
+          );
+        }
+        if (isNotFound(message)) {
+          throw new PullFailure('not-found', `${reference} is not in the registry (${message}). It may have been deleted or re-tagged since the list was loaded: refresh the repository.`);
+        }
+        if (isConnectionReset(error) || isConnectionReset(message)) {
+          if (resets < retry.attempts) {
+            const delay = retry.baseDelayMs * 2 ** resets;
+            resets++;
+            reporter.line(`Connection lost during the pull (${message}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${resets + 1} of ${retry.attempts + 1}).`);
+            await sleep(delay, signal);
+            continue;
+          }
+        }
+        throw new PullFailure('pull-failed', `Pull of ${reference} failed: ${message}`);
+      }
+    }
+  } catch (error) {
+    if (cancelled() || isAbort(error)) return { status: 'cancelled' };
+    if (error instanceof PullFailure) return { status: 'failed', kind: error.kind, message: error.message };
+    return { status: 'failed', kind: 'pull-failed', message: `Pull of ${reference} failed: ${messageOf(error)}` };
+  }
+
+  async function pullOnce(model: LayerProgress, auth: RegistryAuth): Promise<void> {
+    const throttle = new UpdateThrottle(() => reporter.progress(model.percent(), model.render()), deps.updateIntervalMs ?? 100);
+    try {
+      for await (const event of engine.pull(`${request.registryHost}/${request.repository}`, request.tag ?? request.digest ?? 'latest', auth, signal)) {
+        const error = streamEventError(event);
+        if (error) throw new Error(error);
+        for (const line of model.accept(event)) reporter.line(line);
+        if (event.id) throttle.changed();
+      }
+      throttle.flush();
+    } finally {
+      throttle.dispose();
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  const json = (error as { json?: { message?: unknown } } | undefined)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return error instanceof Error ? error.message : String(error);
+}

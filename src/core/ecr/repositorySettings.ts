@@ -1,0 +1,43 @@
+/**
+ * Repository settings beyond scanning: tag mutability and the repository (resource) policy.
+ */
+import type { ECRClient } from '@aws-sdk/client-ecr';
+
+const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
+
+/** Whether a pushed tag can be moved to another image; the *_WITH_EXCLUSION forms count as their base. */
+export const isImmutable = (tagMutability: string) => tagMutability.toUpperCase().startsWith('IMMUTABLE');
+
+/** The plain setting a toggle moves to: immutable ↔ mutable (exclusion filters are not carried over). */
+export const toggledMutability = (tagMutability: string): 'MUTABLE' | 'IMMUTABLE' => (isImmutable(tagMutability) ? 'MUTABLE' : 'IMMUTABLE');
+
+/** PutImageTagMutability; returns the setting ECR now holds. */
+export async function setTagMutability(client: ECRClient, repository: string, mutability: 'MUTABLE' | 'IMMUTABLE', registryId?: string): Promise<string> {
+  const { PutImageTagMutabilityCommand } = await import('@aws-sdk/client-ecr');
+  const response = await client.send(new PutImageTagMutabilityCommand({ registryId, repositoryName: repository, imageTagMutability: mutability }));
+  return response.imageTagMutability ?? mutability;
+}
+
+/**
+ * GetRepositoryPolicy, pretty-printed (ECR returns it as it was stored, often on one line).
+ * Undefined when the repository has no policy: then only IAM policies in the account grant access.
+ */
+export async function getRepositoryPolicy(client: ECRClient, repository: string, registryId?: string): Promise<string | undefined> {
+  const { GetRepositoryPolicyCommand } = await import('@aws-sdk/client-ecr');
+  try {
+    const response = await client.send(new GetRepositoryPolicyCommand({ registryId, repositoryName: repository }));
+    return response.policyText ? prettyJson(response.policyText) : undefined;
+  } catch (error) {
+    if (errorName(error) === 'RepositoryPolicyNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** Two-space JSON; text that does not parse is returned as it came, so nothing is hidden. */
+export function prettyJson(text: string): string {
+  try {
+    return `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+  } catch {
+    return text;
+  }
+}
