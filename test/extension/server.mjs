@@ -32,12 +32,55 @@ export function extensionConfiguration(stackEnv) {
   return { settings, env };
 }
 
-/** A loopback HTTP endpoint through which tests in the extension host ask for screenshots. */
+/**
+ * Moves the mouse over the ECR view's row whose label is `label` (optionally under a row labelled
+ * `parent`) and returns the text of the hover VS Code shows, as a person would read it.
+ */
+async function hoverTreeRow(page, label, parent) {
+  const rows = page.locator('.monaco-list-row[role="treeitem"]');
+  await page.mouse.move(0, 0);
+  const count = await rows.count();
+  let inside = !parent;
+  let target;
+  for (let index = 0; index < count; index++) {
+    const row = rows.nth(index);
+    const text = (await row.locator('.label-name').first().textContent().catch(() => ''))?.trim();
+    if (parent && text === parent) inside = true;
+    else if (inside && text === label) {
+      target = row;
+      break;
+    }
+  }
+  if (!target) throw new Error(`no tree row "${label}"${parent ? ` under "${parent}"` : ''} is visible`);
+  await target.locator('.label-name').first().hover();
+  const hover = page.locator('.monaco-hover:visible .monaco-hover-content, .workbench-hover:visible').first();
+  await hover.waitFor({ state: 'visible', timeout: 10_000 });
+  // The tooltip is resolved asynchronously (an API call): wait until its text stops changing.
+  let previous = '';
+  for (let tries = 0; tries < 20; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const text = await hover.innerText();
+    if (text === previous) return text;
+    previous = text;
+  }
+  return previous;
+}
+
+/** A loopback HTTP endpoint through which tests in the extension host ask for screenshots and hovers. */
 async function startScreenshotService(getPage) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const taken = [];
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://x');
+    if (url.pathname === '/hover') {
+      try {
+        response.end(await hoverTreeRow(getPage(), url.searchParams.get('label') ?? '', url.searchParams.get('parent') ?? undefined));
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
     const name = (url.searchParams.get('name') || 'screenshot').replace(/[^A-Za-z0-9._-]/g, '_');
     try {
       const file = path.join(SCREENSHOTS, `${name}.png`);

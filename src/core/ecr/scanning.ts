@@ -98,3 +98,23 @@ export async function setScanOnPush(client: ECRClient, repository: string, scanO
   );
   return response.imageScanningConfiguration?.scanOnPush ?? scanOnPush;
 }
+
+/**
+ * Status and counts by severity only: one DescribeImageScanFindings call asking for a single
+ * finding (the counts cover all of them). What a tooltip needs where DescribeImages gave no summary.
+ */
+export async function describeScanSummary(
+  client: ECRClient,
+  repository: string,
+  image: { tag?: string; digest?: string },
+  registryId?: string,
+): Promise<Pick<ScanReport, 'status' | 'counts'>> {
+  const { DescribeImageScanFindingsCommand } = await import('@aws-sdk/client-ecr');
+  try {
+    const page = await client.send(new DescribeImageScanFindingsCommand({ registryId, repositoryName: repository, imageId: imageIdOf(image), maxResults: 1 }));
+    return { status: page.imageScanStatus?.status ?? 'NOT_SCANNED', counts: { ...(page.imageScanFindings?.findingSeverityCounts ?? {}) } };
+  } catch (error) {
+    if (errorName(error) === 'ScanNotFoundException') return { status: 'NOT_SCANNED', counts: {} };
+    throw error;
+  }
+}

@@ -50,6 +50,8 @@ export function registerScanCommands(context: ExplorerCommandContext): void {
     );
     if (!status) return undefined;
     log.info(`scan of ${describeTarget(target)}: ${status}`);
+    if (resolved.node?.kind === 'image') resolved.node.image.scanStatus = status;
+    provider.forgetScanCheck(target.digest);
     void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
       if (answer) void vscode.commands.executeCommand('ecr.showScanFindings', target);
     });

@@ -56,6 +56,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private filterText = '';
   /** Lifecycle preview results: digest → why it would expire, per repository (cleared with a new preview). */
   private readonly lifecycleMarks = new Map<string, Map<string, string>>();
+  /** When each image's scan status was last asked for on hover (by digest), to ask at most every 30 s. */
+  private readonly scanChecks = new Map<string, number>();
 
   constructor(
     private readonly classify: (error: unknown, connection: Connection) => ClassifiedError,
@@ -89,7 +91,45 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    return toTreeItem(node);
+    const item = toTreeItem(node);
+    // VS Code resolves only properties left undefined: an image's tooltip is built on hover (below).
+    if (node.kind === 'image') item.tooltip = undefined;
+    return item;
+  }
+
+  /**
+   * Called when a person hovers a row. DescribeImages carries scan counts on real ECR, but not for
+   * a scan still running, nor on endpoints that leave the summary out: then one small
+   * DescribeImageScanFindings call fills the tooltip in, at most once per image every 30 s.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind !== 'image') return item;
+    await this.refreshScanSummary(node);
+    if (!token.isCancellationRequested) item.tooltip = toTreeItem(node).tooltip;
+    return item;
+  }
+
+  private async refreshScanSummary(node: ImageNode): Promise<void> {
+    const image = node.image;
+    const settled = image.scanStatus && !/^(IN_PROGRESS|PENDING|SCAN_ELIGIBLE)$/.test(image.scanStatus);
+    const checkedAt = this.scanChecks.get(image.digest);
+    const connection = this.connection(node.registryKey);
+    if (settled || !connection || (checkedAt !== undefined && Date.now() - checkedAt < 30_000)) return;
+    this.scanChecks.set(image.digest, Date.now());
+    try {
+      const { describeScanSummary } = await import('../../core/ecr/scanning');
+      const summary = await describeScanSummary(await connection.client(), node.repositoryName, { digest: image.digest }, connection.config.accountId);
+      image.scanStatus = summary.status === 'NOT_SCANNED' ? undefined : summary.status;
+      image.scanFindings = Object.keys(summary.counts).length ? summary.counts : undefined;
+    } catch (error) {
+      // The tooltip still shows everything else; the reason goes to the log.
+      this.logger.warn(`scan status of ${node.repositoryName}@${image.digest}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** A scan was started or read: the next hover asks ECR again instead of trusting the 30 s memo. */
+  forgetScanCheck(digest: string | undefined): void {
+    if (digest) this.scanChecks.delete(digest);
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { localDockerEngine } from '../dockerEngine';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import type { EcrBuildTaskDefinition } from './taskDefinition';
 import type { BuildPushOutcome } from '../../core/docker/buildAndPush';
@@ -128,16 +129,10 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       return finish(EXIT_FAILED);
     }
 
-    const [{ buildAndPush }, { DockerodeEngine }, { resolveEngineHost }, { ecrRepositoryGate }] = await Promise.all([
-      import('../../core/docker/buildAndPush'),
-      import('../../core/docker/dockerodeEngine'),
-      import('../../core/docker/engineHost'),
-      import('../../core/docker/ecrRepository'),
-    ]);
-    const engineSetting = vscode.workspace.getConfiguration('ecr', this.folder).get<string>('docker.host', '');
+    const [{ buildAndPush }, { ecrRepositoryGate }] = await Promise.all([import('../../core/docker/buildAndPush'), import('../../core/docker/ecrRepository')]);
     let engine;
     try {
-      engine = new DockerodeEngine(resolveEngineHost({ setting: engineSetting }));
+      engine = await localDockerEngine(this.folder);
     } catch (error) {
       print((error as Error).message, 'red');
       return finish(EXIT_FAILED);

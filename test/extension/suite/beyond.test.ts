@@ -1,9 +1,10 @@
 // Beyond browsing, in a real extension host against moto: "Copy as…" (clipboard checked), lifecycle
 // policy preview. The repositories and images asserted on are created here through the SDK.
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, screenshot, stack, waitFor } from './harness';
+import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryPolicyCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
+import { activateExtension, hoverTreeRow, screenshot, stack, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -119,6 +120,84 @@ describe('Beyond browsing', () => {
       assert.equal(shown.languageId, 'markdown');
       assert.ok(shown.getText().includes('| CRITICAL | CVE-2024-3094 | xz-utils | 5.6.0 | [https://nvd.nist.gov/vuln/detail/CVE-2024-3094](https://nvd.nist.gov/vuln/detail/CVE-2024-3094) |'));
       await screenshot('scan-findings');
+    });
+
+    it('shows counts by severity in the image hover, read from ECR when the listing had none', async () => {
+      // A new image each run: moto hands each custom result to the first image id that asks for it.
+      const tag = `hover-${randomBytes(3).toString('hex')}`;
+      const put = await client.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifestFor(tag), imageTag: tag }));
+      const digest = put.image?.imageId?.imageDigest;
+      assert.ok(digest);
+      await vscode.commands.executeCommand('ecr.startImageScan', { registryKey: REGISTRY_KEY, repository: REPOSITORY, digest });
+      // A listing from moto carries no scan summary (real ECR's DescribeImages does): the hover asks
+      // ECR by digest, and moto matches custom findings by exact image id.
+      const registered = await fetch(`${stack().ecrEndpoint}/moto-api/static/ecr/scan-finding-results`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          region: 'us-east-1',
+          results: [
+            {
+              registryId: '123456789012',
+              repositoryName: REPOSITORY,
+              imageId: { imageDigest: digest },
+              imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+              imageScanFindings: { findingSeverityCounts: { CRITICAL: 1, MEDIUM: 2 }, findings: [] },
+            },
+          ],
+        }),
+      });
+      assert.equal(registered.status, 201);
+      try {
+        explorer.refresh(REGISTRY_KEY, REPOSITORY);
+        await explorer.reveal(REGISTRY_KEY, REPOSITORY, { expand: true, select: true, focus: true });
+        await waitFor('the repository\'s images', async () => {
+          const snapshot = await explorer.treeSnapshot([REPOSITORY]);
+          return snapshot.find((entry) => entry.label === 'local')?.children?.find((entry) => entry.label === REPOSITORY)?.children?.some((entry) => entry.label === tag);
+        });
+        const hover = await hoverTreeRow(tag, REPOSITORY);
+        assert.match(hover, /Scan: complete \(1 critical, 2 medium\)/, hover);
+        assert.ok(hover.includes(`${REPOSITORY}:${tag}`), hover);
+        await screenshot('image-hover-scan-counts');
+        const unscanned = await hoverTreeRow('0.3.5', REPOSITORY);
+        assert.match(unscanned, /Scan: not scanned/, unscanned);
+      } finally {
+        // The lifecycle tests below count this repository's images.
+        await client.send(new BatchDeleteImageCommand({ repositoryName: REPOSITORY, imageIds: [{ imageDigest: digest }] }));
+        explorer.refresh(REGISTRY_KEY, REPOSITORY);
+      }
+    });
+  });
+
+  describe('Repository settings', () => {
+    const target = { registryKey: REGISTRY_KEY, repository: REPOSITORY };
+    const mutability = async () =>
+      (await client.send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] }))).repositories?.[0]?.imageTagMutability;
+
+    it('toggles tag immutability both ways', async () => {
+      assert.equal(await mutability(), 'MUTABLE');
+      assert.equal(await vscode.commands.executeCommand('ecr.toggleTagImmutability', target), 'IMMUTABLE');
+      assert.equal(await mutability(), 'IMMUTABLE');
+      assert.equal(await vscode.commands.executeCommand('ecr.toggleTagImmutability', target), 'MUTABLE');
+      assert.equal(await mutability(), 'MUTABLE');
+    });
+
+    it('shows the repository policy as read-only JSON, and says when there is none', async () => {
+      await client.send(new DeleteRepositoryPolicyCommand({ repositoryName: REPOSITORY })).catch(() => undefined);
+      assert.equal(await vscode.commands.executeCommand('ecr.viewRepositoryPolicy', target), null);
+
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'AllowTrainingAccountPull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }],
+      };
+      await client.send(new SetRepositoryPolicyCommand({ repositoryName: REPOSITORY, policyText: JSON.stringify(policy) }));
+      const shown = await vscode.commands.executeCommand<string>('ecr.viewRepositoryPolicy', target);
+      assert.equal(shown, `${JSON.stringify(policy, null, 2)}\n`);
+      const editor = await waitFor('the policy editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'ecr-repository-policy' ? vscode.window.activeTextEditor : undefined));
+      assert.equal(editor.document.languageId, 'json');
+      assert.equal(editor.document.getText(), shown);
+      assert.ok(editor.document.uri.path.endsWith(`/${REPOSITORY}.repository-policy.json`), editor.document.uri.path);
+      await screenshot('repository-policy');
     });
   });
 

@@ -20,6 +20,20 @@ export async function screenshot(name: string): Promise<void> {
   }
 }
 
+/**
+ * Hovers over the ECR view's row labelled `label` (under the row labelled `parent`, if given) in
+ * the browser and returns the hover's text; the row must be visible (reveal it first).
+ */
+export async function hoverTreeRow(label: string, parent?: string): Promise<string> {
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error('hovering needs the browser harness (test/extension/server.mjs)');
+  const query = new URLSearchParams({ label, ...(parent ? { parent } : {}) });
+  const response = await fetch(`${harness}/hover?${query}`);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`hover over "${label}" failed: HTTP ${response.status} ${text}`);
+  return text;
+}
+
 /** Polls until `probe` returns a truthy value, or fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

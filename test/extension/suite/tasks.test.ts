@@ -4,6 +4,10 @@
  * The harness's settings point the extension at moto, the local registry and the test engine.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { activateExtension, screenshot, stack, waitFor } from './harness';
@@ -20,6 +24,14 @@ const transcripts = () => ((globalThis as unknown as Record<symbol, BuildTranscr
 
 const REGISTRY_PASSWORD = '123456789012-auth-token';
 const run = randomBytes(3).toString('hex');
+/** What the build-and-push test pushed, for the pull test after it. */
+let pushedDigest: string | undefined;
+
+/** The docker CLI against the test engine (DOCKER_HOST from the harness), for set-up only. */
+function dockerCli(...args: string[]): { status: number | null; output: string } {
+  const result = spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: stack().dockerHost } });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
 
 async function writeFile(relative: string, content: string | Uint8Array): Promise<vscode.Uri> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -84,6 +96,38 @@ describe('ecr-build task', function () {
     assert.match(text, new RegExp(`tags: ${registryHost}/aqueduct/ext-${run}:latest, ${registryHost}/aqueduct/ext-${run}:ext-test`));
     assert.match(text, /^Step 2\/4 : RUN echo "operator image" > \/marker$/m);
     assert.ok(!text.includes(REGISTRY_PASSWORD), 'the registry password reached the terminal');
+    pushedDigest = /@(sha256:[0-9a-f]{64})$/m.exec(text)?.[1];
+  });
+
+  it('pulls the pushed image back into the engine with "Pull Image", with progress and no password written', async () => {
+    assert.ok(pushedDigest, 'the build-and-push test pushed an image');
+    const { registryHost } = stack();
+    const reference = `${registryHost}/aqueduct/ext-${run}:ext-test`;
+    // Leave only the registry's copy: remove both local tags (and with them the image).
+    const removed = dockerCli('image', 'rm', '--force', reference, `${registryHost}/aqueduct/ext-${run}:latest`);
+    assert.equal(removed.status, 0, removed.output);
+    assert.notEqual(dockerCli('image', 'inspect', reference).status, 0, 'the image is gone locally');
+
+    const pulling = vscode.commands.executeCommand<{ status: string; reference?: string; digest?: string; upToDate?: boolean; message?: string }>('ecr.pullImage', {
+      registryKey: 'local',
+      repository: `aqueduct/ext-${run}`,
+      tag: 'ext-test',
+    });
+    const outcome = await pulling;
+    assert.equal(outcome.status, 'succeeded', outcome.message);
+    assert.equal(outcome.reference, reference);
+    assert.equal(outcome.digest, pushedDigest);
+    assert.equal(outcome.upToDate, false);
+    const inspected = dockerCli('image', 'inspect', '--format', '{{json .RepoDigests}}', reference);
+    assert.equal(inspected.status, 0, inspected.output);
+    assert.ok(inspected.output.includes(`${registryHost}/aqueduct/ext-${run}@${pushedDigest}`), inspected.output);
+    // Credentials went in the request header only: no Docker config file learned them.
+    const dockerConfig = path.join(process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'), 'config.json');
+    const configText = existsSync(dockerConfig) ? readFileSync(dockerConfig, 'utf8') : '';
+    assert.ok(!configText.includes(registryHost ?? '') && !configText.includes(Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')), configText);
+    // The layer lines and the summary are in the ECR log.
+    await vscode.commands.executeCommand('ecr.showLog');
+    await screenshot('pull-log');
   });
 
   it('a failing RUN exits non-zero and puts a diagnostic on its Dockerfile line', async () => {

@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { PullOutcome } from '../../core/docker/pullImage';
+import { formatBytes } from '../../core/ecr/format';
+import { localDockerEngine } from '../dockerEngine';
+import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import type { ImageNode } from './nodes';
+
+/**
+ * "Pull Image": pulls a listed image into the local Docker Engine with a cancellable progress
+ * notification, layer lines in the ECR log, and the ECR token sent per request (as build and push
+ * does), so nothing is written to ~/.docker/config.json.
+ */
+export function registerPullCommand(context: ExplorerCommandContext): void {
+  const { register, findConnection, attempt, provider, services } = context;
+
+  register('ecr.pullImage', async (arg?: ImageNode | RepositoryTarget): Promise<PullOutcome | undefined> => {
+    const target = targetOf(arg);
+    const connection = target ? findConnection(target.registryKey) : undefined;
+    if (!target || !connection || (!target.tag && !target.digest)) {
+      void vscode.window.showErrorMessage('Pull Image works on an image in the ECR Registries view: right-click a tag or an untagged image there.');
+      return undefined;
+    }
+    const log = services.logger('pull');
+    const label = describeTarget(target);
+    // Credentials first: a missing profile or expired SSO session gets the explorer's message and action.
+    const first = await attempt(connection, `Could not get registry credentials to pull ${label}`, () => connection.auth());
+    if (!first) return undefined;
+    services.redactor.add(first.password);
+    let engine;
+    try {
+      engine = await localDockerEngine(vscode.workspace.workspaceFolders?.[0]);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Cannot pull ${label}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+    const { pullImage, pullReference } = await import('../../core/docker/pullImage');
+    const request = { registryHost: first.registryHost, repository: target.repository, tag: target.tag, digest: target.digest };
+    log.info(`pulling ${pullReference(request)} into the Docker Engine at ${engine.host.host}`);
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Pulling ${label}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let shown = 0;
+        return pullImage(request, {
+          engine,
+          auth: async ({ forceRefresh }) => {
+            const auth = forceRefresh ? await connection.auth({ forceRefresh }) : first;
+            services.redactor.add(auth.password);
+            return auth;
+          },
+          signal: abort.signal,
+          reporter: {
+            line: (text) => log.info(services.redactor.redact(text)),
+            progress: (percent, lines) => {
+              progress.report({ message: `${percent}% · ${lines.at(-1)?.replace(/^Pulling: \d+% /, '') ?? ''}`, increment: Math.max(percent - shown, 0) });
+              shown = Math.max(shown, percent);
+            },
+          },
+        });
+      },
+    );
+
+    if (outcome.status === 'succeeded') {
+      const id = outcome.imageId.replace(/^sha256:/, '').slice(0, 12);
+      const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
+      // ECR records the pull time; show it next time the repository is listed.
+      provider.refresh(connection.key, target.repository);
+      void vscode.window
+        .showInformationMessage(`${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)}).${moved}`, 'Copy Reference')
+        .then((answer) => {
+          if (answer) void vscode.env.clipboard.writeText(outcome.reference);
+        });
+    } else if (outcome.status === 'cancelled') {
+      log.info(`pull of ${label} cancelled`);
+      vscode.window.setStatusBarMessage(`$(circle-slash) Pull of ${label} cancelled`, 5000);
+    } else {
+      const message = services.redactor.redact(outcome.message);
+      log.error(message);
+      void vscode.window.showErrorMessage(message, 'Show Log').then((answer) => {
+        if (answer) void vscode.commands.executeCommand('ecr.showLog');
+      });
+    }
+    return outcome;
+  });
+}
