@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Build + push time through the extension's code path (src/core/docker, as the ecr-build task
-// runs it) against `docker build` + `docker push` with the same engine, context and registry.
+// runs it) against `docker build` + `docker push` with the same engine, context and registry; then
+// pull time ("Pull Image") against `docker pull` of the same pushed images.
 //
 //   eval "$(node test/stack/stack.mjs env)" && node --import tsx bench/build-push.mjs [runs]
 //
@@ -18,6 +19,7 @@ import { DockerodeEngine } from '../src/core/docker/dockerodeEngine.ts';
 import { ecrRepositoryGate } from '../src/core/docker/ecrRepository.ts';
 import { fetchRegistryAuth } from '../src/core/docker/ecrAuth.ts';
 import { resolveEngineHost } from '../src/core/docker/engineHost.ts';
+import { pullImage } from '../src/core/docker/pullImage.ts';
 import { median } from './stats.mjs';
 
 const { ECR_WB_ECR_ENDPOINT: ecrEndpoint, ECR_WB_REGISTRY: registryHost, DOCKER_HOST: dockerHost } = process.env;
@@ -111,8 +113,48 @@ console.log(`  docker build + docker push:  median ${(median(rows.map((row) => r
 console.log(`  median ratio extension/CLI:  ${median(rows.map((row) => row.ratio)).toFixed(3)} (target <= 1.05)`);
 console.log(`  push progress: ${events} events received, ${updates} screen updates made (${((updates / Math.max(events, 1)) * 100).toFixed(1)}%)`);
 
+
+// Pull: each pushed image is removed locally, then pulled back by one side, removed, and pulled by
+// the other (alternating who goes first). Only the fresh layer moves; the base layers stay local.
+function removeLocal(reference) {
+  const result = spawnSync('docker', ['image', 'rm', '--force', reference], { env: cliEnv, encoding: 'utf8' });
+  if (result.status !== 0 && !/No such image/.test(result.stderr)) throw new Error(`docker image rm failed: ${result.stderr.trim()}`);
+}
+async function extensionPull(tag) {
+  removeLocal(`${registryHost}/${repository}:${tag}`);
+  const started = performance.now();
+  const outcome = await pullImage({ registryHost, repository, tag }, { engine, auth: async () => auth, reporter: { line() {}, progress() {} } });
+  const ms = performance.now() - started;
+  if (outcome.status !== 'succeeded') throw new Error(`extension pull ${outcome.status}: ${outcome.message ?? ''}`);
+  return ms;
+}
+function cliPull(tag) {
+  const reference = `${registryHost}/${repository}:${tag}`;
+  removeLocal(reference);
+  const started = performance.now();
+  const result = spawnSync('docker', ['pull', '-q', reference], { env: cliEnv, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`docker pull failed: ${result.stderr.trim()}`);
+  return performance.now() - started;
+}
+const pulls = [];
+for (let index = 0; index < runs; index++) {
+  const tag = `ext-${index}`;
+  const extFirst = index % 2 === 0;
+  const first = extFirst ? await extensionPull(tag) : cliPull(tag);
+  const second = extFirst ? cliPull(tag) : await extensionPull(tag);
+  const [ext, cli] = extFirst ? [first, second] : [second, first];
+  pulls.push({ ext, cli, ratio: ext / cli });
+  console.log(`pull ${index + 1}/${runs}: extension ${(ext / 1000).toFixed(2)} s, docker pull ${(cli / 1000).toFixed(2)} s, ratio ${(ext / cli).toFixed(3)}`);
+}
+console.log('');
+console.log(`pull, ${layerMiB} MiB layer to fetch, ${runs} runs`);
+console.log(`  extension path (dockerode):  median ${(median(pulls.map((row) => row.ext)) / 1000).toFixed(2)} s`);
+console.log(`  docker pull:                 median ${(median(pulls.map((row) => row.cli)) / 1000).toFixed(2)} s`);
+console.log(`  median ratio extension/CLI:  ${median(pulls.map((row) => row.ratio)).toFixed(3)}`);
+console.log('');
 spawnSync('docker', ['logout', registryHost], { env: cliEnv });
 rmSync(dockerConfig, { recursive: true, force: true });
+
 
 // The progress model under a flood: 5 layers x 20,000 byte-count events arriving over ~2 s, as a
 // fast registry link produces; what reaches the screen is capped by the ~10/s throttle.
