@@ -87,6 +87,16 @@ describe('pip: DL3013, DL3042', () => {
     none(ok, 'DL3042');
     none(lines('FROM python:3.10-slim', 'RUN --mount=type=cache,target=/root/.cache/pip pip install x==1'), 'DL3042');
   });
+
+  it('PIP_NO_CACHE_DIR set for the command, exported earlier in the RUN, or in legacy ENV form turns the cache off', () => {
+    none(lines('FROM python:3.10-slim', 'RUN PIP_NO_CACHE_DIR=1 pip install x==1'), 'DL3042');
+    none(lines('FROM python:3.10-slim', 'RUN env PIP_NO_CACHE_DIR=true pip install x==1'), 'DL3042');
+    none(lines('FROM python:3.10-slim', 'RUN export PIP_NO_CACHE_DIR=1 && pip install x==1'), 'DL3042');
+    none(lines('FROM python:3.10-slim', 'ENV PIP_NO_CACHE_DIR 1', 'RUN pip install x==1'), 'DL3042');
+    // Set for another command only: this pip still caches.
+    only(lines('FROM python:3.10-slim', 'RUN PIP_NO_CACHE_DIR=1 echo hi && pip install x==1'), 'DL3042');
+    only(lines('FROM python:3.10-slim', 'RUN pip install x==1 && export PIP_NO_CACHE_DIR=1'), 'DL3042');
+  });
 });
 
 describe('DL3020: ADD for files', () => {

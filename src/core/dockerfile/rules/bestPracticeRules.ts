@@ -4,7 +4,7 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
-import { aptInstalls, commandsNamed, pipInstalls, shellScriptOf, type ShellScript } from '../shell';
+import { aptInstalls, commandsNamed, pipInstalls, shellScriptOf, type PackageInstall, type ShellScript } from '../shell';
 import { indentationOf, insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import type { RuleContext, RuleInfo } from './types';
 
@@ -68,7 +68,7 @@ function hasOption(words: ReadonlyArray<{ text: string }>, matcher: (text: strin
 function checkRunScripts(context: RuleContext, stage: Stage, inFinalImage: boolean, pipCacheOff: boolean): void {
   const { model } = context;
   for (const instruction of stage.instructions) {
-    if (instruction.keyword === 'ENV' && /PIP_NO_CACHE_DIR\s*=\s*(1|true|yes|on|"1"|"true")/i.test(model.lines[instruction.range.start.line] ?? '')) pipCacheOff = true;
+    if (instruction.keyword === 'ENV' && /PIP_NO_CACHE_DIR(\s*=\s*|\s+)["']?(1|true|yes|on)\b/i.test(model.lines[instruction.range.start.line] ?? '')) pipCacheOff = true;
     const script = instruction.keyword === 'RUN' ? shellScriptOf(model, instruction) : undefined;
     if (!script) continue;
     checkApt(context, instruction, script, inFinalImage);
@@ -123,7 +123,7 @@ function checkPip(context: RuleContext, instruction: InstructionInfo, script: Sh
       if (isPinnedPipRequirement(pkg.text)) continue;
       context.report({ ruleId: 'DL3013', message: `Pin the version of ${pkg.text} (pip install ${pkg.text}==<version>) or install from a requirements file.`, range: pkg.range });
     }
-    if (pipCacheOff || cacheMounted || hasOption(install.options, (t) => t === '--no-cache-dir')) continue;
+    if (pipCacheOff || cacheMounted || hasOption(install.options, (t) => t === '--no-cache-dir') || pipCacheOffInScript(script, install)) continue;
     context.report({
       ruleId: 'DL3042',
       message: "pip keeps downloaded wheels in its cache, which stays in this layer. Use --no-cache-dir.",
@@ -131,6 +131,16 @@ function checkPip(context: RuleContext, instruction: InstructionInfo, script: Sh
       fixes: [{ title: 'Add --no-cache-dir', edits: [insertAt(install.install.range.end, ' --no-cache-dir')], preferred: true }],
     });
   }
+}
+
+const PIP_CACHE_OFF = /^PIP_NO_CACHE_DIR=["']?(1|true|yes|on)["']?$/i;
+
+/** `PIP_NO_CACHE_DIR=1 pip install …`, `env PIP_NO_CACHE_DIR=1 pip …`, or exported earlier in the same RUN. */
+function pipCacheOffInScript(script: ShellScript, install: PackageInstall): boolean {
+  const words = install.command.words;
+  if (words.slice(0, words.indexOf(install.program)).some((word) => PIP_CACHE_OFF.test(word.text))) return true;
+  const before = script.commands.slice(0, script.commands.indexOf(install.command));
+  return before.some((command) => command.words[0]?.text === 'export' && command.words.slice(1).some((word) => PIP_CACHE_OFF.test(word.text)));
 }
 
 function isArchiveOrUrl(source: string): boolean {
