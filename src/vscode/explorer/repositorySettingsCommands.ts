@@ -1,24 +1,13 @@
 import * as vscode from 'vscode';
 import { targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
 import type { RepositoryNode } from './nodes';
-
-/** Read-only documents holding repository policies: ecr-repository-policy:/<registryKey>/<repository>.json */
-export const POLICY_SCHEME = 'ecr-repository-policy';
+import type { ReadOnlyDocuments } from './readOnlyDocuments';
 
 type Arg = RepositoryNode | RepositoryTarget | undefined;
 
 /** Repository settings: tag immutability toggle and the repository policy, shown read-only as JSON. */
-export function registerRepositorySettingsCommands(context: ExplorerCommandContext): void {
-  const { register, findConnection, attempt, withProgress, provider, services } = context;
-  const policies = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.Uri>();
-  services.context.subscriptions.push(
-    changed,
-    vscode.workspace.registerTextDocumentContentProvider(POLICY_SCHEME, {
-      onDidChange: changed.event,
-      provideTextDocumentContent: (uri) => policies.get(uri.toString()) ?? '',
-    }),
-  );
+export function registerRepositorySettingsCommands(context: ExplorerCommandContext, documents: ReadOnlyDocuments): void {
+  const { register, findConnection, attempt, withProgress, provider } = context;
 
   const resolve = (arg: Arg, title: string) => {
     const target = targetOf(arg);
@@ -81,12 +70,7 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
       );
       return null;
     }
-    const uri = vscode.Uri.from({ scheme: POLICY_SCHEME, path: `/${connection.key}/${target.repository}.repository-policy.json` });
-    policies.set(uri.toString(), read.text);
-    changed.fire(uri);
-    const document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(document, 'json');
-    await vscode.window.showTextDocument(document, { preview: true });
+    await documents.show(`/${connection.label}/${target.repository}.repository-policy.json`, read.text, 'json');
     return read.text;
   });
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ScanReport } from '../../core/ecr/scanning';
 import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
 import type { ImageNode, RepositoryNode } from './nodes';
+import type { ReadOnlyDocuments } from './readOnlyDocuments';
 
 /** Findings as a Markdown document: counts by severity, then one row per finding with its link. */
 export function scanReportMarkdown(label: string, report: ScanReport): string {
@@ -27,7 +28,7 @@ export function scanReportMarkdown(label: string, report: ScanReport): string {
 }
 
 /** Scanning commands: start a scan, show findings, toggle scan on push. */
-export function registerScanCommands(context: ExplorerCommandContext): void {
+export function registerScanCommands(context: ExplorerCommandContext, documents: ReadOnlyDocuments): void {
   const { register, findConnection, attempt, withProgress, provider, log } = context;
 
   const resolve = (arg: RepositoryNode | ImageNode | RepositoryTarget | undefined, title: string) => {
@@ -78,8 +79,8 @@ export function registerScanCommands(context: ExplorerCommandContext): void {
       if (scan) await vscode.commands.executeCommand('ecr.startImageScan', target);
       return report;
     }
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: scanReportMarkdown(describeTarget(target), report) });
-    await vscode.window.showTextDocument(document, { preview: true });
+    const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
+    await documents.show(`/${connection.label}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report), 'markdown');
     return report;
   });
 

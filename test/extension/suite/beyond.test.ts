@@ -118,6 +118,8 @@ describe('Beyond browsing', () => {
       assert.deepEqual(report.counts, { CRITICAL: 1 });
       const shown = await waitFor('the findings document', () => vscode.window.activeTextEditor?.document.getText().includes('CVE-2024-3094') ? vscode.window.activeTextEditor.document : undefined);
       assert.equal(shown.languageId, 'markdown');
+      assert.equal(shown.uri.scheme, 'ecr-view');
+      assert.equal(shown.isDirty, false);
       assert.ok(shown.getText().includes('| CRITICAL | CVE-2024-3094 | xz-utils | 5.6.0 | [https://nvd.nist.gov/vuln/detail/CVE-2024-3094](https://nvd.nist.gov/vuln/detail/CVE-2024-3094) |'));
       await screenshot('scan-findings');
     });
@@ -193,9 +195,12 @@ describe('Beyond browsing', () => {
       await client.send(new SetRepositoryPolicyCommand({ repositoryName: REPOSITORY, policyText: JSON.stringify(policy) }));
       const shown = await vscode.commands.executeCommand<string>('ecr.viewRepositoryPolicy', target);
       assert.equal(shown, `${JSON.stringify(policy, null, 2)}\n`);
-      const editor = await waitFor('the policy editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'ecr-repository-policy' ? vscode.window.activeTextEditor : undefined));
+      const editor = await waitFor('the policy editor', () => (vscode.window.activeTextEditor?.document.uri.path.endsWith('.repository-policy.json') ? vscode.window.activeTextEditor : undefined));
       assert.equal(editor.document.languageId, 'json');
       assert.equal(editor.document.getText(), shown);
+      // Shown from memory, not an untitled file: closing it never asks to save.
+      assert.equal(editor.document.uri.scheme, 'ecr-view');
+      assert.equal(editor.document.isDirty, false);
       assert.ok(editor.document.uri.path.endsWith(`/${REPOSITORY}.repository-policy.json`), editor.document.uri.path);
       await screenshot('repository-policy');
     });

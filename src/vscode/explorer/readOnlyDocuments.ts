@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+
+/**
+ * Documents the extension shows but that are not files: scan findings, repository policies. Served
+ * read-only from memory under the `ecr-view` scheme, so closing them never asks to save, and a
+ * second look at the same repository replaces the text in the same tab.
+ */
+export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  static readonly scheme = 'ecr-view';
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(ReadOnlyDocuments.scheme, this);
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  /** Opens (or refreshes) `path` with `text` in `language`, e.g. ("/local/ml/app.repository-policy.json", …, "json"). */
+  async show(path: string, text: string, language: string): Promise<vscode.TextDocument> {
+    const uri = vscode.Uri.from({ scheme: ReadOnlyDocuments.scheme, path });
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+    let document = await vscode.workspace.openTextDocument(uri);
+    if (document.languageId !== language) document = await vscode.languages.setTextDocumentLanguage(document, language);
+    await vscode.window.showTextDocument(document, { preview: true });
+    return document;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
+}
