@@ -21,10 +21,19 @@ export function scanReportMarkdown(label: string, report: ScanReport): string {
   if (report.findings.length) {
     lines.push('| Severity | Finding | Package | Version | Link |', '| --- | --- | --- | --- | --- |');
     for (const finding of report.findings) {
-      lines.push(`| ${finding.severity} | ${cell(finding.name)} | ${cell(finding.packageName)} | ${cell(finding.packageVersion)} | ${finding.link ? `[${cell(finding.link)}](${finding.link})` : ''} |`);
+      lines.push(`| ${finding.severity} | ${cell(finding.name)} | ${cell(finding.packageName)} | ${cell(finding.packageVersion)} | ${finding.link ? `[${cell(linkText(finding.link))}](${finding.link})` : ''} |`);
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** A finding's link shown by its site ("nvd.nist.gov"); the table stays readable, the target is the same. */
+function linkText(link: string): string {
+  try {
+    return new URL(link).hostname || link;
+  } catch {
+    return link;
+  }
 }
 
 /** Scanning commands: start a scan, show findings, toggle scan on push. */

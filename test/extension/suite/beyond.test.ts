@@ -120,7 +120,7 @@ describe('Beyond browsing', () => {
       assert.equal(shown.languageId, 'markdown');
       assert.equal(shown.uri.scheme, 'ecr-view');
       assert.equal(shown.isDirty, false);
-      assert.ok(shown.getText().includes('| CRITICAL | CVE-2024-3094 | xz-utils | 5.6.0 | [https://nvd.nist.gov/vuln/detail/CVE-2024-3094](https://nvd.nist.gov/vuln/detail/CVE-2024-3094) |'));
+      assert.ok(shown.getText().includes('| CRITICAL | CVE-2024-3094 | xz-utils | 5.6.0 | [nvd.nist.gov](https://nvd.nist.gov/vuln/detail/CVE-2024-3094) |'));
       await screenshot('scan-findings');
     });
 
