@@ -7,12 +7,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ECRClient, CreateRepositoryCommand, PutImageCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { ECRClient, CreateRepositoryCommand, PutImageCommand, DescribeRepositoriesCommand, SetRepositoryPolicyCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { REGISTRY_PASSWORD, StackError } from './stack.mjs';
 
 export const SAMPLE_REPOSITORIES = [
-  { name: 'aqueduct/churn-predictor', images: [['0.3.6', 'latest'], ['0.3.5'], []] },
-  { name: 'flyte/train-xgboost', images: [['v2', 'latest'], ['v1']] },
+  { name: 'aqueduct/churn-predictor', images: [['0.3.6', 'latest'], ['0.3.5'], []], scanned: '0.3.6' },
+  {
+    name: 'flyte/train-xgboost',
+    images: [['v2', 'latest'], ['v1']],
+    // A training account may pull: what "View Repository Policy" shows.
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'AllowTrainingAccountPull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }],
+    },
+  },
   { name: 'zenml/step-runner', immutable: true, scanOnPush: true, images: [['2026.11.20']] },
   { name: 'ml/llm-serving', images: [['cuda1180-py310']] },
   { name: 'sandbox/empty', images: [] },
@@ -41,6 +49,44 @@ async function registryManifest(registryHost, repository, tag) {
   });
   if (!response.ok) throw new StackError(`registry manifest ${repository}:${tag}: HTTP ${response.status}`);
   return { manifest: await response.text(), mediaType: response.headers.get('content-type') };
+}
+
+/** Findings an image scan of the demo's operator image reports (moto serves custom findings). */
+const DEMO_FINDINGS = {
+  findingSeverityCounts: { HIGH: 1, MEDIUM: 1 },
+  findings: [
+    {
+      name: 'CVE-2023-5363',
+      uri: 'https://security-tracker.debian.org/tracker/CVE-2023-5363',
+      severity: 'HIGH',
+      attributes: [{ key: 'package_name', value: 'openssl' }, { key: 'package_version', value: '3.0.11-1~deb12u1' }],
+    },
+    {
+      name: 'CVE-2023-4039',
+      uri: 'https://security-tracker.debian.org/tracker/CVE-2023-4039',
+      severity: 'MEDIUM',
+      attributes: [{ key: 'package_name', value: 'gcc-12' }, { key: 'package_version', value: '12.2.0-14' }],
+    },
+  ],
+};
+
+/** Scans one tag and registers its findings with moto, keyed by tag and by digest (hover asks by digest). */
+async function seedScan(ecr, endpoint, repositoryName, tag) {
+  const started = await ecr.send(new StartImageScanCommand({ repositoryName, imageId: { imageTag: tag } }));
+  const digest = started.imageId?.imageDigest;
+  const result = (imageId) => ({
+    registryId: started.registryId,
+    repositoryName,
+    imageId,
+    imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+    imageScanFindings: DEMO_FINDINGS,
+  });
+  const response = await fetch(new URL('/moto-api/static/ecr/scan-finding-results', endpoint), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ region: 'us-east-1', results: [result({ imageTag: tag }), ...(digest ? [result({ imageDigest: digest })] : [])] }),
+  });
+  if (!response.ok) throw new StackError(`moto scan findings for ${repositoryName}:${tag}: HTTP ${response.status}`);
 }
 
 /** Idempotent: repositories that already exist are left as they are. */
@@ -82,6 +128,8 @@ export async function seed({ ECR_WB_ECR_ENDPOINT: endpoint, ECR_WB_REGISTRY: reg
         }
       }
       console.error(`[seed] ${repository.name}: ${repository.images.length} image(s)`);
+      if (repository.scanned) await seedScan(ecr, endpoint, repository.name, repository.scanned);
+      if (repository.policy) await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: repository.name, policyText: JSON.stringify(repository.policy) }));
     }
   } finally {
     rmSync(dockerConfig, { recursive: true, force: true });
