@@ -51,11 +51,16 @@ export function registerLoginDockerCliCommand(services: Services, explorer: Expl
 }
 
 async function pickConnection(explorer: ExplorerApi, registry: string | undefined): Promise<RegistryConnection | undefined> {
-  if (registry) return explorer.connection(registry);
+  if (registry) {
+    const connection = explorer.connection(registry);
+    if (!connection) {
+      offerAddRegistry(`No registry "${registry}" in ecr.registries. Use a registry's label or "<accountId>/<region>" key, or add it with ECR: Add Registry….`);
+    }
+    return connection;
+  }
   const all = explorer.connections();
   if (all.length === 0) {
-    // Not awaited: the command should not stay open until the message is dismissed.
-    void vscode.window.showErrorMessage('No ECR registry is configured yet.', 'Add Registry…').then((choice) => (choice ? vscode.commands.executeCommand('ecr.addRegistry') : undefined));
+    offerAddRegistry('No ECR registry is configured yet.');
     return undefined;
   }
   if (all.length === 1) return all[0];
@@ -64,6 +69,11 @@ async function pickConnection(explorer: ExplorerApi, registry: string | undefine
     { title: 'Log In Docker CLI: registry' },
   );
   return picked?.connection;
+}
+
+/** An error with an "Add Registry…" action, not awaited: the command should not stay open until the message is dismissed. */
+function offerAddRegistry(message: string): void {
+  void vscode.window.showErrorMessage(message, 'Add Registry…').then((choice) => (choice ? vscode.commands.executeCommand('ecr.addRegistry') : undefined));
 }
 
 function credentialStorage(registryHost: string): { configFile: string; helper?: string } {
