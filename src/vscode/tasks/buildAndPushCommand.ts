@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { classifyEcrError } from '../../core/ecr/errors';
 import type { Services } from '../services';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, defaultRepositoryName, type EcrBuildTaskDefinition } from './taskDefinition';
@@ -55,7 +56,7 @@ export function registerBuildAndPushCommand(
       return undefined;
     }
 
-    const repository = options.repository ? { name: options.repository, create: undefined } : await pickRepository(connection, defaultRepositoryName(folder, dockerfile));
+    const repository = options.repository ? { name: options.repository, create: undefined } : await pickRepository(connection, defaultRepositoryName(folder, dockerfile), (text) => services.redactor.redact(text));
     if (!repository) return undefined;
     const tags = options.tags ?? (await askTags(folder));
     if (!tags) return undefined;
@@ -142,48 +143,80 @@ async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | u
   return choice?.uri;
 }
 
-async function pickRepository(connection: RegistryConnection, suggestion: string): Promise<{ name: string; create?: boolean } | undefined> {
-  type Item = vscode.QuickPickItem & { repository?: string; createNew?: boolean };
+async function pickRepository(
+  connection: RegistryConnection,
+  suggestion: string,
+  redact: (text: string) => string,
+): Promise<{ name: string; create?: boolean } | undefined> {
+  type Item = vscode.QuickPickItem & { repository?: string; createNew?: boolean; retry?: boolean; typeName?: boolean };
   const quickPick = vscode.window.createQuickPick<Item>();
   quickPick.title = `Build and Push: repository in ${connection.label}`;
   quickPick.placeholder = 'Pick a repository, or create a new one';
-  quickPick.busy = true;
   const createItem: Item = { label: '$(add) Create new repository…', createNew: true, alwaysShow: true };
-  quickPick.items = [createItem];
+  // Each listing gets a number, so a slow listing that a retry overtook cannot replace the newer result.
+  let listing = 0;
+  const list = () => {
+    const current = ++listing;
+    quickPick.busy = true;
+    quickPick.items = [createItem];
+    void listRepositoryNames(connection).then(
+      (names) => {
+        if (current !== listing) return;
+        quickPick.items = [createItem, ...names.map((name) => ({ label: name, repository: name }))];
+        quickPick.busy = false;
+      },
+      (error: unknown) => {
+        if (current !== listing) return;
+        // Picking the error retries the listing in place; the name can also be typed without a listing.
+        const message = redact(classifyEcrError(error).message);
+        quickPick.items = [
+          createItem,
+          { label: '$(refresh) Retry listing repositories', description: 'listing failed', detail: `$(error) ${message}`, retry: true, alwaysShow: true },
+          { label: '$(edit) Enter an existing repository name…', typeName: true, alwaysShow: true },
+        ];
+        quickPick.busy = false;
+      },
+    );
+  };
+  list();
   quickPick.show();
-  void listRepositoryNames(connection).then(
-    (names) => {
-      quickPick.items = [createItem, ...names.map((name) => ({ label: name, repository: name }))];
-      quickPick.busy = false;
-    },
-    (error: Error) => {
-      quickPick.items = [createItem, { label: `$(error) Could not list repositories: ${error.message}`, alwaysShow: true }];
-      quickPick.busy = false;
-    },
-  );
   const picked = await new Promise<Item | undefined>((resolve) => {
-    quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]));
+    quickPick.onDidAccept(() => {
+      const item = quickPick.selectedItems[0];
+      if (item?.retry) list();
+      else resolve(item);
+    });
     quickPick.onDidHide(() => resolve(undefined));
   });
+  const typed = quickPick.value.trim();
   quickPick.dispose();
   if (!picked) return undefined;
   if (picked.repository) return { name: picked.repository, create: false };
+  if (picked.typeName) {
+    const name = await askRepositoryName('Build and Push: existing repository name', typed, 'The repository must already exist in ECR');
+    return name ? { name, create: false } : undefined;
+  }
   if (!picked.createNew) return undefined;
+  const name = await askRepositoryName('Build and Push: new repository name', suggestion, 'Created in ECR before the push');
+  return name ? { name, create: true } : undefined;
+}
+
+async function askRepositoryName(title: string, value: string, prompt: string): Promise<string | undefined> {
   const { parseRepositoryInput } = await import('../../core/docker/repositoryReference');
   const name = await vscode.window.showInputBox({
-    title: 'Build and Push: new repository name',
-    value: suggestion,
-    prompt: 'Created in ECR before the push',
-    validateInput: (value) => {
+    title,
+    value,
+    prompt,
+    validateInput: (input) => {
       try {
-        parseRepositoryInput(value);
+        parseRepositoryInput(input);
         return undefined;
       } catch (error) {
         return (error as Error).message;
       }
     },
   });
-  return name ? { name: parseRepositoryInput(name).name, create: true } : undefined;
+  return name ? parseRepositoryInput(name).name : undefined;
 }
 
 async function listRepositoryNames(connection: RegistryConnection): Promise<string[]> {
