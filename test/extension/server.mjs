@@ -40,13 +40,17 @@ async function hoverTreeRow(page, label, parent) {
   const rows = page.locator('.monaco-list-row[role="treeitem"]');
   await page.mouse.move(0, 0);
   const count = await rows.count();
-  let inside = !parent;
+  // Rows are flat in the DOM; aria-level says which are under the parent row.
+  let parentLevel = parent ? undefined : 0;
   let target;
   for (let index = 0; index < count; index++) {
     const row = rows.nth(index);
     const text = (await row.locator('.label-name').first().textContent().catch(() => ''))?.trim();
-    if (parent && text === parent) inside = true;
-    else if (inside && text === label) {
+    const level = Number(await row.getAttribute('aria-level'));
+    if (parent && parentLevel !== undefined && level <= parentLevel) break;
+    if (parent && parentLevel === undefined) {
+      if (text === parent) parentLevel = level;
+    } else if (text === label) {
       target = row;
       break;
     }

@@ -4,8 +4,9 @@ import { outlineDockerfile } from './dockerfileSteps';
 import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, isConnectionReset, type DockerEngine, type RegistryAuth } from './engine';
 import { RepositoryMissingError, type RepositoryGate } from './ecrRepository';
-import { formatBytes, LayerProgress, UpdateThrottle } from './layerProgress';
-import { isDenied, isImmutableTagError, isUnauthorized, sleep } from './registryResponses';
+import { formatBytes } from '../ecr/format';
+import { LayerProgress, UpdateThrottle } from './layerProgress';
+import { isDenied, isImmutableTagError, isUnauthorized, messageOf, sleep } from './registryResponses';
 import { invalidTags } from './repositoryReference';
 import { readFile } from 'node:fs/promises';
 
@@ -354,11 +355,6 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
 }
 
 class PushStreamError extends Error {}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
 
 function formatSeconds(ms: number | undefined): string {
   return ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`;

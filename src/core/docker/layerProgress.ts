@@ -1,3 +1,4 @@
+import { formatBytes } from '../ecr/format';
 import { streamEventError, type DockerStreamEvent } from './dockerStream';
 
 /**
@@ -26,6 +27,8 @@ export class LayerProgress {
   manifestSize: number | undefined;
   /** The engine's closing line of a pull: "Downloaded newer image for …" or "Image is up to date for …". */
   outcome: string | undefined;
+
+  private shownPercent = 0;
 
   constructor(readonly direction: TransferDirection = 'push') {}
 
@@ -70,21 +73,25 @@ export class LayerProgress {
     return layer.state !== previous && !isMoving(layer.state) ? [`${layer.id}: ${layer.status}`] : [];
   }
 
-  /** 0-100, byte-weighted where sizes are known; a layer of unknown size weighs like an average one. */
+  /**
+   * 0-100, byte-weighted where sizes are known; a layer of unknown size weighs like an average one.
+   * Layers the other side already had are no work and weigh nothing. Never goes backwards: a large
+   * layer announced late would otherwise pull the figure down.
+   */
   percent(): number {
-    const layers = [...this.layers.values()];
-    if (layers.length === 0) return 0;
-    const known = layers.filter((layer) => layer.total > 0);
+    const working = [...this.layers.values()].filter((layer) => layer.state !== 'exists');
+    if (working.length === 0) return this.layers.size > 0 ? 100 : 0;
+    const known = working.filter((layer) => layer.total > 0);
     const averageSize = known.length ? known.reduce((sum, layer) => sum + layer.total, 0) / known.length : 1;
     let done = 0;
     let all = 0;
-    for (const layer of layers) {
+    for (const layer of working) {
       const weight = layer.total || averageSize;
-      const fraction = this.fractionOf(layer);
-      done += fraction * weight;
+      done += this.fractionOf(layer) * weight;
       all += weight;
     }
-    return Math.floor((done / all) * 100);
+    this.shownPercent = Math.max(this.shownPercent, Math.floor((done / all) * 100));
+    return this.shownPercent;
   }
 
   /** How far one layer is, 0-1. A pull weighs download and extraction equally. */
@@ -135,18 +142,6 @@ function stateOf(status: string, previous: LayerState): LayerState {
 
 /** States whose byte counts change many times a second (drawn as bars, kept out of the log). */
 const isMoving = (state: LayerState) => state === 'transferring' || state === 'extracting';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
 
 /**
  * Limits screen updates to one per interval (default 100 ms, so ~10/s): the first change shows at

@@ -1,7 +1,8 @@
 import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, isConnectionReset, type DockerEngine, type RegistryAuth } from './engine';
-import { formatBytes, LayerProgress, UpdateThrottle } from './layerProgress';
-import { isDenied, isNotFound, isUnauthorized, sleep } from './registryResponses';
+import { formatBytes } from '../ecr/format';
+import { LayerProgress, UpdateThrottle } from './layerProgress';
+import { isDenied, isNotFound, isUnauthorized, messageOf, sleep } from './registryResponses';
 
 export interface PullRequest {
   /** The registry host as Docker addresses it (the ECR host, or the registry-host override). */
@@ -47,7 +48,8 @@ export type PullOutcome =
       /** The tag now points at another image than the one listed (pushed over since). */
       tagMoved: boolean;
     }
-  | { status: 'failed'; kind: PullFailureKind; message: string }
+  /** `cause`: the original error where it says more than the message (a credentials failure). */
+  | { status: 'failed'; kind: PullFailureKind; message: string; cause?: unknown }
   | { status: 'cancelled' };
 
 /** `host/name:tag`, or `host/name@sha256:…` for an untagged image. */
@@ -59,7 +61,11 @@ export function pullReference(request: PullRequest): string {
 }
 
 class PullFailure extends Error {
-  constructor(readonly kind: PullFailureKind, message: string) {
+  constructor(
+    readonly kind: PullFailureKind,
+    message: string,
+    readonly original?: unknown,
+  ) {
     super(message);
   }
 }
@@ -78,9 +84,11 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
       if (error instanceof EngineUnreachableError) throw new PullFailure('daemon-unreachable', error.message);
       throw error;
     });
-    let auth = await deps.auth({ forceRefresh: false }).catch((error: unknown) => {
-      throw new PullFailure('auth-failed', `Could not get ECR credentials for ${request.registryHost}: ${messageOf(error)}`);
-    });
+    const credentials = (forceRefresh: boolean) =>
+      deps.auth({ forceRefresh }).catch((error: unknown) => {
+        throw new PullFailure('auth-failed', `Could not get ECR credentials for ${request.registryHost}: ${messageOf(error)}`, error);
+      });
+    let auth = await credentials(false);
     let refreshed = false;
     let resets = 0;
     for (;;) {
@@ -88,7 +96,7 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
       const model = new LayerProgress('pull');
       try {
         await pullOnce(model, auth);
-        if (cancelled()) return { status: 'cancelled' };
+        // A cancel that arrives after the last layer landed changes nothing: the image is there.
         const details = await engine.inspectImage(reference);
         const digest = model.digest ?? details.repoDigests.find((entry) => entry.startsWith(`${request.registryHost}/${request.repository}@`))?.split('@')[1];
         const tagMoved = Boolean(request.tag && request.digest && digest && digest !== request.digest);
@@ -103,13 +111,15 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
         if (!refreshed && isUnauthorized(message)) {
           refreshed = true;
           reporter.line(`The registry refused the token (${message}); fetching a new one and retrying.`);
-          auth = await deps.auth({ forceRefresh: true });
+          auth = await credentials(true);
           continue;
         }
         if (isUnauthorized(message) || isDenied(message)) {
+          // Docker's "may require 'docker login'" misleads here: the token went with the request.
+          const reason = message.replace(/,? ?repository does not exist or may require '?docker login'?:?/i, ':').replace(/::/g, ':');
           throw new PullFailure(
             'denied',
-            `Pull of ${reference} denied: ${message}. Check that your credentials allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on ${request.repository}.`,
+            `Pull of ${reference} denied (${reason}). The repository may not exist, or your credentials lack ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on ${request.repository}.`,
           );
         }
         if (isNotFound(message)) {
@@ -129,7 +139,7 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
     }
   } catch (error) {
     if (cancelled() || isAbort(error)) return { status: 'cancelled' };
-    if (error instanceof PullFailure) return { status: 'failed', kind: error.kind, message: error.message };
+    if (error instanceof PullFailure) return { status: 'failed', kind: error.kind, message: error.message, cause: error.original };
     return { status: 'failed', kind: 'pull-failed', message: `Pull of ${reference} failed: ${messageOf(error)}` };
   }
 
@@ -147,10 +157,4 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
       throttle.dispose();
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  const json = (error as { json?: { message?: unknown } } | undefined)?.json;
-  if (json && typeof json.message === 'string') return json.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { ClassifiedError } from '../../core/ecr/errors';
 import type { Services } from '../services';
@@ -40,3 +40,23 @@ export function targetOf(arg: RepositoryNode | ImageNode | RepositoryTarget | un
 
 export const describeTarget = (target: RepositoryTarget) =>
   `${target.repository}${target.tag ? `:${target.tag}` : target.digest ? `@${target.digest.slice(0, 19)}` : ''}`;
+
+/**
+ * The target and its registry connection for a command that needs one, or undefined after telling
+ * the person where the command works. The target's registryKey is the connection's key.
+ */
+export function resolveTarget<Node extends RepositoryNode | ImageNode>(
+  context: Pick<ExplorerCommandContext, 'findConnection'>,
+  arg: Node | RepositoryTarget | undefined,
+  title: string,
+  where = 'a repository',
+): { target: RepositoryTarget; connection: Connection; node: Node | undefined } | undefined {
+  const target = targetOf(arg);
+  const connection = target ? context.findConnection(target.registryKey) : undefined;
+  if (!target || !connection) {
+    void vscode.window.showErrorMessage(`${title} works on ${where} in the ECR Registries view: right-click one there.`);
+    return undefined;
+  }
+  const node = arg && 'kind' in arg ? (arg as Node) : undefined;
+  return { target: { ...target, registryKey: connection.key }, connection, node };
+}

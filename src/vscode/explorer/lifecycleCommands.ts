@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LifecycleEvaluation, LifecycleRuleChoice } from '../../core/ecr/lifecycle';
 import type { ServerPreview } from '../../core/ecr/lifecycleApi';
 import { formatAge } from '../../core/ecr/format';
-import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import { describeTarget, resolveTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
 import type { Connection } from './connections';
 import { shortDigest, type RepositoryNode } from './nodes';
 
@@ -29,15 +29,7 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
   /** Which repository each policy editor belongs to. */
   const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
 
-  const resolve = (arg: Arg, title: string): { target: RepositoryTarget; connection: Connection } | undefined => {
-    const target = targetOf(arg);
-    const connection = target ? findConnection(target.registryKey) : undefined;
-    if (!target || !connection) {
-      void vscode.window.showErrorMessage(`${title} works on a repository in the ECR Registries view: right-click one there.`);
-      return undefined;
-    }
-    return { target: { ...target, registryKey: connection.key }, connection };
-  };
+  const resolve = (arg: Arg, title: string) => resolveTarget(context, arg, title);
 
   /** The policy text a command should use: its argument, the repository's open policy editor, or what ECR stores. */
   const policyTextFor = async (target: RepositoryTarget, connection: Connection, given?: string): Promise<string | undefined> => {

@@ -13,14 +13,28 @@ import type { ImageNode } from './nodes';
 export function registerPullCommand(context: ExplorerCommandContext): void {
   const { register, findConnection, attempt, provider, services } = context;
 
-  register('ecr.pullImage', async (arg?: ImageNode | RepositoryTarget): Promise<PullOutcome | undefined> => {
+  /** Resolves with the outcome and the (redacted) lines it wrote to the ECR log. */
+  register('ecr.pullImage', async (arg?: ImageNode | RepositoryTarget): Promise<(PullOutcome & { log: string[] }) | undefined> => {
     const target = targetOf(arg);
     const connection = target ? findConnection(target.registryKey) : undefined;
     if (!target || !connection || (!target.tag && !target.digest)) {
       void vscode.window.showErrorMessage('Pull Image works on an image in the ECR Registries view: right-click a tag or an untagged image there.');
       return undefined;
     }
-    const log = services.logger('pull');
+    const logger = services.logger('pull');
+    const written: string[] = [];
+    const log = {
+      info: (text: string) => {
+        const clean = services.redactor.redact(text);
+        written.push(clean);
+        logger.info(clean);
+      },
+      error: (text: string) => {
+        const clean = services.redactor.redact(text);
+        written.push(clean);
+        logger.error(clean);
+      },
+    };
     const label = describeTarget(target);
     // Credentials first: a missing profile or expired SSO session gets the explorer's message and action.
     const first = await attempt(connection, `Could not get registry credentials to pull ${label}`, () => connection.auth());
@@ -52,8 +66,9 @@ export function registerPullCommand(context: ExplorerCommandContext): void {
           },
           signal: abort.signal,
           reporter: {
-            line: (text) => log.info(services.redactor.redact(text)),
+            line: (text) => log.info(text),
             progress: (percent, lines) => {
+              // The model's percent never goes backwards, so the bar and the text agree.
               progress.report({ message: `${percent}% · ${lines.at(-1)?.replace(/^Pulling: \d+% /, '') ?? ''}`, increment: Math.max(percent - shown, 0) });
               shown = Math.max(shown, percent);
             },
@@ -75,13 +90,20 @@ export function registerPullCommand(context: ExplorerCommandContext): void {
     } else if (outcome.status === 'cancelled') {
       log.info(`pull of ${label} cancelled`);
       vscode.window.setStatusBarMessage(`$(circle-slash) Pull of ${label} cancelled`, 5000);
+    } else if (outcome.kind === 'auth-failed' && outcome.cause) {
+      // The token refresh failed (an SSO session expired mid-pull, say): the usual message and sign-in action.
+      log.error(outcome.message);
+      const cause = outcome.cause;
+      await attempt(connection, `Could not get registry credentials to pull ${label}`, () => Promise.reject(cause));
     } else {
       const message = services.redactor.redact(outcome.message);
       log.error(message);
-      void vscode.window.showErrorMessage(message, 'Show Log').then((answer) => {
-        if (answer) void vscode.commands.executeCommand('ecr.showLog');
+      const actions = outcome.kind === 'not-found' ? ['Refresh Repository', 'Show Log'] : ['Show Log'];
+      void vscode.window.showErrorMessage(message, ...actions).then((answer) => {
+        if (answer === 'Show Log') void vscode.commands.executeCommand('ecr.showLog');
+        if (answer === 'Refresh Repository') provider.refresh(connection.key, target.repository);
       });
     }
-    return outcome;
+    return { ...outcome, log: written };
   });
 }

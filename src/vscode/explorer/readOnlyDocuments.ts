@@ -10,13 +10,17 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   private readonly texts = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(ReadOnlyDocuments.scheme, this);
+  private readonly registrations = [
+    vscode.workspace.registerTextDocumentContentProvider(ReadOnlyDocuments.scheme, this),
+    vscode.workspace.onDidCloseTextDocument((document) => this.texts.delete(document.uri.toString())),
+  ];
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
+    // A tab restored after a window reload: the text lived in memory only.
+    return this.texts.get(uri.toString()) ?? 'This view is not kept across reloads. Open it again from the ECR Registries view.\n';
   }
 
-  /** Opens (or refreshes) `path` with `text` in `language`, e.g. ("/local/ml/app.repository-policy.json", …, "json"). */
+  /** Opens (or refreshes) `path` with `text` in `language`, e.g. ("/<registry key>/ml/app.repository-policy.json", …, "json"). */
   async show(path: string, text: string, language: string): Promise<vscode.TextDocument> {
     const uri = vscode.Uri.from({ scheme: ReadOnlyDocuments.scheme, path });
     this.texts.set(uri.toString(), text);
@@ -28,7 +32,7 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   }
 
   dispose(): void {
-    this.registration.dispose();
+    for (const registration of this.registrations) registration.dispose();
     this.changed.dispose();
   }
 }

@@ -1,36 +1,34 @@
 import * as vscode from 'vscode';
-import { targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import { resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import type { Connection } from './connections';
 import type { RepositoryNode } from './nodes';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
 
 type Arg = RepositoryNode | RepositoryTarget | undefined;
 
+/** The repository's settings as ECR holds them now, or undefined after showing why they could not be read. */
+export async function currentSettings(context: ExplorerCommandContext, connection: Connection, repository: string) {
+  const { describeRepository } = await import('../../core/ecr/management');
+  const read = await context.attempt(connection, `Could not read the settings of ${repository}`, async () => ({
+    found: await describeRepository(await connection.client(), repository, connection.config.accountId),
+  }));
+  if (read && !read.found) void vscode.window.showErrorMessage(`${repository} no longer exists in ${connection.label}. Refresh the registry.`);
+  return read?.found;
+}
+
 /** Repository settings: tag immutability toggle and the repository policy, shown read-only as JSON. */
 export function registerRepositorySettingsCommands(context: ExplorerCommandContext, documents: ReadOnlyDocuments): void {
-  const { register, findConnection, attempt, withProgress, provider } = context;
+  const { register, attempt, withProgress, provider } = context;
 
-  const resolve = (arg: Arg, title: string) => {
-    const target = targetOf(arg);
-    const connection = target ? findConnection(target.registryKey) : undefined;
-    if (!target || !connection) {
-      void vscode.window.showErrorMessage(`${title} works on a repository in the ECR Registries view: right-click one there.`);
-      return undefined;
-    }
-    return { target, connection, node: arg && 'kind' in arg && arg.kind === 'repository' ? arg : undefined };
-  };
+  const resolve = (arg: Arg, title: string) => resolveTarget<RepositoryNode>(context, arg, title);
 
   register('ecr.toggleTagImmutability', async (arg?: Arg, wanted?: 'MUTABLE' | 'IMMUTABLE') => {
     const resolved = resolve(arg, 'Toggle Tag Immutability');
     if (!resolved) return undefined;
     const { target, connection, node } = resolved;
-    const { describeRepository } = await import('../../core/ecr/management');
     const { setTagMutability, toggledMutability } = await import('../../core/ecr/repositorySettings');
-    // The node may be stale (another person changed it): read the setting before flipping it.
-    const current =
-      node?.repository.tagMutability ??
-      (await attempt(connection, `Could not read the settings of ${target.repository}`, async () =>
-        (await describeRepository(await connection.client(), target.repository, connection.config.accountId))?.tagMutability,
-      ));
+    // The row may be stale (someone changed the setting since it was listed): flip what ECR holds now.
+    const current = wanted ? node?.repository.tagMutability : (await currentSettings(context, connection, target.repository))?.tagMutability;
     if (!wanted && !current) return undefined;
     const next = wanted ?? toggledMutability(current!);
     if (current?.includes('WITH_EXCLUSION')) {
@@ -49,7 +47,7 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
       `$(${now.startsWith('IMMUTABLE') ? 'lock' : 'unlock'}) Tags of ${target.repository} are now ${now.startsWith('IMMUTABLE') ? 'immutable: a pushed tag cannot be moved' : 'mutable: a push can move a tag'}`,
       6000,
     );
-    provider.refresh(connection.key);
+    provider.updateRepository(connection.key, target.repository, { tagMutability: now });
     return now;
   });
 
@@ -70,7 +68,7 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
       );
       return null;
     }
-    await documents.show(`/${connection.label}/${target.repository}.repository-policy.json`, read.text, 'json');
+    await documents.show(`/${connection.key}/${target.repository}.repository-policy.json`, read.text, 'json');
     return read.text;
   });
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ScanReport } from '../../core/ecr/scanning';
-import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import { describeTarget, resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
 import type { ImageNode, RepositoryNode } from './nodes';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
+import { currentSettings } from './repositorySettingsCommands';
 
 /** Findings as a Markdown document: counts by severity, then one row per finding with its link. */
 export function scanReportMarkdown(label: string, report: ScanReport): string {
@@ -38,17 +39,10 @@ function linkText(link: string): string {
 
 /** Scanning commands: start a scan, show findings, toggle scan on push. */
 export function registerScanCommands(context: ExplorerCommandContext, documents: ReadOnlyDocuments): void {
-  const { register, findConnection, attempt, withProgress, provider, log } = context;
+  const { register, attempt, withProgress, provider, log } = context;
 
-  const resolve = (arg: RepositoryNode | ImageNode | RepositoryTarget | undefined, title: string) => {
-    const target = targetOf(arg);
-    const connection = target ? findConnection(target.registryKey) : undefined;
-    if (!target || !connection) {
-      void vscode.window.showErrorMessage(`${title} works on an item in the ECR Registries view: right-click one there.`);
-      return undefined;
-    }
-    return { target, connection, node: arg && 'kind' in arg ? arg : undefined };
-  };
+  const resolve = <Node extends RepositoryNode | ImageNode>(arg: Node | RepositoryTarget | undefined, title: string) =>
+    resolveTarget<Node>(context, arg, title, 'an item');
 
   register('ecr.startImageScan', async (arg?: ImageNode | RepositoryTarget) => {
     const resolved = resolve(arg, 'Scan Image');
@@ -60,8 +54,7 @@ export function registerScanCommands(context: ExplorerCommandContext, documents:
     );
     if (!status) return undefined;
     log.info(`scan of ${describeTarget(target)}: ${status}`);
-    if (resolved.node?.kind === 'image') resolved.node.image.scanStatus = status;
-    provider.forgetScanCheck(target.digest);
+    provider.scanStarted(connection.key, target.repository, target.digest, status);
     void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
       if (answer) void vscode.commands.executeCommand('ecr.showScanFindings', target);
     });
@@ -89,15 +82,16 @@ export function registerScanCommands(context: ExplorerCommandContext, documents:
       return report;
     }
     const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
-    await documents.show(`/${connection.label}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report), 'markdown');
+    await documents.show(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report), 'markdown');
     return report;
   });
 
   register('ecr.toggleScanOnPush', async (arg?: RepositoryNode | RepositoryTarget, enable?: boolean) => {
     const resolved = resolve(arg, 'Toggle Scan on Push');
     if (!resolved) return undefined;
-    const { target, connection, node } = resolved;
-    const wanted = typeof enable === 'boolean' ? enable : node?.kind === 'repository' ? !node.repository.scanOnPush : undefined;
+    const { target, connection } = resolved;
+    // Flip what ECR holds now, not what the row showed when it was listed.
+    const wanted = typeof enable === 'boolean' ? enable : await currentSettings(context, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
     if (wanted === undefined) return undefined;
     const { setScanOnPush } = await import('../../core/ecr/scanning');
     const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
@@ -105,7 +99,7 @@ export function registerScanCommands(context: ExplorerCommandContext, documents:
     );
     if (now === undefined) return undefined;
     vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
-    provider.refresh(connection.key);
+    provider.updateRepository(connection.key, target.repository, { scanOnPush: now });
     return now;
   });
 }

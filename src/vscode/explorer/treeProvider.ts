@@ -98,9 +98,9 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   /**
-   * Called when a person hovers a row. DescribeImages carries scan counts on real ECR, but not for
-   * a scan still running, nor on endpoints that leave the summary out: then one small
-   * DescribeImageScanFindings call fills the tooltip in, at most once per image every 30 s.
+   * Called when a person hovers a row (once per row build). DescribeImages carries scan counts on
+   * real ECR, but not for a scan still running, nor on endpoints that leave the summary out: then
+   * one small DescribeImageScanFindings call fills the tooltip in, at most once per image every 30 s.
    */
   async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
     if (node.kind !== 'image') return item;
@@ -111,7 +111,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   private async refreshScanSummary(node: ImageNode): Promise<void> {
     const image = node.image;
-    const settled = image.scanStatus && !/^(IN_PROGRESS|PENDING|SCAN_ELIGIBLE)$/.test(image.scanStatus);
+    // A final status from the listing is trusted: COMPLETE without counts means no findings.
+    const settled = image.scanStatus && isSettled(image.scanStatus);
     const checkedAt = this.scanChecks.get(image.digest);
     const connection = this.connection(node.registryKey);
     if (settled || !connection || (checkedAt !== undefined && Date.now() - checkedAt < 30_000)) return;
@@ -121,15 +122,43 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       const summary = await describeScanSummary(await connection.client(), node.repositoryName, { digest: image.digest }, connection.config.accountId);
       image.scanStatus = summary.status === 'NOT_SCANNED' ? undefined : summary.status;
       image.scanFindings = Object.keys(summary.counts).length ? summary.counts : undefined;
+      // Still scanning: rebuild the row later, so a later hover resolves (and asks) again.
+      if (image.scanStatus && !isSettled(image.scanStatus)) {
+        setTimeout(() => {
+          if (this.nodes.get(node.id) === node) this.changed.fire(node);
+        }, 30_000).unref?.();
+      }
     } catch (error) {
       // The tooltip still shows everything else; the reason goes to the log.
       this.logger.warn(`scan status of ${node.repositoryName}@${image.digest}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  /** A scan was started or read: the next hover asks ECR again instead of trusting the 30 s memo. */
-  forgetScanCheck(digest: string | undefined): void {
-    if (digest) this.scanChecks.delete(digest);
+  /**
+   * A scan was started: forget what the tooltip knew, and rebuild the image's rows so VS Code asks
+   * resolveTreeItem again (it resolves a tree item only once).
+   */
+  scanStarted(registryKey: string, repositoryName: string, digest: string | undefined, status: string): void {
+    if (!digest) return;
+    this.scanChecks.delete(digest);
+    for (const node of this.nodes.values()) {
+      if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) {
+        node.image.scanStatus = status;
+        node.image.scanFindings = undefined;
+        this.changed.fire(node);
+      }
+    }
+  }
+
+  /** A repository setting changed (tag mutability, scan on push): update its row without re-listing anything. */
+  updateRepository(registryKey: string, repositoryName: string, change: Partial<Pick<RepositorySummary, 'tagMutability' | 'scanOnPush'>>): void {
+    const listed = this.repositoryListings.get(registryKey)?.items.find((repository) => repository.name === repositoryName);
+    if (listed) Object.assign(listed, change);
+    const node = this.nodes.get(repositoryNodeId(registryKey, repositoryName));
+    if (node?.kind === 'repository') {
+      Object.assign(node.repository, change);
+      this.changed.fire(node);
+    }
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
@@ -510,5 +539,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 }
 
 export const registryNodeId = (registryKey: string) => `registry:${registryKey}`;
+const isSettled = (scanStatus: string) => !/^(IN_PROGRESS|PENDING|SCAN_ELIGIBLE)$/.test(scanStatus);
+
 export const repositoryNodeId = (registryKey: string, repositoryName: string) => `registry:${registryKey}/repo:${repositoryName}`;
 const imageKey = (registryKey: string, repositoryName: string) => `${registryKey}${SEPARATOR}${repositoryName}`;

@@ -17,10 +17,10 @@ describe('LayerProgress (push)', () => {
     model.accept({ status: 'Layer already exists', id: B, progressDetail: {} });
     const lines = model.render();
     assert.equal(lines.length, 3, 'two layers + overall, however many events arrived');
-    assert.match(lines[0], /^aaaaaaaaaaaa: Pushing \[=+> +\] 30\.0 MB\/60\.0 MB$/);
+    assert.match(lines[0], /^aaaaaaaaaaaa: Pushing \[=+> +\] 30 MB\/60 MB$/);
     assert.equal(lines[1], 'bbbbbbbbbbbb: Layer already exists');
-    // B has no known size: it weighs like the average known layer (60 MB): (30 + 60) / 120.
-    assert.equal(lines[2], 'Pushing: 75% (1/2 layers)');
+    // B was already in the registry: no work, no weight. A is half sent.
+    assert.equal(lines[2], 'Pushing: 50% (1/2 layers)');
   });
 
   it('keeps layer state changes and the digest, not every byte count, for the log', () => {
@@ -49,21 +49,35 @@ describe('LayerProgress (pull)', () => {
     model.accept({ status: 'Already exists', id: B, progressDetail: {} });
     model.accept({ status: 'Downloading', id: A, progressDetail: { current: 20_000_000, total: 40_000_000 } });
     let lines = model.render();
-    assert.match(lines[0], /^aaaaaaaaaaaa: Downloading \[=+> +\] 20\.0 MB\/40\.0 MB$/);
+    assert.match(lines[0], /^aaaaaaaaaaaa: Downloading \[=+> +\] 20 MB\/40 MB$/);
     assert.equal(lines[1], 'bbbbbbbbbbbb: Already exists');
-    // A is half downloaded (a quarter done); B (unknown size, weighs like A) is done: (10 + 40) / 80.
-    assert.equal(lines[2], 'Pulling: 62% (1/2 layers)');
+    // A is half downloaded, so a quarter done; B was already local and weighs nothing.
+    assert.equal(lines[2], 'Pulling: 25% (1/2 layers)');
 
     model.accept({ status: 'Verifying Checksum', id: A });
     model.accept({ status: 'Download complete', id: A });
-    assert.equal(model.render()[2], 'Pulling: 75% (1/2 layers)');
+    assert.equal(model.render()[2], 'Pulling: 50% (1/2 layers)');
     // Extraction counts its own bytes from zero.
     model.accept({ status: 'Extracting', id: A, progressDetail: { current: 10_000_000, total: 40_000_000 } });
     lines = model.render();
-    assert.match(lines[0], /^aaaaaaaaaaaa: Extracting \[.+\] 10\.0 MB\/40\.0 MB$/);
-    assert.equal(lines[2], 'Pulling: 81% (1/2 layers)');
+    assert.match(lines[0], /^aaaaaaaaaaaa: Extracting \[.+\] 10 MB\/40 MB$/);
+    assert.equal(lines[2], 'Pulling: 62% (1/2 layers)');
     model.accept({ status: 'Pull complete', id: A });
     assert.deepEqual(model.render(), ['aaaaaaaaaaaa: Pull complete', 'bbbbbbbbbbbb: Already exists', 'Pulling: 100% (2/2 layers)']);
+  });
+
+  it('never goes backwards when a large layer is announced late, and a fully cached image is 100%', () => {
+    const model = new LayerProgress('pull');
+    model.accept({ status: 'Downloading', id: A, progressDetail: { current: 1_000_000, total: 1_000_000 } });
+    model.accept({ status: 'Pull complete', id: A });
+    assert.equal(model.percent(), 100);
+    model.accept({ status: 'Pulling fs layer', id: B });
+    model.accept({ status: 'Downloading', id: B, progressDetail: { current: 1, total: 500_000_000 } });
+    assert.equal(model.percent(), 100, 'held, not dropped to ~0%');
+    const cached = new LayerProgress('pull');
+    cached.accept({ status: 'Already exists', id: A });
+    assert.equal(cached.percent(), 100);
+    assert.equal(new LayerProgress('pull').percent(), 0);
   });
 
   it('keeps the digest and the engine\'s closing status', () => {
