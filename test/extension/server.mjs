@@ -56,9 +56,18 @@ async function hoverTreeRow(page, label, parent) {
     }
   }
   if (!target) throw new Error(`no tree row "${label}"${parent ? ` under "${parent}"` : ''} is visible`);
-  await target.locator('.label-name').first().hover();
   const hover = page.locator('.monaco-hover:visible .monaco-hover-content, .workbench-hover:visible').first();
-  await hover.waitFor({ state: 'visible', timeout: 10_000 });
+  // A row re-rendered under the pointer (the tree refreshing) drops the hover: move away and back.
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await target.locator('.label-name').first().hover();
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   // The tooltip is resolved asynchronously (an API call): wait until its text stops changing.
   let previous = '';
   for (let tries = 0; tries < 20; tries++) {

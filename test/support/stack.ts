@@ -67,3 +67,32 @@ export const MOTO_CREDENTIALS = { accessKeyId: 'AKIDMOTOTESTING00000', secretAcc
 export const MOTO_ACCOUNT = '123456789012';
 /** The password inside moto's GetAuthorizationToken (base64 of AWS:<this>). */
 export const MOTO_REGISTRY_PASSWORD = '123456789012-auth-token';
+
+/**
+ * moto's documented hook for custom scan findings: DescribeImageScanFindings for exactly this
+ * image id (tag or digest, as given) answers with them once the image has been scanned.
+ */
+export async function registerMotoScanFindings(
+  ecrEndpoint: string,
+  repositoryName: string,
+  imageId: { imageTag?: string; imageDigest?: string },
+  imageScanFindings: Record<string, unknown>,
+): Promise<void> {
+  const response = await fetch(new URL('/moto-api/static/ecr/scan-finding-results', ecrEndpoint), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      region: 'us-east-1',
+      results: [
+        {
+          registryId: '123456789012',
+          repositoryName,
+          imageId,
+          imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+          imageScanFindings,
+        },
+      ],
+    }),
+  });
+  if (response.status !== 201) throw new Error(`moto refused the scan findings: HTTP ${response.status} ${await response.text()}`);
+}

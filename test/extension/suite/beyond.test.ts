@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryPolicyCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, hoverTreeRow, screenshot, stack, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
+import { registerMotoScanFindings } from '../../support/stack';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -80,36 +81,20 @@ describe('Beyond browsing', () => {
 
   describe('Image scanning', () => {
     it('starts a scan and shows findings with severity, package, version and link', async () => {
-      const response = await fetch(`${stack().ecrEndpoint}/moto-api/static/ecr/scan-finding-results`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          region: 'us-east-1',
-          results: [
-            {
-              registryId: '123456789012',
-              repositoryName: REPOSITORY,
-              imageId: { imageTag: '0.3.6' },
-              imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
-              imageScanFindings: {
-                findingSeverityCounts: { CRITICAL: 1 },
-                enhancedFindings: [
-                  {
-                    severity: 'CRITICAL',
-                    title: 'CVE-2024-3094 - xz-utils',
-                    packageVulnerabilityDetails: {
-                      vulnerabilityId: 'CVE-2024-3094',
-                      sourceUrl: 'https://nvd.nist.gov/vuln/detail/CVE-2024-3094',
-                      vulnerablePackages: [{ name: 'xz-utils', version: '5.6.0' }],
-                    },
-                  },
-                ],
-              },
+      await registerMotoScanFindings(stack().ecrEndpoint!, REPOSITORY, { imageTag: '0.3.6' }, {
+        findingSeverityCounts: { CRITICAL: 1 },
+        enhancedFindings: [
+          {
+            severity: 'CRITICAL',
+            title: 'CVE-2024-3094 - xz-utils',
+            packageVulnerabilityDetails: {
+              vulnerabilityId: 'CVE-2024-3094',
+              sourceUrl: 'https://nvd.nist.gov/vuln/detail/CVE-2024-3094',
+              vulnerablePackages: [{ name: 'xz-utils', version: '5.6.0' }],
             },
-          ],
-        }),
+          },
+        ],
       });
-      assert.equal(response.status, 201);
       const image = { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '0.3.6' };
       // moto allows one scan per image per day, like ECR: a rerun of this suite finds it scanned already.
       await vscode.commands.executeCommand('ecr.startImageScan', image);
@@ -133,23 +118,7 @@ describe('Beyond browsing', () => {
       await vscode.commands.executeCommand('ecr.startImageScan', { registryKey: REGISTRY_KEY, repository: REPOSITORY, digest });
       // A listing from moto carries no scan summary (real ECR's DescribeImages does): the hover asks
       // ECR by digest, and moto matches custom findings by exact image id.
-      const registered = await fetch(`${stack().ecrEndpoint}/moto-api/static/ecr/scan-finding-results`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          region: 'us-east-1',
-          results: [
-            {
-              registryId: '123456789012',
-              repositoryName: REPOSITORY,
-              imageId: { imageDigest: digest },
-              imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
-              imageScanFindings: { findingSeverityCounts: { CRITICAL: 1, MEDIUM: 2 }, findings: [] },
-            },
-          ],
-        }),
-      });
-      assert.equal(registered.status, 201);
+      await registerMotoScanFindings(stack().ecrEndpoint!, REPOSITORY, { imageDigest: digest }, { findingSeverityCounts: { CRITICAL: 1, MEDIUM: 2 }, findings: [] });
       try {
         explorer.refresh(REGISTRY_KEY, REPOSITORY);
         await explorer.reveal(REGISTRY_KEY, REPOSITORY, { expand: true, select: true, focus: true });

@@ -1,23 +1,12 @@
 import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { stackFor, resetMoto } from '../../support/stack';
+import { registerMotoScanFindings, stackFor, resetMoto } from '../../support/stack';
 import { createRepository, describeRepository } from '../../../src/core/ecr/management';
-import { listImages } from '../../../src/core/ecr/listing';
-import { describeScanFindings, setScanOnPush, startImageScan } from '../../../src/core/ecr/scanning';
+import { describeScanFindings, describeScanSummary, setScanOnPush, startImageScan } from '../../../src/core/ecr/scanning';
 import { motoClient, putImage } from './fixtures';
 
 const { env, skip } = stackFor('moto');
-
-/** moto's documented hook for custom scan results (moto-api/static/ecr/scan-finding-results). */
-async function motoScanResults(results: unknown[]): Promise<void> {
-  const response = await fetch(`${env.ecrEndpoint}/moto-api/static/ecr/scan-finding-results`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ results, region: 'us-east-1' }),
-  });
-  assert.equal(response.status, 201, await response.text());
-}
 
 describe('image scanning against moto', { skip }, () => {
   let client: ECRClient;
@@ -36,41 +25,33 @@ describe('image scanning against moto', { skip }, () => {
   });
 
   it('starts a scan and reads custom findings (basic and enhanced) sorted by severity, with counts', async () => {
-    const digest = await putImage(client, 'ml/scanned', 'scanned', 'v2');
-    await motoScanResults([
-      {
-        registryId: '123456789012',
-        repositoryName: 'ml/scanned',
-        imageId: { imageTag: 'v2' },
-        imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
-        imageScanFindings: {
-          findingSeverityCounts: { MEDIUM: 1, CRITICAL: 1 },
-          findings: [
-            {
-              name: 'CVE-2023-0464',
-              uri: 'https://security-tracker.debian.org/tracker/CVE-2023-0464',
-              severity: 'MEDIUM',
-              attributes: [
-                { key: 'package_name', value: 'openssl' },
-                { key: 'package_version', value: '3.0.8-1' },
-              ],
-            },
-          ],
-          enhancedFindings: [
-            {
-              severity: 'CRITICAL',
-              title: 'CVE-2024-3094 - xz-utils',
-              description: 'Malicious code in xz upstream tarballs.',
-              packageVulnerabilityDetails: {
-                vulnerabilityId: 'CVE-2024-3094',
-                sourceUrl: 'https://nvd.nist.gov/vuln/detail/CVE-2024-3094',
-                vulnerablePackages: [{ name: 'xz-utils', version: '5.6.0' }],
-              },
-            },
+    await putImage(client, 'ml/scanned', 'scanned', 'v2');
+    await registerMotoScanFindings(env.ecrEndpoint, 'ml/scanned', { imageTag: 'v2' }, {
+      findingSeverityCounts: { MEDIUM: 1, CRITICAL: 1 },
+      findings: [
+        {
+          name: 'CVE-2023-0464',
+          uri: 'https://security-tracker.debian.org/tracker/CVE-2023-0464',
+          severity: 'MEDIUM',
+          attributes: [
+            { key: 'package_name', value: 'openssl' },
+            { key: 'package_version', value: '3.0.8-1' },
           ],
         },
-      },
-    ]);
+      ],
+      enhancedFindings: [
+        {
+          severity: 'CRITICAL',
+          title: 'CVE-2024-3094 - xz-utils',
+          description: 'Malicious code in xz upstream tarballs.',
+          packageVulnerabilityDetails: {
+            vulnerabilityId: 'CVE-2024-3094',
+            sourceUrl: 'https://nvd.nist.gov/vuln/detail/CVE-2024-3094',
+            vulnerablePackages: [{ name: 'xz-utils', version: '5.6.0' }],
+          },
+        },
+      ],
+    });
     assert.equal(await startImageScan(client, 'ml/scanned', { tag: 'v2' }), 'IN_PROGRESS');
     const report = await describeScanFindings(client, 'ml/scanned', { tag: 'v2' });
     assert.equal(report.status, 'COMPLETE');
@@ -82,9 +63,15 @@ describe('image scanning against moto', { skip }, () => {
         { name: 'CVE-2023-0464', severity: 'MEDIUM', packageName: 'openssl', packageVersion: '3.0.8-1', link: 'https://security-tracker.debian.org/tracker/CVE-2023-0464' },
       ],
     );
-    // The listing carries the scan status for the tree's tooltip.
-    const [listed] = await listImages(client, 'ml/scanned');
-    assert.equal(listed.digest, digest);
+  });
+
+  it('reads status and counts alone for a tooltip, by digest, and "not scanned" for an image never scanned', async () => {
+    const digest = await putImage(client, 'ml/scanned', 'summary', 'v4');
+    await startImageScan(client, 'ml/scanned', { digest });
+    await registerMotoScanFindings(env.ecrEndpoint, 'ml/scanned', { imageDigest: digest }, { findingSeverityCounts: { HIGH: 3, LOW: 1 }, findings: [] });
+    assert.deepEqual(await describeScanSummary(client, 'ml/scanned', { digest }), { status: 'COMPLETE', counts: { HIGH: 3, LOW: 1 } });
+    const never = await putImage(client, 'ml/scanned', 'never-summary', 'v5');
+    assert.deepEqual(await describeScanSummary(client, 'ml/scanned', { digest: never }), { status: 'NOT_SCANNED', counts: {} });
   });
 
   it('refuses a second scan of the same image on the same day as ECR does', async () => {
