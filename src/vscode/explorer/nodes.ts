@@ -99,6 +99,24 @@ export function scanText(image: ImageSummary): string {
   return `${image.scanStatus.toLowerCase()}${findings ? ` (${findings})` : ''}`;
 }
 
+/** An image row's hover: digest, tags, size, dates, media type, scan status and counts, lifecycle mark. */
+export function imageTooltip(node: ImageNode): vscode.MarkdownString {
+  const image = node.image;
+  return md(
+    [
+      `**${node.repositoryName}${node.tag ? `:${node.tag}` : ''}**`,
+      `Digest: ${code(image.digest)}`,
+      `Tags: ${image.tags.length ? image.tags.map(code).join(', ') : 'none (untagged)'}`,
+      `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} (${image.sizeBytes.toLocaleString('en-US')} bytes)` : 'unknown'}`,
+      `Pushed: ${dateTime(image.pushedAt)}`,
+      `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}`,
+      `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
+      `Scan: ${scanText(image)}`,
+      ...(node.expiresBy ? [`$(trash) Lifecycle preview: would expire (${node.expiresBy})`] : []),
+    ].join('\n\n'),
+  );
+}
+
 export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   switch (node.kind) {
     case 'registry': {
@@ -147,19 +165,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('list.warningForeground'))
         : new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
       item.contextValue = `${node.tag ? 'image tagged' : 'image untagged'}${node.expiresBy ? ' expiring' : ''}`;
-      item.tooltip = md(
-        [
-          `**${node.repositoryName}${node.tag ? `:${node.tag}` : ''}**`,
-          `Digest: ${code(image.digest)}`,
-          `Tags: ${image.tags.length ? image.tags.map(code).join(', ') : 'none (untagged)'}`,
-          `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} (${image.sizeBytes.toLocaleString('en-US')} bytes)` : 'unknown'}`,
-          `Pushed: ${dateTime(image.pushedAt)}`,
-          `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}`,
-          `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
-          `Scan: ${scanText(image)}`,
-          ...(node.expiresBy ? [`$(trash) Lifecycle preview: would expire (${node.expiresBy})`] : []),
-        ].join('\n\n'),
-      );
+      // No tooltip here: the provider resolves it on hover (imageTooltip), when it may ask ECR for scan counts.
       return withId(item, node);
     }
     case 'untagged': {

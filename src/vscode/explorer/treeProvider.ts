@@ -6,6 +6,7 @@ import type { Page } from '../../core/ecr/pagination';
 import type { Connection } from './connections';
 import type { TreeSnapshotEntry } from './api';
 import {
+  imageTooltip,
   toTreeItem,
   type ErrorNode,
   type ExplorerNode,
@@ -91,10 +92,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    const item = toTreeItem(node);
-    // VS Code resolves only properties left undefined: an image's tooltip is built on hover (below).
-    if (node.kind === 'image') item.tooltip = undefined;
-    return item;
+    // An image's tooltip is left undefined here: VS Code resolves only undefined properties (below).
+    return toTreeItem(node);
   }
 
   /**
@@ -105,7 +104,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
     if (node.kind !== 'image') return item;
     await this.refreshScanSummary(node);
-    if (!token.isCancellationRequested) item.tooltip = toTreeItem(node).tooltip;
+    if (!token.isCancellationRequested) item.tooltip = imageTooltip(node);
     return item;
   }
 
