@@ -1,5 +1,6 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { ensureRepository } from '../ecr/management';
+import { isImmutable } from '../ecr/repositorySettings';
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
@@ -28,7 +29,7 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string): Repos
       // turns "missing and not allowed to create" into the task's own message.
       try {
         const { created, repository } = await ensureRepository(client, name, { create, registryId });
-        return { created, immutable: repository.tagMutability.startsWith('IMMUTABLE') };
+        return { created, immutable: isImmutable(repository.tagMutability) };
       } catch (error) {
         if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
         throw error;

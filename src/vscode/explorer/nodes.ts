@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ClassifiedError } from '../../core/ecr/errors';
 import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary, RepositorySummary } from '../../core/ecr/listing';
+import { isImmutable } from '../../core/ecr/repositorySettings';
 
 /**
  * The tree is built from these plain data nodes; `toTreeItem` below is the one place that turns
@@ -140,7 +141,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         repository.name,
         node.expandForFilter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
-      item.iconPath = new vscode.ThemeIcon(repository.tagMutability.startsWith('IMMUTABLE') ? 'lock' : 'repo');
+      item.iconPath = new vscode.ThemeIcon(isImmutable(repository.tagMutability) ? 'lock' : 'repo');
       item.contextValue = 'repository';
       if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
       item.tooltip = md(

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { getRepositoryPolicy, isImmutable, setTagMutability, toggledMutability } from '../../core/ecr/repositorySettings';
 import { resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
 import type { Connection } from './connections';
 import type { RepositoryNode } from './nodes';
@@ -26,7 +27,6 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
     const resolved = resolve(arg, 'Toggle Tag Immutability');
     if (!resolved) return undefined;
     const { target, connection, node } = resolved;
-    const { setTagMutability, toggledMutability } = await import('../../core/ecr/repositorySettings');
     // The row may be stale (someone changed the setting since it was listed): flip what ECR holds now.
     const current = wanted ? node?.repository.tagMutability : (await currentSettings(context, connection, target.repository))?.tagMutability;
     if (!wanted && !current) return undefined;
@@ -44,7 +44,9 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
     );
     if (now === undefined) return undefined;
     vscode.window.setStatusBarMessage(
-      `$(${now.startsWith('IMMUTABLE') ? 'lock' : 'unlock'}) Tags of ${target.repository} are now ${now.startsWith('IMMUTABLE') ? 'immutable: a pushed tag cannot be moved' : 'mutable: a push can move a tag'}`,
+      isImmutable(now)
+        ? `$(lock) Tags of ${target.repository} are now immutable: a pushed tag cannot be moved`
+        : `$(unlock) Tags of ${target.repository} are now mutable: a push can move a tag`,
       6000,
     );
     provider.updateRepository(connection.key, target.repository, { tagMutability: now });
@@ -55,7 +57,6 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
     const resolved = resolve(arg, 'View Repository Policy');
     if (!resolved) return undefined;
     const { target, connection } = resolved;
-    const { getRepositoryPolicy } = await import('../../core/ecr/repositorySettings');
     const read = await attempt(connection, `Could not read the repository policy of ${target.repository}`, () =>
       withProgress(`Reading the repository policy of ${target.repository}…`, async () => ({
         text: await getRepositoryPolicy(await connection.client(), target.repository, connection.config.accountId),
