@@ -44,17 +44,18 @@ export const describeTarget = (target: RepositoryTarget) =>
 /**
  * The target and its registry connection for a command that needs one, or undefined after telling
  * the person where the command works. The target's registryKey is the connection's key.
+ * `image: true` also requires a tag or a digest (a command that acts on one image).
  */
 export function resolveTarget<Node extends RepositoryNode | ImageNode>(
   context: Pick<ExplorerCommandContext, 'findConnection'>,
   arg: Node | RepositoryTarget | undefined,
   title: string,
-  where = 'a repository',
+  { where = 'a repository', pick = 'one', image = false }: { where?: string; pick?: string; image?: boolean } = {},
 ): { target: RepositoryTarget; connection: Connection; node: Node | undefined } | undefined {
   const target = targetOf(arg);
   const connection = target ? context.findConnection(target.registryKey) : undefined;
-  if (!target || !connection) {
-    void vscode.window.showErrorMessage(`${title} works on ${where} in the ECR Registries view: right-click one there.`);
+  if (!target || !connection || (image && !target.tag && !target.digest)) {
+    void vscode.window.showErrorMessage(`${title} works on ${where} in the ECR Registries view: right-click ${pick} there.`);
     return undefined;
   }
   const node = arg && 'kind' in arg ? (arg as Node) : undefined;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
 import { formatBytes } from '../../core/ecr/format';
 import { localDockerEngine } from '../dockerEngine';
-import { describeTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import { describeTarget, resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
 import type { ImageNode } from './nodes';
 
 /**
@@ -11,30 +11,21 @@ import type { ImageNode } from './nodes';
  * does), so nothing is written to ~/.docker/config.json.
  */
 export function registerPullCommand(context: ExplorerCommandContext): void {
-  const { register, findConnection, attempt, provider, services } = context;
+  const { register, attempt, provider, services } = context;
 
   /** Resolves with the outcome and the (redacted) lines it wrote to the ECR log. */
   register('ecr.pullImage', async (arg?: ImageNode | RepositoryTarget): Promise<(PullOutcome & { log: string[] }) | undefined> => {
-    const target = targetOf(arg);
-    const connection = target ? findConnection(target.registryKey) : undefined;
-    if (!target || !connection || (!target.tag && !target.digest)) {
-      void vscode.window.showErrorMessage('Pull Image works on an image in the ECR Registries view: right-click a tag or an untagged image there.');
-      return undefined;
-    }
+    const resolved = resolveTarget(context, arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
+    if (!resolved) return undefined;
+    const { target, connection } = resolved;
     const logger = services.logger('pull');
     const written: string[] = [];
-    const log = {
-      info: (text: string) => {
-        const clean = services.redactor.redact(text);
-        written.push(clean);
-        logger.info(clean);
-      },
-      error: (text: string) => {
-        const clean = services.redactor.redact(text);
-        written.push(clean);
-        logger.error(clean);
-      },
+    const record = (level: 'info' | 'error', text: string) => {
+      const clean = services.redactor.redact(text);
+      written.push(clean);
+      logger[level](clean);
     };
+    const log = { info: (text: string) => record('info', text), error: (text: string) => record('error', text) };
     const label = describeTarget(target);
     // Credentials first: a missing profile or expired SSO session gets the explorer's message and action.
     const first = await attempt(connection, `Could not get registry credentials to pull ${label}`, () => connection.auth());

@@ -42,7 +42,7 @@ export function registerScanCommands(context: ExplorerCommandContext, documents:
   const { register, attempt, withProgress, provider, log } = context;
 
   const resolve = <Node extends RepositoryNode | ImageNode>(arg: Node | RepositoryTarget | undefined, title: string) =>
-    resolveTarget<Node>(context, arg, title, 'an item');
+    resolveTarget<Node>(context, arg, title, { where: 'an item' });
 
   register('ecr.startImageScan', async (arg?: ImageNode | RepositoryTarget) => {
     const resolved = resolve(arg, 'Scan Image');
