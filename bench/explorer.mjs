@@ -3,8 +3,8 @@
 // the time to the full listing ("Load more" until the end), the ECR API calls made (at most the
 // 1000-per-page minimum: 5 and 10), and the extension host's memory after listing.
 //
-// moto does not page, so the extension talks to it through test/integration/ecr/pagingProxy.ts,
-// which pages by maxResults/nextToken as ECR does and counts every call.
+// moto does not page, so the extension talks to it through an ECR front of the bench's own
+// (test/stack/ecrFront.ts), which pages by maxResults/nextToken as ECR does and records every call.
 //
 // Run: node test/stack/stack.mjs up moto, export what it prints, then
 //      node --import tsx bench/explorer.mjs [runs]        (npm run bench runs it with the stack)
@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { REPO, up, down } from '../test/stack/stack.mjs';
 import { runExtensionSuite } from '../test/extension/server.mjs';
-import { PagingProxy } from '../test/integration/ecr/pagingProxy.ts';
+import { EcrFront } from '../test/stack/ecrFront.ts';
 import { motoClient, createRepositories, putImages } from '../test/integration/ecr/fixtures.ts';
 import { median } from './stats.mjs';
 
@@ -28,8 +28,9 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 // moto: the one the environment names (npm run bench starts the stack), else start it here.
 let stack;
-if (!process.env.ECR_WB_ECR_ENDPOINT) stack = await up(['moto']);
-const moto = process.env.ECR_WB_ECR_ENDPOINT ?? stack.env.ECR_WB_ECR_ENDPOINT;
+if (!process.env.ECR_WB_MOTO) stack = await up(['moto']);
+// moto itself: seeded directly (fast), listed through the bench's own front.
+const moto = process.env.ECR_WB_MOTO ?? stack.env.ECR_WB_MOTO;
 
 let proxy;
 let control;
@@ -51,7 +52,7 @@ try {
   console.log(`seeding:               ${REPOSITORIES} CreateRepository in ${seconds(seedRepositoriesMs)}, ${IMAGES} PutImage in ${seconds(seedImagesMs)} (${CONCURRENCY} in flight, straight to moto)`);
 
   // ---- measure --------------------------------------------------------------------------------
-  proxy = await PagingProxy.start(moto);
+  proxy = await EcrFront.start({ moto });
   // The suite asks here for the proxy's counts by operation, before and after each listing.
   control = http.createServer((request, response) => {
     const counts = {};

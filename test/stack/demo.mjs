@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, up, down, freePort, StackError } from './stack.mjs';
 import { ensureNpmDependencies } from './dependencies.mjs';
+import { childEnv } from './childEnv.mjs';
 import { installExtension, startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from './vscodeServer.mjs';
 
 const screenshotOnly = process.argv.includes('--screenshot');
@@ -53,7 +54,7 @@ async function main() {
   await seed(stack.env);
 
   say('packaging and installing the extension');
-  if (spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new StackError('npm run package failed');
+  if (spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], env: childEnv() }).status !== 0) throw new StackError('npm run package failed');
   const root = path.join(OUTPUT, 'demo-vscode');
   const extensionsDir = path.join(root, 'extensions');
   rmSync(root, { recursive: true, force: true });
@@ -86,7 +87,7 @@ async function main() {
     const userData = path.join(root, 'desktop-user-data');
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-    spawn(code, ['--user-data-dir', userData, '--extensions-dir', extensionsDir, workspace], { env: { ...process.env, ...env }, stdio: 'ignore', detached: true }).unref();
+    spawn(code, ['--user-data-dir', userData, '--extensions-dir', extensionsDir, workspace], { env: childEnv(env), stdio: 'ignore', detached: true }).unref();
     say('desktop VS Code opened too');
   }
   process.on('SIGINT', () => stopAll().then(() => process.exit(0)));

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './childEnv.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,6 +14,8 @@ export function ensureNpmDependencies(say = (message) => console.log(message)) {
   const lock = path.join(REPO, 'package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   say('installing npm dependencies (npm ci)');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: REPO, stdio: 'inherit' });
+  const started = Date.now();
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
+  say(`npm ci: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) throw new Error('npm ci failed: check that the npm registry is reachable');
 }

@@ -1,13 +1,14 @@
 // Seeds the local stack with sample repositories and real, tagged images, as an ML team's ECR
-// might hold them. Images are built on the stand-in Aqueduct base and pushed to the registry;
-// moto (the ECR API) and the registry share no state, so each pushed manifest is also registered
-// in moto with PutImage, which is what makes ECR's API list it. Only the demo and tests do this
-// bridging; the extension never writes manifests.
+// might hold them. Repositories are created through the ECR API; images are built on the stand-in
+// Aqueduct base and pushed to the registry endpoint with docker, every tag, and the ECR front
+// registers each push with moto (test/stack/ecrFront.ts), as ECR lists what was pushed. The
+// untagged image is made as in ECR: an older image whose tag a newer push took.
 import { spawnSync } from 'node:child_process';
+import { childEnv } from './childEnv.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ECRClient, CreateRepositoryCommand, PutImageCommand, DescribeRepositoriesCommand, SetRepositoryPolicyCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
+import { ECRClient, CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, SetRepositoryPolicyCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { REGISTRY_PASSWORD, StackError } from './stack.mjs';
 
 export const SAMPLE_REPOSITORIES = [
@@ -35,20 +36,20 @@ export function ecrClient(endpoint) {
 }
 
 function docker(env, args, input) {
-  const result = spawnSync('docker', args, { env: { ...process.env, ...env }, encoding: 'utf8', input });
+  const result = spawnSync('docker', args, { env: childEnv(env), encoding: 'utf8', input });
   if (result.status !== 0) throw new StackError(`docker ${args[0]} failed: ${(result.stderr || result.stdout).trim()}`);
   return result.stdout;
 }
 
-async function registryManifest(registryHost, repository, tag) {
-  const response = await fetch(`http://${registryHost}/v2/${repository}/manifests/${tag}`, {
-    headers: {
-      authorization: `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}`,
-      accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
-    },
-  });
-  if (!response.ok) throw new StackError(`registry manifest ${repository}:${tag}: HTTP ${response.status}`);
-  return { manifest: await response.text(), mediaType: response.headers.get('content-type') };
+/** Polls the ECR API until the tag names `digest` (the front registers pushes asynchronously). */
+async function waitForTag(ecr, repositoryName, tag, digest, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] })).then((r) => r.imageDetails?.[0], () => undefined);
+    if (found?.imageDigest === digest) return found;
+    if (Date.now() > deadline) throw new StackError(`${repositoryName}:${tag} was pushed but the ECR API does not list it after ${timeoutMs / 1000} s: is the ECR front receiving the registry's notifications? (see .stack/ecr-front.log)`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Findings an image scan of the demo's operator image reports (moto serves custom findings). */
@@ -106,7 +107,8 @@ export async function seed({ ECR_WB_ECR_ENDPOINT: endpoint, ECR_WB_REGISTRY: reg
           imageScanningConfiguration: { scanOnPush: Boolean(repository.scanOnPush) },
         }),
       );
-      // Oldest first, so push dates follow the order of the list.
+      // Oldest first, so push dates follow the order of the list. An image listed without tags is
+      // pushed as `latest` and left untagged when a newer image takes `latest` (as ECR does).
       for (const [index, tags] of [...repository.images.entries()].reverse()) {
         // ECR's pushedAt has second resolution: a second apart, newest-first order is unambiguous.
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -115,16 +117,16 @@ export async function seed({ ECR_WB_ECR_ENDPOINT: endpoint, ECR_WB_REGISTRY: reg
           path.join(context, 'Dockerfile'),
           `FROM aqueducthq/function310:0.3.6\nRUN echo "${repository.name} build ${index}" > /tmp/build-info\n`,
         );
-        const pushTag = tags[0] ?? `untagged-${index}`;
-        const reference = `${registryHost}/${repository.name}:${pushTag}`;
-        docker(env, ['build', '--network', 'none', '--quiet', '-t', reference, context]);
+        const pushTags = tags.length > 0 ? tags : ['latest'];
+        const local = `${registryHost}/${repository.name}`;
+        docker(env, ['build', '--network', 'none', '--quiet', '-t', `${local}:${pushTags[0]}`, context]);
         rmSync(context, { recursive: true, force: true });
-        docker(env, ['push', '--quiet', reference]);
-        const { manifest, mediaType } = await registryManifest(registryHost, repository.name, pushTag);
-        // An image with no tags in ECR: registered by digest only.
-        const ecrTags = tags.length > 0 ? tags : [undefined];
-        for (const tag of ecrTags) {
-          await ecr.send(new PutImageCommand({ repositoryName: repository.name, imageManifest: manifest, imageManifestMediaType: mediaType, imageTag: tag }));
+        for (const tag of pushTags) {
+          if (tag !== pushTags[0]) docker(env, ['tag', `${local}:${pushTags[0]}`, `${local}:${tag}`]);
+          docker(env, ['push', '--quiet', `${local}:${tag}`]);
+          const repoDigests = JSON.parse(docker(env, ['image', 'inspect', '--format', '{{json .RepoDigests}}', `${local}:${tag}`]));
+          const digest = repoDigests.find((reference) => reference.startsWith(`${local}@`))?.split('@')[1];
+          await waitForTag(ecr, repository.name, tag, digest);
         }
       }
       console.error(`[seed] ${repository.name}: ${repository.images.length} image(s)`);

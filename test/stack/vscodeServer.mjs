@@ -4,7 +4,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, chmodSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { CACHE, StackError, ensureCommands } from './stack.mjs';
+import { CACHE, StackError, ensureCommands, timed } from './stack.mjs';
+import { childEnv } from './childEnv.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 const log = (message) => process.stderr.write(`[vscode-server] ${message}\n`);
@@ -23,10 +24,10 @@ export function ensureNode24() {
   if (existsSync(path.join(bin, 'node'))) return bin;
   log('installing Node 24 from npm (once)');
   rmSync(dir, { recursive: true, force: true });
-  npmInstall(dir, 'node@24', process.env);
+  timed('npm install node@24', () => npmInstall(dir, 'node@24', childEnv()));
   if (!existsSync(path.join(bin, 'node'))) {
     // Older npm runs the package's install script instead of shipping the binary: run it.
-    spawnSync('npm', ['rebuild', 'node', '--foreground-scripts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    spawnSync('npm', ['rebuild', 'node', '--foreground-scripts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: childEnv() });
     if (!existsSync(path.join(bin, 'node'))) throw new StackError('could not install Node 24 from the npm package node@24');
   }
   return bin;
@@ -41,13 +42,15 @@ export function ensureCodeServer() {
   if (existsSync(ready)) return serverMain;
   if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) ensureCommands(['libkrb5-dev']);
   const node24 = ensureNode24();
-  const env = { ...process.env, PATH: `${node24}${path.delimiter}${process.env.PATH}` };
-  log(`installing code-server ${CODE_SERVER_VERSION} and rebuilding its native modules on Node 24 (once, ~2 min)`);
-  npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, env);
+  // Node 24 first on PATH, and no npm_config_* from an outer `npm test`: code-server's install
+  // script reads the Node version from npm_config_user_agent and refuses anything but 24.
+  const env = childEnv({}, { pathFirst: node24 });
+  log(`installing code-server ${CODE_SERVER_VERSION} and rebuilding its native modules on Node 24 (once, ~4 min on 2 cores)`);
+  timed(`npm install code-server@${CODE_SERVER_VERSION}`, () => npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, env));
   const crossEnvBin = path.join(dir, 'node_modules', 'cross-env', 'dist', 'bin');
   if (existsSync(crossEnvBin)) for (const file of readdirSync(crossEnvBin)) if (file.endsWith('.js')) chmodSync(path.join(crossEnvBin, file), 0o755);
   // The native builds print thousands of compiler lines: kept in a log, shown only on failure.
-  const rebuild = spawnSync('npm', ['rebuild', 'argon2', 'code-server', '--foreground-scripts'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const rebuild = timed('npm rebuild argon2 code-server (native modules, Node 24)', () => spawnSync('npm', ['rebuild', 'argon2', 'code-server', '--foreground-scripts'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
   writeFileSync(path.join(dir, 'rebuild.log'), `${rebuild.stdout}\n${rebuild.stderr}`);
   if (rebuild.status !== 0 || !existsSync(serverMain)) {
     throw new StackError(`rebuilding code-server for Node 24 failed; last lines of ${path.join(dir, 'rebuild.log')}:\n${`${rebuild.stdout}\n${rebuild.stderr}`.split('\n').slice(-30).join('\n')}`);
@@ -64,7 +67,7 @@ export function ensureChromium() {
 /** Installs a .vsix into an extensions folder through the server's own CLI. */
 export function installExtension(vsix, extensionsDir) {
   const node24 = ensureNode24();
-  const result = spawnSync(path.join(node24, 'node'), [ensureCodeServer(), '--install-extension', vsix, '--force', '--extensions-dir', extensionsDir], { encoding: 'utf8' });
+  const result = spawnSync(path.join(node24, 'node'), [ensureCodeServer(), '--install-extension', vsix, '--force', '--extensions-dir', extensionsDir], { encoding: 'utf8', env: childEnv({}, { pathFirst: node24 }) });
   if (result.status !== 0) throw new StackError(`installing ${vsix} failed: ${result.stderr || result.stdout}`);
   return result.stdout;
 }
@@ -96,7 +99,7 @@ export async function startVSCodeServer({ port, root, settings = {}, env = {}, e
     '--enable-smoke-test-driver', '--disable-workspace-trust', '--disable-telemetry',
     '--server-data-dir', path.join(root, 'server-data'), '--user-data-dir', userData, '--extensions-dir', extensions, '--logsPath', path.join(root, 'logs'),
   ];
-  const child = spawn(path.join(node24, 'node'), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(node24, 'node'), args, { env: childEnv(env, { pathFirst: node24 }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new StackError(`the VS Code server did not start within 60 s:\n${output.slice(-2000)}`)), 60_000);

@@ -7,8 +7,13 @@
 export type StackPart = 'moto' | 'registry' | 'docker';
 
 export interface StackEnv {
-  /** ECR API (moto server), e.g. http://127.0.0.1:41001 */
+  /**
+   * ECR API: the ECR front (test/stack/ecrFront.ts) before moto, which pages like ECR and joins moto
+   * to the registry, e.g. http://127.0.0.1:41001
+   */
   ecrEndpoint: string;
+  /** moto itself, unpaged and unjoined: for tests that start a front of their own (faults, call records). */
+  motoUrl: string;
   /** Registry host:port (CNCF distribution, htpasswd user AWS / moto's token password) */
   registryHost: string;
   /** Docker Engine, e.g. unix:///…/docker.sock */
@@ -22,7 +27,7 @@ const VARIABLES: Record<StackPart, keyof StackEnv> = {
 };
 
 const ENV_NAMES: Record<StackPart, string> = {
-  moto: 'ECR_WB_ECR_ENDPOINT',
+  moto: 'ECR_WB_ECR_ENDPOINT and ECR_WB_MOTO',
   registry: 'ECR_WB_REGISTRY',
   docker: 'DOCKER_HOST',
 };
@@ -30,6 +35,7 @@ const ENV_NAMES: Record<StackPart, string> = {
 export function readStackEnv(): Partial<StackEnv> {
   return {
     ecrEndpoint: process.env.ECR_WB_ECR_ENDPOINT || undefined,
+    motoUrl: process.env.ECR_WB_MOTO || undefined,
     registryHost: process.env.ECR_WB_REGISTRY || undefined,
     dockerHost: process.env.DOCKER_HOST || undefined,
   };
@@ -41,7 +47,7 @@ export function readStackEnv(): Partial<StackEnv> {
  */
 export function stackFor(...parts: StackPart[]): { env: StackEnv; skip: string | false } {
   const env = readStackEnv();
-  const missing = parts.filter((part) => !env[VARIABLES[part]]);
+  const missing = parts.filter((part) => !env[VARIABLES[part]] || (part === 'moto' && !env.motoUrl));
   if (missing.length === 0) {
     return { env: env as StackEnv, skip: false };
   }
@@ -95,4 +101,31 @@ export async function registerMotoScanFindings(
     }),
   });
   if (response.status !== 201) throw new Error(`moto refused the scan findings: HTTP ${response.status} ${await response.text()}`);
+}
+
+/**
+ * Polls the ECR API (through the ECR front) until `repositoryName:tag` names `digest`: the front
+ * registers a push when the registry's notification arrives, a moment after the push returns.
+ */
+export async function untilListed(
+  client: import('@aws-sdk/client-ecr').ECRClient,
+  repositoryName: string,
+  tag: string,
+  digest?: string,
+  timeoutMs = 20_000,
+): Promise<import('@aws-sdk/client-ecr').ImageDetail> {
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not listed';
+  for (;;) {
+    try {
+      const [detail] = (await client.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] }))).imageDetails ?? [];
+      if (detail && (!digest || detail.imageDigest === digest)) return detail;
+      last = detail ? `listed with ${detail.imageDigest}` : 'not listed';
+    } catch (error) {
+      last = String((error as Error).name ?? error);
+    }
+    if (Date.now() > deadline) throw new Error(`${repositoryName}:${tag}${digest ? ` (${digest})` : ''} was not listed by the ECR API within ${timeoutMs / 1000} s (last: ${last})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

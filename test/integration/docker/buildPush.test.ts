@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import Dockerode from 'dockerode';
 import { buildAndPush, type BuildPushOutcome, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import { DockerodeEngine } from '../../../src/core/docker/dockerodeEngine';
@@ -19,7 +19,7 @@ import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
 import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
 import { resolveEngineHost } from '../../../src/core/docker/engineHost';
 import type { RegistryAuth } from '../../../src/core/docker/engine';
-import { MOTO_CREDENTIALS, MOTO_REGISTRY_PASSWORD, resetMoto, stackFor } from '../../support/stack';
+import { MOTO_CREDENTIALS, MOTO_REGISTRY_PASSWORD, resetMoto, stackFor, untilListed } from '../../support/stack';
 
 const { env, skip } = stackFor('moto', 'registry', 'docker');
 const run = randomBytes(3).toString('hex');
@@ -144,9 +144,8 @@ describe('build and push against the Docker Engine, registry and moto', { skip }
     const first = await pushAqueductImage(repository, ['v1']);
     assert.equal(first.outcome.status, 'succeeded', first.output.lines.join('\n'));
     if (first.outcome.status !== 'succeeded') return;
-    // Bridge: ECR records a pushed image itself; moto never sees the registry, so tell it.
-    const manifest = await registryGet(`/v2/${repository}/manifests/v1`, 'application/vnd.docker.distribution.manifest.v2+json');
-    await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: 'v1', imageManifest: await manifest.text() }));
+    // The ECR API lists the push (the registry's notification reached the ECR front).
+    await untilListed(ecr, repository, 'v1', first.outcome.digest);
 
     const second = await pushAqueductImage(repository, ['v1']);
     assert.equal(second.outcome.status, 'failed');

@@ -12,7 +12,7 @@ import { classifyEcrError, type ClassifiedError } from '../../../src/core/ecr/er
 import { listRepositories } from '../../../src/core/ecr/listing';
 import { createRepository } from '../../../src/core/ecr/management';
 import { motoClient } from './fixtures';
-import { PagingProxy } from './pagingProxy';
+import { EcrFront } from '../../stack/ecrFront';
 
 const { env, skip } = stackFor('moto');
 
@@ -46,11 +46,11 @@ async function withEmptyAwsEnvironment<T>(overrides: Record<string, string>, wor
 }
 
 describe('errors as a user sees them, against moto', { skip }, () => {
-  let proxy: PagingProxy;
+  let proxy: EcrFront;
   let client: ECRClient;
 
   before(async () => {
-    proxy = await PagingProxy.start(env.ecrEndpoint);
+    proxy = await EcrFront.start({ moto: env.motoUrl });
     client = await motoClient(proxy.url, { maxAttempts: 3 });
   });
   after(async () => proxy?.close());

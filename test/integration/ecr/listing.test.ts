@@ -5,7 +5,7 @@ import { stackFor, resetMoto } from '../../support/stack';
 import { countImages, imageIdPages, imagePages, listImages, listRepositories, repositoryPages, tagEntries } from '../../../src/core/ecr/listing';
 import { collectAll } from '../../../src/core/ecr/pagination';
 import { createRepositories, motoClient, putImages } from './fixtures';
-import { PagingProxy } from './pagingProxy';
+import { EcrFront } from '../../stack/ecrFront';
 
 const { env, skip } = stackFor('moto');
 const REPOSITORIES = 2345;
@@ -14,7 +14,7 @@ const repositoryNames = Array.from({ length: REPOSITORIES }, (_, index) => `bulk
 
 describe('listing against moto', { skip }, () => {
   let direct: ECRClient;
-  let proxy: PagingProxy;
+  let proxy: EcrFront;
   let paged: ECRClient;
   const requests: string[] = [];
 
@@ -23,7 +23,7 @@ describe('listing against moto', { skip }, () => {
     direct = await motoClient(env.ecrEndpoint);
     await createRepositories(direct, [...repositoryNames, 'big']);
     await putImages(direct, 'big', IMAGES);
-    proxy = await PagingProxy.start(env.ecrEndpoint);
+    proxy = await EcrFront.start({ moto: env.motoUrl });
     paged = await motoClient(proxy.url, { onHttpRequest: (operation) => requests.push(operation) });
   });
   after(async () => {
@@ -54,8 +54,8 @@ describe('listing against moto', { skip }, () => {
     const calls = proxy.callsOf('DescribeRepositories');
     assert.deepEqual(calls.map((call) => [call.maxResults, call.nextToken]), [
       [1000, undefined],
-      [1000, 'proxy-offset-1000'],
-      [1000, 'proxy-offset-2000'],
+      [1000, 'front-offset-1000'],
+      [1000, 'front-offset-2000'],
     ]);
     assert.equal(requests.length, 3, 'the minimum number of API calls: ceil(2346 / 1000)');
   });
@@ -74,7 +74,7 @@ describe('listing against moto', { skip }, () => {
     const images = await collectAll(imagePages(paged, 'big', { pageSize: 300 }));
     assert.equal(images.length, IMAGES);
     assert.equal(proxy.callsOf('DescribeImages').length, Math.ceil(IMAGES / 300));
-    const direct = await listImages(await motoClient(env.ecrEndpoint), 'big');
+    const direct = await listImages(await motoClient(env.motoUrl), 'big');
     assert.deepEqual(new Set(images.map((image) => image.digest)), new Set(direct.map((image) => image.digest)));
     const ids = await collectAll(imageIdPages(paged, 'big', { pageSize: 1000 }));
     assert.equal(ids.length, IMAGES);
