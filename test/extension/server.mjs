@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO, freePort, StackError } from '../stack/stack.mjs';
 import { startVSCodeServer, ensureChromium, CHROMIUM_ARGS } from '../stack/vscodeServer.mjs';
+import { writeDemoWorkspace } from '../stack/demoWorkspace.mjs';
 
 export const OUTPUT = path.join(REPO, 'test-output');
 export const SCREENSHOTS = path.join(OUTPUT, 'screenshots');
@@ -79,12 +80,43 @@ async function hoverTreeRow(page, label, parent) {
   return previous;
 }
 
-/** A loopback HTTP endpoint through which tests in the extension host ask for screenshots and hovers. */
+/** The quick input (quick pick or input box) as a person sees it: title, value and item labels. */
+async function quickInputState(page) {
+  const widget = page.locator('.quick-input-widget').first();
+  if (!(await widget.isVisible().catch(() => false))) return { visible: false, items: [] };
+  const items = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
+  const title = (await widget.locator('.quick-input-title').first().innerText().catch(() => '')).trim();
+  const value = await widget.locator('input.input').first().inputValue().catch(() => '');
+  return { visible: true, title, value, items: items.map((text) => text.trim()).filter(Boolean) };
+}
+
+/** Labels of the tree rows now rendered in the ECR view (rows are virtualised: only visible ones). */
+async function visibleTreeRows(page) {
+  const labels = await page.locator('.monaco-list-row[role="treeitem"] .label-name').allInnerTexts().catch(() => []);
+  return labels.map((text) => text.trim());
+}
+
+/** Resolves once the page has painted two more frames: what a test just did is on screen. */
+function painted(page) {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))));
+}
+
+/** A loopback HTTP endpoint through which tests in the extension host ask for screenshots, hovers and what is on screen. */
 async function startScreenshotService(getPage) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const taken = [];
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://x');
+    if (url.pathname === '/quick-input' || url.pathname === '/tree-rows') {
+      try {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(url.pathname === '/quick-input' ? await quickInputState(getPage()) : await visibleTreeRows(getPage())));
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
     if (url.pathname === '/hover') {
       try {
         response.end(await hoverTreeRow(getPage(), url.searchParams.get('label') ?? '', url.searchParams.get('parent') ?? undefined));
@@ -97,8 +129,7 @@ async function startScreenshotService(getPage) {
     const name = (url.searchParams.get('name') || 'screenshot').replace(/[^A-Za-z0-9._-]/g, '_');
     try {
       const file = path.join(SCREENSHOTS, `${name}.png`);
-      // Let the workbench paint what the test just did.
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await painted(getPage());
       await getPage().screenshot({ path: file });
       taken.push(file);
       response.end(file);
@@ -127,6 +158,8 @@ export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, 
   rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
   writeFileSync(path.join(workspace, 'README.md'), '# ECR Workbench test workspace\n');
+  // The demo's own files (Dockerfile, requirements.txt, .vscode/tasks.json): demo.test.ts runs its task.
+  writeDemoWorkspace(workspace);
 
   let page;
   const screenshots = await startScreenshotService(() => page);

@@ -6,11 +6,12 @@
 //   --screenshot    also open the workbench in headless Chromium and save
 //                   test-output/screenshots/demo.png, then exit (used to check what a person sees)
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, up, down, freePort, StackError } from './stack.mjs';
 import { ensureNpmDependencies } from './dependencies.mjs';
 import { childEnv } from './childEnv.mjs';
+import { writeDemoWorkspace } from './demoWorkspace.mjs';
 import { installExtension, startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from './vscodeServer.mjs';
 
 const screenshotOnly = process.argv.includes('--screenshot');
@@ -19,29 +20,7 @@ const say = (message) => console.log(`[demo] ${message}`);
 
 /** A workspace worth opening: an Aqueduct Dockerfile with a mistake to lint, and a build task. */
 function demoWorkspace() {
-  const workspace = path.join(OUTPUT, 'demo-workspace');
-  mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  const dockerfile = path.join(workspace, 'Dockerfile');
-  if (!existsSync(dockerfile)) {
-    writeFileSync(
-      dockerfile,
-      [
-        '# An Aqueduct operator image. ECR Workbench lints it while you type:',
-        '# Aqueduct runs the base image\'s own start script, so CMD below is an error.',
-        'FROM aqueducthq/function310:0.3.6',
-        'COPY requirements.txt /tmp/requirements.txt',
-        'RUN pip install -r /tmp/requirements.txt',
-        'CMD ["python", "main.py"]',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(path.join(workspace, 'requirements.txt'), '# add your operator\'s packages here\n');
-    writeFileSync(
-      path.join(workspace, '.vscode', 'tasks.json'),
-      JSON.stringify({ version: '2.0.0', tasks: [{ type: 'ecr-build', label: 'Build and push churn-predictor', dockerfile: 'Dockerfile', repository: 'aqueduct/churn-predictor', tags: ['dev'], network: 'none' }] }, null, 2),
-    );
-  }
-  return workspace;
+  return writeDemoWorkspace(path.join(OUTPUT, 'demo-workspace'));
 }
 
 async function main() {

@@ -10,22 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { ECRClient, CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, SetRepositoryPolicyCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { REGISTRY_PASSWORD, StackError } from './stack.mjs';
+import { SAMPLE_DATA } from './demoWorkspace.mjs';
 
-export const SAMPLE_REPOSITORIES = [
-  { name: 'aqueduct/churn-predictor', images: [['0.3.6', 'latest'], ['0.3.5'], []], scanned: '0.3.6' },
-  {
-    name: 'flyte/train-xgboost',
-    images: [['v2', 'latest'], ['v1']],
-    // A training account may pull: what "View Repository Policy" shows.
-    policy: {
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'AllowTrainingAccountPull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }],
-    },
-  },
-  { name: 'zenml/step-runner', immutable: true, scanOnPush: true, images: [['2026.11.20']] },
-  { name: 'ml/llm-serving', images: [['cuda1180-py310']] },
-  { name: 'sandbox/empty', images: [] },
-];
+/** Repositories and images the demo and the extension-host suite expect (test/stack/sample-data.json). */
+export const SAMPLE_REPOSITORIES = SAMPLE_DATA.repositories;
 
 export function ecrClient(endpoint) {
   return new ECRClient({

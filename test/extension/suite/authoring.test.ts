@@ -94,6 +94,11 @@ describe('authoring', () => {
 
   it('scaffolds a GPU Dockerfile from pre-answered options, with .dockerignore, and opens it', async () => {
     const folder = await freshFolder('scaffold');
+    // The linter publishes the new file's diagnostics (none, for a scaffold) once it has linted it.
+    let linted = false;
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      linted ||= event.uris.some((uri) => uri.toString() === vscode.Uri.joinPath(folder, 'Dockerfile').toString());
+    });
     const created = await vscode.commands.executeCommand<vscode.Uri | undefined>('ecr.newAqueductDockerfile', {
       folder,
       python: '3.10',
@@ -109,7 +114,7 @@ describe('authoring', () => {
     assert.match(ignore, /^\.git$/m);
     await waitFor('the scaffolded Dockerfile to be the active editor', () => vscode.window.activeTextEditor?.document.uri.toString() === created.toString());
     // Linted once open: the scaffold carries no errors or warnings.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitFor('the scaffold to be linted (diagnostics published)', () => linted).finally(() => listener.dispose());
     assert.deepEqual(ecrLint(created).map((diagnostic) => diagnostic.message), []);
   });
 });

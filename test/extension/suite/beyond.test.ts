@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryPolicyCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, hoverTreeRow, screenshot, stack, waitFor } from './harness';
+import { activateExtension, hoverTreeRow, nextSecond, quickPickShown, screenshot, stack, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import { registerMotoScanFindings } from '../../support/stack';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
@@ -39,7 +39,7 @@ describe('Beyond browsing', () => {
       });
     await put('op-1', '0.3.5');
     await put('op-untagged');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     await put('op-2', '0.3.6');
     explorer.refresh();
     await vscode.commands.executeCommand('workbench.view.extension.ecr');
@@ -67,7 +67,8 @@ describe('Beyond browsing', () => {
       await vscode.env.clipboard.writeText('');
       const running = vscode.commands.executeCommand<string | undefined>('ecr.copyAs', { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '0.3.6' });
       // The pick opens with Aqueduct's operator image first; screenshot it, then accept it as a person would.
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      const pick = await quickPickShown('the Copy As quick pick');
+      assert.match(pick.items[0], /Aqueduct/, `first item: ${pick.items.join(' | ')}`);
       await screenshot('copy-as-quick-pick');
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       assert.equal(await running, 'client.resource("ecr_local").image("beyond-test/operators:0.3.6")');
@@ -205,7 +206,7 @@ describe('Beyond browsing', () => {
       assert.match(find(tree, '0.3.5')!.contextValue ?? '', /\bexpiring\b/);
       assert.doesNotMatch(find(tree, '0.3.6')!.description ?? '', /would expire/);
       await explorer.reveal(REGISTRY_KEY, REPOSITORY, { expand: true });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitFor('the marked image row on screen', async () => (await visibleTreeRows()).includes('0.3.5'));
       await screenshot('lifecycle-preview');
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, screenshot, stack, waitFor } from './harness';
+import { activateExtension, nextSecond, screenshot, stack, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -37,7 +37,7 @@ describe('ECR explorer', () => {
     // moto records push times to the second: a pause makes "newest first" observable.
     await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-old'), imageTag: 'v1' }));
     await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-untagged') }));
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-new'), imageTag: 'v2' }));
     await client.send(new PutImageCommand({ repositoryName: ALPHA, imageManifest: manifestFor('alpha-new'), imageTag: 'latest' }));
     await client.send(new PutImageCommand({ repositoryName: BETA, imageManifest: manifestFor('beta'), imageTag: '0.3.6' }));
@@ -62,7 +62,8 @@ describe('ECR explorer', () => {
     );
     const latest = find(alpha.children, 'latest')!;
     assert.equal(latest.contextValue, 'image tagged');
-    assert.match(latest.description ?? '', /^(just now|\d+ (minute|hour)s? ago) · \d+(\.\d)? kB$/);
+    // The size ECR reports: the compressed layers (2,811,478 bytes in manifestFor), not the config.
+    assert.match(latest.description ?? '', /^(just now|\d+ (minute|hour)s? ago) · 2\.8 MB$/);
     assert.equal(find(alpha.children, 'Untagged')!.description, '1 image');
     assert.deepEqual(find(alpha.children, 'Untagged')!.children!.map((entry) => entry.contextValue), ['image untagged']);
     assert.deepEqual(find(registry.children, BETA)!.children!.map((entry) => entry.label), ['0.3.6']);

@@ -34,6 +34,49 @@ export async function hoverTreeRow(label: string, parent?: string): Promise<stri
   return text;
 }
 
+async function askHarness<T>(what: string, pathAndQuery: string): Promise<T> {
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error(`${what} needs the browser harness (test/extension/server.mjs)`);
+  const response = await fetch(`${harness}${pathAndQuery}`);
+  if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export interface QuickInputState {
+  visible: boolean;
+  title?: string;
+  value?: string;
+  /** Labels of the items shown, in order. */
+  items: string[];
+}
+
+/** The quick pick or input box on screen now, as the browser shows it. */
+export function quickInput(): Promise<QuickInputState> {
+  return askHarness('reading the quick input', '/quick-input');
+}
+
+/** Waits until a quick pick is on screen with at least one item (and `title` in its title, if given). */
+export function quickPickShown(what: string, title?: string, timeoutMs = 20_000): Promise<QuickInputState> {
+  return waitFor(what, async () => {
+    const state = await quickInput();
+    return state.visible && state.items.length > 0 && (!title || state.title?.includes(title)) ? state : undefined;
+  }, timeoutMs);
+}
+
+/** Labels of the ECR view's tree rows rendered on screen now. */
+export function visibleTreeRows(): Promise<string[]> {
+  return askHarness('reading the tree rows', '/tree-rows');
+}
+
+/**
+ * Waits until the wall clock enters a new second. ECR (and moto) record push times to the second:
+ * images put on either side of this are in a known newest-first order.
+ */
+export async function nextSecond(): Promise<void> {
+  const second = Math.floor(Date.now() / 1000);
+  await waitFor('the next wall-clock second', () => Math.floor(Date.now() / 1000) > second, 2_000);
+}
+
 /** Polls until `probe` returns a truthy value, or fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
