@@ -103,10 +103,8 @@ async function extensionSuite(stackEnv) {
   say('extension-host tests (VS Code server in Chromium, extension in development mode)');
   // A known start: ECR as the demo seeds it (demo.test.ts pulls every seeded tag and runs the demo's
   // build task), not whatever the integration suite left in moto (thousands of listing repositories).
-  const reset = await fetch(new URL('/moto-api/reset', stackEnv.ECR_WB_ECR_ENDPOINT), { method: 'POST' });
-  if (!reset.ok) throw new Error(`resetting moto before the extension-host suite failed: HTTP ${reset.status}`);
-  const { seed } = await import('./stack/seed.mjs');
-  await seed(stackEnv);
+  const { resetAndSeed } = await import('./stack/seed.mjs');
+  await resetAndSeed(stackEnv);
   const { runExtensionSuite } = await import('./extension/server.mjs');
   const { code, screenshots, passed, failed } = await runExtensionSuite({ stackEnv, grep: process.env.ECR_WB_TEST_GREP });
   console.log(`screenshots: ${screenshots.map((file) => path.relative(REPO, file)).join(', ') || 'none'}`);

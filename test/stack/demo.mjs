@@ -11,7 +11,7 @@ import path from 'node:path';
 import { REPO, up, down, freePort, StackError } from './stack.mjs';
 import { ensureNpmDependencies } from './dependencies.mjs';
 import { childEnv } from './childEnv.mjs';
-import { writeDemoWorkspace } from './demoWorkspace.mjs';
+import { SAMPLE_DATA, writeDemoWorkspace } from './demoWorkspace.mjs';
 import { installExtension, startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from './vscodeServer.mjs';
 
 const screenshotOnly = process.argv.includes('--screenshot');
@@ -74,34 +74,75 @@ async function main() {
   await new Promise(() => {});
 }
 
-/** Opens the workbench as a person would, expands the seeded registry, saves a screenshot. */
+/**
+ * Walks the demo as a newcomer would and saves what they see: opens the ECR view and the demo
+ * Dockerfile (with its lint diagnostics), runs the workspace's build task from the palette, waits
+ * for the push in the terminal and for the pushed tag in the tree, then takes the screenshot.
+ */
 async function screenshot(url) {
   const { chromium } = await import('playwright-core');
   ensureChromium();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { repository, tag, label } = SAMPLE_DATA.buildTask;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  let step = 'the ECR view with the seeded repository';
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.locator('.activitybar [aria-label^="ECR"]').first().click({ timeout: 60_000 });
     const registry = page.locator('.monaco-list-row[aria-label*="local"]').first();
     await registry.waitFor({ timeout: 30_000 });
     if ((await registry.getAttribute('aria-expanded')) !== 'true') await registry.click();
-    const repository = page.locator('.monaco-list-row[aria-label*="churn-predictor"]').first();
-    await repository.waitFor({ timeout: 30_000 });
-    await repository.click();
+    const repositoryRow = page.locator(`.monaco-list-row[aria-label*="${repository}"]`).first();
+    await repositoryRow.waitFor({ timeout: 30_000 });
+    await repositoryRow.click();
     await page.locator('.monaco-list-row[aria-label*="0.3.6"]').first().waitFor({ timeout: 30_000 });
-    // Open the demo Dockerfile (Quick Open) and the Problems panel, as a person would.
+
+    // Open the demo Dockerfile (Quick Open), as a person would, and wait for its diagnostics.
+    step = 'the demo Dockerfile with its diagnostics';
     await page.keyboard.press('Control+P');
     await page.keyboard.type('Dockerfile');
-    await page.waitForTimeout(800);
+    await page.locator('.quick-input-list .monaco-list-row[aria-label*="Dockerfile"]').first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Control+Shift+M');
-    await page.waitForTimeout(1500);
+
+    // Run the workspace's build task from the palette.
+    step = 'the command palette';
+    await page.keyboard.press('Control+Shift+P');
+    const paletteInput = page.locator('.quick-input-widget input').first();
+    await paletteInput.waitFor({ timeout: 30_000 });
+    await paletteInput.fill('>Tasks: Run Task');
+    step = '"Tasks: Run Task" in the palette';
+    const runTask = page.locator('.quick-input-list .monaco-list-row[aria-label^="Tasks: Run Task"]').first();
+    await runTask.waitFor({ timeout: 30_000 });
+    await runTask.click();
+    step = 'the task picker';
+    // Type only once the task picker is up (typing earlier would land in the editor).
+    const taskInput = page.locator('.quick-input-widget input').first();
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
+    await taskInput.fill(label);
+    const taskRow = page.locator(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`).first();
+    step = `"${label}" in the task picker`;
+    await taskRow.waitFor({ timeout: 30_000 });
+    await taskRow.click();
+    step = 'the push in the task terminal';
+    // VS Code may ask which problem matcher to scan the output with; the task needs none. The task's
+    // terminal tab shows a check mark when the task has finished successfully.
+    const noScan = page.locator('.quick-input-list .monaco-list-row[aria-label*="Continue without scanning"]').first();
+    const finished = page.locator('.single-terminal-tab .codicon-check, .terminal-tabs-entry .codicon-check').first();
+    await Promise.race([noScan.waitFor({ timeout: 180_000 }).then(() => noScan.click()), finished.waitFor({ timeout: 180_000 })]);
+    await finished.waitFor({ timeout: 180_000 });
+    // The task refreshes the repository: the tag's row is there, with its size.
+    step = `the "${tag}" row in the ECR view`;
+    await page.locator(`.monaco-list-row[aria-label*="${tag}"]`, { hasText: 'MB' }).first().waitFor({ timeout: 30_000 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     mkdirSync(path.join(OUTPUT, 'screenshots'), { recursive: true });
     const file = path.join(OUTPUT, 'screenshots', 'demo.png');
     await page.screenshot({ path: file });
-    say(`screenshot saved: ${path.relative(REPO, file)}`);
+    say(`screenshot saved: ${path.relative(REPO, file)} (the "${tag}" tag the build task pushed is in the tree)`);
+  } catch (error) {
+    // What the page showed when a step timed out: the quickest way to see what a person would have.
+    await page.screenshot({ path: path.join(OUTPUT, 'screenshots', 'demo-failed.png') }).catch(() => {});
+    throw new StackError(`the demo walk-through stopped waiting for ${step}: ${error.message.split('\n')[0]} (screenshot: test-output/screenshots/demo-failed.png)`);
   } finally {
     await browser.close();
   }

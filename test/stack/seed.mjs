@@ -125,3 +125,13 @@ export async function seed({ ECR_WB_ECR_ENDPOINT: endpoint, ECR_WB_REGISTRY: reg
     rmSync(dockerConfig, { recursive: true, force: true });
   }
 }
+
+/**
+ * ECR as the demo starts it: moto reset (through the ECR front, which forgets what it learnt too),
+ * then seeded. The extension-host suite starts from this, not from what other suites left.
+ */
+export async function resetAndSeed(stackEnv) {
+  const reset = await fetch(new URL('/moto-api/reset', stackEnv.ECR_WB_ECR_ENDPOINT), { method: 'POST' });
+  if (!reset.ok) throw new StackError(`resetting moto failed: HTTP ${reset.status}`);
+  await seed(stackEnv);
+}
