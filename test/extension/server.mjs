@@ -79,12 +79,40 @@ async function hoverTreeRow(page, label, parent) {
   return previous;
 }
 
+/**
+ * Clicks the action labelled `label` in the side bar's title bars (a view's "+", "Refresh", …), as
+ * a person would, so the command receives what VS Code passes from there (the focused row).
+ */
+async function clickViewAction(page, label) {
+  const action = page.locator(`[id="workbench.parts.sidebar"] .action-label[aria-label^="${label}"]`).first();
+  // View title actions show while the pointer is over the view.
+  await page.locator('[id="workbench.parts.sidebar"] .pane-header').first().hover();
+  await action.click({ timeout: 10_000 });
+}
+
+/** What the quick input (picker or input box) shows now: its title, or "" when none is open. */
+async function quickInputTitle(page) {
+  const widget = page.locator('.quick-input-widget');
+  if (!(await widget.isVisible())) return '';
+  return ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() || '(untitled)';
+}
+
 /** A loopback HTTP endpoint through which tests in the extension host ask for screenshots and hovers. */
 async function startScreenshotService(getPage) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const taken = [];
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://x');
+    if (url.pathname === '/click' || url.pathname === '/quick-input') {
+      try {
+        if (url.pathname === '/click') await clickViewAction(getPage(), url.searchParams.get('label') ?? '');
+        response.end(url.pathname === '/click' ? 'clicked' : await quickInputTitle(getPage()));
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
     if (url.pathname === '/hover') {
       try {
         response.end(await hoverTreeRow(getPage(), url.searchParams.get('label') ?? '', url.searchParams.get('parent') ?? undefined));

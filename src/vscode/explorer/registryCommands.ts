@@ -76,8 +76,8 @@ async function pickRegion(suggested?: string): Promise<string | undefined> {
  * it saves directly; otherwise it asks: a profile and region, a pasted registry URI, or a
  * credentials file + profile (as Aqueduct's connect_resource takes it).
  */
-export async function addRegistry(args?: Partial<RegistryConfig>): Promise<RegistryConfig | undefined> {
-  if (args && typeof args.region === 'string') return saveRegistry(args as RegistryConfig);
+export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfig | undefined> {
+  if (given) return saveRegistry(given);
   const sources: SourceItem[] = [
     {
       label: '$(person) Choose an AWS profile and region',

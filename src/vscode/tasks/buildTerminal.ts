@@ -22,10 +22,20 @@ export interface BuildTranscript {
   exitCode?: number;
   outcome?: BuildPushOutcome['status'];
 }
-const TRANSCRIPTS = Symbol.for('ecr-workbench.buildTranscripts');
-export function transcripts(): BuildTranscript[] {
-  const store = globalThis as unknown as Record<symbol, BuildTranscript[] | undefined>;
-  return (store[TRANSCRIPTS] ??= []);
+/** The last few runs' transcripts, handed to the extension's exported API (not kept on a global). */
+export class BuildTranscripts {
+  private readonly runs: BuildTranscript[] = [];
+
+  start(dockerfile: string): BuildTranscript {
+    const transcript: BuildTranscript = { dockerfile, lines: [] };
+    this.runs.push(transcript);
+    if (this.runs.length > 5) this.runs.shift();
+    return transcript;
+  }
+
+  all(): readonly BuildTranscript[] {
+    return this.runs;
+  }
 }
 
 /**
@@ -43,6 +53,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     private readonly services: Services,
     private readonly explorer: ExplorerApi,
     private readonly diagnostics: vscode.DiagnosticCollection,
+    private readonly transcripts: BuildTranscripts,
     private readonly definition: EcrBuildTaskDefinition,
     private readonly folder: vscode.WorkspaceFolder | undefined,
   ) {}
@@ -72,10 +83,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   private async run(): Promise<number> {
     const log = this.services.logger('build');
     const redact = (text: string) => this.services.redactor.redact(text);
-    const transcript: BuildTranscript = { dockerfile: this.definition.dockerfile ?? 'Dockerfile', lines: [] };
-    const all = transcripts();
-    all.push(transcript);
-    if (all.length > 5) all.shift();
+    const transcript = this.transcripts.start(this.definition.dockerfile ?? 'Dockerfile');
     const { LiveRegion } = await import('../../core/docker/liveRegion');
     const region = new LiveRegion();
     const print = (text: string, color?: 'red' | 'green' | 'yellow') => {

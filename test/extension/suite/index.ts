@@ -13,6 +13,7 @@ const suites = [
   () => require('./authoring.test'),
   () => require('./tasks.test'),
   () => require('./beyond.test'),
+  () => require('./commands.test'),
 ];
 
 /**
