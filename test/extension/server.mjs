@@ -84,10 +84,10 @@ async function hoverTreeRow(page, label, parent) {
  * a person would, so the command receives what VS Code passes from there (the focused row).
  */
 async function clickViewAction(page, label) {
-  const action = page.locator(`[id="workbench.parts.sidebar"] .action-label[aria-label^="${label}"]`).first();
+  const sidebar = page.locator('[id="workbench.parts.sidebar"]');
   // View title actions show while the pointer is over the view.
-  await page.locator('[id="workbench.parts.sidebar"] .pane-header').first().hover();
-  await action.click({ timeout: 10_000 });
+  await sidebar.hover();
+  await sidebar.locator(`.action-label[aria-label^="${label}"]`).filter({ visible: true }).first().click({ timeout: 10_000 });
 }
 
 /** What the quick input (picker or input box) shows now: its title, or "" when none is open. */

@@ -2,6 +2,7 @@ import type { ClassifiedError } from '../ecr/errors';
 import { tagEntries, type ImageSummary, type RepositorySummary } from '../ecr/listing';
 import type { Page } from '../ecr/pagination';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
+import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import {
   registryNodeId,
@@ -258,7 +259,7 @@ export class ExplorerModel {
       return image.scanStatus && !isSettled(image.scanStatus) ? SCAN_RECHECK_MS : undefined;
     } catch (error) {
       // The tooltip still shows everything else; the reason goes to the log.
-      this.options.logger.warn(`scan status of ${node.repositoryName}@${image.digest}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.logger.warn(`scan status of ${node.repositoryName}@${image.digest}: ${errorMessage(error)}`);
       return undefined;
     }
   }

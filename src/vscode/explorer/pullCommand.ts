@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
+import { errorMessage } from '../../core/errors';
 import { formatBytes } from '../../core/ecr/format';
 import { localDockerEngine } from '../dockerEngine';
 import { describeTarget } from '../../core/explorer/targets';
@@ -39,7 +40,7 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   try {
     engine = await localDockerEngine(vscode.workspace.workspaceFolders?.[0]);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Cannot pull ${label}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`Cannot pull ${label}: ${errorMessage(error)}`);
     return undefined;
   }
   const { pullImage, pullReference } = await import('../../core/docker/pullImage');

@@ -5,6 +5,7 @@ import { localDockerEngine } from '../dockerEngine';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import type { EcrBuildTaskDefinition } from './taskDefinition';
 import type { BuildPushOutcome } from '../../core/docker/buildAndPush';
+import { errorMessage } from '../../core/errors';
 
 /** Exit codes the task reports: 0 pushed, 1 failed, 130 cancelled (as a shell reports Ctrl+C). */
 export const EXIT_FAILED = 1;
@@ -62,7 +63,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     // Whatever goes wrong (even a module failing to load), the user sees why and the task ends.
     void this.run()
       .catch((error: unknown) => {
-        const message = this.services.redactor.redact(error instanceof Error ? error.message : String(error));
+        const message = this.services.redactor.redact(errorMessage(error));
         this.writeEmitter.fire(`\x1b[31mThe build and push stopped unexpectedly: ${message}\x1b[0m\r\n`);
         this.services.logger('build').error(`unexpected failure: ${message}`);
         return 1;

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, stack, waitFor } from './harness';
+import { activateExtension, screenshot, stack, waitFor } from './harness';
 import { clickViewAction, quickInputTitle } from './waits';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
@@ -29,7 +29,10 @@ describe('Commands from the view title', () => {
     await client.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY })).catch((error: Error) => {
       if (error.name !== 'RepositoryAlreadyExistsException') throw error;
     });
-    await client.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifestFor('commands-plus'), imageTag: 'latest' }));
+    await client.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifestFor('commands-plus'), imageTag: 'latest' })).catch((error: Error) => {
+      // moto keeps state between runs on a developer's machine.
+      if (error.name !== 'ImageAlreadyExistsException') throw error;
+    });
     explorer.refresh();
   });
 
@@ -49,6 +52,7 @@ describe('Commands from the view title', () => {
 
     const title = await waitFor('the Add Registry picker to open after clicking "+"', async () => ((await quickInputTitle()) === 'Add ECR Registry' ? 'open' : undefined), 10_000);
     assert.equal(title, 'open');
+    await screenshot('add-registry-picker-with-row-focused');
     assert.equal(registriesSetting(), before, 'ecr.registries must not change: the focused row is not a registry');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await waitFor('the picker to close', async () => ((await quickInputTitle()) === '' ? 'closed' : undefined), 10_000);
