@@ -44,8 +44,9 @@ describe('Commands from the view title', () => {
     await vscode.commands.executeCommand('workbench.view.extension.ecr');
     await waitFor(`${REPOSITORY}:latest in the tree`, async () => find(find(find(await explorer.treeSnapshot([REPOSITORY]), 'local')?.children, REPOSITORY)?.children, 'latest'));
     await explorer.reveal(REGISTRY_KEY, REPOSITORY, { expand: true, select: true, focus: true });
-    // From the repository row down to its first image row ("latest"), as the arrow key does.
+    // From the repository row down to its first image row ("latest"), as the arrow key and Enter do.
     await vscode.commands.executeCommand('list.focusDown');
+    await vscode.commands.executeCommand('list.select');
     const before = registriesSetting();
 
     await clickViewAction('Add Registry');
