@@ -46,3 +46,12 @@ export function createRepositoryArgument(arg: unknown): { preset: CreateReposito
   if (kmsKey !== undefined && typeof kmsKey !== 'string') return { problem: 'Create Repository: kmsKey is a key ARN or id.' };
   return { preset: { name, tagMutability: tagMutability ?? 'MUTABLE', scanOnPush: scanOnPush ?? false, encryption: { type: encryption ?? 'AES256', kmsKey } } };
 }
+
+/**
+ * A command's option argument (a Copy As format, a policy text, …) as given, or undefined when it
+ * is the selection: a context menu in a multi-select tree passes the selected rows second, and
+ * those rows are not an option value.
+ */
+export function optionArgument(value: unknown): unknown {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => isNode(item)) ? undefined : value;
+}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { copyAsSnippets, resourceNameFor } from '../../core/ecr/copyAs';
+import { optionArgument } from '../../core/explorer/arguments';
 import { describeTarget } from '../../core/explorer/targets';
 import type { Commands } from '../commands';
 import type { Explorer } from './explorer';
@@ -11,7 +12,8 @@ import type { Explorer } from './explorer';
  */
 export function copyAsCommands(explorer: Explorer): Commands<'ecr.copyAs'> {
   return {
-    'ecr.copyAs': async (arg, format): Promise<string | undefined> => {
+    'ecr.copyAs': async (arg, formatArg): Promise<string | undefined> => {
+      const format = optionArgument(formatArg);
       const resolved = explorer.targets.repository(arg, 'Copy As…', { where: 'a repository or image', pick: 'one' });
       if (!resolved) return undefined;
       const { target, connection, node } = resolved;

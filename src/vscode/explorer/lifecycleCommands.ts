@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LifecycleEvaluation, LifecycleRuleChoice } from '../../core/ecr/lifecycle';
 import type { ServerPreview } from '../../core/ecr/lifecycleApi';
 import { formatAge } from '../../core/ecr/format';
+import { optionArgument } from '../../core/explorer/arguments';
 import { shortDigest } from '../../core/explorer/nodes';
 import { describeTarget, type RepositoryTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
@@ -30,7 +31,8 @@ type LifecycleCommandId =
   | 'ecr.deleteLifecyclePolicy';
 
 /** A policy text argument, or undefined; anything else is refused with a message. */
-function policyTextArgument(value: unknown, title: string): { text: string | undefined } | undefined {
+function policyTextArgument(option: unknown, title: string): { text: string | undefined } | undefined {
+  const value = optionArgument(option);
   if (value === undefined || typeof value === 'string') return { text: value };
   void vscode.window.showErrorMessage(`${title} takes the policy as JSON text.`);
   return undefined;
@@ -98,7 +100,8 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     return openPolicyEditor(target, formatLifecyclePolicy(stored.policy.text));
   };
 
-  const buildLifecyclePolicy = async (arg: unknown, preset: unknown) => {
+  const buildLifecyclePolicy = async (arg: unknown, option: unknown) => {
+    const preset = optionArgument(option);
     if (preset !== undefined && !Array.isArray(preset)) {
       void vscode.window.showErrorMessage('Build Lifecycle Policy takes a list of rule choices.');
       return undefined;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { getRepositoryPolicy, isImmutable, setTagMutability, toggledMutability } from '../../core/ecr/repositorySettings';
+import { optionArgument } from '../../core/explorer/arguments';
 import type { Commands } from '../commands';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
@@ -23,7 +24,8 @@ export function repositorySettingsCommands(explorer: Explorer, documents: ReadOn
   const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title);
 
   return {
-  'ecr.toggleTagImmutability': async (arg, wantedArg) => {
+  'ecr.toggleTagImmutability': async (arg, option) => {
+    const wantedArg = optionArgument(option);
     if (wantedArg !== undefined && wantedArg !== 'MUTABLE' && wantedArg !== 'IMMUTABLE') {
       void vscode.window.showErrorMessage(`Toggle Tag Immutability: "${String(wantedArg)}" is neither MUTABLE nor IMMUTABLE.`);
       return undefined;

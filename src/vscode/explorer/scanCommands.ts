@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ScanReport } from '../../core/ecr/scanning';
+import { optionArgument } from '../../core/explorer/arguments';
 import { describeTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
 import type { Explorer } from './explorer';
@@ -85,7 +86,8 @@ export function scanCommands(explorer: Explorer, documents: ReadOnlyDocuments): 
       return report;
     },
 
-    'ecr.toggleScanOnPush': async (arg, enable) => {
+    'ecr.toggleScanOnPush': async (arg, enableArg) => {
+      const enable = optionArgument(enableArg);
       const resolved = resolve(arg, 'Toggle Scan on Push');
       if (!resolved) return undefined;
       const { target, connection } = resolved;

@@ -7,6 +7,7 @@ import { repositoryTargetOf } from '../../core/explorer/targets';
 import { runCommand, type CommandHandler } from '../commands';
 import type { CommandId } from '../commandIds';
 import type { Services } from '../services';
+import { problemFrom } from '../validateInput';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, repositoryNameForDockerfile, type EcrBuildTaskDefinition } from './taskDefinition';
 
@@ -210,14 +211,7 @@ async function askRepositoryName(title: string, value: string, prompt: string): 
     title,
     value,
     prompt,
-    validateInput: (input) => {
-      try {
-        parseRepositoryInput(input);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
+    validateInput: problemFrom(parseRepositoryInput),
   });
   return name ? parseRepositoryInput(name).name : undefined;
 }

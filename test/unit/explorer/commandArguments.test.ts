@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRepositoryArgument, registryEntryArgument } from '../../../src/core/explorer/arguments';
+import { createRepositoryArgument, optionArgument, registryEntryArgument } from '../../../src/core/explorer/arguments';
 import { isNode, type ImageNode } from '../../../src/core/explorer/nodes';
 import { describeTarget, registryNameOf, repositoryTargetOf } from '../../../src/core/explorer/targets';
 import { COMMAND_IDS } from '../../../src/vscode/commandIds';
@@ -79,5 +79,14 @@ describe('command table', () => {
   it('the typed command ids are exactly the contributed commands', () => {
     const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
     assert.deepEqual([...COMMAND_IDS].sort(), manifest.contributes.commands.map((entry) => entry.command).sort());
+  });
+});
+
+describe('option arguments', () => {
+  it('the selection a context menu passes second is not an option value', () => {
+    assert.equal(optionArgument([imageRow]), undefined);
+    assert.equal(optionArgument('kubernetes'), 'kubernetes');
+    assert.deepEqual(optionArgument([{ kind: 'keepLast', tagStatus: 'any', count: 3 }]), [{ kind: 'keepLast', tagStatus: 'any', count: 3 }]);
+    assert.equal(optionArgument(undefined), undefined);
   });
 });
