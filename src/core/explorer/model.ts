@@ -90,10 +90,6 @@ export class ExplorerModel {
     this.changed(undefined);
   }
 
-  registries(): readonly ExplorerRegistry[] {
-    return this.registryList;
-  }
-
   registry(registryKey: string): ExplorerRegistry | undefined {
     return this.registryList.find((registry) => registry.key === registryKey);
   }
