@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CommandArguments } from './commandArguments';
 import { COMMAND_IDS, type CommandId } from './commandIds';
 
 /**
@@ -6,6 +7,7 @@ import { COMMAND_IDS, type CommandId } from './commandIds';
  * row, a context menu the clicked row and the selection, the palette nothing, another feature or a
  * test plain data. Each handler checks what it got (a node of the kind it expects, a typed argument
  * object, or nothing) before acting, through the explorer's target resolver or `isNode`.
+ * `CommandArguments` (commandArguments.ts) says what each command accepts.
  */
 export type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -17,7 +19,7 @@ export function registerCommands(context: vscode.ExtensionContext, table: Comman
   for (const id of COMMAND_IDS) context.subscriptions.push(vscode.commands.registerCommand(id, table[id]));
 }
 
-/** Runs one of this extension's commands by its typed id (a follow-up action, a retry). */
-export function runCommand(id: CommandId, ...args: unknown[]): Thenable<unknown> {
+/** Runs one of this extension's commands by its typed id, with the arguments it accepts (a follow-up action, a retry). */
+export function runCommand<Id extends CommandId>(id: Id, ...args: CommandArguments[Id]): Thenable<unknown> {
   return vscode.commands.executeCommand(id, ...args);
 }

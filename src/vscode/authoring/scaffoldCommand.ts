@@ -9,18 +9,10 @@ import type { Logger } from '../../core/log';
 import { CUSTOM_IMAGE_VERSIONS, LLM_PYTHON_VERSIONS, PYTHON_VERSIONS } from '../../core/dockerfile/aqueductCatalogue';
 import { SCAFFOLD_VARIANTS, scaffoldAqueductDockerfile, validateAqueductVersion, validateScaffoldRequest } from '../../core/dockerfile/scaffold';
 import { isNode } from '../../core/explorer/nodes';
+import type { NewAqueductDockerfileOptions } from '../commandArguments';
 import type { CommandHandler } from '../commands';
 import { readAuthoringSettings, SettingsProblemReporter } from './settings';
 
-
-/** Answers that skip the matching prompt. */
-export interface NewAqueductDockerfileOptions {
-  folder?: string | vscode.Uri;
-  python?: string;
-  /** cpu | gpu-cuda1141 | gpu-cuda1180 | llm-cuda1141 | llm-cuda1180 (also "gpu", "llm"). */
-  variant?: string;
-  version?: string;
-}
 
 async function pickPython(): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(

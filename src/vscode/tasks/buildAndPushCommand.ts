@@ -4,23 +4,12 @@ import * as vscode from 'vscode';
 import { classifyEcrError } from '../../core/ecr/errors';
 import { isNode } from '../../core/explorer/nodes';
 import { repositoryTargetOf } from '../../core/explorer/targets';
+import type { BuildAndPushOptions } from '../commandArguments';
 import { runCommand, type CommandHandler } from '../commands';
-import type { CommandId } from '../commandIds';
 import type { Services } from '../services';
 import { problemFrom } from '../validateInput';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, repositoryNameForDockerfile, type EcrBuildTaskDefinition } from './taskDefinition';
-
-/** Lets tests (and other commands) run without prompts: any field given is not asked for. */
-export interface BuildAndPushOptions {
-  /** Absolute path, or relative to the first workspace folder. */
-  dockerfile?: string;
-  repository?: string;
-  tags?: string[];
-  registry?: string;
-  context?: string;
-  createRepository?: boolean;
-}
 
 const UNTRUSTED_MESSAGE =
   "Build and Push is disabled in untrusted workspaces: building runs this workspace's Dockerfile. Trust the folder to enable it.";
@@ -98,7 +87,6 @@ function offer(message: Thenable<string | undefined>, act: () => Thenable<unknow
   void Promise.resolve(message).then((choice) => (choice ? act() : undefined));
 }
 
-const NEW_DOCKERFILE: CommandId = 'ecr.newAqueductDockerfile';
 
 /**
  * What the command was given: a Dockerfile (explorer context menu), a repository row of the ECR
@@ -136,7 +124,7 @@ async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | u
   const active = vscode.window.activeTextEditor?.document;
   const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, DOCKERFILE_EXCLUDE, 200);
   if (files.length === 0) {
-    offer(vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…'), () => runCommand(NEW_DOCKERFILE));
+    offer(vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…'), () => runCommand('ecr.newAqueductDockerfile'));
     return undefined;
   }
   if (files.length === 1) return files[0];
