@@ -3,6 +3,8 @@ import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
 import { shortDigest, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
+import type { CommandArguments } from '../commandArguments';
+import type { CommandId } from '../commandIds';
 
 /** The one place explorer nodes (plain data from the core model) become what VS Code shows. */
 
@@ -114,7 +116,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.contextValue = 'loadMore';
       item.tooltip = `Fetch the next page (up to the ecr.pageSize setting, at most 1000) of ${node.noun}.`;
-      item.command = { command: 'ecr.loadMore', title: 'Load More', arguments: [node] };
+      item.command = commandFor('ecr.loadMore', 'Load More', node);
       return withId(item, node);
     }
     case 'error': {
@@ -123,7 +125,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
       item.contextValue = `error ${node.error.kind}`;
       item.tooltip = md(`${node.error.message}\n\n${code(node.error.detail)}${node.error.action ? `\n\nClick to: ${node.error.action.title}` : ''}`);
-      item.command = { command: 'ecr.retry', title: node.error.action?.title ?? 'Retry', arguments: [node, { performAction: true }] };
+      item.command = commandFor('ecr.retry', node.error.action?.title ?? 'Retry', node, { performAction: true });
       return withId(item, node);
     }
     case 'message': {
@@ -133,6 +135,11 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       return withId(item, node);
     }
   }
+}
+
+/** A row's click: one of this extension's commands, with the arguments it accepts. */
+function commandFor<Id extends CommandId>(command: Id, title: string, ...args: CommandArguments[Id]): vscode.Command {
+  return { command, title, arguments: args };
 }
 
 function withId(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
