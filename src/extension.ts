@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SecretRedactor } from './core/log';
+import { registerCommands } from './vscode/commands';
 import { ExtensionLog } from './vscode/log';
 import type { Services } from './vscode/services';
 import { registerExplorer } from './vscode/explorer/register';
@@ -17,14 +18,19 @@ export function activate(context: vscode.ExtensionContext) {
   const services: Services = { context, log, redactor, logger: (component) => log.for(component) };
 
   const explorer = registerExplorer(services);
-  registerAuthoring(services, explorer);
-  registerTasks(services, explorer);
-  context.subscriptions.push(vscode.commands.registerCommand('ecr.showLog', () => log.channel.show()));
+  const authoring = registerAuthoring(services, explorer.api);
+  const tasks = registerTasks(services, explorer.api);
+  registerCommands(context, {
+    ...explorer.commands,
+    ...authoring,
+    ...tasks.commands,
+    'ecr.showLog': () => log.channel.show(),
+  });
 
   activationMs = performance.now() - started;
   log.for('extension').info(`activated in ${activationMs.toFixed(1)} ms`);
-  // The explorer is part of the API so the extension-host tests can read the tree as shown.
-  return { activationMs: () => activationMs, explorer };
+  // Read by the extension-host tests and benches: the tree as shown, and what build tasks printed.
+  return { activationMs: () => activationMs, explorer: explorer.api, buildTranscripts: () => tasks.transcripts.all() };
 }
 
 export function deactivate() {}

@@ -80,9 +80,12 @@ async function withStack(run) {
 }
 
 function build() {
-  say('typecheck and build');
+  say('typecheck, unused-code check and build');
   const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
   if (tsc.status !== 0) throw new Error('TypeScript reported errors');
+  // Unused files, exports and dependencies (configured in knip.jsonc): dead code stays gone.
+  const knip = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'knip', 'bin', 'knip.js'), '--no-progress'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
+  if (knip.status !== 0) throw new Error('knip found unused code (see above; knip.jsonc says what counts)');
   const esbuild = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
   if (esbuild.status !== 0) throw new Error('esbuild failed');
 }

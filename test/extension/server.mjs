@@ -80,6 +80,17 @@ async function hoverTreeRow(page, label, parent) {
   return previous;
 }
 
+/**
+ * Clicks the action labelled `label` in the side bar's title bars (a view's "+", "Refresh", …), as
+ * a person would, so the command receives what VS Code passes from there (the focused row).
+ */
+async function clickViewAction(page, label) {
+  const sidebar = page.locator('[id="workbench.parts.sidebar"]');
+  // View title actions show while the pointer is over the view.
+  await sidebar.hover();
+  await sidebar.locator(`.action-label[aria-label^="${label}"]`).filter({ visible: true }).first().click({ timeout: 10_000 });
+}
+
 /** The quick input (quick pick or input box) as a person sees it: title, value and item labels. */
 async function quickInputState(page) {
   const widget = page.locator('.quick-input-widget').first();
@@ -107,6 +118,16 @@ async function startScreenshotService(getPage) {
   const taken = [];
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://x');
+    if (url.pathname === '/click') {
+      try {
+        await clickViewAction(getPage(), url.searchParams.get('label') ?? '');
+        response.end('clicked');
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
     if (url.pathname === '/quick-input' || url.pathname === '/tree-rows') {
       try {
         response.setHeader('content-type', 'application/json');

@@ -2,13 +2,16 @@ import { BuildOutputReader, type BuildStepFailure } from './buildOutput';
 import { createBuildContext } from './buildContext';
 import { outlineDockerfile } from './dockerfileSteps';
 import { streamEventError } from './dockerStream';
-import { EngineUnreachableError, isAbort, isConnectionReset, type DockerEngine, type RegistryAuth } from './engine';
+import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
 import { RepositoryMissingError, type RepositoryGate } from './ecrRepository';
 import { formatBytes } from '../ecr/format';
 import { LayerProgress, UpdateThrottle } from './layerProgress';
-import { isDenied, isImmutableTagError, isUnauthorized, messageOf, sleep } from './registryResponses';
+import { isDenied, isImmutableTagError, isUnauthorized } from './registryResponses';
+import { withRegistryRetries } from './registryRetry';
+import { errorMessage } from '../errors';
 import { invalidTags } from './repositoryReference';
 import { readFile } from 'node:fs/promises';
+import { SecretRedactor } from '../log';
 
 export interface BuildPushRequest {
   /** Absolute paths. */
@@ -115,8 +118,8 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
   const started = performance.now();
   const timings: Timings = { totalMs: 0 };
   const progress: ProgressStats = { eventsReceived: 0, updatesEmitted: 0 };
-  const secrets = new Set<string>();
-  const scrub = (text: string) => [...secrets].reduce((result, secret) => result.split(secret).join('***'), text);
+  const secrets = new SecretRedactor();
+  const scrub = (text: string) => secrets.redact(text);
   const reporter: BuildPushReporter = {
     line: (text) => deps.reporter.line(scrub(text)),
     note: (text) => deps.reporter.note(scrub(text)),
@@ -137,7 +140,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
       secrets.add(auth.password);
       return auth;
     } catch (error) {
-      throw new Failure({ kind: 'auth-failed', message: `Could not get registry credentials from ECR: ${messageOf(error)}` });
+      throw new Failure({ kind: 'auth-failed', message: `Could not get registry credentials from ECR: ${errorMessage(error)}` });
     }
   };
 
@@ -192,7 +195,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
       } catch (error) {
         if (error instanceof Failure) throw error;
         if (error instanceof RepositoryMissingError) throw new Failure({ kind: 'repository-missing', message: error.message });
-        throw new Failure({ kind: 'push-failed', message: `Could not check repository "${request.repository}" in ECR: ${messageOf(error)}` });
+        throw new Failure({ kind: 'push-failed', message: `Could not check repository "${request.repository}" in ECR: ${errorMessage(error)}` });
       }
     }
 
@@ -226,7 +229,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
     } catch (error) {
       context.stream.destroy();
       checkCancelled();
-      throw new Failure({ kind: 'build-failed', message: `The build stopped: ${messageOf(error)}` });
+      throw new Failure({ kind: 'build-failed', message: `The build stopped: ${errorMessage(error)}` });
     }
     checkCancelled();
     if (reader.failure) {
@@ -268,43 +271,33 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
     return { status: 'succeeded', imageUri, digest, tags, imageId: image.id, sizeBytes: image.size, createdRepository, timings, progress };
 
     async function pushWithRetries(tag: string): Promise<string | undefined> {
-      const retry = deps.retry ?? { attempts: 3, baseDelayMs: 1000 };
-      let refreshedToken = false;
-      let resets = 0;
-      for (;;) {
+      try {
+        return await withRegistryRetries((credentials) => pushOnce(tag, credentials), {
+          what: 'push',
+          auth,
+          // Later tags start with the refreshed token.
+          refreshAuth: async () => (auth = await getAuth(true)),
+          retry: deps.retry ?? { attempts: 3, baseDelayMs: 1000 },
+          signal,
+          say: (line) => reporter.line(line),
+        });
+      } catch (error) {
         checkCancelled();
-        try {
-          return await pushOnce(tag, auth);
-        } catch (error) {
-          checkCancelled();
-          const message = error instanceof PushStreamError ? error.message : messageOf(error);
-          if (isUnauthorized(message) && !refreshedToken) {
-            refreshedToken = true;
-            reporter.line(`The registry refused the token (${message}); fetching a new one and retrying.`);
-            auth = await getAuth(true);
-            continue;
-          }
-          if (isUnauthorized(message) || isDenied(message)) {
-            throw new Failure({
-              kind: 'push-denied',
-              message: `Push of ${repositoryUri}:${tag} denied: ${message}. Check that your credentials allow ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:BatchCheckLayerAvailability and ecr:PutImage on this repository.`,
-            });
-          }
-          if (isImmutableTagError(message)) {
-            throw new Failure({ kind: 'immutable-tag', message: `ECR refused ${repositoryUri}:${tag}: ${message}. Push under a new tag.` });
-          }
-          if (/name unknown|NAME_UNKNOWN|repository .*does not exist/i.test(message)) {
-            throw new Failure({ kind: 'repository-missing', message: `The registry has no repository ${request.repository}: ${message}` });
-          }
-          if ((isConnectionReset(error) || isConnectionReset(message)) && resets < retry.attempts) {
-            const delay = retry.baseDelayMs * 2 ** resets;
-            resets++;
-            reporter.line(`Connection lost during the push (${message}); retrying in ${formatSeconds(delay)} (attempt ${resets + 1} of ${retry.attempts + 1}).`);
-            await sleep(delay, signal);
-            continue;
-          }
-          throw new Failure({ kind: 'push-failed', message: `Push of ${repositoryUri}:${tag} failed: ${message}` });
+        if (error instanceof Failure) throw error;
+        const message = errorMessage(error);
+        if (isUnauthorized(message) || isDenied(message)) {
+          throw new Failure({
+            kind: 'push-denied',
+            message: `Push of ${repositoryUri}:${tag} denied: ${message}. Check that your credentials allow ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:BatchCheckLayerAvailability and ecr:PutImage on this repository.`,
+          });
         }
+        if (isImmutableTagError(message)) {
+          throw new Failure({ kind: 'immutable-tag', message: `ECR refused ${repositoryUri}:${tag}: ${message}. Push under a new tag.` });
+        }
+        if (/name unknown|NAME_UNKNOWN|repository .*does not exist/i.test(message)) {
+          throw new Failure({ kind: 'repository-missing', message: `The registry has no repository ${request.repository}: ${message}` });
+        }
+        throw new Failure({ kind: 'push-failed', message: `Push of ${repositoryUri}:${tag} failed: ${message}` });
       }
     }
 
@@ -318,7 +311,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
       try {
         for await (const event of deps.engine.push(repositoryUri, tag, credentials, signal)) {
           const error = streamEventError(event);
-          if (error) throw new PushStreamError(error);
+          if (error) throw new Error(error);
           const keep = model.accept(event);
           for (const line of keep) reporter.note(line);
           if (event.id) throttle.changed();
@@ -347,14 +340,12 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
       reporter.line(`Cancelled during the ${phase === 'prepare' ? 'checks' : phase}; ${what}.`);
       return { status: 'cancelled', phase, timings, progress };
     }
-    const failure: BuildPushFailure = error instanceof Failure ? error.failure : { kind: 'push-failed', message: messageOf(error) };
+    const failure: BuildPushFailure = error instanceof Failure ? error.failure : { kind: 'push-failed', message: errorMessage(error) };
     failure.message = scrub(failure.message);
     reporter.line(`ERROR: ${failure.message}`);
     return { status: 'failed', failure, timings, progress };
   }
 }
-
-class PushStreamError extends Error {}
 
 function formatSeconds(ms: number | undefined): string {
   return ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`;

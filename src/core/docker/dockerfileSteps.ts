@@ -1,3 +1,5 @@
+import { parseDockerfile } from '../dockerfile/parse';
+
 /**
  * Where each instruction of a Dockerfile sits, so a failed build step ("Step 3/5 : RUN …" from the
  * classic builder, "[stage-1 2/4] RUN …" from BuildKit) can be pointed at its line.
@@ -27,67 +29,29 @@ export interface DockerfileOutline {
   readonly stages: DockerfileStage[];
 }
 
+/**
+ * The outline from the one Dockerfile parser (core/dockerfile/parse.ts), so continuations,
+ * comments, heredocs, here-strings and the escape directive are read exactly as the linter reads them.
+ */
 export function outlineDockerfile(content: string): DockerfileOutline {
-  const lines = content.split(/\r?\n/);
-  let escape = '\\';
-  const instructions: DockerfileInstruction[] = [];
-  let stageIndex = -1;
-  let indexInStage = 0;
-  const stages: Array<{ index: number; name?: string; instructionCount: number }> = [];
-  let inDirectives = true;
-
-  let line = 0;
-  while (line < lines.length) {
-    const raw = lines[line];
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) {
-      // Parser directives (# escape=`) are only honoured before the first instruction.
-      const directive = inDirectives ? /^#\s*escape\s*=\s*(\S)\s*$/i.exec(trimmed) : null;
-      if (directive) escape = directive[1];
-      line++;
-      continue;
-    }
-    inDirectives = false;
-    const startLine = line;
-    const parts: string[] = [];
-    let current = raw;
-    // Join continuation lines; comment and blank lines inside a continuation are skipped, as Docker does.
-    for (;;) {
-      const withoutTrailing = current.replace(/\s+$/, '');
-      if (withoutTrailing.endsWith(escape) && line + 1 < lines.length) {
-        parts.push(withoutTrailing.slice(0, -1));
-        line++;
-        while (line < lines.length && (lines[line].trim() === '' || lines[line].trim().startsWith('#'))) line++;
-        if (line >= lines.length) break;
-        current = lines[line];
-        continue;
-      }
-      parts.push(withoutTrailing);
-      break;
-    }
-    let endLine = line;
-    const text = parts.map((part, index) => (index === 0 ? part.trim() : part.trim())).join(' ').trim();
-    const keyword = (/^(\S+)/.exec(text)?.[1] ?? '').toUpperCase();
-    // Heredocs (RUN <<EOF … EOF) run until their terminator line.
-    const heredocs = [...text.matchAll(/<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/g)].map((match) => match[1]);
-    for (const terminator of heredocs) {
-      while (endLine + 1 < lines.length) {
-        endLine++;
-        if (lines[endLine].trim() === terminator) break;
-      }
-    }
-    line = endLine + 1;
-
-    if (keyword === 'FROM') {
-      stageIndex++;
-      indexInStage = 0;
-      const alias = /\bAS\s+(\S+)\s*$/i.exec(text)?.[1];
-      stages.push({ index: stageIndex, name: alias?.toLowerCase(), instructionCount: 0 });
-    }
-    indexInStage = stageIndex < 0 ? 0 : indexInStage + 1;
-    if (stageIndex >= 0) stages[stageIndex].instructionCount++;
-    instructions.push({ keyword, text, startLine, endLine, stageIndex, indexInStage });
-  }
+  const model = parseDockerfile(content);
+  const counts = model.stages.map(() => 0);
+  const instructions = model.instructions.map((instruction): DockerfileInstruction => {
+    const stageIndex = instruction.stage;
+    const indexInStage = stageIndex < 0 ? 0 : ++counts[stageIndex];
+    // The builders echo the instruction's own lines, not a heredoc's body.
+    const bodyStart = Math.min(...instruction.heredocs.map((heredoc) => heredoc.contentRange?.start.line ?? Infinity));
+    const words = instruction.rawArgs.filter((word) => word.range.start.line < bodyStart).map((word) => word.value);
+    return {
+      keyword: instruction.keyword,
+      text: [instruction.keyword, ...words].join(' '),
+      startLine: instruction.range.start.line,
+      endLine: instruction.range.end.line,
+      stageIndex,
+      indexInStage,
+    };
+  });
+  const stages = model.stages.map((stage, index) => ({ index, name: stage.from.stageName?.toLowerCase(), instructionCount: counts[index] }));
   return { instructions, stages };
 }
 

@@ -1,6 +1,7 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { ensureRepository } from '../ecr/management';
 import { isImmutable } from '../ecr/repositorySettings';
+import { errorName } from '../errors';
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
@@ -19,7 +20,6 @@ export class RepositoryMissingError extends Error {
   }
 }
 
-const errorName = (error: unknown) => (error as { name?: string })?.name;
 
 /** A RepositoryGate over the ECR API. */
 export function ecrRepositoryGate(client: ECRClient, registryId?: string): RepositoryGate {

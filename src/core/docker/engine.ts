@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { DockerStreamEvent } from './dockerStream';
 import type { EngineHost } from './engineHost';
+import { errorMessage, errorName } from '../errors';
 
 /** Credentials for one registry, sent per request in the X-Registry-Auth header, never stored. */
 export interface RegistryAuth {
@@ -76,12 +77,11 @@ function unreachableMessage(host: EngineHost, cause: unknown): string {
 export function isConnectionReset(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   if (code && ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'].includes(code)) return true;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return /connection reset|broken pipe|socket hang up|unexpected EOF|premature close/i.test(message);
 }
 
 export function isAbort(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
   const code = (error as { code?: string })?.code;
-  return name === 'AbortError' || code === 'ABORT_ERR';
+  return errorName(error) === 'AbortError' || code === 'ABORT_ERR';
 }

@@ -24,7 +24,6 @@ export type TransferDirection = 'push' | 'pull';
 export class LayerProgress {
   private readonly layers = new Map<string, Layer>();
   digest: string | undefined;
-  manifestSize: number | undefined;
   /** The engine's closing line of a pull: "Downloaded newer image for …" or "Image is up to date for …". */
   outcome: string | undefined;
 
@@ -38,10 +37,9 @@ export class LayerProgress {
    */
   accept(event: DockerStreamEvent): string[] {
     if (streamEventError(event)) return [];
-    const aux = event.aux as { Digest?: unknown; Size?: unknown } | undefined;
+    const aux = event.aux as { Digest?: unknown } | undefined;
     if (aux && typeof aux.Digest === 'string') {
       this.digest = aux.Digest;
-      if (typeof aux.Size === 'number') this.manifestSize = aux.Size;
       return [];
     }
     if (typeof event.status !== 'string') return [];

@@ -1,8 +1,10 @@
 import { streamEventError } from './dockerStream';
-import { EngineUnreachableError, isAbort, isConnectionReset, type DockerEngine, type RegistryAuth } from './engine';
+import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
 import { formatBytes } from '../ecr/format';
 import { LayerProgress, UpdateThrottle } from './layerProgress';
-import { isDenied, isNotFound, isUnauthorized, messageOf, sleep } from './registryResponses';
+import { isDenied, isNotFound, isUnauthorized } from './registryResponses';
+import { withRegistryRetries } from './registryRetry';
+import { errorMessage } from '../errors';
 
 export interface PullRequest {
   /** The registry host as Docker addresses it (the ECR host, or the registry-host override). */
@@ -86,61 +88,47 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
     });
     const credentials = (forceRefresh: boolean) =>
       deps.auth({ forceRefresh }).catch((error: unknown) => {
-        throw new PullFailure('auth-failed', `Could not get ECR credentials for ${request.registryHost}: ${messageOf(error)}`, error);
+        throw new PullFailure('auth-failed', `Could not get ECR credentials for ${request.registryHost}: ${errorMessage(error)}`, error);
       });
-    let auth = await credentials(false);
-    let refreshed = false;
-    let resets = 0;
-    for (;;) {
-      if (cancelled()) return { status: 'cancelled' };
-      const model = new LayerProgress('pull');
-      try {
-        await pullOnce(model, auth);
-        // A cancel that arrives after the last layer landed changes nothing: the image is there.
-        const details = await engine.inspectImage(reference);
-        const digest = model.digest ?? details.repoDigests.find((entry) => entry.startsWith(`${request.registryHost}/${request.repository}@`))?.split('@')[1];
-        const tagMoved = Boolean(request.tag && request.digest && digest && digest !== request.digest);
-        const upToDate = /up to date/i.test(model.outcome ?? '');
-        reporter.line(`${upToDate ? 'Already up to date' : 'Pulled'} ${reference}: image ${details.id.replace(/^sha256:/, '').slice(0, 12)}, ${formatBytes(details.size)}${digest ? `, digest ${digest}` : ''}`);
-        if (tagMoved) reporter.line(`Note: ${request.tag} now points at ${digest}, not at ${request.digest} that the explorer listed; it was pushed over since.`);
-        return { status: 'succeeded', reference, digest, imageId: details.id, sizeBytes: details.size, upToDate, tagMoved };
-      } catch (error) {
-        if (cancelled() || isAbort(error)) return { status: 'cancelled' };
-        if (error instanceof PullFailure) throw error;
-        const message = messageOf(error);
-        if (!refreshed && isUnauthorized(message)) {
-          refreshed = true;
-          reporter.line(`The registry refused the token (${message}); fetching a new one and retrying.`);
-          auth = await credentials(true);
-          continue;
-        }
-        if (isUnauthorized(message) || isDenied(message)) {
-          // Docker's "may require 'docker login'" misleads here: the token went with the request.
-          const reason = message.replace(/,? ?repository does not exist or may require '?docker login'?:?/i, ':').replace(/::/g, ':');
-          throw new PullFailure(
-            'denied',
-            `Pull of ${reference} denied (${reason}). The repository may not exist, or your credentials lack ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on ${request.repository}.`,
-          );
-        }
-        if (isNotFound(message)) {
-          throw new PullFailure('not-found', `${reference} is not in the registry (${message}). It may have been deleted or re-tagged since the list was loaded: refresh the repository.`);
-        }
-        if (isConnectionReset(error) || isConnectionReset(message)) {
-          if (resets < retry.attempts) {
-            const delay = retry.baseDelayMs * 2 ** resets;
-            resets++;
-            reporter.line(`Connection lost during the pull (${message}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${resets + 1} of ${retry.attempts + 1}).`);
-            await sleep(delay, signal);
-            continue;
-          }
-        }
-        throw new PullFailure('pull-failed', `Pull of ${reference} failed: ${message}`);
+    const auth = await credentials(false);
+    if (cancelled()) return { status: 'cancelled' };
+    let model = new LayerProgress('pull');
+    try {
+      await withRegistryRetries(
+        (credentialsNow) => {
+          model = new LayerProgress('pull');
+          return pullOnce(model, credentialsNow);
+        },
+        { what: 'pull', auth, refreshAuth: () => credentials(true), retry, signal, say: (line) => reporter.line(line) },
+      );
+    } catch (error) {
+      if (cancelled() || isAbort(error) || error instanceof PullFailure) throw error;
+      const message = errorMessage(error);
+      if (isUnauthorized(message) || isDenied(message)) {
+        // Docker's "may require 'docker login'" misleads here: the token went with the request.
+        const reason = message.replace(/,? ?repository does not exist or may require '?docker login'?:?/i, ':').replace(/::/g, ':');
+        throw new PullFailure(
+          'denied',
+          `Pull of ${reference} denied (${reason}). The repository may not exist, or your credentials lack ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on ${request.repository}.`,
+        );
       }
+      if (isNotFound(message)) {
+        throw new PullFailure('not-found', `${reference} is not in the registry (${message}). It may have been deleted or re-tagged since the list was loaded: refresh the repository.`);
+      }
+      throw new PullFailure('pull-failed', `Pull of ${reference} failed: ${message}`);
     }
+    // A cancel that arrives after the last layer landed changes nothing: the image is there.
+    const details = await engine.inspectImage(reference);
+    const digest = model.digest ?? details.repoDigests.find((entry) => entry.startsWith(`${request.registryHost}/${request.repository}@`))?.split('@')[1];
+    const tagMoved = Boolean(request.tag && request.digest && digest && digest !== request.digest);
+    const upToDate = /up to date/i.test(model.outcome ?? '');
+    reporter.line(`${upToDate ? 'Already up to date' : 'Pulled'} ${reference}: image ${details.id.replace(/^sha256:/, '').slice(0, 12)}, ${formatBytes(details.size)}${digest ? `, digest ${digest}` : ''}`);
+    if (tagMoved) reporter.line(`Note: ${request.tag} now points at ${digest}, not at ${request.digest} that the explorer listed; it was pushed over since.`);
+    return { status: 'succeeded', reference, digest, imageId: details.id, sizeBytes: details.size, upToDate, tagMoved };
   } catch (error) {
     if (cancelled() || isAbort(error)) return { status: 'cancelled' };
     if (error instanceof PullFailure) return { status: 'failed', kind: error.kind, message: error.message, cause: error.original };
-    return { status: 'failed', kind: 'pull-failed', message: `Pull of ${reference} failed: ${messageOf(error)}` };
+    return { status: 'failed', kind: 'pull-failed', message: `Pull of ${reference} failed: ${errorMessage(error)}` };
   }
 
   async function pullOnce(model: LayerProgress, auth: RegistryAuth): Promise<void> {

@@ -23,13 +23,6 @@ export function isNotFound(message: string): boolean {
   return /manifest unknown|not found|name unknown|does not exist|\b404\b/i.test(message);
 }
 
-/** An error's text: the engine's own message when dockerode passes its JSON body on, else the error's. */
-export function messageOf(error: unknown): string {
-  const json = (error as { json?: { message?: unknown } } | undefined)?.json;
-  if (json && typeof json.message === 'string') return json.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Waits `ms`, or less if the signal aborts (the caller then sees the abort and stops). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

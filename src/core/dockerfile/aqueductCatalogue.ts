@@ -1,6 +1,6 @@
 /**
  * What Aqueduct publishes as operator base images (hub.docker.com/u/aqueducthq) and which
- * server versions run custom images. Facts from DESIGN.md: custom images work from 0.3.1 to
+ * server versions run custom images. From Aqueduct's releases: custom images work from 0.3.1 to
  * 0.3.6 (0.3.0 was withdrawn); the docs' `function<py>gpu` names only existed up to 0.2.5.
  */
 
@@ -26,7 +26,6 @@ export const LATEST_AQUEDUCT_VERSION = '0.3.6';
 /** Last release that published the `function<py>gpu` images. */
 export const LAST_LEGACY_GPU_VERSION = '0.2.5';
 
-export const AQUEDUCT_NAMESPACE = 'aqueducthq';
 
 /** "3.10" -> "310". */
 export function pythonDigits(python: PythonVersion): string {

@@ -19,10 +19,6 @@ export type { Fix, LintSettings, RuleInfo, Severity, SeveritySetting } from './r
 export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...SYNTAX_RULES];
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
-export function ruleInfo(id: string): RuleInfo | undefined {
-  return RULES_BY_ID.get(id);
-}
-
 /** hadolint's wiki page for its rules; our own rules have none. */
 export function ruleDocumentationUrl(id: string): string | undefined {
   return /^DL\d{4}$/.test(id) ? `https://github.com/hadolint/hadolint/wiki/${id}` : undefined;

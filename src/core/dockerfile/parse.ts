@@ -6,6 +6,9 @@
 import { DockerfileParser, From, Instruction, Arg, ModifiableInstruction } from 'dockerfile-ast';
 import type { Range } from './text';
 import { splitLines } from './text';
+import { splitImageReference, type ImageReference } from '../imageReference';
+
+export { splitImageReference, type ImageReference };
 
 export interface Word {
   /** The argument as dockerfile-ast reports it (escaped newlines removed, quotes kept). */
@@ -44,11 +47,6 @@ export interface InstructionInfo {
   stage: number;
 }
 
-export interface ImageReference {
-  name: string;
-  tag: string | undefined;
-  digest: string | undefined;
-}
 
 export interface FromInfo {
   instruction: InstructionInfo;
@@ -101,21 +99,6 @@ export function substituteVariables(text: string, values: ReadonlyMap<string, st
     return value!;
   });
   return unresolved ? undefined : result;
-}
-
-/** Splits "registry/repo:tag@sha256:..." into name, tag and digest. */
-export function splitImageReference(reference: string): ImageReference {
-  let rest = reference;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const colon = rest.lastIndexOf(':');
-  const slash = rest.lastIndexOf('/');
-  if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
-  return { name: rest, tag: undefined, digest };
 }
 
 function toWord(argument: { getValue(): string; getRange(): Range }): Word {

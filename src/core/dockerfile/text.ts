@@ -14,10 +14,6 @@ export interface TextEdit {
   newText: string;
 }
 
-export function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
-  return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
-}
-
 export function comparePositions(a: Position, b: Position): number {
   return a.line !== b.line ? a.line - b.line : a.character - b.character;
 }

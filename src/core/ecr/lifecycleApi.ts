@@ -5,8 +5,8 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { classifyEcrError } from './errors';
 import { parseLifecyclePolicy, type LifecycleEvaluation, type LifecyclePolicy } from './lifecycle';
+import { errorName } from '../errors';
 
-const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 
 export interface StoredLifecyclePolicy {
   text: string;

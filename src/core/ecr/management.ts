@@ -2,8 +2,8 @@ import type { ECRClient, ImageIdentifier } from '@aws-sdk/client-ecr';
 import { assertRepositoryName } from './names';
 import { toImageSummary, toRepositorySummary, type ImageSummary, type RepositorySummary } from './listing';
 import type { RawAuthorization } from './tokenCache';
+import { errorName } from '../errors';
 
-const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 
 export interface CreateRepositoryOptions {
   registryId?: string;

@@ -1,5 +1,5 @@
 /**
- * ECR's repository-name rule and Docker's tag rule (DESIGN.md), checked before any API call so a
+ * ECR's repository-name rule and Docker's tag rule (from ECR's API reference), checked before any API call so a
  * bad name gets a message that says what to change instead of a round trip and an API error.
  */
 const REPOSITORY_COMPONENT = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/;

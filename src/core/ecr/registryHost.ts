@@ -1,4 +1,5 @@
 import { repositoryNameProblem, tagProblem } from './names';
+import { splitImageReference } from '../imageReference';
 
 /**
  * ECR registry hosts and URIs. The host pattern follows amazon-ecr-credential-helper's `ecrPattern`:
@@ -82,19 +83,7 @@ export function parseRegistryUri(input: string): RegistryUri {
     throw new Error(`"${text}" has a malformed %-escape in its path. Paste the URI as ECR shows it.`);
   }
   if (!path) return registry;
-  let repository = path;
-  let tag: string | undefined;
-  let digest: string | undefined;
-  const at = repository.indexOf('@');
-  if (at >= 0) {
-    digest = repository.slice(at + 1);
-    repository = repository.slice(0, at);
-  }
-  const colon = repository.lastIndexOf(':');
-  if (colon >= 0) {
-    tag = repository.slice(colon + 1);
-    repository = repository.slice(0, colon);
-  }
+  const { name: repository, tag, digest } = splitImageReference(path);
   // Checked with the same rules as Create Repository, so a pasted URI is never half-understood.
   const problem = repositoryNameProblem(repository) ?? (tag !== undefined ? tagProblem(tag) : undefined);
   if (problem) throw new Error(problem);

@@ -2,8 +2,8 @@
  * Repository settings beyond scanning: tag mutability and the repository (resource) policy.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import { errorName } from '../errors';
 
-const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 
 /** Whether a pushed tag can be moved to another image; the *_WITH_EXCLUSION forms count as their base. */
 export const isImmutable = (tagMutability: string) => tagMutability.toUpperCase().startsWith('IMMUTABLE');

@@ -3,8 +3,8 @@
  * turn scan-on-push on or off for a repository.
  */
 import type { ECRClient, ImageIdentifier } from '@aws-sdk/client-ecr';
+import { errorName } from '../errors';
 
-const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 
 export interface ScanFinding {
   /** CVE id or finding title. */

@@ -81,20 +81,6 @@ export class TokenCache {
     else this.tokens.delete(key);
   }
 
-  /**
-   * Runs `use` with the token; when it fails as unauthorized (a 401 from the registry: the token
-   * was revoked or the clock lied), fetches a new token once and tries once more. Never loops.
-   */
-  async withToken<T>(key: string, use: (token: RegistryToken) => Promise<T>, isUnauthorized: (error: unknown) => boolean): Promise<T> {
-    const token = await this.get(key);
-    try {
-      return await use(token);
-    } catch (error) {
-      if (!isUnauthorized(error)) throw error;
-      return use(await this.get(key, { forceRefresh: true }));
-    }
-  }
-
   private async fetch(key: string): Promise<RegistryToken> {
     this.fetches++;
     const raw = await this.fetchToken(key);
@@ -121,15 +107,4 @@ export class TokenCache {
     // A token that expires soon is used for at least half its remaining life.
     return Math.max(expiry - this.margin, fetchedAt + (expiry - fetchedAt) / 2);
   }
-}
-
-/** A 401 from the registry or the ECR API's own "token expired" answers. */
-export function isUnauthorizedError(error: unknown): boolean {
-  const value = error as { statusCode?: number; status?: number; name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  return (
-    value?.statusCode === 401 ||
-    value?.status === 401 ||
-    value?.$metadata?.httpStatusCode === 401 ||
-    /^(ExpiredTokenException|UnauthorizedException)$/.test(value?.name ?? '')
-  );
 }

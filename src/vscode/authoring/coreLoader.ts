@@ -8,7 +8,6 @@ type CoreModules = typeof import('../../core/dockerfile/lint') &
   typeof import('../../core/dockerfile/hadolintConfig');
 
 let loading: Promise<CoreModules> | undefined;
-let loaded: CoreModules | undefined;
 
 export function loadDockerfileCore(): Promise<CoreModules> {
   loading ??= Promise.all([
@@ -16,16 +15,8 @@ export function loadDockerfileCore(): Promise<CoreModules> {
     import('../../core/dockerfile/parse'),
     import('../../core/dockerfile/assist'),
     import('../../core/dockerfile/hadolintConfig'),
-  ]).then(([lint, parse, assist, hadolint]) => {
-    loaded = { ...lint, ...parse, ...assist, ...hadolint };
-    return loaded;
-  });
+  ]).then(([lint, parse, assist, hadolint]) => ({ ...lint, ...parse, ...assist, ...hadolint }));
   return loading;
-}
-
-/** The core if it is already loaded (for synchronous paths). */
-export function dockerfileCoreIfLoaded(): CoreModules | undefined {
-  return loaded;
 }
 
 export type { CoreModules };

@@ -4,7 +4,8 @@ import type { ExplorerApi } from '../explorer/api';
 import { DockerfileLinter } from './diagnostics';
 import { DOCKERFILE_SELECTOR } from './documents';
 import { AqueductHoverProvider, DockerfileCodeActions, FromCompletionProvider } from './providers';
-import { registerScaffoldCommand } from './scaffoldCommand';
+import { scaffoldCommand } from './scaffoldCommand';
+import type { Commands } from '../commands';
 import { SettingsProblemReporter } from './settings';
 
 /**
@@ -12,7 +13,7 @@ import { SettingsProblemReporter } from './settings';
  * FROM, and the Aqueduct scaffold command. Registration only; the linter core loads when the
  * first Dockerfile is linted.
  */
-export function registerAuthoring(services: Services, explorer: ExplorerApi): void {
+export function registerAuthoring(services: Services, explorer: ExplorerApi): Commands<'ecr.newAqueductDockerfile'> {
   const log = services.logger('authoring');
   const linter = new DockerfileLinter(log);
   services.context.subscriptions.push(
@@ -20,6 +21,6 @@ export function registerAuthoring(services: Services, explorer: ExplorerApi): vo
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileCodeActions(linter), DockerfileCodeActions.metadata),
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new AqueductHoverProvider(linter)),
     vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),
-    registerScaffoldCommand(log, new SettingsProblemReporter(log)),
   );
+  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, new SettingsProblemReporter(log)) };
 }

@@ -8,18 +8,11 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { CUSTOM_IMAGE_VERSIONS, LLM_PYTHON_VERSIONS, PYTHON_VERSIONS } from '../../core/dockerfile/aqueductCatalogue';
 import { SCAFFOLD_VARIANTS, scaffoldAqueductDockerfile, validateAqueductVersion, validateScaffoldRequest } from '../../core/dockerfile/scaffold';
+import { isNode } from '../../core/explorer/nodes';
+import type { NewAqueductDockerfileOptions } from '../commandArguments';
+import type { CommandHandler } from '../commands';
 import { readAuthoringSettings, SettingsProblemReporter } from './settings';
 
-export const NEW_AQUEDUCT_DOCKERFILE_COMMAND = 'ecr.newAqueductDockerfile';
-
-/** Answers that skip the matching prompt. */
-export interface NewAqueductDockerfileOptions {
-  folder?: string | vscode.Uri;
-  python?: string;
-  /** cpu | gpu-cuda1141 | gpu-cuda1180 | llm-cuda1141 | llm-cuda1180 (also "gpu", "llm"). */
-  variant?: string;
-  version?: string;
-}
 
 async function pickPython(): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
@@ -109,7 +102,14 @@ async function pickFolder(given: string | vscode.Uri | undefined): Promise<vscod
 }
 
 export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, arg?: unknown): Promise<vscode.Uri | undefined> {
-  const options: NewAqueductDockerfileOptions = arg instanceof vscode.Uri ? { folder: arg } : arg && typeof arg === 'object' ? (arg as NewAqueductDockerfileOptions) : {};
+  // A folder (explorer context menu), options (tests, other features), or nothing; a row of the ECR
+  // view (its title menu passes the focused row) is not options. The values are validated below.
+  const options: NewAqueductDockerfileOptions =
+    arg instanceof vscode.Uri ? { folder: arg } : arg && typeof arg === 'object' && !isNode(arg) ? (arg as NewAqueductDockerfileOptions) : {};
+  if (options.folder !== undefined && typeof options.folder !== 'string' && !(options.folder instanceof vscode.Uri)) {
+    void vscode.window.showErrorMessage('New Aqueduct Dockerfile: "folder" must be a folder path or URI.');
+    return undefined;
+  }
   const settings = readAuthoringSettings(options.folder instanceof vscode.Uri ? options.folder : undefined);
   problems.report(settings.problems.filter((problem) => problem.startsWith('ecr.aqueduct.serverVersion')));
 
@@ -157,8 +157,8 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
   return dockerfile;
 }
 
-export function registerScaffoldCommand(log: Logger, problems: SettingsProblemReporter): vscode.Disposable {
-  return vscode.commands.registerCommand(NEW_AQUEDUCT_DOCKERFILE_COMMAND, async (arg?: unknown) => {
+export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter): CommandHandler {
+  return async (arg) => {
     try {
       return await newAqueductDockerfile(log, problems, arg);
     } catch (error) {
@@ -167,5 +167,5 @@ export function registerScaffoldCommand(log: Logger, problems: SettingsProblemRe
       void vscode.window.showErrorMessage(`Could not create the Aqueduct Dockerfile: ${message}`);
       return undefined;
     }
-  });
+  };
 }

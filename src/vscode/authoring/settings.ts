@@ -59,7 +59,6 @@ export function readAuthoringSettings(scope?: vscode.Uri): AuthoringSettings {
   };
 }
 
-export type { SeveritySetting };
 
 /**
  * Shows each distinct settings problem once per session (settings are read on every lint;

@@ -1,8 +1,9 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 
 /**
- * What the explorer offers the other features (build-and-push, authoring). The explorer owns the
- * configured registries and their ECR connections; others borrow them through this interface.
+ * What the explorer offers the other features (build-and-push, authoring) and the extension's
+ * exported API (tests, benches). The explorer owns the configured registries and their ECR
+ * connections; others borrow them through this interface, never through tree nodes.
  */
 export interface RegistryConnection {
   /** Stable key of the registry, "<accountId or 'default'>/<region>[/<profile>]". */
@@ -20,17 +21,6 @@ export interface RegistryConnection {
   auth(options?: { forceRefresh?: boolean }): Promise<{ username: string; password: string; registryHost: string }>;
 }
 
-export interface ExplorerApi {
-  /** Configured registries, in sidebar order. */
-  connections(): RegistryConnection[];
-  /** A registry by key or label (as the ecr-build task's `registry` property names it); the first when omitted. */
-  connection(nameOrKey?: string): RegistryConnection | undefined;
-  /** Re-lists a registry (or one repository in it) in the tree, e.g. after a push. */
-  refresh(registryKey?: string, repositoryName?: string): void;
-  /** Repository names and tags the tree has already listed (no API call), for completion. */
-  knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }>;
-}
-
 /** One row of the tree as a person reads it (label, description), with its children when expanded. */
 export interface TreeSnapshotEntry {
   kind: 'registry' | 'repository' | 'image' | 'untagged' | 'loadMore' | 'error' | 'message';
@@ -40,8 +30,22 @@ export interface TreeSnapshotEntry {
   children?: TreeSnapshotEntry[];
 }
 
-/** What tests and benches use to see and drive the tree (no hidden commands needed). */
 export interface ExplorerApi {
+  /** Configured registries, in sidebar order. */
+  connections(): readonly RegistryConnection[];
+  /** A registry by key or label (as the ecr-build task's `registry` property names it); the first when omitted. */
+  connection(nameOrKey?: string): RegistryConnection | undefined;
+  /**
+   * The registry a command acts on, with the explorer's wording when there is none: named by the
+   * argument (a tree node, `{ registryKey }`, `{ registry }`, a key or label), else the only one, else a pick.
+   */
+  resolveRegistry(arg: unknown, purpose: string): Promise<RegistryConnection | undefined>;
+  /** Re-lists a registry (or one repository in it) in the tree, e.g. after a push. */
+  refresh(registryKey?: string, repositoryName?: string): void;
+  /** Repository names and tags the tree has already listed (no API call), for completion. */
+  knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }>;
+
+  // What tests and benches use to see and drive the tree (no hidden commands needed).
   /** Registries with their first page of repositories, and the images of the named repositories ('*' for all listed). */
   treeSnapshot(expandRepositories?: string[]): Promise<TreeSnapshotEntry[]>;
   /** Reveals a registry or repository node in the view, listing pages until the repository shows up. */
@@ -50,8 +54,7 @@ export interface ExplorerApi {
   setFilter(text: string): void;
   /**
    * Clicks the "Load more" node under a registry (or one repository) as ecr.loadMore does: fetches
-   * the next page and refreshes that node. False when the listing has no further page. Lets the
-   * bench list 5,000 repositories a page at a time without reaching for tree node objects.
+   * the next page and refreshes that node. False when the listing has no further page.
    */
   loadMore(registryKey: string, repositoryName?: string): Promise<boolean>;
 }

@@ -4,16 +4,11 @@ import type { Logger, SecretRedactor } from '../../core/log';
 import type { AccessKeys, EcrClientOptions } from '../../core/ecr/client';
 import { registryHostFor, parseRegistryHost } from '../../core/ecr/registryHost';
 import { TokenCache } from '../../core/ecr/tokenCache';
+import type { RegistryEntry } from '../../core/explorer/arguments';
 import type { RegistryConnection } from './api';
 
 /** One entry of the `ecr.registries` setting. */
-export interface RegistryConfig {
-  region: string;
-  accountId?: string;
-  profile?: string;
-  credentialsFile?: string;
-  label?: string;
-}
+export type RegistryConfig = RegistryEntry;
 
 export interface ExplorerSettings {
   endpoint: string;

@@ -2,9 +2,13 @@ import * as vscode from 'vscode';
 import type { LifecycleEvaluation, LifecycleRuleChoice } from '../../core/ecr/lifecycle';
 import type { ServerPreview } from '../../core/ecr/lifecycleApi';
 import { formatAge } from '../../core/ecr/format';
-import { describeTarget, resolveTarget, targetOf, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import { optionArgument } from '../../core/explorer/arguments';
+import { shortDigest } from '../../core/explorer/nodes';
+import { describeTarget, type RepositoryTarget } from '../../core/explorer/targets';
+import { runCommand, type Commands } from '../commands';
 import type { Connection } from './connections';
-import { shortDigest, type RepositoryNode } from './nodes';
+import type { Explorer } from './explorer';
+import { askRuleChoices } from './lifecycleRuleBuilder';
 
 /** Editors holding a repository's policy are named so the contributed JSON schema applies to them. */
 export const POLICY_FILE_SUFFIX = '.ecr-lifecycle.json';
@@ -18,18 +22,34 @@ export interface LifecyclePreviewResult {
   agreesWithServer?: boolean;
 }
 
-type Arg = RepositoryNode | RepositoryTarget | undefined;
+type LifecycleCommandId =
+  | 'ecr.viewLifecyclePolicy'
+  | 'ecr.buildLifecyclePolicy'
+  | 'ecr.previewLifecyclePolicy'
+  | 'ecr.clearLifecyclePreview'
+  | 'ecr.applyLifecyclePolicy'
+  | 'ecr.deleteLifecyclePolicy';
+
+/** A policy text argument, or undefined; anything else is refused with a message. */
+function policyTextArgument(option: unknown, title: string): { text: string | undefined } | undefined {
+  const value = optionArgument(option);
+  if (value === undefined || typeof value === 'string') return { text: value };
+  void vscode.window.showErrorMessage(`${title} takes the policy as JSON text.`);
+  return undefined;
+}
 
 /**
  * Lifecycle policy commands: view/edit the policy as JSON (schema-checked), a guided builder,
  * a preview that marks images in the tree and lists them, apply (modal), delete (modal).
  */
-export function registerLifecycleCommands(context: ExplorerCommandContext): void {
-  const { register, findConnection, attempt, withProgress, provider, log } = context;
+export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommandId> {
+  const { model, log } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
   /** Which repository each policy editor belongs to. */
   const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
 
-  const resolve = (arg: Arg, title: string) => resolveTarget(context, arg, title);
+  const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title);
 
   /** The policy text a command should use: its argument, the repository's open policy editor, or what ECR stores. */
   const policyTextFor = async (target: RepositoryTarget, connection: Connection, given?: string): Promise<string | undefined> => {
@@ -60,7 +80,7 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
     return document;
   };
 
-  register('ecr.viewLifecyclePolicy', async (arg?: Arg) => {
+  const viewLifecyclePolicy = async (arg: unknown) => {
     const resolved = resolve(arg, 'View Lifecycle Policy');
     if (!resolved) return undefined;
     const { target, connection } = resolved;
@@ -74,30 +94,36 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
     if (!stored) return undefined;
     if (!stored.policy) {
       const build = await vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy yet.`, 'Build One…');
-      if (build) await vscode.commands.executeCommand('ecr.buildLifecyclePolicy', target);
+      if (build) await runCommand('ecr.buildLifecyclePolicy', target);
       return undefined;
     }
     return openPolicyEditor(target, formatLifecyclePolicy(stored.policy.text));
-  });
+  };
 
-  register('ecr.buildLifecyclePolicy', async (arg?: Arg, preset?: LifecycleRuleChoice[]) => {
+  const buildLifecyclePolicy = async (arg: unknown, option: unknown) => {
+    const preset = optionArgument(option);
+    if (preset !== undefined && !Array.isArray(preset)) {
+      void vscode.window.showErrorMessage('Build Lifecycle Policy takes a list of rule choices.');
+      return undefined;
+    }
     const resolved = resolve(arg, 'Build Lifecycle Policy');
     if (!resolved) return undefined;
-    const choices = preset ?? (await askRuleChoices(resolved.target.repository));
+    // Each choice is checked by buildLifecyclePolicy below, which says what is wrong with it.
+    const choices = (preset as LifecycleRuleChoice[] | undefined) ?? (await askRuleChoices(resolved.target.repository));
     if (!choices?.length) return undefined;
     const { buildLifecyclePolicy, formatLifecyclePolicy } = await import('../../core/ecr/lifecycle');
     try {
       const policy = buildLifecyclePolicy(choices);
       await openPolicyEditor(resolved.target, formatLifecyclePolicy(policy));
       void vscode.window.showInformationMessage(`Lifecycle policy for ${resolved.target.repository} drafted. Preview it, then apply it.`, 'Preview').then((answer) => {
-        if (answer) void vscode.commands.executeCommand('ecr.previewLifecyclePolicy', resolved.target);
+        if (answer) void runCommand('ecr.previewLifecyclePolicy', resolved.target);
       });
       return policy;
     } catch (error) {
       void vscode.window.showErrorMessage(`That policy cannot be built: ${(error as Error).message}`);
       return undefined;
     }
-  });
+  };
 
   /** Evaluates the policy over every image of the repository, cross-checks with ECR's preview, marks the tree. */
   const preview = async (target: RepositoryTarget, connection: Connection, policyText: string): Promise<LifecyclePreviewResult | undefined> => {
@@ -120,7 +146,7 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
         progress.report({ message: "asking ECR's own preview" });
         const server = await serverLifecyclePreview(client, target.repository, policyText, { registryId: connection.config.accountId });
         const comparison = comparePreviews(local, server);
-        provider.setLifecycleMarks(target.registryKey!, target.repository, new Map(local.expired.map((entry) => [entry.image.digest, entry.reason])));
+        model.setLifecycleMarks(target.registryKey!, target.repository, new Map(local.expired.map((entry) => [entry.image.digest, entry.reason])));
         const result: LifecyclePreviewResult = {
           repository: target.repository,
           expired: local.expired.map((entry) => ({ digest: entry.image.digest, tags: entry.image.tags, rulePriority: entry.rulePriority, reason: entry.reason })),
@@ -162,24 +188,25 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
     pick.show();
   };
 
-  register('ecr.previewLifecyclePolicy', async (arg?: Arg, policyText?: string) => {
-    const resolved = resolve(arg, 'Preview Lifecycle Policy');
+  const previewLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
+    const given = policyTextArgument(policyText, 'Preview Lifecycle Policy');
+    const resolved = given && resolve(arg, 'Preview Lifecycle Policy');
     if (!resolved) return undefined;
-    const text = await policyTextFor(resolved.target, resolved.connection, policyText);
+    const text = await policyTextFor(resolved.target, resolved.connection, given.text);
     return text === undefined ? undefined : preview(resolved.target, resolved.connection, text);
-  });
+  };
 
-  register('ecr.clearLifecyclePreview', (arg?: Arg) => {
-    const target = targetOf(arg);
-    const connection = target ? findConnection(target.registryKey) : undefined;
-    if (target && connection) provider.setLifecycleMarks(connection.key, target.repository, undefined);
-  });
+  const clearLifecyclePreview = (arg: unknown) => {
+    const resolved = resolve(arg, 'Clear Lifecycle Preview');
+    if (resolved) model.setLifecycleMarks(resolved.connection.key, resolved.target.repository, undefined);
+  };
 
-  register('ecr.applyLifecyclePolicy', async (arg?: Arg, policyText?: string) => {
-    const resolved = resolve(arg, 'Apply Lifecycle Policy');
+  const applyLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
+    const given = policyTextArgument(policyText, 'Apply Lifecycle Policy');
+    const resolved = given && resolve(arg, 'Apply Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
-    const text = await policyTextFor(target, connection, policyText);
+    const text = await policyTextFor(target, connection, given.text);
     if (text === undefined) return false;
     const result = await preview(target, connection, text);
     if (!result) return false;
@@ -206,9 +233,9 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
     log.info(`applied a lifecycle policy to ${target.repository} (${count} images would expire)`);
     vscode.window.setStatusBarMessage(`$(check) Lifecycle policy applied to ${target.repository}`, 5000);
     return true;
-  });
+  };
 
-  register('ecr.deleteLifecyclePolicy', async (arg?: Arg) => {
+  const deleteLifecyclePolicy = async (arg: unknown) => {
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
@@ -223,61 +250,18 @@ export function registerLifecycleCommands(context: ExplorerCommandContext): void
       deleteLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
     );
     if (deleted === undefined) return false;
-    provider.setLifecycleMarks(connection.key, target.repository, undefined);
+    model.setLifecycleMarks(connection.key, target.repository, undefined);
     if (deleted) vscode.window.setStatusBarMessage(`$(check) Lifecycle policy of ${describeTarget(target)} deleted`, 5000);
     else void vscode.window.showInformationMessage(`${target.repository} had no lifecycle policy.`);
     return deleted;
-  });
-}
+  };
 
-/** The guided builder: one rule per round, as Pulumi's maximumNumberOfImages / maximumAgeLimit put them. */
-async function askRuleChoices(repository: string): Promise<LifecycleRuleChoice[] | undefined> {
-  const choices: LifecycleRuleChoice[] = [];
-  const positive = (value: string) => (/^[1-9]\d{0,5}$/.test(value.trim()) ? undefined : 'Enter a whole number of 1 or more.');
-  for (;;) {
-    const kind = await vscode.window.showQuickPick(
-      [
-        { label: 'Keep the last N images', description: 'imageCountMoreThan (Pulumi maximumNumberOfImages)', value: 'keepLast' as const },
-        { label: 'Expire images older than N days', description: 'sinceImagePushed (Pulumi maximumAgeLimit)', value: 'expireOlderThan' as const },
-        ...(choices.length ? [{ label: '$(check) Done', description: `${choices.length} rule${choices.length === 1 ? '' : 's'}`, value: 'done' as const }] : []),
-      ],
-      { title: `Lifecycle policy for ${repository}: rule ${choices.length + 1}`, ignoreFocusOut: true },
-    );
-    if (!kind) return undefined;
-    if (kind.value === 'done') return choices;
-    const status = await vscode.window.showQuickPick(
-      [
-        { label: 'Untagged images', value: 'untagged' as const, filter: undefined },
-        { label: 'Images with a tag prefix…', description: 'e.g. prod', value: 'tagged' as const, filter: 'prefix' as const },
-        { label: 'Images with a tag pattern…', description: 'e.g. release-*', value: 'tagged' as const, filter: 'pattern' as const },
-        { label: 'Any image', description: 'evaluated last', value: 'any' as const, filter: undefined },
-      ],
-      { title: 'Which images does the rule apply to?', ignoreFocusOut: true },
-    );
-    if (!status) return undefined;
-    let tags: string[] | undefined;
-    if (status.filter) {
-      const text = await vscode.window.showInputBox({
-        title: status.filter === 'prefix' ? 'Tag prefixes (comma-separated; an image needs a tag for each)' : 'Tag patterns with * (comma-separated, at most 4 * each)',
-        ignoreFocusOut: true,
-        validateInput: (value) => (value.split(',').some((part) => part.trim()) ? undefined : 'Enter at least one.'),
-      });
-      if (text === undefined) return undefined;
-      tags = text.split(',').map((part) => part.trim()).filter(Boolean);
-    }
-    const count = await vscode.window.showInputBox({
-      title: kind.value === 'keepLast' ? 'How many of the newest images to keep?' : 'Expire images pushed more than how many days ago?',
-      value: kind.value === 'keepLast' ? '10' : '14',
-      ignoreFocusOut: true,
-      validateInput: positive,
-    });
-    if (count === undefined) return undefined;
-    choices.push({
-      kind: kind.value,
-      tagStatus: status.value,
-      count: Number(count.trim()),
-      tagPrefixList: status.filter === 'prefix' ? tags : undefined,
-      tagPatternList: status.filter === 'pattern' ? tags : undefined,
-    });
-  }
+  return {
+    'ecr.viewLifecyclePolicy': viewLifecyclePolicy,
+    'ecr.buildLifecyclePolicy': buildLifecyclePolicy,
+    'ecr.previewLifecyclePolicy': previewLifecyclePolicy,
+    'ecr.clearLifecyclePreview': clearLifecyclePreview,
+    'ecr.applyLifecyclePolicy': applyLifecyclePolicy,
+    'ecr.deleteLifecyclePolicy': deleteLifecyclePolicy,
+  };
 }

@@ -1,100 +1,104 @@
 import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
+import { errorMessage } from '../../core/errors';
 import { formatBytes } from '../../core/ecr/format';
 import { localDockerEngine } from '../dockerEngine';
-import { describeTarget, resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
-import type { ImageNode } from './nodes';
+import { describeTarget } from '../../core/explorer/targets';
+import { runCommand, type Commands } from '../commands';
+import type { Explorer } from './explorer';
 
 /**
  * "Pull Image": pulls a listed image into the local Docker Engine with a cancellable progress
  * notification, layer lines in the ECR log, and the ECR token sent per request (as build and push
  * does), so nothing is written to ~/.docker/config.json.
  */
-export function registerPullCommand(context: ExplorerCommandContext): void {
-  const { register, attempt, provider, services } = context;
+export function pullCommands(explorer: Explorer): Commands<'ecr.pullImage'> {
+  return { 'ecr.pullImage': (arg) => pullImageCommand(explorer, arg) };
+}
 
-  /** Resolves with the outcome and the (redacted) lines it wrote to the ECR log. */
-  register('ecr.pullImage', async (arg?: ImageNode | RepositoryTarget): Promise<(PullOutcome & { log: string[] }) | undefined> => {
-    const resolved = resolveTarget(context, arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
-    if (!resolved) return undefined;
-    const { target, connection } = resolved;
-    const logger = services.logger('pull');
-    const written: string[] = [];
-    const record = (level: 'info' | 'error', text: string) => {
-      const clean = services.redactor.redact(text);
-      written.push(clean);
-      logger[level](clean);
-    };
-    const log = { info: (text: string) => record('info', text), error: (text: string) => record('error', text) };
-    const label = describeTarget(target);
-    // Credentials first: a missing profile or expired SSO session gets the explorer's message and action.
-    const first = await attempt(connection, `Could not get registry credentials to pull ${label}`, () => connection.auth());
-    if (!first) return undefined;
-    services.redactor.add(first.password);
-    let engine;
-    try {
-      engine = await localDockerEngine(vscode.workspace.workspaceFolders?.[0]);
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Cannot pull ${label}: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-    const { pullImage, pullReference } = await import('../../core/docker/pullImage');
-    const request = { registryHost: first.registryHost, repository: target.repository, tag: target.tag, digest: target.digest };
-    log.info(`pulling ${pullReference(request)} into the Docker Engine at ${engine.host.host}`);
+/** Resolves with the outcome and the (redacted) lines it wrote to the ECR log. */
+async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(PullOutcome & { log: string[] }) | undefined> {
+  const { model, services } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const resolved = explorer.targets.repository(arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
+  if (!resolved) return undefined;
+  const { target, connection } = resolved;
+  const logger = services.logger('pull');
+  const written: string[] = [];
+  const record = (level: 'info' | 'error', text: string) => {
+    const clean = services.redactor.redact(text);
+    written.push(clean);
+    logger[level](clean);
+  };
+  const log = { info: (text: string) => record('info', text), error: (text: string) => record('error', text) };
+  const label = describeTarget(target);
+  // Credentials first: a missing profile or expired SSO session gets the explorer's message and action.
+  const first = await attempt(connection, `Could not get registry credentials to pull ${label}`, () => connection.auth());
+  if (!first) return undefined;
+  services.redactor.add(first.password);
+  let engine;
+  try {
+    engine = await localDockerEngine(vscode.workspace.workspaceFolders?.[0]);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Cannot pull ${label}: ${errorMessage(error)}`);
+    return undefined;
+  }
+  const { pullImage, pullReference } = await import('../../core/docker/pullImage');
+  const request = { registryHost: first.registryHost, repository: target.repository, tag: target.tag, digest: target.digest };
+  log.info(`pulling ${pullReference(request)} into the Docker Engine at ${engine.host.host}`);
 
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Pulling ${label}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        let shown = 0;
-        return pullImage(request, {
-          engine,
-          auth: async ({ forceRefresh }) => {
-            const auth = forceRefresh ? await connection.auth({ forceRefresh }) : first;
-            services.redactor.add(auth.password);
-            return auth;
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Pulling ${label}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let shown = 0;
+      return pullImage(request, {
+        engine,
+        auth: async ({ forceRefresh }) => {
+          const auth = forceRefresh ? await connection.auth({ forceRefresh }) : first;
+          services.redactor.add(auth.password);
+          return auth;
+        },
+        signal: abort.signal,
+        reporter: {
+          line: (text) => log.info(text),
+          progress: (percent, lines) => {
+            // The model's percent never goes backwards, so the bar and the text agree.
+            progress.report({ message: `${percent}% · ${lines.at(-1)?.replace(/^Pulling: \d+% /, '') ?? ''}`, increment: Math.max(percent - shown, 0) });
+            shown = Math.max(shown, percent);
           },
-          signal: abort.signal,
-          reporter: {
-            line: (text) => log.info(text),
-            progress: (percent, lines) => {
-              // The model's percent never goes backwards, so the bar and the text agree.
-              progress.report({ message: `${percent}% · ${lines.at(-1)?.replace(/^Pulling: \d+% /, '') ?? ''}`, increment: Math.max(percent - shown, 0) });
-              shown = Math.max(shown, percent);
-            },
-          },
-        });
-      },
-    );
-
-    if (outcome.status === 'succeeded') {
-      const id = outcome.imageId.replace(/^sha256:/, '').slice(0, 12);
-      const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
-      // ECR records the pull time; show it next time the repository is listed.
-      provider.refresh(connection.key, target.repository);
-      void vscode.window
-        .showInformationMessage(`${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)}).${moved}`, 'Copy Reference')
-        .then((answer) => {
-          if (answer) void vscode.env.clipboard.writeText(outcome.reference);
-        });
-    } else if (outcome.status === 'cancelled') {
-      log.info(`pull of ${label} cancelled`);
-      vscode.window.setStatusBarMessage(`$(circle-slash) Pull of ${label} cancelled`, 5000);
-    } else if (outcome.kind === 'auth-failed' && outcome.cause) {
-      // The token refresh failed (an SSO session expired mid-pull, say): the usual message and sign-in action.
-      log.error(outcome.message);
-      const cause = outcome.cause;
-      await attempt(connection, `Could not get registry credentials to pull ${label}`, () => Promise.reject(cause));
-    } else {
-      const message = services.redactor.redact(outcome.message);
-      log.error(message);
-      const actions = outcome.kind === 'not-found' ? ['Refresh Repository', 'Show Log'] : ['Show Log'];
-      void vscode.window.showErrorMessage(message, ...actions).then((answer) => {
-        if (answer === 'Show Log') void vscode.commands.executeCommand('ecr.showLog');
-        if (answer === 'Refresh Repository') provider.refresh(connection.key, target.repository);
+        },
       });
-    }
-    return { ...outcome, log: written };
-  });
+    },
+  );
+
+  if (outcome.status === 'succeeded') {
+    const id = outcome.imageId.replace(/^sha256:/, '').slice(0, 12);
+    const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
+    // ECR records the pull time; show it next time the repository is listed.
+    model.refresh(connection.key, target.repository);
+    void vscode.window
+      .showInformationMessage(`${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)}).${moved}`, 'Copy Reference')
+      .then((answer) => {
+        if (answer) void vscode.env.clipboard.writeText(outcome.reference);
+      });
+  } else if (outcome.status === 'cancelled') {
+    log.info(`pull of ${label} cancelled`);
+    vscode.window.setStatusBarMessage(`$(circle-slash) Pull of ${label} cancelled`, 5000);
+  } else if (outcome.kind === 'auth-failed' && outcome.cause) {
+    // The token refresh failed (an SSO session expired mid-pull, say): the usual message and sign-in action.
+    log.error(outcome.message);
+    const cause = outcome.cause;
+    await attempt(connection, `Could not get registry credentials to pull ${label}`, () => Promise.reject(cause));
+  } else {
+    const message = services.redactor.redact(outcome.message);
+    log.error(message);
+    const actions = outcome.kind === 'not-found' ? ['Refresh Repository', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(message, ...actions).then((answer) => {
+      if (answer === 'Show Log') void runCommand('ecr.showLog');
+      if (answer === 'Refresh Repository') model.refresh(connection.key, target.repository);
+    });
+  }
+  return { ...outcome, log: written };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseRegistryUri } from '../../core/ecr/registryHost';
+import { problemFrom } from '../validateInput';
 import { ECR_REGIONS, listAwsProfiles, type AwsProfile } from '../../core/ecr/profiles';
 import type { AccessKeyStore, RegistryConfig } from './connections';
 import { readRegistryConfigs, registryKeyOf, registryLabelOf } from './connections';
@@ -76,8 +77,8 @@ async function pickRegion(suggested?: string): Promise<string | undefined> {
  * it saves directly; otherwise it asks: a profile and region, a pasted registry URI, or a
  * credentials file + profile (as Aqueduct's connect_resource takes it).
  */
-export async function addRegistry(args?: Partial<RegistryConfig>): Promise<RegistryConfig | undefined> {
-  if (args && typeof args.region === 'string') return saveRegistry(args as RegistryConfig);
+export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfig | undefined> {
+  if (given) return saveRegistry(given);
   const sources: SourceItem[] = [
     {
       label: '$(person) Choose an AWS profile and region',
@@ -97,14 +98,7 @@ export async function addRegistry(args?: Partial<RegistryConfig>): Promise<Regis
           title: 'Add Registry: registry URI',
           prompt: 'A registry (or repository) URI, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com',
           ignoreFocusOut: true,
-          validateInput: (value) => {
-            try {
-              parseRegistryUri(value);
-              return undefined;
-            } catch (error) {
-              return (error as Error).message;
-            }
-          },
+          validateInput: problemFrom(parseRegistryUri),
         });
         if (!uri) return undefined;
         const registry = parseRegistryUri(uri);

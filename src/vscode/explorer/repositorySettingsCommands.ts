@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
 import { getRepositoryPolicy, isImmutable, setTagMutability, toggledMutability } from '../../core/ecr/repositorySettings';
-import { resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
+import { optionArgument } from '../../core/explorer/arguments';
+import type { Commands } from '../commands';
 import type { Connection } from './connections';
-import type { RepositoryNode } from './nodes';
+import type { Explorer } from './explorer';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
 
-type Arg = RepositoryNode | RepositoryTarget | undefined;
-
 /** The repository's settings as ECR holds them now, or undefined after showing why they could not be read. */
-export async function currentSettings(context: ExplorerCommandContext, connection: Connection, repository: string) {
+export async function currentSettings(explorer: Explorer, connection: Connection, repository: string) {
   const { describeRepository } = await import('../../core/ecr/management');
-  const read = await context.attempt(connection, `Could not read the settings of ${repository}`, async () => ({
+  const read = await explorer.attempt(connection, `Could not read the settings of ${repository}`, async () => ({
     found: await describeRepository(await connection.client(), repository, connection.config.accountId),
   }));
   if (read && !read.found) void vscode.window.showErrorMessage(`${repository} no longer exists in ${connection.label}. Refresh the registry.`);
@@ -18,17 +17,25 @@ export async function currentSettings(context: ExplorerCommandContext, connectio
 }
 
 /** Repository settings: tag immutability toggle and the repository policy, shown read-only as JSON. */
-export function registerRepositorySettingsCommands(context: ExplorerCommandContext, documents: ReadOnlyDocuments): void {
-  const { register, attempt, withProgress, provider } = context;
+export function repositorySettingsCommands(explorer: Explorer, documents: ReadOnlyDocuments): Commands<'ecr.toggleTagImmutability' | 'ecr.viewRepositoryPolicy'> {
+  const { model } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
+  const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title);
 
-  const resolve = (arg: Arg, title: string) => resolveTarget<RepositoryNode>(context, arg, title);
-
-  register('ecr.toggleTagImmutability', async (arg?: Arg, wanted?: 'MUTABLE' | 'IMMUTABLE') => {
+  return {
+  'ecr.toggleTagImmutability': async (arg, option) => {
+    const wantedArg = optionArgument(option);
+    if (wantedArg !== undefined && wantedArg !== 'MUTABLE' && wantedArg !== 'IMMUTABLE') {
+      void vscode.window.showErrorMessage(`Toggle Tag Immutability: "${String(wantedArg)}" is neither MUTABLE nor IMMUTABLE.`);
+      return undefined;
+    }
+    const wanted: 'MUTABLE' | 'IMMUTABLE' | undefined = wantedArg;
     const resolved = resolve(arg, 'Toggle Tag Immutability');
     if (!resolved) return undefined;
     const { target, connection, node } = resolved;
     // The row may be stale (someone changed the setting since it was listed): flip what ECR holds now.
-    const current = wanted ? node?.repository.tagMutability : (await currentSettings(context, connection, target.repository))?.tagMutability;
+    const current = wanted ? (node?.kind === 'repository' ? node.repository.tagMutability : undefined) : (await currentSettings(explorer, connection, target.repository))?.tagMutability;
     if (!wanted && !current) return undefined;
     const next = wanted ?? toggledMutability(current!);
     if (current?.includes('WITH_EXCLUSION')) {
@@ -49,11 +56,11 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
         : `$(unlock) Tags of ${target.repository} are now mutable: a push can move a tag`,
       6000,
     );
-    provider.updateRepository(connection.key, target.repository, { tagMutability: now });
+    model.updateRepository(connection.key, target.repository, { tagMutability: now });
     return now;
-  });
+  },
 
-  register('ecr.viewRepositoryPolicy', async (arg?: Arg) => {
+  'ecr.viewRepositoryPolicy': async (arg) => {
     const resolved = resolve(arg, 'View Repository Policy');
     if (!resolved) return undefined;
     const { target, connection } = resolved;
@@ -71,5 +78,6 @@ export function registerRepositorySettingsCommands(context: ExplorerCommandConte
     }
     await documents.show(`/${connection.key}/${target.repository}.repository-policy.json`, read.text, 'json');
     return read.text;
-  });
+  },
+  };
 }

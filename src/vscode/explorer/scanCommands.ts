@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { ScanReport } from '../../core/ecr/scanning';
-import { describeTarget, resolveTarget, type ExplorerCommandContext, type RepositoryTarget } from './commandContext';
-import type { ImageNode, RepositoryNode } from './nodes';
+import { optionArgument } from '../../core/explorer/arguments';
+import { describeTarget } from '../../core/explorer/targets';
+import { runCommand, type Commands } from '../commands';
+import type { Explorer } from './explorer';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
 import { currentSettings } from './repositorySettingsCommands';
 
@@ -38,68 +40,68 @@ function linkText(link: string): string {
 }
 
 /** Scanning commands: start a scan, show findings, toggle scan on push. */
-export function registerScanCommands(context: ExplorerCommandContext, documents: ReadOnlyDocuments): void {
-  const { register, attempt, withProgress, provider, log } = context;
+export function scanCommands(explorer: Explorer, documents: ReadOnlyDocuments): Commands<'ecr.startImageScan' | 'ecr.showScanFindings' | 'ecr.toggleScanOnPush'> {
+  const { model, log } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
+  const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title, { where: 'an item' });
 
-  const resolve = <Node extends RepositoryNode | ImageNode>(arg: Node | RepositoryTarget | undefined, title: string) =>
-    resolveTarget<Node>(context, arg, title, { where: 'an item' });
+  return {
+    'ecr.startImageScan': async (arg) => {
+      const resolved = resolve(arg, 'Scan Image');
+      if (!resolved) return undefined;
+      const { target, connection } = resolved;
+      const { startImageScan } = await import('../../core/ecr/scanning');
+      const status = await attempt(connection, `Could not start a scan of ${describeTarget(target)}`, () =>
+        withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),
+      );
+      if (!status) return undefined;
+      log.info(`scan of ${describeTarget(target)}: ${status}`);
+      // Forget what the tooltip knew; the rows are rebuilt, so VS Code resolves their tooltips again.
+      if (target.digest) model.updateScan(connection.key, target.repository, target.digest, status);
+      void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
+        if (answer) void runCommand('ecr.showScanFindings', target);
+      });
+      return status;
+    },
 
-  register('ecr.startImageScan', async (arg?: ImageNode | RepositoryTarget) => {
-    const resolved = resolve(arg, 'Scan Image');
-    if (!resolved) return undefined;
-    const { target, connection } = resolved;
-    const { startImageScan } = await import('../../core/ecr/scanning');
-    const status = await attempt(connection, `Could not start a scan of ${describeTarget(target)}`, () =>
-      withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),
-    );
-    if (!status) return undefined;
-    log.info(`scan of ${describeTarget(target)}: ${status}`);
-    provider.scanStarted(connection.key, target.repository, target.digest, status);
-    void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
-      if (answer) void vscode.commands.executeCommand('ecr.showScanFindings', target);
-    });
-    return status;
-  });
-
-  register('ecr.showScanFindings', async (arg?: ImageNode | RepositoryTarget) => {
-    const resolved = resolve(arg, 'Show Scan Findings');
-    if (!resolved) return undefined;
-    const { target, connection, node } = resolved;
-    const { describeScanFindings } = await import('../../core/ecr/scanning');
-    const report = await attempt(connection, `Could not read the scan findings of ${describeTarget(target)}`, () =>
-      withProgress(`Reading scan findings of ${describeTarget(target)}…`, async () => describeScanFindings(await connection.client(), target.repository, target, connection.config.accountId)),
-    );
-    if (!report) return undefined;
-    if (node?.kind === 'image') {
+    'ecr.showScanFindings': async (arg) => {
+      const resolved = resolve(arg, 'Show Scan Findings');
+      if (!resolved) return undefined;
+      const { target, connection } = resolved;
+      const { describeScanFindings } = await import('../../core/ecr/scanning');
+      const report = await attempt(connection, `Could not read the scan findings of ${describeTarget(target)}`, () =>
+        withProgress(`Reading scan findings of ${describeTarget(target)}…`, async () => describeScanFindings(await connection.client(), target.repository, target, connection.config.accountId)),
+      );
+      if (!report) return undefined;
       // The tooltip's counts come from the image summary: bring it up to date with what was just read.
-      node.image.scanStatus = report.status === 'NOT_SCANNED' ? undefined : report.status;
-      node.image.scanFindings = Object.keys(report.counts).length ? { ...report.counts } : undefined;
-      provider.refresh(node.registryKey, node.repositoryName);
-    }
-    if (report.status === 'NOT_SCANNED') {
-      const scan = await vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now');
-      if (scan) await vscode.commands.executeCommand('ecr.startImageScan', target);
+      if (target.digest) model.updateScan(connection.key, target.repository, target.digest, report.status === 'NOT_SCANNED' ? undefined : report.status, report.counts);
+      if (report.status === 'NOT_SCANNED') {
+        const scan = await vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now');
+        if (scan) await runCommand('ecr.startImageScan', target);
+        return report;
+      }
+      const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
+      await documents.show(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report), 'markdown');
       return report;
-    }
-    const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
-    await documents.show(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report), 'markdown');
-    return report;
-  });
+    },
 
-  register('ecr.toggleScanOnPush', async (arg?: RepositoryNode | RepositoryTarget, enable?: boolean) => {
-    const resolved = resolve(arg, 'Toggle Scan on Push');
-    if (!resolved) return undefined;
-    const { target, connection } = resolved;
-    // Flip what ECR holds now, not what the row showed when it was listed.
-    const wanted = typeof enable === 'boolean' ? enable : await currentSettings(context, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
-    if (wanted === undefined) return undefined;
-    const { setScanOnPush } = await import('../../core/ecr/scanning');
-    const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
-      setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
-    );
-    if (now === undefined) return undefined;
-    vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
-    provider.updateRepository(connection.key, target.repository, { scanOnPush: now });
-    return now;
-  });
+    'ecr.toggleScanOnPush': async (arg, enableArg) => {
+      const enable = optionArgument(enableArg);
+      const resolved = resolve(arg, 'Toggle Scan on Push');
+      if (!resolved) return undefined;
+      const { target, connection } = resolved;
+      // Flip what ECR holds now, not what the row showed when it was listed.
+      const wanted = typeof enable === 'boolean' ? enable : await currentSettings(explorer, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
+      if (wanted === undefined) return undefined;
+      const { setScanOnPush } = await import('../../core/ecr/scanning');
+      const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
+        setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
+      );
+      if (now === undefined) return undefined;
+      vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
+      model.updateRepository(connection.key, target.repository, { scanOnPush: now });
+      return now;
+    },
+  };
 }

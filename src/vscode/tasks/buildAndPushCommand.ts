@@ -2,20 +2,14 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { classifyEcrError } from '../../core/ecr/errors';
+import { isNode } from '../../core/explorer/nodes';
+import { repositoryTargetOf } from '../../core/explorer/targets';
+import type { BuildAndPushOptions } from '../commandArguments';
+import { runCommand, type CommandHandler } from '../commands';
 import type { Services } from '../services';
+import { problemFrom } from '../validateInput';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
-import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, defaultRepositoryName, type EcrBuildTaskDefinition } from './taskDefinition';
-
-/** Lets tests (and other commands) run without prompts: any field given is not asked for. */
-export interface BuildAndPushOptions {
-  /** Absolute path, or relative to the first workspace folder. */
-  dockerfile?: string;
-  repository?: string;
-  tags?: string[];
-  registry?: string;
-  context?: string;
-  createRepository?: boolean;
-}
+import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, repositoryNameForDockerfile, type EcrBuildTaskDefinition } from './taskDefinition';
 
 const UNTRUSTED_MESSAGE =
   "Build and Push is disabled in untrusted workspaces: building runs this workspace's Dockerfile. Trust the folder to enable it.";
@@ -24,17 +18,21 @@ const UNTRUSTED_MESSAGE =
  * "ECR: Build and Push Image…": asks for the Dockerfile, repository and tags, then runs the
  * ecr-build task. Resolves with the task's exit code (undefined when the user backed out).
  */
-export function registerBuildAndPushCommand(
+export function buildAndPushCommand(
   services: Services,
   explorer: ExplorerApi,
   createTask: (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder) => vscode.Task,
-): vscode.Disposable {
-  return vscode.commands.registerCommand('ecr.buildAndPush', async (argument?: unknown): Promise<number | undefined> => {
+): CommandHandler {
+  return async (argument): Promise<number | undefined> => {
     if (!vscode.workspace.isTrusted) {
-      offer(vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust'), 'workbench.trust.manage');
+      offer(vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust'), () => vscode.commands.executeCommand('workbench.trust.manage'));
       return undefined;
     }
     const options = toOptions(argument);
+    if (typeof options === 'string') {
+      void vscode.window.showErrorMessage(options);
+      return undefined;
+    }
 
     const dockerfile = await pickDockerfile(options.dockerfile);
     if (!dockerfile) return undefined;
@@ -44,19 +42,12 @@ export function registerBuildAndPushCommand(
       return undefined;
     }
 
-    const connection = explorer.connection(options.registry);
-    if (!connection) {
-      offer(
-        vscode.window.showErrorMessage(
-          options.registry ? `No registry "${options.registry}" is configured: add it, or name one from the ECR view.` : 'No ECR registry is configured yet: add one to push to.',
-          'Add Registry…',
-        ),
-        'ecr.addRegistry',
-      );
-      return undefined;
-    }
+    const connection = await explorer.resolveRegistry(options.registry, 'Build and Push');
+    if (!connection) return undefined;
 
-    const repository = options.repository ? { name: options.repository, create: undefined } : await pickRepository(connection, defaultRepositoryName(folder, dockerfile), (text) => services.redactor.redact(text));
+    const repository = options.repository
+      ? { name: options.repository, create: undefined }
+      : await pickRepository(connection, repositoryNameForDockerfile(folder, dockerfile), (text) => services.redactor.redact(text));
     if (!repository) return undefined;
     const tags = options.tags ?? (await askTags(folder));
     if (!tags) return undefined;
@@ -88,40 +79,41 @@ export function registerBuildAndPushCommand(
     } finally {
       listener.dispose();
     }
-  });
+  };
 }
 
 /** Shows a message with one action without holding the command open until it is dismissed. */
-function offer(message: Thenable<string | undefined>, command: string): void {
-  void Promise.resolve(message).then((choice) => (choice ? vscode.commands.executeCommand(command) : undefined));
+function offer(message: Thenable<string | undefined>, act: () => Thenable<unknown>): void {
+  void Promise.resolve(message).then((choice) => (choice ? act() : undefined));
 }
 
-function toOptions(argument: unknown): BuildAndPushOptions {
+
+/**
+ * What the command was given: a Dockerfile (explorer context menu), a repository row of the ECR
+ * view (build into that repository), `BuildAndPushOptions`, or nothing. A message for anything else.
+ */
+function toOptions(argument: unknown): BuildAndPushOptions | string {
+  if (argument === undefined) return {};
   if (argument instanceof vscode.Uri) return { dockerfile: argument.fsPath };
-  if (argument && typeof argument === 'object') {
-    const value = argument as Record<string, unknown>;
-    // The explorer's repository node: build into that repository.
-    // (A tree node carries { kind: 'repository', repository: { name, … }, registryKey }.)
-    const repositoryObject = value.repository as { name?: unknown } | undefined;
-    const repository =
-      typeof value.repository === 'string'
-        ? value.repository
-        : value.kind === 'repository' && typeof repositoryObject?.name === 'string'
-          ? repositoryObject.name
-          : typeof value.repositoryName === 'string'
-            ? value.repositoryName
-            : undefined;
-    const registry = typeof value.registry === 'string' ? value.registry : typeof value.registryKey === 'string' ? value.registryKey : undefined;
-    return {
-      dockerfile: typeof value.dockerfile === 'string' ? value.dockerfile : undefined,
-      repository,
-      registry,
-      tags: Array.isArray(value.tags) ? value.tags.filter((tag): tag is string => typeof tag === 'string') : undefined,
-      context: typeof value.context === 'string' ? value.context : undefined,
-      createRepository: typeof value.createRepository === 'boolean' ? value.createRepository : undefined,
-    };
+  if (isNode(argument, 'repository')) {
+    const target = repositoryTargetOf(argument);
+    return { repository: target?.repository, registry: target?.registryKey };
   }
-  return {};
+  if (isNode(argument) || typeof argument !== 'object' || argument === null) return 'Build and Push works on a Dockerfile, a repository in the ECR view, or nothing (it asks).';
+  const value = argument as Record<string, unknown>;
+  const strings = ['dockerfile', 'repository', 'registry', 'context'] as const;
+  const wrong: string[] = strings.filter((key) => value[key] !== undefined && typeof value[key] !== 'string');
+  if (value.tags !== undefined && !(Array.isArray(value.tags) && value.tags.every((tag) => typeof tag === 'string'))) wrong.push('tags');
+  if (value.createRepository !== undefined && typeof value.createRepository !== 'boolean') wrong.push('createRepository');
+  if (wrong.length) return `Build and Push: ${wrong.join(', ')} ${wrong.length === 1 ? 'has' : 'have'} the wrong type (strings; tags a list of strings; createRepository true or false).`;
+  return {
+    dockerfile: value.dockerfile as string | undefined,
+    repository: value.repository as string | undefined,
+    registry: value.registry as string | undefined,
+    tags: value.tags as string[] | undefined,
+    context: value.context as string | undefined,
+    createRepository: value.createRepository as boolean | undefined,
+  };
 }
 
 async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | undefined> {
@@ -132,7 +124,7 @@ async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | u
   const active = vscode.window.activeTextEditor?.document;
   const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, DOCKERFILE_EXCLUDE, 200);
   if (files.length === 0) {
-    offer(vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…'), 'ecr.newAqueductDockerfile');
+    offer(vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…'), () => runCommand('ecr.newAqueductDockerfile'));
     return undefined;
   }
   if (files.length === 1) return files[0];
@@ -207,29 +199,15 @@ async function askRepositoryName(title: string, value: string, prompt: string): 
     title,
     value,
     prompt,
-    validateInput: (input) => {
-      try {
-        parseRepositoryInput(input);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
+    validateInput: problemFrom(parseRepositoryInput),
   });
   return name ? parseRepositoryInput(name).name : undefined;
 }
 
 async function listRepositoryNames(connection: RegistryConnection): Promise<string[]> {
-  const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
-  const client = await connection.client();
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new DescribeRepositoriesCommand({ registryId: connection.accountId, maxResults: 1000, nextToken }));
-    names.push(...(page.repositories ?? []).map((repository) => repository.repositoryName ?? '').filter(Boolean));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names.sort();
+  const { listRepositories } = await import('../../core/ecr/listing');
+  const repositories = await listRepositories(await connection.client(), { registryId: connection.accountId });
+  return repositories.map((repository) => repository.name).filter(Boolean).sort();
 }
 
 async function askTags(folder: vscode.WorkspaceFolder): Promise<string[] | undefined> {

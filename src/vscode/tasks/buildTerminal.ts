@@ -5,6 +5,7 @@ import { localDockerEngine } from '../dockerEngine';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import type { EcrBuildTaskDefinition } from './taskDefinition';
 import type { BuildPushOutcome } from '../../core/docker/buildAndPush';
+import { errorMessage } from '../../core/errors';
 
 /** Exit codes the task reports: 0 pushed, 1 failed, 130 cancelled (as a shell reports Ctrl+C). */
 export const EXIT_FAILED = 1;
@@ -22,10 +23,20 @@ export interface BuildTranscript {
   exitCode?: number;
   outcome?: BuildPushOutcome['status'];
 }
-const TRANSCRIPTS = Symbol.for('ecr-workbench.buildTranscripts');
-export function transcripts(): BuildTranscript[] {
-  const store = globalThis as unknown as Record<symbol, BuildTranscript[] | undefined>;
-  return (store[TRANSCRIPTS] ??= []);
+/** The last few runs' transcripts, handed to the extension's exported API (not kept on a global). */
+export class BuildTranscripts {
+  private readonly runs: BuildTranscript[] = [];
+
+  start(dockerfile: string): BuildTranscript {
+    const transcript: BuildTranscript = { dockerfile, lines: [] };
+    this.runs.push(transcript);
+    if (this.runs.length > 5) this.runs.shift();
+    return transcript;
+  }
+
+  all(): readonly BuildTranscript[] {
+    return this.runs;
+  }
 }
 
 /**
@@ -43,6 +54,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     private readonly services: Services,
     private readonly explorer: ExplorerApi,
     private readonly diagnostics: vscode.DiagnosticCollection,
+    private readonly transcripts: BuildTranscripts,
     private readonly definition: EcrBuildTaskDefinition,
     private readonly folder: vscode.WorkspaceFolder | undefined,
   ) {}
@@ -51,7 +63,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     // Whatever goes wrong (even a module failing to load), the user sees why and the task ends.
     void this.run()
       .catch((error: unknown) => {
-        const message = this.services.redactor.redact(error instanceof Error ? error.message : String(error));
+        const message = this.services.redactor.redact(errorMessage(error));
         this.writeEmitter.fire(`\x1b[31mThe build and push stopped unexpectedly: ${message}\x1b[0m\r\n`);
         this.services.logger('build').error(`unexpected failure: ${message}`);
         return 1;
@@ -72,10 +84,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   private async run(): Promise<number> {
     const log = this.services.logger('build');
     const redact = (text: string) => this.services.redactor.redact(text);
-    const transcript: BuildTranscript = { dockerfile: this.definition.dockerfile ?? 'Dockerfile', lines: [] };
-    const all = transcripts();
-    all.push(transcript);
-    if (all.length > 5) all.shift();
+    const transcript = this.transcripts.start(this.definition.dockerfile ?? 'Dockerfile');
     const { LiveRegion } = await import('../../core/docker/liveRegion');
     const region = new LiveRegion();
     const print = (text: string, color?: 'red' | 'green' | 'yellow') => {

@@ -4,16 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import type { ExplorerApi, RegistryConnection } from '../explorer/api';
+import type { CommandHandler } from '../commands';
+import type { ExplorerApi } from '../explorer/api';
 
 /**
  * "ECR: Log In Docker CLI…": the one place the extension lets docker store an ECR token, and only
  * after saying where it ends up. The password goes to `docker login --password-stdin`, never argv.
  */
-export function registerLoginDockerCliCommand(services: Services, explorer: ExplorerApi): vscode.Disposable {
-  return vscode.commands.registerCommand('ecr.loginDockerCli', async (registry?: unknown) => {
+export function loginDockerCliCommand(services: Services, explorer: ExplorerApi): CommandHandler {
+  return async (registry) => {
     const log = services.logger('docker-login');
-    const connection = await pickConnection(explorer, typeof registry === 'string' ? registry : undefined);
+    const connection = await explorer.resolveRegistry(registry, 'Log In Docker CLI');
     if (!connection) return;
 
     const auth = await connection.auth().catch((error: Error) => {
@@ -47,33 +48,7 @@ export function registerLoginDockerCliCommand(services: Services, explorer: Expl
           : `docker login failed (exit ${result.code}): ${output.split('\n').pop() ?? ''}`,
       );
     }
-  });
-}
-
-async function pickConnection(explorer: ExplorerApi, registry: string | undefined): Promise<RegistryConnection | undefined> {
-  if (registry) {
-    const connection = explorer.connection(registry);
-    if (!connection) {
-      offerAddRegistry(`No registry "${registry}" in ecr.registries. Use a registry's label or "<accountId>/<region>" key, or add it with ECR: Add Registry….`);
-    }
-    return connection;
-  }
-  const all = explorer.connections();
-  if (all.length === 0) {
-    offerAddRegistry('No ECR registry is configured yet.');
-    return undefined;
-  }
-  if (all.length === 1) return all[0];
-  const picked = await vscode.window.showQuickPick(
-    all.map((connection) => ({ label: connection.label, description: connection.key, connection })),
-    { title: 'Log In Docker CLI: registry' },
-  );
-  return picked?.connection;
-}
-
-/** An error with an "Add Registry…" action, not awaited: the command should not stay open until the message is dismissed. */
-function offerAddRegistry(message: string): void {
-  void vscode.window.showErrorMessage(message, 'Add Registry…').then((choice) => (choice ? vscode.commands.executeCommand('ecr.addRegistry') : undefined));
+  };
 }
 
 function credentialStorage(registryHost: string): { configFile: string; helper?: string } {

@@ -1,18 +1,23 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Commands } from '../commands';
 import type { Services } from '../services';
 import type { ExplorerApi } from '../explorer/api';
-import { BuildTerminal } from './buildTerminal';
-import { registerBuildAndPushCommand } from './buildAndPushCommand';
-import { registerLoginDockerCliCommand } from './loginDockerCli';
-import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, defaultRepositoryName, taskName, type EcrBuildTaskDefinition } from './taskDefinition';
+import { BuildTerminal, BuildTranscripts } from './buildTerminal';
+import { buildAndPushCommand } from './buildAndPushCommand';
+import { loginDockerCliCommand } from './loginDockerCli';
+import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, repositoryNameForDockerfile, taskName, type EcrBuildTaskDefinition } from './taskDefinition';
 
 /**
  * The `ecr-build` task (one offered per Dockerfile, tasks.json entries resolved) and the build
  * commands. Nothing here touches Docker or AWS until a task runs; dockerode loads then.
  */
-export function registerTasks(services: Services, explorer: ExplorerApi): void {
+export function registerTasks(
+  services: Services,
+  explorer: ExplorerApi,
+): { commands: Commands<'ecr.buildAndPush' | 'ecr.loginDockerCli'>; transcripts: BuildTranscripts } {
   const diagnostics = vscode.languages.createDiagnosticCollection('ecr-build');
+  const transcripts = new BuildTranscripts();
   services.context.subscriptions.push(diagnostics);
 
   const createTask = (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope = vscode.TaskScope.Workspace) => {
@@ -22,7 +27,7 @@ export function registerTasks(services: Services, explorer: ExplorerApi): void {
       scope,
       taskName(definition),
       'ECR',
-      new vscode.CustomExecution(async (resolved) => new BuildTerminal(services, explorer, diagnostics, resolved as EcrBuildTaskDefinition, folder)),
+      new vscode.CustomExecution(async (resolved) => new BuildTerminal(services, explorer, diagnostics, transcripts, resolved as EcrBuildTaskDefinition, folder)),
     );
     task.detail = 'Build with the Docker Engine and push to Amazon ECR';
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
@@ -39,7 +44,7 @@ export function registerTasks(services: Services, explorer: ExplorerApi): void {
           const definition: EcrBuildTaskDefinition = {
             type: TASK_TYPE,
             dockerfile: path.relative(folder.uri.fsPath, file.fsPath).split(path.sep).join('/'),
-            repository: defaultRepositoryName(folder, file),
+            repository: repositoryNameForDockerfile(folder, file),
           };
           return [createTask(definition, folder)];
         });
@@ -53,7 +58,12 @@ export function registerTasks(services: Services, explorer: ExplorerApi): void {
         return resolved;
       },
     }),
-    registerBuildAndPushCommand(services, explorer, createTask),
-    registerLoginDockerCliCommand(services, explorer),
   );
+  return {
+    commands: {
+      'ecr.buildAndPush': buildAndPushCommand(services, explorer, createTask),
+      'ecr.loginDockerCli': loginDockerCliCommand(services, explorer),
+    },
+    transcripts,
+  };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { repositoryNameProblem, suggestRepositoryName } from '../../core/ecr/names';
 
 export const TASK_TYPE = 'ecr-build';
 
@@ -26,12 +27,11 @@ export interface EcrBuildTaskDefinition extends vscode.TaskDefinition {
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,Dockerfile.*,*.Dockerfile,Containerfile.*}';
 export const DOCKERFILE_EXCLUDE = '**/{node_modules,.git}/**';
 
-/** A repository name guessed from where the Dockerfile lives, valid under ECR's naming rule. */
-export function defaultRepositoryName(folder: vscode.WorkspaceFolder, dockerfile: vscode.Uri): string {
+/** A repository name for a Dockerfile: its folder's name, made valid by the one suggester ("image" when none can be made). */
+export function repositoryNameForDockerfile(folder: vscode.WorkspaceFolder, dockerfile: vscode.Uri): string {
   const directory = path.dirname(dockerfile.fsPath);
   const base = directory === folder.uri.fsPath ? folder.name : path.basename(directory);
-  const name = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-  return name.length >= 2 ? name : 'image';
+  return repositoryNameProblem(base) === undefined ? base : (suggestRepositoryName(base) ?? 'image');
 }
 
 export function taskName(definition: EcrBuildTaskDefinition): string {

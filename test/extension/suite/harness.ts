@@ -63,6 +63,17 @@ export function quickPickShown(what: string, title?: string, timeoutMs = 20_000)
   }, timeoutMs);
 }
 
+/**
+ * Clicks a side-bar view title action by its label (e.g. "Add Registry"), as a person would, so the
+ * command receives what VS Code passes from there (the focused row).
+ */
+export async function clickViewAction(label: string): Promise<void> {
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error('clicking a view action needs the browser harness (test/extension/server.mjs)');
+  const response = await fetch(`${harness}/click?${new URLSearchParams({ label })}`);
+  if (!response.ok) throw new Error(`clicking "${label}" failed: HTTP ${response.status} ${await response.text()}`);
+}
+
 /** Labels of the ECR view's tree rows rendered on screen now. */
 export function visibleTreeRows(): Promise<string[]> {
   return askHarness('reading the tree rows', '/tree-rows');

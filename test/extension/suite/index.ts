@@ -14,6 +14,7 @@ const suites = [
   () => require('./tasks.test'),
   () => require('./beyond.test'),
   () => require('./demo.test'),
+  () => require('./commands.test'),
 ];
 
 /**

@@ -16,8 +16,9 @@ interface BuildTranscript {
   exitCode?: number;
   outcome?: string;
 }
-/** The extension keeps the last runs' (redacted) terminal text here; VS Code cannot read a terminal back. */
-const transcripts = () => ((globalThis as unknown as Record<symbol, BuildTranscript[] | undefined>)[Symbol.for('ecr-workbench.buildTranscripts')] ?? []);
+/** The last runs' (redacted) terminal text, from the extension's exported API; VS Code cannot read a terminal back. */
+const transcripts = (): readonly BuildTranscript[] =>
+  vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 
 const REGISTRY_PASSWORD = '123456789012-auth-token';
 const run = randomBytes(3).toString('hex');

@@ -61,6 +61,25 @@ describe('Dockerfile outline', () => {
     assert.equal(outline.instructions[2].text, 'RUN echo one && echo two');
     assert.equal(instructionForBuildkitVertex(outline, '[deps 2/2] RUN echo one && echo two')?.startLine, 4);
     assert.equal(instructionForBuildkitVertex(outline, '[stage-1 4/4] RUN exit 3')?.startLine, 12);
+    assert.equal(outline.instructions[5].text, 'RUN <<EOF');
+  });
+
+  it('a here-string (<<<) is not a heredoc: the rest of the file keeps its own steps and lines (issue 11)', () => {
+    // The old outline read `<<< "x"` as a heredoc named x and swallowed every later line into this RUN.
+    const outline = outlineDockerfile('FROM a\nRUN grep -q foo <<< "x"\nRUN echo after\nRUN exit 4\n');
+    assert.deepEqual(
+      outline.instructions.map((instruction) => [instruction.keyword, instruction.startLine, instruction.endLine]),
+      [
+        ['FROM', 0, 0],
+        ['RUN', 1, 1],
+        ['RUN', 2, 2],
+        ['RUN', 3, 3],
+      ],
+    );
+    const reader = new BuildOutputReader(outline);
+    reader.accept({ stream: 'Step 4/4 : RUN exit 4\n' });
+    reader.accept({ errorDetail: { message: "The command '/bin/sh -c exit 4' returned a non-zero code: 4" }, error: "The command '/bin/sh -c exit 4' returned a non-zero code: 4" });
+    assert.equal(reader.failure?.line, 3, 'the failed step keeps its Dockerfile line');
   });
 });
 

@@ -46,6 +46,13 @@ describe('repository name suggestions', () => {
     assert.equal(suggested("Bob's App"), 'bobs-app');
     assert.match(repositoryNameProblem('a😀b') ?? '', /^"😀" is not allowed/);
   });
+  it('is the one suggester, so task repository names from folder names are valid (issue 11)', () => {
+    // The ecr-build task's own copy made the invalid "my.-app" of "my. app" and dropped the "Ä" of "Äpfel".
+    assert.equal(suggestRepositoryName('my. app'), 'my-app');
+    assert.equal(suggestRepositoryName('My.App'), 'my.app');
+    assert.equal(suggestRepositoryName('Äpfel'), 'apfel');
+    assert.equal(suggestRepositoryName('my.app'), undefined, 'a valid name needs no suggestion');
+  });
   it('offers no suggestion when none would be valid', () => {
     for (const name of ['日本語', 'Ä!', 'B日', 'team/日本', '!!', 'Ω/ab']) {
       assert.equal(suggestRepositoryName(name), undefined, name);

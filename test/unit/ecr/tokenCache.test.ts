@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TokenCache, decodeAuthorizationToken, isUnauthorizedError, type RawAuthorization } from '../../../src/core/ecr/tokenCache';
+import { TokenCache, decodeAuthorizationToken, type RawAuthorization } from '../../../src/core/ecr/tokenCache';
 import { SecretRedactor } from '../../../src/core/log';
 
 const HOUR = 3600_000;
@@ -70,38 +70,6 @@ describe('TokenCache', () => {
     assert.equal(a, b);
     await cache.get('b');
     assert.equal(ecr.issued(), 2);
-  });
-
-  it('refreshes at most once when the registry answers 401', async () => {
-    const clock = { now: 0 };
-    const ecr = fakeEcr((now) => new Date(now + 12 * HOUR), clock);
-    const cache = new TokenCache(ecr.fetch, { now: () => clock.now });
-    const seen: string[] = [];
-    const unauthorized = Object.assign(new Error('unauthorized: authentication required'), { statusCode: 401 });
-    await assert.rejects(
-      cache.withToken('r', async (token) => {
-        seen.push(token.password);
-        throw unauthorized;
-      }, isUnauthorizedError),
-      /authentication required/,
-    );
-    assert.deepEqual(seen, ['password-number-1', 'password-number-2']);
-    assert.equal(ecr.issued(), 2);
-
-    let attempts = 0;
-    const result = await cache.withToken('r', async (token) => {
-      if (attempts++ === 0) throw unauthorized;
-      return token.password;
-    }, isUnauthorizedError);
-    assert.equal(result, 'password-number-3');
-  });
-
-  it('does not refresh for errors other than 401', async () => {
-    const clock = { now: 0 };
-    const ecr = fakeEcr((now) => new Date(now + 12 * HOUR), clock);
-    const cache = new TokenCache(ecr.fetch, { now: () => clock.now });
-    await assert.rejects(cache.withToken('r', async () => { throw Object.assign(new Error('boom'), { statusCode: 500 }); }, isUnauthorizedError));
-    assert.equal(ecr.issued(), 1);
   });
 
   it('hands every password to the redactor before anyone can print it', async () => {

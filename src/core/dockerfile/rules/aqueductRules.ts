@@ -1,5 +1,5 @@
 /**
- * Aqueduct's rules for custom operator images (DESIGN.md, "Facts"): the base must be a real
+ * Aqueduct's rules for custom operator images (from Aqueduct's docs and releases): the base must be a real
  * aqueducthq image whose tag equals the server version, the image must not set CMD or
  * ENTRYPOINT or reinstall aqueduct-ml, and pip on GPU bases goes through conda.
  */

@@ -1,79 +1,12 @@
 import * as vscode from 'vscode';
-import type { ClassifiedError } from '../../core/ecr/errors';
 import { formatAge, formatBytes } from '../../core/ecr/format';
-import type { ImageSummary, RepositorySummary } from '../../core/ecr/listing';
+import type { ImageSummary } from '../../core/ecr/listing';
+import { shortDigest, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
+import type { CommandArguments } from '../commandArguments';
+import type { CommandId } from '../commandIds';
 
-/**
- * The tree is built from these plain data nodes; `toTreeItem` below is the one place that turns
- * them into what VS Code shows. Nodes are kept by id so refreshes keep their identity.
- */
-export type ExplorerNode = RegistryNode | RepositoryNode | ImageNode | UntaggedGroupNode | LoadMoreNode | ErrorNode | MessageNode;
-
-interface NodeBase {
-  /** Unique and stable across refreshes (VS Code keeps expansion state by it). */
-  id: string;
-  parentId?: string;
-  registryKey: string;
-}
-
-export interface RegistryNode extends NodeBase {
-  kind: 'registry';
-  label: string;
-  region: string;
-  accountId?: string;
-  profile?: string;
-  credentialsFile?: string;
-  /** "12 repositories", "1000+ repositories", once listed. */
-  summary?: string;
-}
-
-export interface RepositoryNode extends NodeBase {
-  kind: 'repository';
-  repository: RepositorySummary;
-  registryHost: string;
-  region: string;
-  /** The filter matched tags inside it: show it expanded. */
-  expandForFilter?: boolean;
-}
-
-export interface ImageNode extends NodeBase {
-  kind: 'image';
-  repositoryName: string;
-  registryHost: string;
-  region: string;
-  /** The tag this node stands for; undefined for an untagged image. */
-  tag?: string;
-  image: ImageSummary;
-  /** Set while a lifecycle preview says this image would expire: the rule, in words. */
-  expiresBy?: string;
-}
-
-export interface UntaggedGroupNode extends NodeBase {
-  kind: 'untagged';
-  repositoryName: string;
-  count: number;
-}
-
-export interface LoadMoreNode extends NodeBase {
-  kind: 'loadMore';
-  /** Which listing it continues: the registry's repositories or one repository's images. */
-  repositoryName?: string;
-  loaded: number;
-  noun: string;
-}
-
-export interface ErrorNode extends NodeBase {
-  kind: 'error';
-  repositoryName?: string;
-  error: ClassifiedError;
-}
-
-export interface MessageNode extends NodeBase {
-  kind: 'message';
-  message: string;
-  icon?: string;
-}
+/** The one place explorer nodes (plain data from the core model) become what VS Code shows. */
 
 const md = (text: string) => {
   const markdown = new vscode.MarkdownString(text);
@@ -183,7 +116,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.contextValue = 'loadMore';
       item.tooltip = `Fetch the next page (up to the ecr.pageSize setting, at most 1000) of ${node.noun}.`;
-      item.command = { command: 'ecr.loadMore', title: 'Load More', arguments: [node] };
+      item.command = commandFor('ecr.loadMore', 'Load More', node);
       return withId(item, node);
     }
     case 'error': {
@@ -192,7 +125,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
       item.contextValue = `error ${node.error.kind}`;
       item.tooltip = md(`${node.error.message}\n\n${code(node.error.detail)}${node.error.action ? `\n\nClick to: ${node.error.action.title}` : ''}`);
-      item.command = { command: 'ecr.retry', title: node.error.action?.title ?? 'Retry', arguments: [node, { performAction: true }] };
+      item.command = commandFor('ecr.retry', node.error.action?.title ?? 'Retry', node, { performAction: true });
       return withId(item, node);
     }
     case 'message': {
@@ -204,12 +137,12 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   }
 }
 
+/** A row's click: one of this extension's commands, with the arguments it accepts. */
+function commandFor<Id extends CommandId>(command: Id, title: string, ...args: CommandArguments[Id]): vscode.Command {
+  return { command, title, arguments: args };
+}
+
 function withId(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
   item.id = node.id;
   return item;
-}
-
-export function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.split(':');
-  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
 }

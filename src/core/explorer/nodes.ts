@@ -1,0 +1,93 @@
+import type { ClassifiedError } from '../ecr/errors';
+import type { ImageSummary, RepositorySummary } from '../ecr/listing';
+
+/**
+ * The explorer tree is built from these plain data nodes (no `vscode` here): the model makes them,
+ * the VS Code layer maps them to TreeItems in one place, and commands receive them as arguments.
+ * One object per id: the model keeps them, so VS Code can refresh a single row.
+ */
+export type ExplorerNode = RegistryNode | RepositoryNode | ImageNode | UntaggedGroupNode | LoadMoreNode | ErrorNode | MessageNode;
+export type NodeKind = ExplorerNode['kind'];
+
+interface NodeBase {
+  /** Unique and stable across refreshes (VS Code keeps expansion state by it). */
+  id: string;
+  parentId?: string;
+  registryKey: string;
+}
+
+export interface RegistryNode extends NodeBase {
+  kind: 'registry';
+  label: string;
+  region: string;
+  accountId?: string;
+  profile?: string;
+  credentialsFile?: string;
+  /** "12 repositories", "1000+ repositories", once listed. */
+  summary?: string;
+}
+
+export interface RepositoryNode extends NodeBase {
+  kind: 'repository';
+  repository: RepositorySummary;
+  registryHost: string;
+  region: string;
+  /** The filter matched tags inside it: show it expanded. */
+  expandForFilter?: boolean;
+}
+
+export interface ImageNode extends NodeBase {
+  kind: 'image';
+  repositoryName: string;
+  registryHost: string;
+  region: string;
+  /** The tag this node stands for; undefined for an untagged image. */
+  tag?: string;
+  image: ImageSummary;
+  /** Set while a lifecycle preview says this image would expire: the rule, in words. */
+  expiresBy?: string;
+}
+
+export interface UntaggedGroupNode extends NodeBase {
+  kind: 'untagged';
+  repositoryName: string;
+  count: number;
+}
+
+export interface LoadMoreNode extends NodeBase {
+  kind: 'loadMore';
+  /** Which listing it continues: the registry's repositories or one repository's images. */
+  repositoryName?: string;
+  loaded: number;
+  noun: string;
+}
+
+export interface ErrorNode extends NodeBase {
+  kind: 'error';
+  repositoryName?: string;
+  error: ClassifiedError;
+}
+
+export interface MessageNode extends NodeBase {
+  kind: 'message';
+  message: string;
+  icon?: string;
+}
+
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['registry', 'repository', 'image', 'untagged', 'loadMore', 'error', 'message']);
+
+/** True for a tree node of one of `kinds` (any kind when none is named); the check every command starts with. */
+export function isNode<Kind extends NodeKind>(value: unknown, ...kinds: Kind[]): value is Extract<ExplorerNode, { kind: Kind }> {
+  if (!value || typeof value !== 'object') return false;
+  const { kind, id, registryKey } = value as { kind?: unknown; id?: unknown; registryKey?: unknown };
+  if (typeof kind !== 'string' || !KINDS.has(kind) || typeof id !== 'string' || typeof registryKey !== 'string') return false;
+  return kinds.length === 0 || (kinds as string[]).includes(kind);
+}
+
+export const registryNodeId = (registryKey: string) => `registry:${registryKey}`;
+export const repositoryNodeId = (registryKey: string, repositoryName: string) => `registry:${registryKey}/repo:${repositoryName}`;
+
+export function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
+}

@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
+import { ExplorerModel } from '../../core/explorer/model';
+import type { Logger } from '../../core/log';
+import { runCommand } from '../commands';
+import type { Services } from '../services';
+import type { ExplorerApi } from './api';
+import { AccessKeyStore, Connection, readRegistryConfigs, readSettings } from './connections';
+import { treeSnapshot } from './snapshot';
+import { TargetResolver } from './targets';
+import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
+
+const CONNECTION_SETTINGS = ['ecr.registries', 'ecr.endpoint', 'ecr.registryHostOverride', 'ecr.pageSize'];
+
+/**
+ * What every explorer command works with: the connections (from settings), the model and its
+ * view, the target resolver, and the one way to run an ECR call and show its failure.
+ */
+export class Explorer implements vscode.Disposable {
+  readonly log: Logger;
+  readonly keys: AccessKeyStore;
+  readonly model: ExplorerModel;
+  readonly targets: TargetResolver;
+  private readonly provider: RegistryTreeProvider;
+  private readonly view: vscode.TreeView<unknown>;
+  private connectionList: Connection[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly services: Services) {
+    this.log = services.logger('explorer');
+    this.keys = new AccessKeyStore(services.context.secrets, services.redactor);
+    this.targets = new TargetResolver(() => this.connectionList);
+    this.model = new ExplorerModel({
+      classify: (error, registry) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key)),
+      logger: this.log,
+      track: (work) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work)),
+    });
+    this.reconnect();
+    this.provider = new RegistryTreeProvider(this.model);
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.provider,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  connections(): readonly Connection[] {
+    return this.connectionList;
+  }
+
+  /** Connections rebuilt from settings (registries, endpoint, page size changed; credentials re-chosen). */
+  reconnect(): void {
+    const settings = readSettings();
+    const seen = new Set<string>();
+    this.connectionList = readRegistryConfigs()
+      .map((config) => new Connection(config, settings, this.keys, this.services.redactor, this.log))
+      .filter((connection) => !seen.has(connection.key) && Boolean(seen.add(connection.key)));
+    this.model.setRegistries(this.connectionList);
+  }
+
+  setFilter(text: string): void {
+    this.model.setFilter(text);
+    this.view.message = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    void vscode.commands.executeCommand('setContext', 'ecr.filterActive', Boolean(this.model.filter));
+  }
+
+  /** An error in the user's terms, with secrets removed. */
+  classify(error: unknown, connection?: Connection): ClassifiedError {
+    const result = classifyEcrError(error, connection?.errorContext);
+    const { redactor } = this.services;
+    return { ...result, message: redactor.redact(result.message), detail: redactor.redact(result.detail) };
+  }
+
+  /** Runs an ECR call; on failure shows the classified message with its action and returns undefined. */
+  async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      const classified = this.classify(error, connection);
+      this.log.error(`${what}: ${classified.message} (${classified.detail})`);
+      void this.showError(`${what}: ${classified.message}`, classified, connection.key);
+      return undefined;
+    }
+  }
+
+  withProgress<T>(title: string, work: (progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
+  }
+
+  async copy(text: string, what: string): Promise<string> {
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`$(check) Copied ${what}: ${text}`, 4000);
+    return text;
+  }
+
+  /** Does what an error's action says (sign in, pick a profile, retry, …). */
+  async performAction(action: NonNullable<ClassifiedError['action']>, registryKey: string, repositoryName?: string): Promise<unknown> {
+    switch (action.kind) {
+      case 'select-profile':
+        return runCommand('ecr.selectProfile', { registryKey });
+      case 'set-access-keys':
+        return runCommand('ecr.setAccessKeys', { registryKey });
+      case 'open-settings':
+        return vscode.commands.executeCommand('workbench.action.openSettings', action.setting);
+      case 'sso-login': {
+        const terminal = vscode.window.createTerminal({ name: 'AWS SSO sign-in' });
+        terminal.show();
+        terminal.sendText(action.command, true);
+        const closed = vscode.window.onDidCloseTerminal((closedTerminal) => {
+          if (closedTerminal !== terminal) return;
+          closed.dispose();
+          this.reconnect();
+        });
+        void vscode.window.showInformationMessage(`Finish signing in in the terminal, then use Retry on ${registryKey}.`);
+        return undefined;
+      }
+      case 'retry':
+        return this.model.refresh(registryKey, repositoryName);
+    }
+  }
+
+  private async showError(message: string, error: ClassifiedError, registryKey: string): Promise<void> {
+    const action = error.action;
+    const picked = action && action.kind !== 'retry' ? await vscode.window.showErrorMessage(message, action.title) : await vscode.window.showErrorMessage(message);
+    if (picked && action) await this.performAction(action, registryKey);
+  }
+
+  /** The explorer as other features, tests and benches see it. */
+  api(): ExplorerApi {
+    const model = this.model;
+    return {
+      connections: () => this.connectionList,
+      connection: (nameOrKey) => this.targets.find(nameOrKey),
+      resolveRegistry: (arg, purpose) => this.targets.registry(arg, purpose),
+      refresh: (registryKey, repositoryName) => model.refresh(registryKey, repositoryName),
+      knownImages: () => model.knownImages(),
+      treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
+      setFilter: (text) => this.setFilter(text),
+      reveal: async (registryKey, repositoryName, options = {}) => {
+        const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
+        if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
+        await this.view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
+      },
+      loadMore: async (registryKey, repositoryName) => {
+        const parent = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
+        // The "Load more" child exists only while the listing has a next page.
+        const more = parent && (await model.loadMoreNodeOf(parent));
+        if (!more) return false;
+        await model.loadMore(more);
+        return true;
+      },
+    };
+  }
+}

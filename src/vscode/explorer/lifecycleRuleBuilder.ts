@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { LifecycleRuleChoice } from '../../core/ecr/lifecycle';
+
+/** The guided builder: one rule per round, as Pulumi's maximumNumberOfImages / maximumAgeLimit put them. */
+export async function askRuleChoices(repository: string): Promise<LifecycleRuleChoice[] | undefined> {
+  const choices: LifecycleRuleChoice[] = [];
+  const positive = (value: string) => (/^[1-9]\d{0,5}$/.test(value.trim()) ? undefined : 'Enter a whole number of 1 or more.');
+  for (;;) {
+    const kind = await vscode.window.showQuickPick(
+      [
+        { label: 'Keep the last N images', description: 'imageCountMoreThan (Pulumi maximumNumberOfImages)', value: 'keepLast' as const },
+        { label: 'Expire images older than N days', description: 'sinceImagePushed (Pulumi maximumAgeLimit)', value: 'expireOlderThan' as const },
+        ...(choices.length ? [{ label: '$(check) Done', description: `${choices.length} rule${choices.length === 1 ? '' : 's'}`, value: 'done' as const }] : []),
+      ],
+      { title: `Lifecycle policy for ${repository}: rule ${choices.length + 1}`, ignoreFocusOut: true },
+    );
+    if (!kind) return undefined;
+    if (kind.value === 'done') return choices;
+    const status = await vscode.window.showQuickPick(
+      [
+        { label: 'Untagged images', value: 'untagged' as const, filter: undefined },
+        { label: 'Images with a tag prefix…', description: 'e.g. prod', value: 'tagged' as const, filter: 'prefix' as const },
+        { label: 'Images with a tag pattern…', description: 'e.g. release-*', value: 'tagged' as const, filter: 'pattern' as const },
+        { label: 'Any image', description: 'evaluated last', value: 'any' as const, filter: undefined },
+      ],
+      { title: 'Which images does the rule apply to?', ignoreFocusOut: true },
+    );
+    if (!status) return undefined;
+    let tags: string[] | undefined;
+    if (status.filter) {
+      const text = await vscode.window.showInputBox({
+        title: status.filter === 'prefix' ? 'Tag prefixes (comma-separated; an image needs a tag for each)' : 'Tag patterns with * (comma-separated, at most 4 * each)',
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.split(',').some((part) => part.trim()) ? undefined : 'Enter at least one.'),
+      });
+      if (text === undefined) return undefined;
+      tags = text.split(',').map((part) => part.trim()).filter(Boolean);
+    }
+    const count = await vscode.window.showInputBox({
+      title: kind.value === 'keepLast' ? 'How many of the newest images to keep?' : 'Expire images pushed more than how many days ago?',
+      value: kind.value === 'keepLast' ? '10' : '14',
+      ignoreFocusOut: true,
+      validateInput: positive,
+    });
+    if (count === undefined) return undefined;
+    choices.push({
+      kind: kind.value,
+      tagStatus: status.value,
+      count: Number(count.trim()),
+      tagPrefixList: status.filter === 'prefix' ? tags : undefined,
+      tagPatternList: status.filter === 'pattern' ? tags : undefined,
+    });
+  }
+}

@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import type { CreateRepositoryOptions } from '../../core/ecr/management';
+import type { RepositorySummary } from '../../core/ecr/listing';
+import { repositoryNameProblem } from '../../core/ecr/names';
+import { createRepositoryArgument } from '../../core/explorer/arguments';
+import { isNode } from '../../core/explorer/nodes';
+import type { Commands } from '../commands';
+import type { Explorer } from './explorer';
+
+/** Creating and deleting repositories. */
+export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepository' | 'ecr.deleteRepository'> {
+  const { model, targets, log } = explorer;
+  return {
+    'ecr.createRepository': async (arg): Promise<RepositorySummary | undefined> => {
+      const given = createRepositoryArgument(arg);
+      if (given && 'problem' in given) {
+        void vscode.window.showErrorMessage(given.problem);
+        return undefined;
+      }
+      const connection = await targets.registry(arg, 'Create Repository');
+      if (!connection) return undefined;
+      const options = given?.preset ?? (await askRepositoryOptions(connection.label));
+      if (!options) return undefined;
+      const created = await explorer.attempt(connection, `Could not create ${options.name}`, () =>
+        explorer.withProgress(`Creating repository ${options.name}…`, async () => {
+          const { createRepository } = await import('../../core/ecr/management');
+          return createRepository(await connection.client(), { ...options, registryId: connection.config.accountId });
+        }),
+      );
+      if (created) {
+        log.info(`created repository ${created.name} in ${connection.label}`);
+        vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
+        model.refresh(connection.key);
+      }
+      return created;
+    },
+
+    'ecr.deleteRepository': async (arg): Promise<boolean> => {
+      const resolved = isNode(arg, 'repository') ? targets.repository(arg, 'Delete Repository') : undefined;
+      if (!resolved) return false;
+      const { connection } = resolved;
+      const name = resolved.target.repository;
+      const count = await explorer.attempt(connection, `Could not count the images in ${name}`, () =>
+        explorer.withProgress(`Counting images in ${name}…`, async () => {
+          const { countImages } = await import('../../core/ecr/listing');
+          return countImages(await connection.client(), name, { registryId: connection.config.accountId });
+        }),
+      );
+      if (count === undefined) return false;
+      const images = `${count.toLocaleString('en-US')} image${count === 1 ? '' : 's'}`;
+      const answer = await vscode.window.showWarningMessage(
+        count > 0 ? `Delete repository ${name} and its ${images}?` : `Delete the empty repository ${name}?`,
+        { modal: true, detail: `From ${connection.label}. This cannot be undone${count > 0 ? ': every image in it is deleted with it' : ''}.` },
+        count > 0 ? `Delete Repository and ${count.toLocaleString('en-US')} Image${count === 1 ? '' : 's'}` : 'Delete Repository',
+      );
+      if (!answer) return false;
+      const deleted = await explorer.attempt(connection, `Could not delete ${name}`, () =>
+        explorer.withProgress(`Deleting repository ${name}…`, async () => {
+          const { deleteRepository } = await import('../../core/ecr/management');
+          await deleteRepository(await connection.client(), { registryId: connection.config.accountId, name, force: count > 0 });
+          return true;
+        }),
+      );
+      if (deleted) {
+        log.info(`deleted repository ${name} (${count} images) in ${connection.label}`);
+        model.refresh(connection.key);
+      }
+      return Boolean(deleted);
+    },
+  };
+}
+
+/** The four prompts of Create Repository; undefined when the person backs out. */
+async function askRepositoryOptions(registryLabel: string): Promise<CreateRepositoryOptions | undefined> {
+  const name = (
+    await vscode.window.showInputBox({
+      title: `Create Repository in ${registryLabel} (1/4)`,
+      prompt: 'Repository name: lower case, digits and . _ - separators, / between path parts',
+      placeHolder: 'ml-team/operator',
+      ignoreFocusOut: true,
+      validateInput: (value) => repositoryNameProblem(value.trim()),
+    })
+  )?.trim();
+  if (!name) return undefined;
+  const mutability = await vscode.window.showQuickPick(
+    [
+      { label: 'Mutable', description: 'a tag can be pushed again (e.g. latest)', value: 'MUTABLE' as const },
+      { label: 'Immutable', description: 'a pushed tag can never be overwritten', value: 'IMMUTABLE' as const },
+    ],
+    { title: `Create ${name} (2/4): tag mutability`, ignoreFocusOut: true },
+  );
+  if (!mutability) return undefined;
+  const scan = await vscode.window.showQuickPick(
+    [
+      { label: 'Scan on push', description: 'basic vulnerability scan of every pushed image', value: true },
+      { label: 'No scan on push', value: false },
+    ],
+    { title: `Create ${name} (3/4): image scanning`, ignoreFocusOut: true },
+  );
+  if (!scan) return undefined;
+  const encryption = await vscode.window.showQuickPick(
+    [
+      { label: 'AES-256', description: 'Amazon S3-managed keys (default)', value: 'AES256' as const },
+      { label: 'AWS KMS', description: 'the account’s aws/ecr key, or a key you name', value: 'KMS' as const },
+    ],
+    { title: `Create ${name} (4/4): encryption (cannot be changed later)`, ignoreFocusOut: true },
+  );
+  if (!encryption) return undefined;
+  let kmsKey: string | undefined;
+  if (encryption.value === 'KMS') {
+    kmsKey = await vscode.window.showInputBox({ title: 'KMS key (optional)', prompt: 'Key ARN or id; leave empty for the AWS managed key aws/ecr', ignoreFocusOut: true });
+    if (kmsKey === undefined) return undefined;
+  }
+  return { name, tagMutability: mutability.value, scanOnPush: scan.value, encryption: { type: encryption.value, kmsKey: kmsKey?.trim() || undefined } };
+}

@@ -1,0 +1,29 @@
+import type { ExplorerModel } from '../../core/explorer/model';
+import type { ExplorerNode } from '../../core/explorer/nodes';
+import type { TreeSnapshotEntry } from './api';
+import { toTreeItem } from './treeItems';
+
+/** The tree as a person would read it: labels, descriptions, context values; for tests and benches. */
+export async function treeSnapshot(model: ExplorerModel, expandRepositories: string[] = []): Promise<TreeSnapshotEntry[]> {
+  const walk = async (nodes: ExplorerNode[]): Promise<TreeSnapshotEntry[]> =>
+    Promise.all(
+      nodes.map(async (node) => {
+        const expand =
+          node.kind === 'registry' ||
+          node.kind === 'untagged' ||
+          (node.kind === 'repository' && (expandRepositories.includes(node.repository.name) || expandRepositories.includes('*')));
+        // Children first: listing them updates the parent's own row (e.g. "12 repositories").
+        const children = expand ? await walk(await model.children(node)) : undefined;
+        const item = toTreeItem(node);
+        const entry: TreeSnapshotEntry = {
+          kind: node.kind,
+          label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+          description: typeof item.description === 'string' ? item.description : undefined,
+          contextValue: item.contextValue,
+        };
+        if (children) entry.children = children;
+        return entry;
+      }),
+    );
+  return walk(await model.children());
+}
