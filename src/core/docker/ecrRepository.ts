@@ -1,12 +1,16 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { ensureRepository } from '../ecr/management';
 import { isImmutable } from '../ecr/repositorySettings';
+import { tagMutabilityFrom, type TagMutabilitySettings } from '../ecr/tagMutability';
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
-  /** Makes sure the repository exists; creates it when allowed. */
-  ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean }>;
-  /** Tags that already exist in the repository (only asked for immutable repositories). */
+  /**
+   * Makes sure the repository exists; creates it when allowed. `immutable`: the mode's base;
+   * `tagMutability` (mode and exclusion filters) decides tag by tag when present.
+   */
+  ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean; tagMutability?: TagMutabilitySettings }>;
+  /** Which of these tags already exist in the repository (only asked for tags that are immutable there). */
   existingTags(name: string, tags: string[]): Promise<string[]>;
 }
 
@@ -29,7 +33,11 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string): Repos
       // turns "missing and not allowed to create" into the task's own message.
       try {
         const { created, repository } = await ensureRepository(client, name, { create, registryId });
-        return { created, immutable: isImmutable(repository.tagMutability) };
+        return {
+          created,
+          immutable: isImmutable(repository.tagMutability),
+          tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+        };
       } catch (error) {
         if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
         throw error;

@@ -9,6 +9,8 @@ export interface RepositorySummary {
   arn: string;
   createdAt?: Date;
   tagMutability: string;
+  /** The exclusion filters of a *_WITH_EXCLUSION mode (empty otherwise). */
+  tagMutabilityExclusionFilters: Array<{ filterType: 'WILDCARD'; filter: string }>;
   scanOnPush: boolean;
   encryption: { type: string; kmsKey?: string };
 }
@@ -28,6 +30,12 @@ export interface ImageSummary {
   scanStatus?: string;
   /** Counts by severity from the last scan, e.g. { CRITICAL: 1, HIGH: 4 }. */
   scanFindings?: Record<string, number>;
+  /** ACTIVE, ARCHIVED or ACTIVATING (being restored); undefined when the endpoint does not say (moto). */
+  status?: string;
+  /** When the image last moved to the archive storage class. */
+  lastArchivedAt?: Date;
+  /** When the image was last restored from the archive. */
+  lastActivatedAt?: Date;
 }
 
 export interface ListOptions {
@@ -47,6 +55,9 @@ export function toRepositorySummary(repository: Repository): RepositorySummary {
     arn: repository.repositoryArn ?? '',
     createdAt: repository.createdAt,
     tagMutability: repository.imageTagMutability ?? 'MUTABLE',
+    tagMutabilityExclusionFilters: (repository.imageTagMutabilityExclusionFilters ?? [])
+      .filter((entry) => typeof entry.filter === 'string')
+      .map((entry) => ({ filterType: 'WILDCARD' as const, filter: entry.filter as string })),
     scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
     encryption: {
       type: repository.encryptionConfiguration?.encryptionType ?? 'AES256',
@@ -69,6 +80,9 @@ export function toImageSummary(detail: ImageDetail): ImageSummary {
     artifactMediaType: detail.artifactMediaType,
     scanStatus: detail.imageScanStatus?.status,
     scanFindings: counts && Object.keys(counts).length ? { ...counts } : undefined,
+    status: detail.imageStatus,
+    lastArchivedAt: detail.lastArchivedAt,
+    lastActivatedAt: detail.lastActivatedAt,
   };
 }
 
