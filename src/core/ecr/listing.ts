@@ -45,6 +45,11 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Resume after this token (the tree's "Load more"). */
   startToken?: string;
+  /**
+   * DescribeImages' filter.imageStatus: without it ECR lists ACTIVE images only; ANY adds archived
+   * and restoring ones. Left out of the request when unset (endpoints without archives, like moto).
+   */
+  imageStatus?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING' | 'ANY';
 }
 
 export function toRepositorySummary(repository: Repository): RepositorySummary {
@@ -113,7 +118,13 @@ export function imagePages(
     async (nextToken) => {
       const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
       const response = await client.send(
-        new DescribeImagesCommand({ registryId: options.registryId, repositoryName, maxResults, nextToken }),
+        new DescribeImagesCommand({
+          registryId: options.registryId,
+          repositoryName,
+          maxResults,
+          nextToken,
+          ...(options.imageStatus ? { filter: { imageStatus: options.imageStatus } } : {}),
+        }),
         { abortSignal: options.signal },
       );
       return { items: (response.imageDetails ?? []).map(toImageSummary), nextToken: response.nextToken };
