@@ -181,6 +181,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
         const state = await deps.repositories.ensureRepository(request.repository, request.createRepository);
         createdRepository = state.created;
         if (state.created) reporter.line(`Created repository ${request.repository} in ECR.`);
+        if (state.note) reporter.line(state.note);
         // Which tags ECR would refuse to move: all of them (IMMUTABLE), or tag by tag when exclusion filters decide.
         const mutability = state.tagMutability;
         const decisions = mutability && modeHasExclusions(mutability.mode) ? tags.map((tag) => ({ tag, decision: tagIsImmutable(mutability, tag) })) : undefined;
