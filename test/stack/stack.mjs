@@ -35,7 +35,7 @@ export const STAND_IN_IMAGES = [
   'aqueducthq/function39:0.3.6',
   'aqueducthq/gpu_cuda1180_py310:0.3.6',
 ];
-const APT_PACKAGES = { dockerd: 'docker.io', 'docker-registry': 'docker-registry', busybox: 'busybox-static' };
+const APT_PACKAGES = { dockerd: 'docker.io', 'docker-registry': 'docker-registry', busybox: 'busybox-static', 'docker-credential-ecr-login': 'amazon-ecr-credential-helper' };
 
 /** A one-line, actionable failure: what is missing and how to get it. */
 export class StackError extends Error {}

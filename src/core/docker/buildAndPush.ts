@@ -5,6 +5,7 @@ import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
 import { RepositoryMissingError, type RepositoryGate } from './ecrRepository';
 import { formatBytes } from '../ecr/format';
+import { modeHasExclusions, tagIsImmutable } from '../ecr/tagMutability';
 import { LayerProgress, UpdateThrottle } from './layerProgress';
 import { isDenied, isImmutableTagError, isUnauthorized } from './registryResponses';
 import { withRegistryRetries } from './registryRetry';
@@ -183,8 +184,21 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
         const state = await deps.repositories.ensureRepository(request.repository, request.createRepository);
         createdRepository = state.created;
         if (state.created) reporter.line(`Created repository ${request.repository} in ECR.`);
-        if (state.immutable) {
-          const taken = await deps.repositories.existingTags(request.repository, tags);
+        if (state.note) reporter.line(state.note);
+        // Which tags ECR would refuse to move: all of them (IMMUTABLE), or tag by tag when exclusion filters decide.
+        const mutability = state.tagMutability;
+        const decisions = mutability && modeHasExclusions(mutability.mode) ? tags.map((tag) => ({ tag, decision: tagIsImmutable(mutability, tag) })) : undefined;
+        for (const { decision } of decisions ?? []) if (decision.filter) reporter.line(`Tag mutability: ${decision.reason}.`);
+        const guarded = decisions ? decisions.filter(({ decision }) => decision.immutable).map(({ tag }) => tag) : state.immutable ? tags : [];
+        if (guarded.length) {
+          const taken = await deps.repositories.existingTags(request.repository, guarded);
+          if (taken.length && decisions) {
+            const why = decisions.filter(({ tag }) => taken.includes(tag)).map(({ decision }) => decision.reason);
+            throw new Failure({
+              kind: 'immutable-tag',
+              message: `Tag(s) ${taken.map((tag) => `"${tag}"`).join(', ')} already exist in ${request.repository} and are immutable there: ${why.join('; ')}. ECR refuses to overwrite them. Push under a new tag, or change the repository's exclusion filters.`,
+            });
+          }
           if (taken.length) {
             throw new Failure({
               kind: 'immutable-tag',

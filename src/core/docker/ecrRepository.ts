@@ -1,13 +1,19 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ensureRepository } from '../ecr/management';
+import { describeRepository, ensureRepository } from '../ecr/management';
+import { classifyEcrError } from '../ecr/errors';
+import { describeTemplate, listCreationTemplates, templateFor, templateLabel, type CreationTemplate } from '../ecr/creationTemplates';
 import { isImmutable } from '../ecr/repositorySettings';
 import { errorName } from '../errors';
+import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from '../ecr/tagMutability';
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
-  /** Makes sure the repository exists; creates it when allowed. */
-  ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean }>;
-  /** Tags that already exist in the repository (only asked for immutable repositories). */
+  /**
+   * Makes sure the repository exists; creates it when allowed. `immutable`: the mode's base;
+   * `tagMutability` (mode and exclusion filters) decides tag by tag when present.
+   */
+  ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean; tagMutability?: TagMutabilitySettings; note?: string }>;
+  /** Which of these tags already exist in the repository (only asked for tags that are immutable there). */
   existingTags(name: string, tags: string[]): Promise<string[]>;
 }
 
@@ -20,16 +26,55 @@ export class RepositoryMissingError extends Error {
   }
 }
 
+export interface GateOptions {
+  /**
+   * The registry's repository creation templates (DescribeRepositoryCreationTemplates), asked only
+   * when a missing repository may be created. When a CREATE_ON_PUSH template applies, the gate does not
+   * create the repository: ECR creates it on push with the template's settings, not ours.
+   */
+  creationTemplates?: () => Promise<CreationTemplate[]>;
+}
+
+/** What the gate says when ECR will create the repository on push from a template. */
+export function createOnPushNote(name: string, template: CreationTemplate): string {
+  return `Repository ${name} does not exist yet: ECR creates it on push with the creation template ${templateLabel(template)} (${describeTemplate(template).join('; ')}), so this task does not create it with settings of its own.`;
+}
 
 /** A RepositoryGate over the ECR API. */
-export function ecrRepositoryGate(client: ECRClient, registryId?: string): RepositoryGate {
+export function ecrRepositoryGate(client: ECRClient, registryId?: string, options: GateOptions = {}): RepositoryGate {
   return {
     async ensureRepository(name, create) {
+      if (create && options.creationTemplates && !(await describeRepository(client, name, registryId))) {
+        let templates: CreationTemplate[] | undefined;
+        let unreadable: string | undefined;
+        try {
+          templates = await options.creationTemplates();
+        } catch (error) {
+          unreadable = classifyEcrError(error).message;
+        }
+        const template = templates && templateFor(name, templates, 'CREATE_ON_PUSH');
+        if (template) {
+          return { created: false, immutable: baseIsImmutable(template.tagMutability.mode), tagMutability: template.tagMutability, note: createOnPushNote(name, template) };
+        }
+        if (unreadable) {
+          const { created, repository } = await ensureRepository(client, name, { create, registryId });
+          return {
+            created,
+            immutable: isImmutable(repository.tagMutability),
+            tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+            note: `Could not read the registry's repository creation templates (${unreadable}); created ${name} with this task's settings.`,
+          };
+        }
+      }
       // The ECR core owns the existence check, creation and the creation race; this gate only
       // turns "missing and not allowed to create" into the task's own message.
       try {
         const { created, repository } = await ensureRepository(client, name, { create, registryId });
-        return { created, immutable: isImmutable(repository.tagMutability) };
+        return {
+          created,
+          immutable: isImmutable(repository.tagMutability),
+          tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+        };
       } catch (error) {
         if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
         throw error;
@@ -43,6 +88,8 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string): Repos
           const found = await client.send(new DescribeImagesCommand({ registryId, repositoryName: name, imageIds: [{ imageTag: tag }] }));
           if (found.imageDetails?.length) taken.push(tag);
         } catch (error) {
+          // A repository ECR will create on push has no tags yet.
+          if (errorName(error) === 'RepositoryNotFoundException') return taken;
           if (errorName(error) !== 'ImageNotFoundException') throw error;
         }
       }

@@ -9,12 +9,25 @@
  *   it matches;
  * - a tagPrefixList / tagPatternList matches when every entry matches one of the image's tags;
  * - expiry is ordered by push time, oldest first.
+ * Since 2025 (lifecycle policy properties; archiving an image):
+ * - `storageClass` (standard | archive, default standard) limits a rule to images of that class: an
+ *   archived image (status ARCHIVED) is only seen by archive rules, an active one only by standard rules;
+ * - `sinceImagePulled` ages an image from its last recorded pull, `sinceImageTransitioned` from when it
+ *   was archived (lastArchivedAt; archive rules only, and only with it);
+ * - action `transition` with `targetStorageClass: archive` moves standard images to the archive;
+ *   `expire` deletes them; ECR refuses rules that delete images archived less than 90 days ago.
+ * Our reading where the docs are silent (said here, tested, and in the README's known limits):
+ * - an image never pulled is aged by sinceImagePulled from its push time;
+ * - ACTIVATING (being restored) images count as archived until the restore completes;
+ * - "only one untagged rule" and "the any rule is evaluated last" hold within one storage class.
  * Pure: no AWS calls, so the preview runs over listed images and is tested in plain Node.
  */
 import type { ImageSummary } from './listing';
 
 export type TagStatus = 'tagged' | 'untagged' | 'any';
-export type CountType = 'imageCountMoreThan' | 'sinceImagePushed';
+export type CountType = 'imageCountMoreThan' | 'sinceImagePushed' | 'sinceImagePulled' | 'sinceImageTransitioned';
+export type LifecycleStorageClass = 'standard' | 'archive';
+export type LifecycleAction = { type: 'expire' } | { type: 'transition'; targetStorageClass: 'archive' };
 
 export interface LifecycleRule {
   rulePriority: number;
@@ -23,30 +36,43 @@ export interface LifecycleRule {
     tagStatus: TagStatus;
     tagPrefixList?: string[];
     tagPatternList?: string[];
+    /** Which images the rule sees; standard when omitted. */
+    storageClass?: LifecycleStorageClass;
     countType: CountType;
     countUnit?: 'days';
     countNumber: number;
   };
-  action: { type: 'expire' };
+  action: LifecycleAction;
 }
+
+/** ECR keeps archived images at least this long; a rule may not delete them sooner. */
+export const ARCHIVE_MINIMUM_DAYS = 90;
 
 export interface LifecyclePolicy {
   rules: LifecycleRule[];
 }
 
-/** What the preview reports for one expired image. */
+/** What the preview reports for one image a rule acts on. */
 export interface ExpiredImage {
   image: ImageSummary;
   rulePriority: number;
+  /** What the rule does to it (expire: delete; transition: move to the archive). */
+  action: 'expire' | 'transition';
   /** Why, in words: "rule 1: keep the last 5 tagged images with tags prod*". */
   reason: string;
 }
 
 export interface LifecycleEvaluation {
   expired: ExpiredImage[];
-  /** Images no rule expires. */
+  /** Images a transition rule moves to the archive. */
+  transitioned: ExpiredImage[];
+  /** Images no rule acts on. */
   kept: ImageSummary[];
 }
+
+/** The storage class a lifecycle rule sees an image in (ACTIVATING: still archived until restored). */
+export const storageClassOf = (image: Pick<ImageSummary, 'status'>): LifecycleStorageClass =>
+  image.status === 'ARCHIVED' || image.status === 'ACTIVATING' ? 'archive' : 'standard';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -70,9 +96,9 @@ export function lifecyclePolicyProblems(value: unknown): string[] {
   if (!value || typeof value !== 'object' || !Array.isArray(rules)) return ['It needs a "rules" array.'];
   if (rules.length === 0) problems.push('It needs at least one rule.');
   const priorities = new Set<number>();
-  let untaggedRules = 0;
-  let anyRulePriority: number | undefined;
-  let highestPriority = -Infinity;
+  const untaggedRules: Record<LifecycleStorageClass, number> = { standard: 0, archive: 0 };
+  const anyRulePriority: Partial<Record<LifecycleStorageClass, number>> = {};
+  const highestPriority: Record<LifecycleStorageClass, number> = { standard: -Infinity, archive: -Infinity };
   rules.forEach((raw, index) => {
     const rule = raw as Partial<LifecycleRule>;
     const name = `Rule ${typeof rule?.rulePriority === 'number' ? rule.rulePriority : `#${index + 1}`}`;
@@ -80,10 +106,23 @@ export function lifecyclePolicyProblems(value: unknown): string[] {
     if (!Number.isInteger(rule.rulePriority) || (rule.rulePriority as number) < 1) problems.push(`${name}: rulePriority must be a whole number of 1 or more.`);
     else if (priorities.has(rule.rulePriority!)) problems.push(`${name}: rulePriority ${rule.rulePriority} is used twice; each rule needs its own.`);
     else priorities.add(rule.rulePriority!);
-    highestPriority = Math.max(highestPriority, rule.rulePriority ?? -Infinity);
-    if (rule.action?.type !== 'expire') problems.push(`${name}: action.type must be "expire" (the preview evaluates expire rules only).`);
     const selection = rule.selection;
     if (!selection || typeof selection !== 'object') return void problems.push(`${name} needs a "selection".`);
+    const storageClass = selection.storageClass ?? 'standard';
+    if (storageClass !== 'standard' && storageClass !== 'archive') {
+      problems.push(`${name}: storageClass must be "standard" or "archive".`);
+      return;
+    }
+    highestPriority[storageClass] = Math.max(highestPriority[storageClass], rule.rulePriority ?? -Infinity);
+    const action = rule.action as { type?: unknown; targetStorageClass?: unknown } | undefined;
+    if (action?.type === 'transition') {
+      if (action.targetStorageClass !== 'archive') problems.push(`${name}: a "transition" action needs targetStorageClass "archive".`);
+      if (storageClass === 'archive') problems.push(`${name}: a "transition" rule selects standard images; archived images can only be expired.`);
+    } else if (action?.type === 'expire') {
+      if (action.targetStorageClass !== undefined) problems.push(`${name}: an "expire" action takes no targetStorageClass.`);
+    } else {
+      problems.push(`${name}: action.type must be "expire" or "transition".`);
+    }
     const hasTagLists = Boolean(selection.tagPrefixList?.length || selection.tagPatternList?.length);
     switch (selection.tagStatus) {
       case 'tagged':
@@ -91,11 +130,11 @@ export function lifecyclePolicyProblems(value: unknown): string[] {
         if (selection.tagPrefixList?.length && selection.tagPatternList?.length) problems.push(`${name}: use tagPrefixList or tagPatternList, not both.`);
         break;
       case 'untagged':
-        untaggedRules++;
+        untaggedRules[storageClass]++;
         if (hasTagLists) problems.push(`${name}: an "untagged" rule cannot have tag lists.`);
         break;
       case 'any':
-        anyRulePriority = rule.rulePriority;
+        anyRulePriority[storageClass] = rule.rulePriority;
         if (hasTagLists) problems.push(`${name}: an "any" rule cannot have tag lists.`);
         break;
       default:
@@ -105,17 +144,41 @@ export function lifecyclePolicyProblems(value: unknown): string[] {
       if ((pattern.match(/\*/g) ?? []).length > 4) problems.push(`${name}: the tag pattern "${pattern}" has more than 4 wildcards (*).`);
     }
     if (!Number.isInteger(selection.countNumber) || (selection.countNumber as number) < 1) problems.push(`${name}: countNumber must be a whole number of 1 or more.`);
-    if (selection.countType === 'sinceImagePushed') {
-      if (selection.countUnit !== 'days') problems.push(`${name}: a sinceImagePushed rule needs countUnit "days".`);
-    } else if (selection.countType === 'imageCountMoreThan') {
-      if (selection.countUnit !== undefined) problems.push(`${name}: an imageCountMoreThan rule takes no countUnit.`);
-    } else {
-      problems.push(`${name}: countType must be "imageCountMoreThan" or "sinceImagePushed" (the preview evaluates these two).`);
+    switch (selection.countType) {
+      case 'sinceImagePushed':
+      case 'sinceImagePulled':
+      case 'sinceImageTransitioned':
+        if (selection.countUnit !== 'days') problems.push(`${name}: a ${selection.countType} rule needs countUnit "days".`);
+        break;
+      case 'imageCountMoreThan':
+        if (selection.countUnit !== undefined) problems.push(`${name}: an imageCountMoreThan rule takes no countUnit.`);
+        break;
+      default:
+        problems.push(`${name}: countType must be "imageCountMoreThan", "sinceImagePushed", "sinceImagePulled" or "sinceImageTransitioned".`);
+    }
+    if (selection.countType === 'sinceImageTransitioned' && storageClass !== 'archive') {
+      problems.push(`${name}: a sinceImageTransitioned rule needs storageClass "archive" (it ages images from when they were archived).`);
+    }
+    if (storageClass === 'archive' && selection.countType !== undefined && selection.countType !== 'sinceImageTransitioned') {
+      problems.push(`${name}: a rule on archived images counts with sinceImageTransitioned; ${selection.countType} selects standard images only.`);
+    }
+    if (
+      storageClass === 'archive' &&
+      action?.type === 'expire' &&
+      selection.countType === 'sinceImageTransitioned' &&
+      Number.isInteger(selection.countNumber) &&
+      selection.countNumber < ARCHIVE_MINIMUM_DAYS
+    ) {
+      problems.push(`${name}: ECR keeps archived images at least ${ARCHIVE_MINIMUM_DAYS} days; expire them after ${ARCHIVE_MINIMUM_DAYS} days or more (countNumber ${selection.countNumber}).`);
     }
   });
-  if (untaggedRules > 1) problems.push('Only one rule may select untagged images.');
-  if (anyRulePriority !== undefined && anyRulePriority < highestPriority) {
-    problems.push(`The "any" rule (priority ${anyRulePriority}) must have the highest rulePriority, so it is evaluated last.`);
+  for (const storageClass of ['standard', 'archive'] as const) {
+    const where = storageClass === 'archive' ? ' of archived images' : '';
+    if (untaggedRules[storageClass] > 1) problems.push(`Only one rule${where} may select untagged images.`);
+    const anyPriority = anyRulePriority[storageClass];
+    if (anyPriority !== undefined && anyPriority < highestPriority[storageClass]) {
+      problems.push(`The "any" rule${where} (priority ${anyPriority}) must have the highest rulePriority${where ? ' among them' : ''}, so it is evaluated last.`);
+    }
   }
   return problems;
 }
@@ -126,9 +189,10 @@ export function tagPatternMatches(pattern: string, tag: string): boolean {
   return regex.test(tag);
 }
 
-/** Whether an image meets a rule's tagging requirements (tagStatus and tag lists). */
+/** Whether an image meets a rule's tagging requirements (tagStatus and tag lists) in the rule's storage class. */
 export function matchesTagging(rule: LifecycleRule, image: ImageSummary): boolean {
   const { tagStatus, tagPrefixList, tagPatternList } = rule.selection;
+  if (storageClassOf(image) !== (rule.selection.storageClass ?? 'standard')) return false;
   if (tagStatus === 'any') return true;
   if (tagStatus === 'untagged') return image.tags.length === 0;
   if (image.tags.length === 0) return false;
@@ -139,7 +203,22 @@ export function matchesTagging(rule: LifecycleRule, image: ImageSummary): boolea
 
 const pushedTime = (image: ImageSummary) => image.pushedAt?.getTime() ?? -Infinity;
 
-/** Which images the policy would expire, and by which rule. */
+/** The time a since* rule ages an image from; undefined: the rule cannot select it. */
+export function agingTime(countType: CountType, image: ImageSummary): Date | undefined {
+  switch (countType) {
+    case 'sinceImagePushed':
+      return image.pushedAt;
+    case 'sinceImagePulled':
+      // Never pulled: aged from its push (see the header).
+      return image.lastPulledAt ?? image.pushedAt;
+    case 'sinceImageTransitioned':
+      return image.lastArchivedAt;
+    default:
+      return undefined;
+  }
+}
+
+/** Which images the policy would expire or move to the archive, and by which rule. */
 export function evaluateLifecyclePolicy(policy: LifecyclePolicy, images: ImageSummary[], now: Date = new Date()): LifecycleEvaluation {
   const rules = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
   // Newest first; ties by digest so the result does not depend on listing order.
@@ -148,60 +227,98 @@ export function evaluateLifecyclePolicy(policy: LifecyclePolicy, images: ImageSu
   const protectedDigests = new Set<string>();
   for (const rule of rules) {
     const matched = newestFirst.filter((image) => matchesTagging(rule, image));
+    const { countType, countNumber } = rule.selection;
     const candidates =
-      rule.selection.countType === 'imageCountMoreThan'
-        ? matched.slice(rule.selection.countNumber)
-        : matched.filter((image) => image.pushedAt && now.getTime() - image.pushedAt.getTime() > rule.selection.countNumber * DAY_MS);
+      countType === 'imageCountMoreThan'
+        ? matched.slice(countNumber)
+        : matched.filter((image) => {
+            const since = agingTime(countType, image);
+            return since !== undefined && now.getTime() - since.getTime() > countNumber * DAY_MS;
+          });
     for (const image of candidates) {
       if (expiredBy.has(image.digest) || protectedDigests.has(image.digest)) continue;
-      expiredBy.set(image.digest, { image, rulePriority: rule.rulePriority, reason: describeRule(rule) });
+      expiredBy.set(image.digest, { image, rulePriority: rule.rulePriority, action: rule.action.type, reason: describeRule(rule) });
     }
     // Whatever this rule's tagging requirements matched is out of reach of lower-priority rules.
     for (const image of matched) protectedDigests.add(image.digest);
   }
-  const expired = [...expiredBy.values()].sort((a, b) => pushedTime(a.image) - pushedTime(b.image));
-  return { expired, kept: newestFirst.filter((image) => !expiredBy.has(image.digest)) };
+  const acted = [...expiredBy.values()].sort((a, b) => pushedTime(a.image) - pushedTime(b.image));
+  return {
+    expired: acted.filter((entry) => entry.action === 'expire'),
+    transitioned: acted.filter((entry) => entry.action === 'transition'),
+    kept: newestFirst.filter((image) => !expiredBy.has(image.digest)),
+  };
 }
 
 /** A rule in words, as the preview and the builder show it. */
 export function describeRule(rule: LifecycleRule): string {
   const { tagStatus, tagPrefixList, tagPatternList, countType, countNumber } = rule.selection;
+  const archived = rule.selection.storageClass === 'archive' ? 'archived ' : '';
   const images = countNumber === 1 && countType === 'imageCountMoreThan' ? 'image' : 'images';
   const which =
     tagStatus === 'untagged'
-      ? `untagged ${images}`
+      ? `untagged ${archived}${images}`
       : tagStatus === 'any'
-        ? images
-        : `${images} tagged ${tagPrefixList?.length ? tagPrefixList.map((prefix) => `${prefix}…`).join(' + ') : (tagPatternList ?? []).join(' + ')}`;
-  const what =
-    countType === 'imageCountMoreThan'
-      ? `keep the last ${countNumber} ${which}`
-      : `expire ${which} older than ${countNumber} day${countNumber === 1 ? '' : 's'}`;
+        ? `${archived}${images}`
+        : `${archived}${images} tagged ${tagPrefixList?.length ? tagPrefixList.map((prefix) => `${prefix}…`).join(' + ') : (tagPatternList ?? []).join(' + ')}`;
+  const verb = rule.action.type === 'transition' ? 'archive' : 'expire';
+  const days = `${countNumber} day${countNumber === 1 ? '' : 's'}`;
+  let what: string;
+  switch (countType) {
+    case 'imageCountMoreThan':
+      what = verb === 'archive' ? `keep the last ${countNumber} ${which} in standard storage, archive the rest` : `keep the last ${countNumber} ${which}`;
+      break;
+    case 'sinceImagePulled':
+      what = `${verb} ${which} not pulled for ${days}`;
+      break;
+    case 'sinceImageTransitioned':
+      what = `${verb} ${which} ${days} after they were archived`;
+      break;
+    default:
+      what = `${verb} ${which} older than ${days}`;
+  }
   return `rule ${rule.rulePriority}: ${what}`;
 }
 
-/** The guided builder's choices, as Pulumi's maximumNumberOfImages / maximumAgeLimit put them. */
+/**
+ * The guided builder's choices, as Pulumi's maximumNumberOfImages / maximumAgeLimit put them, and the
+ * archive's two: "archive images not pulled for N days", "expire archived images after N days".
+ */
 export interface LifecycleRuleChoice {
-  kind: 'keepLast' | 'expireOlderThan';
+  kind: 'keepLast' | 'expireOlderThan' | 'archiveNotPulledFor' | 'expireArchivedAfter';
   tagStatus: TagStatus;
-  /** "keepLast": images to keep; "expireOlderThan": days. */
+  /** "keepLast": images to keep; the others: days. */
   count: number;
   tagPrefixList?: string[];
   tagPatternList?: string[];
   description?: string;
 }
 
-/** A policy from builder choices: priorities 1, 2, … in order, with an "any" rule moved last. */
+/**
+ * A policy from builder choices: priorities 1, 2, … in order; rules on standard images first, then
+ * those on archived images; within each, an "any" rule moved last.
+ */
 export function buildLifecyclePolicy(choices: LifecycleRuleChoice[]): LifecyclePolicy {
-  const ordered = [...choices.filter((choice) => choice.tagStatus !== 'any'), ...choices.filter((choice) => choice.tagStatus === 'any')];
+  const onArchive = (choice: LifecycleRuleChoice) => choice.kind === 'expireArchivedAfter';
+  const inOrder = (list: LifecycleRuleChoice[]) => [...list.filter((choice) => choice.tagStatus !== 'any'), ...list.filter((choice) => choice.tagStatus === 'any')];
+  const ordered = [...inOrder(choices.filter((choice) => !onArchive(choice))), ...inOrder(choices.filter(onArchive))];
   const rules = ordered.map((choice, index): LifecycleRule => {
     const selection: LifecycleRule['selection'] = { tagStatus: choice.tagStatus, countType: 'imageCountMoreThan', countNumber: choice.count };
     if (choice.tagStatus === 'tagged') {
       if (choice.tagPatternList?.length) selection.tagPatternList = [...choice.tagPatternList];
       else selection.tagPrefixList = [...(choice.tagPrefixList ?? [])];
     }
+    let action: LifecycleAction = { type: 'expire' };
     if (choice.kind === 'expireOlderThan') Object.assign(selection, { countType: 'sinceImagePushed', countUnit: 'days', countNumber: choice.count });
-    const rule: LifecycleRule = { rulePriority: index + 1, selection, action: { type: 'expire' } };
+    if (choice.kind === 'archiveNotPulledFor') {
+      Object.assign(selection, { countType: 'sinceImagePulled', countUnit: 'days', countNumber: choice.count });
+      action = { type: 'transition', targetStorageClass: 'archive' };
+    }
+    if (choice.kind === 'expireArchivedAfter') Object.assign(selection, { storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: choice.count });
+    // Key order as in AWS's examples: tagStatus, tag lists, storageClass, countType, countUnit, countNumber.
+    const { tagStatus, tagPrefixList, tagPatternList, storageClass, countType, countUnit, countNumber } = selection;
+    const ordered: LifecycleRule['selection'] = JSON.parse(JSON.stringify({ tagStatus, tagPrefixList, tagPatternList, storageClass, countType, countUnit, countNumber }));
+    const rule: LifecycleRule = { rulePriority: index + 1, selection: ordered, action };
     rule.description = choice.description ?? describeRule(rule).replace(/^rule \d+: /, '').replace(/^./, (first) => first.toUpperCase());
     // Key order as in AWS's examples: rulePriority, description, selection, action.
     return { rulePriority: rule.rulePriority, description: rule.description, selection: rule.selection, action: rule.action };

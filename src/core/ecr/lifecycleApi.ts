@@ -47,7 +47,12 @@ export async function deleteLifecyclePolicy(client: ECRClient, repository: strin
 }
 
 export type ServerPreview =
-  | { available: true; expiredDigests: Array<{ digest: string; tags: string[]; rulePriority?: number }> }
+  | {
+      available: true;
+      expiredDigests: Array<{ digest: string; tags: string[]; rulePriority?: number }>;
+      /** Images ECR's preview would move to the archive (action TRANSITION). */
+      transitionedDigests?: Array<{ digest: string; tags: string[]; rulePriority?: number }>;
+    }
   | { available: false; reason: string };
 
 /**
@@ -67,19 +72,21 @@ export async function serverLifecyclePreview(
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const expiredDigests: Array<{ digest: string; tags: string[]; rulePriority?: number }> = [];
+      const transitionedDigests: Array<{ digest: string; tags: string[]; rulePriority?: number }> = [];
       let nextToken: string | undefined;
       let status: string | undefined;
       do {
         const page = await client.send(new GetLifecyclePolicyPreviewCommand({ registryId, repositoryName: repository, maxResults: 100, nextToken }));
         status = page.status;
         for (const result of page.previewResults ?? []) {
-          if (result.action?.type === 'EXPIRE' && result.imageDigest) {
-            expiredDigests.push({ digest: result.imageDigest, tags: result.imageTags ?? [], rulePriority: result.appliedRulePriority });
-          }
+          if (!result.imageDigest) continue;
+          const entry = { digest: result.imageDigest, tags: result.imageTags ?? [], rulePriority: result.appliedRulePriority };
+          if (result.action?.type === 'EXPIRE') expiredDigests.push(entry);
+          if (result.action?.type === 'TRANSITION') transitionedDigests.push(entry);
         }
         nextToken = page.nextToken;
       } while (nextToken && status === 'COMPLETE');
-      if (status === 'COMPLETE') return { available: true, expiredDigests };
+      if (status === 'COMPLETE') return { available: true, expiredDigests, transitionedDigests };
       if (status === 'FAILED' || status === 'EXPIRED') return { available: false, reason: `ECR's preview ended with status ${status}.` };
       if (Date.now() > deadline) return { available: false, reason: `ECR's preview was still ${status ?? 'running'} after ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s.` };
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000));
@@ -92,11 +99,16 @@ export async function serverLifecyclePreview(
   }
 }
 
-/** How ECR's preview compares with the local evaluation: digests only one side expires. */
+/**
+ * How ECR's preview compares with the local evaluation: digests only one side acts on. An image both
+ * act on differently (one expires it, the other archives it) is listed on both sides, as `expire:`/`transition:`.
+ */
 export function comparePreviews(local: LifecycleEvaluation, server: ServerPreview): { agree: boolean; onlyLocal: string[]; onlyServer: string[] } | undefined {
   if (!server.available) return undefined;
   const localDigests = new Set(local.expired.map((entry) => entry.image.digest));
   const serverDigests = new Set(server.expiredDigests.map((entry) => entry.digest));
+  for (const entry of local.transitioned ?? []) localDigests.add(`transition:${entry.image.digest}`);
+  for (const entry of server.transitionedDigests ?? []) serverDigests.add(`transition:${entry.digest}`);
   const onlyLocal = [...localDigests].filter((digest) => !serverDigests.has(digest));
   const onlyServer = [...serverDigests].filter((digest) => !localDigests.has(digest));
   return { agree: onlyLocal.length === 0 && onlyServer.length === 0, onlyLocal, onlyServer };

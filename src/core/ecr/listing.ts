@@ -9,6 +9,8 @@ export interface RepositorySummary {
   arn: string;
   createdAt?: Date;
   tagMutability: string;
+  /** The exclusion filters of a *_WITH_EXCLUSION mode (empty otherwise). */
+  tagMutabilityExclusionFilters: Array<{ filterType: 'WILDCARD'; filter: string }>;
   scanOnPush: boolean;
   encryption: { type: string; kmsKey?: string };
 }
@@ -28,6 +30,12 @@ export interface ImageSummary {
   scanStatus?: string;
   /** Counts by severity from the last scan, e.g. { CRITICAL: 1, HIGH: 4 }. */
   scanFindings?: Record<string, number>;
+  /** ACTIVE, ARCHIVED or ACTIVATING (being restored); undefined when the endpoint does not say (moto). */
+  status?: string;
+  /** When the image last moved to the archive storage class. */
+  lastArchivedAt?: Date;
+  /** When the image was last restored from the archive. */
+  lastActivatedAt?: Date;
 }
 
 export interface ListOptions {
@@ -37,6 +45,11 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Resume after this token (the tree's "Load more"). */
   startToken?: string;
+  /**
+   * DescribeImages' filter.imageStatus: without it ECR lists ACTIVE images only; ANY adds archived
+   * and restoring ones. Left out of the request when unset (endpoints without archives, like moto).
+   */
+  imageStatus?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING' | 'ANY';
 }
 
 export function toRepositorySummary(repository: Repository): RepositorySummary {
@@ -47,6 +60,9 @@ export function toRepositorySummary(repository: Repository): RepositorySummary {
     arn: repository.repositoryArn ?? '',
     createdAt: repository.createdAt,
     tagMutability: repository.imageTagMutability ?? 'MUTABLE',
+    tagMutabilityExclusionFilters: (repository.imageTagMutabilityExclusionFilters ?? [])
+      .filter((entry) => typeof entry.filter === 'string')
+      .map((entry) => ({ filterType: 'WILDCARD' as const, filter: entry.filter as string })),
     scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
     encryption: {
       type: repository.encryptionConfiguration?.encryptionType ?? 'AES256',
@@ -69,6 +85,9 @@ export function toImageSummary(detail: ImageDetail): ImageSummary {
     artifactMediaType: detail.artifactMediaType,
     scanStatus: detail.imageScanStatus?.status,
     scanFindings: counts && Object.keys(counts).length ? { ...counts } : undefined,
+    status: detail.imageStatus,
+    lastArchivedAt: detail.lastArchivedAt,
+    lastActivatedAt: detail.lastActivatedAt,
   };
 }
 
@@ -99,7 +118,13 @@ export function imagePages(
     async (nextToken) => {
       const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
       const response = await client.send(
-        new DescribeImagesCommand({ registryId: options.registryId, repositoryName, maxResults, nextToken }),
+        new DescribeImagesCommand({
+          registryId: options.registryId,
+          repositoryName,
+          maxResults,
+          nextToken,
+          ...(options.imageStatus ? { filter: { imageStatus: options.imageStatus } } : {}),
+        }),
         { abortSignal: options.signal },
       );
       return { items: (response.imageDetails ?? []).map(toImageSummary), nextToken: response.nextToken };

@@ -3,10 +3,13 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { errorName } from '../errors';
+import { baseIsImmutable, tagMutabilityFrom, tagMutabilityRequest, type TagMutabilitySettings } from './tagMutability';
 
-
-/** Whether a pushed tag can be moved to another image; the *_WITH_EXCLUSION forms count as their base. */
-export const isImmutable = (tagMutability: string) => tagMutability.toUpperCase().startsWith('IMMUTABLE');
+/**
+ * Whether the mode's base is immutable; the *_WITH_EXCLUSION forms count as their base. For one tag,
+ * ask `tagIsImmutable` (tagMutability.ts), which knows the exclusion filters.
+ */
+export const isImmutable = (tagMutability: string) => baseIsImmutable(tagMutability);
 
 /** The plain setting a toggle moves to: immutable ↔ mutable (exclusion filters are not carried over). */
 export const toggledMutability = (tagMutability: string): 'MUTABLE' | 'IMMUTABLE' => (isImmutable(tagMutability) ? 'MUTABLE' : 'IMMUTABLE');
@@ -16,6 +19,17 @@ export async function setTagMutability(client: ECRClient, repository: string, mu
   const { PutImageTagMutabilityCommand } = await import('@aws-sdk/client-ecr');
   const response = await client.send(new PutImageTagMutabilityCommand({ registryId, repositoryName: repository, imageTagMutability: mutability }));
   return response.imageTagMutability ?? mutability;
+}
+
+/**
+ * PutImageTagMutability with any of the four modes and its exclusion filters; the settings are
+ * checked as ECR checks them first (no call is made when ECR would refuse them). Returns what ECR now holds.
+ */
+export async function putTagMutability(client: ECRClient, repository: string, settings: TagMutabilitySettings, registryId?: string): Promise<TagMutabilitySettings> {
+  const request = tagMutabilityRequest(settings);
+  const { PutImageTagMutabilityCommand } = await import('@aws-sdk/client-ecr');
+  const response = await client.send(new PutImageTagMutabilityCommand({ registryId, repositoryName: repository, ...request }));
+  return tagMutabilityFrom(response.imageTagMutability ?? request.imageTagMutability, response.imageTagMutabilityExclusionFilters ?? request.imageTagMutabilityExclusionFilters);
 }
 
 /**

@@ -183,6 +183,57 @@ describe('buildAndPush flow', () => {
     assert.equal(calls.build, 0);
   });
 
+  it('an excluded tag of an IMMUTABLE_WITH_EXCLUSION repository may be pushed again; the filter that decided is named', async () => {
+    const { engine, calls } = fakeEngine({ pushes: [goodPush, goodPush] });
+    const asked: string[][] = [];
+    const { reporter, text } = recorder();
+    const outcome = await buildAndPush(request(workspace(), { tags: ['latest', 'v7'] }), {
+      engine,
+      auth: authSource().auth,
+      repositories: gate({
+        ensureRepository: async () => ({ created: false, immutable: true, tagMutability: { mode: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [{ filterType: 'WILDCARD', filter: 'lat*' }] } }),
+        existingTags: async (_name, tags) => (asked.push(tags), tags.filter((tag) => tag === 'latest')),
+      }),
+      reporter,
+    });
+    assert.equal(outcome.status, 'succeeded', text.join('\n'));
+    assert.deepEqual(asked, [['v7']], 'only the immutable tag is checked');
+    assert.ok(text.includes('Tag mutability: "latest" matches the exclusion filter "lat*", so it is mutable (IMMUTABLE_WITH_EXCLUSION).'), text.join('\n'));
+    assert.equal(calls.build, 1);
+  });
+
+  it('a non-excluded tag that exists is refused before building, naming the filters it missed', async () => {
+    const { engine, calls } = fakeEngine({ pushes: [] });
+    const outcome = await buildAndPush(request(workspace(), { tags: ['v1'] }), {
+      engine,
+      auth: authSource().auth,
+      repositories: gate({
+        ensureRepository: async () => ({ created: false, immutable: true, tagMutability: { mode: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest' }, { filterType: 'WILDCARD', filter: 'dev-*' }] } }),
+        existingTags: async (_name, tags) => tags,
+      }),
+      reporter: recorder().reporter,
+    });
+    assert.equal(outcome.status === 'failed' && outcome.failure.message,
+      'Tag(s) "v1" already exist in team/op and are immutable there: "v1" matches none of the exclusion filters "latest", "dev-*", so it is immutable (IMMUTABLE_WITH_EXCLUSION). ECR refuses to overwrite them. Push under a new tag, or change the repository\'s exclusion filters.');
+    assert.equal(calls.build, 0);
+  });
+
+  it('a MUTABLE_WITH_EXCLUSION repository refuses only the tags its filters protect', async () => {
+    const { engine, calls } = fakeEngine({ pushes: [] });
+    const outcome = await buildAndPush(request(workspace(), { tags: ['latest', 'release-2'] }), {
+      engine,
+      auth: authSource().auth,
+      repositories: gate({
+        ensureRepository: async () => ({ created: false, immutable: false, tagMutability: { mode: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }] } }),
+        existingTags: async (_name, tags) => tags,
+      }),
+      reporter: recorder().reporter,
+    });
+    assert.equal(outcome.status === 'failed' && outcome.failure.kind, 'immutable-tag');
+    assert.match(outcome.status === 'failed' ? outcome.failure.message : '', /^Tag\(s\) "release-2" already exist in team\/op and are immutable there: "release-2" matches the exclusion filter "release-\*", so it is immutable \(MUTABLE_WITH_EXCLUSION\)\./);
+    assert.equal(calls.build, 0);
+  });
+
   it('a missing repository with creation off is a clear failure', async () => {
     const { engine } = fakeEngine({ pushes: [] });
     const outcome = await buildAndPush(request(workspace(), { createRepository: false }), {

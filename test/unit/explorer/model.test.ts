@@ -12,6 +12,7 @@ const repository = (name: string): RepositorySummary => ({
   registryId: '123456789012',
   uri: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${name}`,
   arn: `arn:aws:ecr:us-east-1:123456789012:repository/${name}`,
+  tagMutabilityExclusionFilters: [],
   tagMutability: 'MUTABLE',
   scanOnPush: false,
   encryption: { type: 'AES256' },
