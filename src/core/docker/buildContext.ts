@@ -1,7 +1,10 @@
+import * as fs from 'node:fs';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
+
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 export interface BuildContext {
   /** The tar stream to send as the build request body (packed as it is read: never held in memory). */
@@ -75,6 +78,10 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
       entries.push(header.name);
       return header;
     },
+    // Files are read 1 MiB at a time (Node's default is 64 KiB): a 500 MiB context is 500 reads
+    // and writes instead of 8,000, which is what the CPU time of sending it goes to.
+    // (tar-fs takes an `fs` option its typings do not declare.)
+    ...({ fs: { ...fs, createReadStream: (file: string, options?: object) => fs.createReadStream(file, { ...options, highWaterMark: READ_CHUNK_BYTES }) } } as object),
     finalize: dockerfileInside,
     finish: dockerfileInside
       ? undefined
