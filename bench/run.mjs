@@ -30,6 +30,7 @@ const stack = await up();
 try {
   run('bench/explorer.mjs', stack.env);
   run('bench/build-push.mjs', stack.env);
+  run('bench/build-context.mjs', stack.env);
 } finally {
   if (stack.started.length > 0) await down(stack.started);
 }

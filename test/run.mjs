@@ -96,10 +96,26 @@ async function unitSuite() {
 }
 
 async function integrationSuite(stackEnv) {
-  say('integration tests (moto, registry, Docker Engine)');
+  say('integration tests (moto, registry, Docker Engine, remote engines)');
   const files = findTests('test/integration');
   if (files.length === 0) throw new Error('no integration test files found');
-  record('integration', await nodeTest(files, stackEnv));
+  // The remote engines (a TLS dockerd and an sshd on loopback) only for this suite.
+  const { up, down, StackError } = await import('./stack/stack.mjs');
+  const started = Date.now();
+  let remote;
+  try {
+    remote = await up(['remote-engines']);
+    console.log(`[stack] remote engines (TLS dockerd, sshd) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    const message = error instanceof StackError ? error.message : String(error?.stack ?? error);
+    console.log(`[stack] remote engines: ${message}`);
+    if (CI) throw new Error(`CI=true: the remote engines are required (${message.split('\n')[0]})`);
+  }
+  try {
+    record('integration', await nodeTest(files, { ...stackEnv, ...(remote?.env ?? {}) }));
+  } finally {
+    if (remote?.started.length) await down(remote.started);
+  }
 }
 
 async function extensionSuite(stackEnv) {

@@ -21,6 +21,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from './childEnv.mjs';
+import { remoteEnginesEnvironment, startRemoteEngines, stopRemoteEngines } from './remoteEngines.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const STATE = process.env.ECR_WB_STATE || path.join(REPO, '.stack');
@@ -35,7 +36,16 @@ export const STAND_IN_IMAGES = [
   'aqueducthq/function39:0.3.6',
   'aqueducthq/gpu_cuda1180_py310:0.3.6',
 ];
-const APT_PACKAGES = { dockerd: 'docker.io', 'docker-registry': 'docker-registry', busybox: 'busybox-static', 'docker-credential-ecr-login': 'amazon-ecr-credential-helper' };
+const APT_PACKAGES = {
+  dockerd: 'docker.io',
+  docker: 'docker.io',
+  'docker-registry': 'docker-registry',
+  busybox: 'busybox-static',
+  'docker-credential-ecr-login': 'amazon-ecr-credential-helper',
+  sshd: 'openssh-server',
+  'ssh-keygen': 'openssh-client',
+  openssl: 'openssl',
+};
 
 /** A one-line, actionable failure: what is missing and how to get it. */
 export class StackError extends Error {}
@@ -408,6 +418,9 @@ function buildStandInRoot(root) {
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
+/** What test/stack/remoteEngines.mjs borrows from here. */
+const remoteTools = { get STATE() { return STATE; }, ensureCommands, freePort, startDetached, waitUntil, alive, probe, log, StackError, timed };
+
 /** The environment the tests and the extension read to find the stack. */
 export function stackEnvironment(state = readState()) {
   return {
@@ -415,6 +428,7 @@ export function stackEnvironment(state = readState()) {
     ECR_WB_MOTO: state.moto?.url,
     ECR_WB_REGISTRY: state.registry?.host,
     DOCKER_HOST: state.docker?.host,
+    ...remoteEnginesEnvironment(state['remote-engines']),
   };
 }
 
@@ -433,17 +447,21 @@ export async function up(parts = ['moto', 'registry', 'docker']) {
       if (await startDocker(state)) started.push('docker');
       await ensureStandInImages(state.docker.host);
     }
+    // Only when asked (the remote-engine tests): a TLS engine on a loopback port and an sshd before it.
+    if (parts.includes('remote-engines') && (await startRemoteEngines(state, remoteTools))) started.push('remote-engines');
   } finally {
     writeState(state);
   }
   return { env: stackEnvironment(state), started };
 }
 
-export async function down(parts = ['front', 'moto', 'registry', 'docker']) {
+export async function down(parts = ['front', 'moto', 'registry', 'docker', 'remote-engines']) {
   const state = readState();
   // The front is moto's: stopping moto stops it too.
   if (parts.includes('moto') && !parts.includes('front')) parts = ['front', ...parts];
+  if (parts.includes('remote-engines')) await stopRemoteEngines(state, remoteTools);
   for (const part of parts) {
+    if (part === 'remote-engines') continue;
     const entry = state[part];
     if (!entry?.pid || (part === 'docker' && !entry.ours)) continue;
     if (alive(entry.pid)) {
@@ -471,7 +489,7 @@ async function main() {
   } else if (command === 'env') {
     for (const [key, value] of Object.entries(stackEnvironment())) if (value) console.log(`export ${key}=${value}`);
   } else {
-    console.error('usage: node test/stack/stack.mjs up|down|env [moto registry docker] (moto brings the ECR front with it)');
+    console.error('usage: node test/stack/stack.mjs up|down|env [moto registry docker remote-engines] (moto brings the ECR front with it; remote-engines only when named)');
     process.exit(2);
   }
 }

@@ -4,7 +4,7 @@
  * the parts it needs. Missing parts skip the file on a developer's machine and fail it when
  * CI=true: CI never passes by silently skipping.
  */
-export type StackPart = 'moto' | 'registry' | 'docker';
+export type StackPart = 'moto' | 'registry' | 'docker' | 'remote-engines';
 
 export interface StackEnv {
   /**
@@ -18,18 +18,29 @@ export interface StackEnv {
   registryHost: string;
   /** Docker Engine, e.g. unix:///…/docker.sock */
   dockerHost: string;
+  /** Remote engines (test/stack/remoteEngines.mjs, started only when asked): the TLS engine's tcp:// address… */
+  remoteTlsHost: string;
+  /** …a DOCKER_CERT_PATH folder for it, one from another CA, */
+  remoteTlsCerts: string;
+  remoteTlsWrongCerts: string;
+  /** …ssh://root@127.0.0.1:<port> reaching the same engine, a HOME whose ~/.ssh key it accepts, and the engine's own socket. */
+  remoteSshHost: string;
+  remoteSshHome: string;
+  remoteSocket: string;
 }
 
 const VARIABLES: Record<StackPart, keyof StackEnv> = {
   moto: 'ecrEndpoint',
   registry: 'registryHost',
   docker: 'dockerHost',
+  'remote-engines': 'remoteTlsHost',
 };
 
 const ENV_NAMES: Record<StackPart, string> = {
   moto: 'ECR_WB_ECR_ENDPOINT and ECR_WB_MOTO',
   registry: 'ECR_WB_REGISTRY',
   docker: 'DOCKER_HOST',
+  'remote-engines': 'ECR_WB_REMOTE_TLS_HOST (node test/stack/stack.mjs up remote-engines)',
 };
 
 export function readStackEnv(): Partial<StackEnv> {
@@ -38,6 +49,12 @@ export function readStackEnv(): Partial<StackEnv> {
     motoUrl: process.env.ECR_WB_MOTO || undefined,
     registryHost: process.env.ECR_WB_REGISTRY || undefined,
     dockerHost: process.env.DOCKER_HOST || undefined,
+    remoteTlsHost: process.env.ECR_WB_REMOTE_TLS_HOST || undefined,
+    remoteTlsCerts: process.env.ECR_WB_REMOTE_TLS_CERTS || undefined,
+    remoteTlsWrongCerts: process.env.ECR_WB_REMOTE_TLS_WRONG_CERTS || undefined,
+    remoteSshHost: process.env.ECR_WB_REMOTE_SSH_HOST || undefined,
+    remoteSshHome: process.env.ECR_WB_REMOTE_SSH_HOME || undefined,
+    remoteSocket: process.env.ECR_WB_REMOTE_SOCKET || undefined,
   };
 }
 

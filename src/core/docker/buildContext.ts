@@ -1,10 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 export interface BuildContext {
-  /** The tar stream to send as the build request body. */
+  /** The tar stream to send as the build request body (packed as it is read: never held in memory). */
   stream: Readable;
   /** The Dockerfile's path inside the tar, for the build's `dockerfile` option. */
   dockerfileInContext: string;
@@ -12,6 +15,17 @@ export interface BuildContext {
   ignoreFile: string | undefined;
   /** Paths packed so far (relative, POSIX); complete once the stream has ended. */
   entries: string[];
+  /** What the walk did so far; complete once the stream has ended. */
+  walk: ContextWalkStats;
+}
+
+export interface ContextWalkStats {
+  /** Directory entries looked at (names read from a folder and checked against .dockerignore). */
+  entriesSeen: number;
+  /** Excluded folders not entered at all: every path under them is excluded too. */
+  prunedDirectories: number;
+  /** Excluded folders still entered because a `!` exception may re-include something inside. */
+  walkedExcludedDirectories: number;
 }
 
 /**
@@ -19,13 +33,15 @@ export interface BuildContext {
  * Dockerfile and .dockerignore themselves, which the daemon always needs. A Dockerfile outside the
  * context is added under a generated name. `<Dockerfile>.dockerignore` next to the Dockerfile wins
  * over the context's .dockerignore, as with BuildKit.
+ *
+ * An excluded folder is not walked unless a `!` exception could match something inside it
+ * (`node_modules` with 100,000 files costs one check); files are streamed into the tar one at a
+ * time as the engine reads, so memory does not grow with the context's size.
  */
 export function createBuildContext(contextDir: string, dockerfilePath: string): BuildContext {
   // Loaded here, not at module load: only a running build needs them.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tar = require('tar-fs') as typeof import('tar-fs');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dockerignore = require('@balena/dockerignore') as typeof import('@balena/dockerignore').default;
 
   const root = path.resolve(contextDir);
   const dockerfile = path.resolve(dockerfilePath);
@@ -36,17 +52,17 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
   const ignoreFile = existsSync(specificIgnore) ? specificIgnore : existsSync(path.join(root, '.dockerignore')) ? path.join(root, '.dockerignore') : undefined;
   const patterns = ignoreFile ? readFileSync(ignoreFile, 'utf8').split(/\r?\n/) : [];
   const always = ['.dockerignore', ...(dockerfileInside ? [relativeDockerfile] : [])];
-  const matcher = dockerignore({ ignorecase: process.platform === 'win32' }).add([...patterns, ...always.map((entry) => `!${entry}`)]);
-  const exceptions = patterns.map((pattern) => pattern.trim()).filter((pattern) => pattern.startsWith('!'));
+  const rules = contextIgnoreRules([...patterns, ...always.map((entry) => `!${entry}`)]);
 
+  const walk: ContextWalkStats = { entriesSeen: 0, prunedDirectories: 0, walkedExcludedDirectories: 0 };
   const ignored = (absolute: string): boolean => {
+    walk.entriesSeen++;
     const relative = toPosix(path.relative(root, absolute));
-    if (!relative || !matcher.ignores(relative)) return false;
-    // An excluded folder is still walked when an exception ("!folder/keep") may re-include something in it.
-    if (exceptions.length && statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) {
-      return !exceptions.some((exception) => mayMatchUnder(exception.slice(1).trim(), relative));
-    }
-    return true;
+    if (!relative) return false;
+    const verdict = rules.verdict(relative, () => lstatSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false);
+    if (verdict === 'prune') walk.prunedDirectories++;
+    if (verdict === 'walk-excluded') walk.walkedExcludedDirectories++;
+    return verdict === 'exclude' || verdict === 'prune';
   };
 
   const entries: string[] = [];
@@ -62,6 +78,10 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
       entries.push(header.name);
       return header;
     },
+    // Files are read 1 MiB at a time (Node's default is 64 KiB): a 500 MiB context is 500 reads
+    // and writes instead of 8,000, which is what the CPU time of sending it goes to.
+    // (tar-fs takes an `fs` option its typings do not declare.)
+    ...({ fs: { ...fs, createReadStream: (file: string, options?: object) => fs.createReadStream(file, { ...options, highWaterMark: READ_CHUNK_BYTES }) } } as object),
     finalize: dockerfileInside,
     finish: dockerfileInside
       ? undefined
@@ -72,24 +92,95 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
         },
   });
   // tar-stream's Pack is a streamx Readable; dockerode pipes it into the request like a Node stream.
-  return { stream: stream as unknown as Readable, dockerfileInContext: dockerfileInside ? relativeDockerfile : extraName, ignoreFile, entries };
+  return { stream: stream as unknown as Readable, dockerfileInContext: dockerfileInside ? relativeDockerfile : extraName, ignoreFile, entries, walk };
+}
+
+/**
+ * What to do with one path of the context:
+ * - `include`: pack it (a folder: walk it);
+ * - `exclude`: a file (or other non-folder) left out;
+ * - `prune`: an excluded folder left out whole, never read (no exception can reach inside);
+ * - `walk-excluded`: an excluded folder walked because an exception may re-include something in it.
+ */
+export type ContextVerdict = 'include' | 'exclude' | 'prune' | 'walk-excluded';
+
+export interface ContextIgnoreRules {
+  /** `isDirectory` is asked only for excluded paths. */
+  verdict(relativePosixPath: string, isDirectory: () => boolean): ContextVerdict;
+}
+
+/**
+ * .dockerignore lines as Docker reads them (through @balena/dockerignore, a port of Docker's
+ * matcher: last matching line wins, a line matching a folder matches everything under it), plus
+ * the rule that decides when an excluded folder may be skipped without reading it.
+ */
+export function contextIgnoreRules(lines: string[], options: { ignorecase?: boolean } = {}): ContextIgnoreRules {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dockerignore = require('@balena/dockerignore') as typeof import('@balena/dockerignore').default;
+  const ignorecase = options.ignorecase ?? process.platform === 'win32';
+  const matcher = dockerignore({ ignorecase }).add(lines);
+  const exceptions = lines
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('!') && !line.startsWith('#'))
+    .map((line) => exceptionSegments(line.slice(1)))
+    .filter((segments): segments is string[] => segments !== undefined);
+  return {
+    verdict(relative, isDirectory) {
+      if (!matcher.ignores(relative)) return 'include';
+      if (!isDirectory()) return 'exclude';
+      const folder = relative.split('/');
+      return exceptions.some((segments) => mayMatchUnder(segments, folder, ignorecase)) ? 'walk-excluded' : 'prune';
+    },
+  };
 }
 
 function toPosix(value: string): string {
   return value.split(path.sep).join('/');
 }
 
-/** Could `pattern` match a path inside `folder`? (conservative: wildcards before the folder's depth say yes) */
-function mayMatchUnder(pattern: string, folder: string): boolean {
-  const clean = pattern.replace(/^\/+/, '');
-  const patternParts = clean.split('/');
-  const folderParts = folder.split('/');
-  if (patternParts.length <= folderParts.length && !patternParts.includes('**')) return false;
-  for (let index = 0; index < folderParts.length && index < patternParts.length; index++) {
-    const part = patternParts[index];
-    if (part === '**') return true;
-    if (/[*?[\\]/.test(part)) continue;
-    if (part !== folderParts[index]) return false;
+/** An exception's pattern as path segments, cleaned as Docker cleans it; undefined for "!" alone. */
+function exceptionSegments(pattern: string): string[] | undefined {
+  const trimmed = pattern.trim();
+  if (!trimmed) return undefined;
+  const cleaned = path.posix.normalize(trimmed).replace(/^\/+/, '').replace(/\/+$/, '');
+  if (!cleaned || cleaned === '.') return undefined;
+  return cleaned.split('/');
+}
+
+/**
+ * Could an exception match a path strictly inside `folder` (and so re-include something there)?
+ * Docker compares a pattern with a path, and with the path's leading folders; a pattern without
+ * `**` has as many segments as the paths it matches. So an exception reaches inside `folder` only
+ * if its leading segments can match the folder's and it has more segments than the folder.
+ * `**` can stand for any number of folders: an exception that has one at or before the folder's
+ * depth is taken to reach inside (walking too much is only slower; walking too little loses files).
+ */
+function mayMatchUnder(segments: string[], folder: string[], ignorecase: boolean): boolean {
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index];
+    if (segment.includes('**')) return true;
+    if (index >= folder.length) return true;
+    if (!segmentMayMatch(segment, folder[index], ignorecase)) return false;
   }
-  return true;
+  // The exception ends at or above the folder: it matches the folder or one of its parents, which
+  // the folder's own verdict has already weighed, and reaches nothing more inside it.
+  return false;
+}
+
+/** One path segment against one glob segment (`*`, `?`, `\` escapes); character classes count as "may match". */
+function segmentMayMatch(glob: string, name: string, ignorecase: boolean): boolean {
+  if (glob.includes('[')) return true;
+  let source = '^';
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index];
+    if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else if (char === '\\' && process.platform !== 'win32' && index + 1 < glob.length) source += escapeRegExp(glob[++index]);
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(`${source}$`, ignorecase ? 'i' : '').test(name);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

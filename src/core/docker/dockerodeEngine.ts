@@ -24,7 +24,14 @@ export class DockerodeEngine implements DockerEngine {
     this.docker =
       address.kind === 'socket' ? new DockerodeClass({ socketPath: address.socketPath })
       : address.kind === 'tcp' ? new DockerodeClass({ protocol: address.protocol, host: address.host, port: address.port, ...tls })
-      : new DockerodeClass({ protocol: 'ssh', host: address.host, port: address.port, username: address.username });
+      : new DockerodeClass({
+          protocol: 'ssh',
+          host: address.host,
+          port: address.port,
+          username: address.username,
+          // docker-modem hands these to ssh2 and runs `docker system dial-stdio` on the far side, as the CLI does.
+          sshOptions: { agent: host.ssh?.agent, privateKey: host.ssh?.identityFile ? readOptional(host.ssh.identityFile) : undefined },
+        } as Dockerode.DockerOptions);
   }
 
   async ping(signal?: AbortSignal): Promise<void> {

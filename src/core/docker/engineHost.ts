@@ -14,6 +14,8 @@ export interface EngineHost {
   readonly looked: string[];
   /** TLS material from DOCKER_CERT_PATH or the docker context, when the engine wants TLS. */
   readonly tls?: { certPath: string; verify: boolean };
+  /** For ssh:// engines: the ssh agent (SSH_AUTH_SOCK) and the key file found in ~/.ssh, if any. */
+  readonly ssh?: { agent?: string; identityFile?: string };
 }
 
 export interface EngineHostInputs {
@@ -39,20 +41,21 @@ export function resolveEngineHost(inputs: EngineHostInputs = {}): EngineHost {
   const configDir = inputs.dockerConfigDir ?? env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
   const looked: string[] = [];
 
+  // As with the CLI's -H, DOCKER_CERT_PATH / DOCKER_TLS_VERIFY apply to a tcp:// address given either way.
+  const envTls = env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH
+    ? { certPath: env.DOCKER_CERT_PATH || configDir, verify: Boolean(env.DOCKER_TLS_VERIFY && env.DOCKER_TLS_VERIFY !== '0') }
+    : undefined;
   const setting = inputs.setting?.trim();
   if (setting) {
     looked.push(`setting ecr.docker.host: ${setting}`);
-    return { host: setting, source: 'setting', looked };
+    return withTransport({ host: setting, source: 'setting', looked, tls: setting.startsWith('tcp://') ? envTls : undefined }, env);
   }
   looked.push('setting ecr.docker.host: empty');
 
   const fromEnv = env.DOCKER_HOST?.trim();
   if (fromEnv) {
     looked.push(`DOCKER_HOST: ${fromEnv}`);
-    const tls = env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH
-      ? { certPath: env.DOCKER_CERT_PATH || configDir, verify: Boolean(env.DOCKER_TLS_VERIFY && env.DOCKER_TLS_VERIFY !== '0') }
-      : undefined;
-    return { host: fromEnv, source: 'DOCKER_HOST', looked, tls };
+    return withTransport({ host: fromEnv, source: 'DOCKER_HOST', looked, tls: envTls }, env);
   }
   looked.push('DOCKER_HOST: unset');
 
@@ -64,7 +67,7 @@ export function resolveEngineHost(inputs: EngineHostInputs = {}): EngineHost {
       // The CLI keeps a context's TLS files under contexts/tls/<sha256 of its name>/docker/.
       const certPath = path.join(path.dirname(path.dirname(path.dirname(contextMetaPath(configDir, context.name)))), 'tls', path.basename(path.dirname(contextMetaPath(configDir, context.name))), 'docker');
       const tls = existsSync(certPath) ? { certPath, verify: !endpoint.skipTLSVerify } : undefined;
-      return { host: endpoint.host, source: 'docker context', looked, tls };
+      return withTransport({ host: endpoint.host, source: 'docker context', looked, tls }, env);
     }
     looked.push(`docker context "${context.name}" (${context.from}): ${endpoint.problem}`);
   } else {
@@ -74,6 +77,24 @@ export function resolveEngineHost(inputs: EngineHostInputs = {}): EngineHost {
   const fallback = platform === 'win32' ? DEFAULT_WINDOWS_PIPE : DEFAULT_UNIX_SOCKET;
   looked.push(`default socket: ${fallback}`);
   return { host: fallback, source: 'default socket', looked };
+}
+
+/**
+ * Adds what a remote address needs to `looked` (and so to every failure message): which TLS files
+ * are used, and for ssh:// the agent or key that will be offered.
+ */
+function withTransport(host: EngineHost, env: NodeJS.ProcessEnv): EngineHost {
+  const looked = host.looked;
+  if (host.tls && /^(tcp|https):\/\//.test(host.host)) {
+    looked.push(`TLS: ca.pem, cert.pem, key.pem in ${host.tls.certPath}${host.tls.verify ? '' : ' (engine certificate not verified)'}`);
+  }
+  if (!host.host.startsWith('ssh://')) return host;
+  const agent = env.SSH_AUTH_SOCK?.trim() || undefined;
+  const home = env.HOME?.trim() || os.homedir();
+  // The keys ssh offers by default, in its order.
+  const identityFile = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => path.join(home, '.ssh', name)).find((file) => existsSync(file));
+  looked.push(`ssh: agent ${agent ? `at ${agent}` : 'SSH_AUTH_SOCK unset'}, key ${identityFile ?? `none of id_ed25519, id_ecdsa, id_rsa in ${path.join(home, '.ssh')}`}`);
+  return { ...host, ssh: { agent, identityFile } };
 }
 
 function currentContext(env: NodeJS.ProcessEnv, configDir: string): { name?: string; from: string } {

@@ -60,6 +60,44 @@ describe('resolveEngineHost', () => {
   });
 });
 
+describe('resolveEngineHost for remote engines', () => {
+  it('TLS: DOCKER_CERT_PATH and DOCKER_TLS_VERIFY, named in what it looked at; also for a tcp:// setting', () => {
+    const host = resolveEngineHost({ env: { DOCKER_HOST: 'tcp://builder:2376', DOCKER_CERT_PATH: '/certs', DOCKER_TLS_VERIFY: '1' }, dockerConfigDir: dockerConfig() });
+    assert.deepEqual(host.tls, { certPath: '/certs', verify: true });
+    assert.equal(host.looked.at(-1), 'TLS: ca.pem, cert.pem, key.pem in /certs');
+    const setting = resolveEngineHost({ setting: 'tcp://builder:2376', env: { DOCKER_CERT_PATH: '/certs' }, dockerConfigDir: dockerConfig() });
+    assert.deepEqual(setting.tls, { certPath: '/certs', verify: false });
+    assert.equal(setting.looked.at(-1), 'TLS: ca.pem, cert.pem, key.pem in /certs (engine certificate not verified)');
+    // A socket setting takes no TLS.
+    assert.equal(resolveEngineHost({ setting: 'unix:///s.sock', env: { DOCKER_CERT_PATH: '/certs' } }).tls, undefined);
+  });
+
+  it("a docker context's TLS files, under contexts/tls/<sha256 of its name>/docker", () => {
+    const dir = dockerConfig('remote', 'tcp://builder:2376');
+    const meta = contextMetaPath(dir, 'remote');
+    const tlsDir = path.join(dir, 'contexts', 'tls', path.basename(path.dirname(meta)), 'docker');
+    mkdirSync(tlsDir, { recursive: true });
+    const host = resolveEngineHost({ env: {}, dockerConfigDir: dir });
+    assert.deepEqual(host.tls, { certPath: tlsDir, verify: true });
+    assert.equal(host.looked.at(-1), `TLS: ca.pem, cert.pem, key.pem in ${tlsDir}`);
+  });
+
+  it('ssh: the agent from SSH_AUTH_SOCK and the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa', () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'home-'));
+    mkdirSync(path.join(home, '.ssh'));
+    const none = resolveEngineHost({ env: { DOCKER_HOST: 'ssh://me@builder', HOME: home }, dockerConfigDir: dockerConfig() });
+    assert.deepEqual(none.ssh, { agent: undefined, identityFile: undefined });
+    assert.equal(none.looked.at(-1), `ssh: agent SSH_AUTH_SOCK unset, key none of id_ed25519, id_ecdsa, id_rsa in ${path.join(home, '.ssh')}`);
+    writeFileSync(path.join(home, '.ssh', 'id_rsa'), 'x');
+    writeFileSync(path.join(home, '.ssh', 'id_ecdsa'), 'x');
+    const found = resolveEngineHost({ env: { DOCKER_HOST: 'ssh://me@builder', HOME: home, SSH_AUTH_SOCK: '/tmp/agent.sock' }, dockerConfigDir: dockerConfig() });
+    assert.deepEqual(found.ssh, { agent: '/tmp/agent.sock', identityFile: path.join(home, '.ssh', 'id_ecdsa') });
+    assert.equal(found.looked.at(-1), `ssh: agent at /tmp/agent.sock, key ${path.join(home, '.ssh', 'id_ecdsa')}`);
+    // Not for other addresses.
+    assert.equal(resolveEngineHost({ env: { DOCKER_HOST: 'tcp://builder:2375', HOME: home } }).ssh, undefined);
+  });
+});
+
 describe('parseEngineHost', () => {
   it('understands unix, tcp, ssh and npipe addresses', () => {
     assert.deepEqual(parseEngineHost('unix:///run/docker.sock'), { kind: 'socket', socketPath: '/run/docker.sock' });
