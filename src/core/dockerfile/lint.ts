@@ -9,14 +9,17 @@ import { severityFromHadolint } from './hadolintConfig';
 import { finalStageChain, parseDockerfile, rootStage, type DockerfileModel } from './parse';
 import { collectIgnores, ignoreRuleFix, isIgnored } from './pragmas';
 import { AQUEDUCT_RULES, checkAqueductRules } from './rules/aqueductRules';
+import { APT_RULES, checkAptRules } from './rules/aptRules';
 import { BEST_PRACTICE_RULES, checkBestPractice } from './rules/bestPracticeRules';
+import { checkPackageRules, PACKAGE_RULES } from './rules/packageRules';
+import { checkShellRules, SHELL_RULES } from './rules/shellRules';
 import { SYNTAX_RULES, checkSyntax } from './rules/syntaxRules';
 import type { AqueductFacts, Finding, Fix, LintSettings, RuleContext, RuleInfo, Severity, SeveritySetting } from './rules/types';
 import type { Range } from './text';
 
 export type { Fix, LintSettings, RuleInfo, Severity, SeveritySetting } from './rules/types';
 
-export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...SYNTAX_RULES];
+export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...APT_RULES, ...PACKAGE_RULES, ...SHELL_RULES, ...SYNTAX_RULES];
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
 export function ruleInfo(id: string): RuleInfo | undefined {
@@ -114,15 +117,16 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
     options.onInternalError?.(error, 'aqueduct facts');
     facts = { enabled: false, finalChain: [], finalImage: undefined, pinVersion: LATEST_AQUEDUCT_VERSION, serverVersion: undefined };
   }
+  const hadolint = options.hadolint;
   const context: RuleContext = {
     model,
-    settings: options,
+    settings: { ...options, trustedRegistries: hadolint?.trustedRegistries, labelSchema: hadolint?.labelSchema, strictLabels: hadolint?.strictLabels },
     aqueduct: facts,
     report(finding) {
       if (findings.length < limit * 4) findings.push(finding);
     },
   };
-  for (const check of [checkSyntax, checkAqueductRules, checkBestPractice]) {
+  for (const check of [checkSyntax, checkAqueductRules, checkBestPractice, checkAptRules, checkPackageRules, checkShellRules]) {
     try {
       check(context);
     } catch (error) {

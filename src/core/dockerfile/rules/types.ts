@@ -34,6 +34,12 @@ export interface LintSettings {
   serverVersion?: string;
   /** ecr.aqueduct.enabled: apply Aqueduct's rules even when the base isn't aqueducthq/… */
   aqueductWorkspace?: boolean;
+  /** .hadolint.yaml trustedRegistries: FROM images must come from these (DL3026). */
+  trustedRegistries?: string[];
+  /** .hadolint.yaml label-schema: required labels and the kind of value each holds. */
+  labelSchema?: Record<string, import('./labelRules').LabelKind>;
+  /** .hadolint.yaml strict-labels: labels outside the schema are reported (DL3050). */
+  strictLabels?: boolean;
 }
 
 /** What the Aqueduct rules need to know about the file, worked out once per lint. */
