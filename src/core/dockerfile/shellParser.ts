@@ -376,11 +376,12 @@ function parseRange(source: ShellSource, start: number, end: number, depth: numb
         mode = 'skip-to-separator';
         continue;
       }
-      if (ASSIGNMENT.test(text)) {
-        words.push(word);
-        assignments++;
-        continue;
-      }
+    }
+    // NAME=value before the command, quoted value or not ("A=\"$(x)\"" is an assignment too).
+    if (words.length === assignments && ASSIGNMENT.test(word.text) && !/^["']/.test(source.text.slice(token.start, token.start + 1))) {
+      words.push(word);
+      assignments++;
+      continue;
     }
     words.push(word);
   }

@@ -77,7 +77,7 @@ function stageShips(model: DockerfileModel, stage: Stage | undefined): boolean {
 
 function checkAptLists(context: RuleContext, instruction: InstructionInfo, script: ShellScript): void {
   const commands = commandsOf(script);
-  const update = commands.find((command) => isCommand(command, 'apt-get', 'update'));
+  const update = commands.find((command) => isCommand(command, ['apt-get', 'apt'], 'update'));
   if (!update || cleansAptLists(commands)) return;
   if (usesCacheMount(instruction, '/var/lib/apt/lists') || (usesCacheMount(instruction, '/var/lib/apt') && usesCacheMount(instruction, '/var/cache/apt'))) return;
   if (!stageShips(context.model, context.model.stages[instruction.stage])) return;

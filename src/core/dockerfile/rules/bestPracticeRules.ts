@@ -62,7 +62,8 @@ function checkBaseImages(context: RuleContext): void {
       const name = (image?.name ?? reference).toLowerCase();
       // Aqueduct bases get AQ004, which says which tag Aqueduct needs.
       const aqueduct = image !== undefined && aqueductRepositoryOf(name) !== undefined;
-      if (reference !== 'scratch' && !hasDigest && !isAlias && !aqueduct) {
+      // An image named by a variable ($BASE, ${REGISTRY}/x) is the build's choice: hadolint leaves it alone too.
+      if (reference !== 'scratch' && !reference.startsWith('$') && !hasDigest && !isAlias && !aqueduct) {
         if (!hasTag) {
           context.report({ ruleId: 'DL3006', message: `Tag the base image (${reference}:<version>): untagged means "latest", which changes under you.`, range: nameRange ?? imageRange });
         } else if (/:latest$/.test(reference)) {
@@ -140,7 +141,7 @@ function checkCopies(context: RuleContext): void {
 }
 
 function isArchiveOrUrl(source: string): boolean {
-  return /^(https?|git|ssh):|^git@/i.test(source) || /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|gz|bz2|xz|zst)$/i.test(source) || source.includes('$');
+  return /^(https?|git|ssh):|^git@/i.test(source) || /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|gz|bz2|xz|zst)$/i.test(source);
 }
 
 function checkAdd(context: RuleContext, instruction: InstructionInfo): void {
@@ -164,6 +165,17 @@ function jsonForm(instruction: InstructionInfo): string {
   return `["/bin/sh", "-c", ${JSON.stringify(words.map((word) => word.value).join(' '))}]`;
 }
 
+/** Docker takes the exec form only when the arguments are a JSON array of strings; anything else runs under a shell. */
+function isExecForm(words: InstructionInfo['rawArgs']): boolean {
+  if (words.length === 0 || !words[0].value.startsWith('[')) return false;
+  try {
+    const parsed: unknown = JSON.parse(words.map((word) => word.value).join(' '));
+    return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string');
+  } catch {
+    return false;
+  }
+}
+
 function checkCmdEntrypoint(context: RuleContext, stage: Stage): void {
   const { model } = context;
   // AQ001 already asks to remove CMD/ENTRYPOINT from an Aqueduct image; reshaping them would be noise.
@@ -171,7 +183,7 @@ function checkCmdEntrypoint(context: RuleContext, stage: Stage): void {
   for (const keyword of ['CMD', 'ENTRYPOINT'] as const) {
     const found = stage.instructions.filter((instruction) => instruction.keyword === keyword);
     for (const instruction of found) {
-      if (instruction.rawArgs.length === 0 || instruction.rawArgs[0].value.startsWith('[') || aqueductWillRemove) continue;
+      if (instruction.rawArgs.length === 0 || isExecForm(instruction.rawArgs) || aqueductWillRemove) continue;
       const replacement = jsonForm(instruction);
       context.report({
         ruleId: 'DL3025',
@@ -193,7 +205,7 @@ function checkCmdEntrypoint(context: RuleContext, stage: Stage): void {
     });
   }
   for (const instruction of stage.instructions) {
-    if (instruction.keyword !== 'HEALTHCHECK' || instruction.args[0]?.value.toUpperCase() !== 'CMD' || instruction.args.length < 2 || instruction.args[1].value.startsWith('[')) continue;
+    if (instruction.keyword !== 'HEALTHCHECK' || instruction.args[0]?.value.toUpperCase() !== 'CMD' || instruction.args.length < 2 || isExecForm(instruction.args.slice(1))) continue;
     context.report({ ruleId: 'DL3025', message: "Use the JSON form for HEALTHCHECK CMD: the shell form runs under /bin/sh -c.", range: spanOf(instruction.args.slice(1)) });
   }
 }
@@ -225,7 +237,7 @@ function checkExpose(context: RuleContext, instruction: InstructionInfo): void {
 function checkUser(context: RuleContext, instruction: InstructionInfo): void {
   if (instruction.keyword !== 'USER' || instruction.args.length === 0) return;
   const user = instruction.args[0].value.split(':')[0];
-  if (/^\d+$/.test(user)) return;
+  if (/^\d+$/.test(user) || user.startsWith('$')) return;
   context.report({ ruleId: 'DL3066', message: `USER ${user} is a name: the host (and Kubernetes' runAsNonRoot) cannot resolve it; a numeric id such as 1000 can.`, range: instruction.args[0].range });
 }
 

@@ -41,10 +41,10 @@ function labelsOf(instruction: InstructionInfo): Label[] {
   });
 }
 
-/** Docker's guidance: lower-case alphanumerics, dots and dashes, no reserved namespace. */
+/** Docker's guidance: a lower-case letter, then lower-case letters, digits, . - _; no reserved namespace. */
 function validKey(key: string): boolean {
   if (/^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(key)) return false;
-  return /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(key) && !/\.\.|--/.test(key);
+  return /^[a-z][a-z0-9._-]*$/.test(key) && !key.includes('..');
 }
 
 const SPDX = /^(MIT|Apache-2\.0|BSD-[234]-Clause(-[A-Za-z]+)?|GPL-[23]\.0(-only|-or-later)?|LGPL-[23]\.[01](-only|-or-later)?|AGPL-3\.0(-only|-or-later)?|MPL-2\.0|ISC|Unlicense|CC0-1\.0|EPL-[12]\.0|[A-Za-z0-9.+-]+)$/;

@@ -141,10 +141,11 @@ function checkGem(context: RuleContext, command: Command): void {
 }
 
 function checkGo(context: RuleContext, command: Command): void {
-  if (!isCommand(command, 'go', 'install')) return;
-  for (const pkg of packagesAfter(command, 'install')) {
+  const subcommand = isCommand(command, 'go', 'install') ? 'install' : isCommand(command, 'go', 'get') ? 'get' : undefined;
+  if (!subcommand) return;
+  for (const pkg of packagesAfter(command, subcommand)) {
     if (pkg.text.includes('@') || pkg.text.startsWith('.') || pkg.text.startsWith('/')) continue;
-    context.report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go install ${pkg.text}@<version>).`, range: pkg.range });
+    context.report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text}@<version>).`, range: pkg.range });
   }
 }
 
@@ -169,7 +170,8 @@ const DNF: RpmManager = { names: ['dnf', 'microdnf'], yesRule: 'DL3038', cleanRu
 
 /** "name-1.2.3" or a .rpm file: what yum (loosely) and dnf (strictly) take as a pinned package. */
 function rpmPinned(manager: RpmManager, text: string): boolean {
-  if (text.endsWith('.rpm')) return true;
+  // "name-$VERSION": the version comes from the build.
+  if (text.endsWith('.rpm') || /-.*\$/.test(text)) return true;
   const parts = text.split('-');
   if (manager === YUM) return parts.length > 1;
   const version = parts.slice(1);

@@ -36,7 +36,7 @@ function checkCommand(context: RuleContext, command: Command): void {
   }
   if (name === 'useradd' && !hasFlag(command, 'l', 'no-log-init')) {
     const uid = command.args.find((word, i) => i > 0 && (command.args[i - 1].text === '-u' || command.args[i - 1].text === '--uid'))?.text ?? command.args.find((word) => word.text.startsWith('--uid='))?.text.slice('--uid='.length);
-    if (uid !== undefined && uid.length > 5) {
+    if (uid !== undefined && /^\d{6,}$/.test(uid)) {
       context.report({
         ruleId: 'DL3046',
         message: 'useradd with a high UID and without -l (--no-log-init) writes a huge sparse /var/log/faillog into the image.',
@@ -132,7 +132,8 @@ function checkConsecutiveRuns(context: RuleContext): void {
     const script = shellScriptOf(context.model, instruction);
     const count = script ? namedCommandCount(script) : 0;
     const flags = runFlags(instruction);
-    if (previous && previous.flags === flags && count <= 2 && previous.count <= 2) {
+    // hadolint 2.15 asks only when both RUNs are a single command: chains look deliberate.
+    if (previous && previous.flags === flags && count <= 1 && previous.count <= 1) {
       context.report({
         ruleId: 'DL3059',
         message: 'This RUN follows another short RUN: each RUN adds a layer; consider merging them with &&.',
