@@ -90,6 +90,16 @@ function execFormScript(source: ShellSource, end: Position): ShellScript {
   return { commands: words.length > 0 ? [{ words, assignments: 0 }] : [], operators: [], end, execForm: true, heredoc: false, source };
 }
 
+/**
+ * An instruction's arguments split the way Docker splits LABEL and ENV: on unquoted blanks, with
+ * quotes removed ("name=\"A B\"" is one word, name=A B). dockerfile-ast splits on every blank.
+ */
+export function quotedWords(model: DockerfileModel, instruction: InstructionInfo): ShellWord[] {
+  if (instruction.args.length === 0) return [];
+  const source = dockerfileSource(model.lines, instruction.args[0].range.start, instruction.range.end, model.escapeChar);
+  return parseShell(source).commands.flatMap((command) => command.words);
+}
+
 const scriptCache = new WeakMap<InstructionInfo, ShellScript | null>();
 
 /** The shell script a RUN or ONBUILD RUN instruction executes, or undefined for other instructions. */

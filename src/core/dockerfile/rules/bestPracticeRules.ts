@@ -6,6 +6,8 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
+import { quotedWords } from '../shell';
+import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import { checkLabels, LABEL_RULES } from './labelRules';
 import type { RuleContext, RuleInfo } from './types';
@@ -237,7 +239,8 @@ function checkExpose(context: RuleContext, instruction: InstructionInfo): void {
 function checkUser(context: RuleContext, instruction: InstructionInfo): void {
   if (instruction.keyword !== 'USER' || instruction.args.length === 0) return;
   const user = instruction.args[0].value.split(':')[0];
-  if (/^\d+$/.test(user) || user.startsWith('$')) return;
+  // hadolint leaves ${name} alone (but not $name).
+  if (/^\d+$/.test(user) || user.startsWith('${')) return;
   context.report({ ruleId: 'DL3066', message: `USER ${user} is a name: the host (and Kubernetes' runAsNonRoot) cannot resolve it; a numeric id such as 1000 can.`, range: instruction.args[0].range });
 }
 
@@ -252,20 +255,20 @@ const SENSITIVE_NAMES = new Set([
 const SENSITIVE_PARTS = ['api_key', 'client_key', 'password', 'private', 'secret', 'token', 'username'];
 
 /** Names and values of ENV a=b c=d / ENV a b / ARG a=b, with the range of each name's word. */
-function keyValues(instruction: InstructionInfo): Array<{ name: string; value: string; range: InstructionInfo['args'][number]['range'] }> {
-  const args = instruction.args;
-  if (instruction.keyword === 'ENV' && args.length >= 2 && !args[0].value.includes('=')) {
-    return [{ name: args[0].value, value: args.slice(1).map((word) => word.value).join(' '), range: args[0].range }];
+function keyValues(model: DockerfileModel, instruction: InstructionInfo): Array<{ name: string; value: string; range: Range }> {
+  const words = quotedWords(model, instruction);
+  if (instruction.keyword === 'ENV' && words.length >= 2 && !words[0].text.includes('=')) {
+    return [{ name: words[0].text, value: words.slice(1).map((word) => word.text).join(' '), range: words[0].range }];
   }
-  return args.map((word) => {
-    const at = word.value.indexOf('=');
-    return { name: at < 0 ? word.value : word.value.slice(0, at), value: at < 0 ? '' : word.value.slice(at + 1), range: word.range };
+  return words.map((word) => {
+    const at = word.text.indexOf('=');
+    return { name: at < 0 ? word.text : word.text.slice(0, at), value: at < 0 ? '' : word.text.slice(at + 1), range: word.range };
   });
 }
 
 function checkEnvAndArg(context: RuleContext, instruction: InstructionInfo, defined: Set<string>): void {
   if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') return;
-  const pairs = keyValues(instruction);
+  const pairs = keyValues(context.model, instruction);
   for (const { name, range } of pairs) {
     const lower = name.toLowerCase();
     if (SENSITIVE_NAMES.has(name.toUpperCase()) || SENSITIVE_PARTS.some((part) => lower.includes(part))) {

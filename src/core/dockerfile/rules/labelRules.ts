@@ -3,7 +3,8 @@
  * `label-schema` (each label's kind: text, url, rfc3339, spdx, hash, semver, email), with
  * `strict-labels` adding DL3050 for labels outside the schema.
  */
-import type { InstructionInfo } from '../parse';
+import type { DockerfileModel, InstructionInfo } from '../parse';
+import { quotedWords } from '../shell';
 import type { Range } from '../text';
 import type { RuleContext, RuleInfo } from './types';
 
@@ -30,14 +31,13 @@ interface Label {
   range: Range;
 }
 
-const unquote = (text: string) => (text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0] ? text.slice(1, -1) : text);
-
-function labelsOf(instruction: InstructionInfo): Label[] {
-  const args = instruction.args;
-  if (args.length === 2 && !args[0].value.includes('=')) return [{ key: unquote(args[0].value), value: unquote(args[1].value), range: args[0].range }];
-  return args.map((word) => {
-    const at = word.value.indexOf('=');
-    return { key: unquote(at < 0 ? word.value : word.value.slice(0, at)), value: unquote(at < 0 ? '' : word.value.slice(at + 1)), range: word.range };
+function labelsOf(model: DockerfileModel, instruction: InstructionInfo): Label[] {
+  const words = quotedWords(model, instruction);
+  // The legacy form "LABEL key value with spaces".
+  if (words.length >= 2 && !words[0].text.includes('=')) return [{ key: words[0].text, value: words.slice(1).map((word) => word.text).join(' '), range: words[0].range }];
+  return words.map((word) => {
+    const at = word.text.indexOf('=');
+    return { key: at < 0 ? word.text : word.text.slice(0, at), value: at < 0 ? '' : word.text.slice(at + 1), range: word.range };
   });
 }
 
@@ -62,7 +62,7 @@ export function checkLabels(context: RuleContext): void {
   const seen = new Set<string>();
   for (const instruction of context.model.instructions) {
     if (instruction.keyword !== 'LABEL') continue;
-    const labels = labelsOf(instruction);
+    const labels = labelsOf(context.model, instruction);
     const invalid = labels.find((label) => !label.key.includes('$') && !validKey(label.key));
     if (invalid) context.report({ ruleId: 'DL3048', message: `"${invalid.key}" is not a valid label key: use lower-case reverse-DNS names such as org.opencontainers.image.source.`, range: invalid.range });
     if (!schema) continue;
