@@ -184,8 +184,6 @@ const PIP_VALUE_OPTIONS = new Set([
   '--install-option', '--report', '--root-user-action', '--python',
 ]);
 
-const APT_VALUE_OPTIONS = new Set(['-o', '--option', '-t', '--target-release', '--default-release', '-c', '--config-file']);
-
 function isPipProgram(name: string): boolean {
   return /^pip(3(\.\d+)?)?$/.test(name);
 }
@@ -257,36 +255,6 @@ export function pipInstalls(script: ShellScript, throughSudo = false): PackageIn
     if (words[j]?.text !== 'install') continue;
     const { options, packages } = collectArguments(words, j + 1, PIP_VALUE_OPTIONS);
     found.push({ command, program, installer, install: words[j], options, packages, condaEnvironment });
-  }
-  return found;
-}
-
-/** Every "apt-get install" / "apt install" in the script. */
-export function aptInstalls(script: ShellScript): PackageInstall[] {
-  const found: PackageInstall[] = [];
-  if (script.execForm) return found;
-  for (const command of script.commands) {
-    const words = command.words;
-    const i = programIndex(words);
-    if (i >= words.length) continue;
-    const name = programName(words[i]);
-    if (name !== 'apt-get' && name !== 'apt') continue;
-    let j = i + 1;
-    while (j < words.length && words[j].text.startsWith('-')) j += APT_VALUE_OPTIONS.has(words[j].text) ? 2 : 1;
-    if (words[j]?.text !== 'install') continue;
-    const before = words.slice(i + 1, j);
-    const { options, packages } = collectArguments(words, j + 1, APT_VALUE_OPTIONS);
-    found.push({ command, program: words[i], installer: words[i], install: words[j], options: [...before, ...options], packages });
-  }
-  return found;
-}
-
-/** Commands whose program is `name` (after assignments and sudo). */
-export function commandsNamed(script: ShellScript, names: ReadonlySet<string>): Array<{ command: ShellCommand; index: number }> {
-  const found: Array<{ command: ShellCommand; index: number }> = [];
-  for (const command of script.commands) {
-    const index = programIndex(command.words);
-    if (index < command.words.length && names.has(programName(command.words[index]))) found.push({ command, index });
   }
   return found;
 }

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { finalStageChain, parseDockerfile, splitImageReference, substituteVariables } from '../../../src/core/dockerfile/parse';
-import { aptInstalls, pipInstalls, shellScriptOf } from '../../../src/core/dockerfile/shell';
+import { pipInstalls, shellScriptOf } from '../../../src/core/dockerfile/shell';
+import { argWord, commandsOf } from '../../../src/core/dockerfile/rules/commands';
 import { covered, lines } from './helpers';
 
 describe('parse model', () => {
@@ -28,9 +29,9 @@ describe('parse model', () => {
     const model = parseDockerfile(text);
     assert.equal(model.escapeChar, '`');
     const script = shellScriptOf(model, model.instructions[1])!;
-    const [install] = aptInstalls(script);
-    assert.equal(covered(text, install.install.range), 'install');
-    assert.equal(install.install.range.start.line, 3);
+    const install = argWord(commandsOf(script)[1], 'install');
+    assert.equal(covered(text, install.range), 'install');
+    assert.equal(install.range.start.line, 3);
   });
 });
 
