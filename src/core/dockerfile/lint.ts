@@ -72,14 +72,14 @@ export function normalizeRuleSeverities(raw: unknown): { severities: Record<stri
       problems.push(`ecr.lint.rules: "${key}" is set to ${JSON.stringify(value)}; use one of error, warning, info, hint, off.`);
       continue;
     }
-    if (!RULES_BY_ID.has(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
+    if (!RULES_BY_ID.has(id) && !/^SC\d{4}$/.test(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
     severities[id] = level as SeveritySetting;
   }
   return { severities, problems };
 }
 
-/** Settings first, then .hadolint.yaml (ignored, then override), then the rule's default. */
-export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ruleSeverities' | 'hadolint'>): SeveritySetting {
+/** Settings first, then .hadolint.yaml (ignored, then override), then the rule's default (or `fallback`, for ShellCheck's codes). */
+export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ruleSeverities' | 'hadolint'>, fallback: Severity = 'warning'): SeveritySetting {
   const configured = options.ruleSeverities?.[ruleId];
   if (configured) return configured;
   const hadolint = options.hadolint;
@@ -89,7 +89,7 @@ export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ru
       if (hadolint.override[level]?.some((id) => id.toUpperCase() === ruleId)) return severityFromHadolint(level);
     }
   }
-  return RULES_BY_ID.get(ruleId)?.defaultSeverity ?? 'warning';
+  return RULES_BY_ID.get(ruleId)?.defaultSeverity ?? fallback;
 }
 
 function aqueductFacts(model: DockerfileModel, settings: LintSettings): AqueductFacts {
@@ -134,6 +134,14 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
       options.onInternalError?.(error, check.name);
     }
   }
+  return applySettings(model, findings, options).slice(0, limit);
+}
+
+/**
+ * What the person asked for applied to raw findings: severities from settings and
+ * .hadolint.yaml, ignore pragmas, an "ignore this rule" fix on each; sorted by position.
+ */
+export function applySettings(model: DockerfileModel, findings: readonly Finding[], options: LintOptions): LintDiagnostic[] {
   let ignores: ReturnType<typeof collectIgnores> | undefined;
   try {
     ignores = collectIgnores(model);
@@ -143,7 +151,7 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
   }
   const diagnostics: LintDiagnostic[] = [];
   for (const finding of findings) {
-    const severity = effectiveSeverity(finding.ruleId, options);
+    const severity = effectiveSeverity(finding.ruleId, options, finding.defaultSeverity);
     if (severity === 'off') continue;
     if (ignores && isIgnored(ignores, model, finding.ruleId, finding.range)) continue;
     const fixes = [...(finding.fixes ?? [])];
@@ -152,7 +160,7 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
     diagnostics.push({ ruleId: finding.ruleId, severity, message: finding.message, range: finding.range, fixes });
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return diagnostics.length > limit ? diagnostics.slice(0, limit) : diagnostics;
+  return diagnostics;
 }
 
 /** Lints Dockerfile text. Returns no diagnostics rather than throwing if the parser fails. */

@@ -100,6 +100,17 @@ export function quotedWords(model: DockerfileModel, instruction: InstructionInfo
   return parseShell(source).commands.flatMap((command) => command.words);
 }
 
+/** Docker takes the exec form only when the arguments are a JSON array of strings; anything else runs under a shell. */
+export function isExecForm(words: ReadonlyArray<{ value: string }>): boolean {
+  if (words.length === 0 || !words[0].value.startsWith('[')) return false;
+  try {
+    const parsed: unknown = JSON.parse(words.map((word) => word.value).join(' '));
+    return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string');
+  } catch {
+    return false;
+  }
+}
+
 const scriptCache = new WeakMap<InstructionInfo, ShellScript | null>();
 
 /** The shell script a RUN or ONBUILD RUN instruction executes, or undefined for other instructions. */
@@ -120,7 +131,7 @@ export function shellScriptOf(model: DockerfileModel, instruction: InstructionIn
 function buildScript(model: DockerfileModel, instruction: InstructionInfo, firstArg: number): ShellScript {
   const first = instruction.args[firstArg];
   const end = instruction.range.end;
-  if (first.value.startsWith('[')) return execFormScript(dockerfileSource(model.lines, first.range.start, end, model.escapeChar), end);
+  if (isExecForm(instruction.args.slice(firstArg))) return execFormScript(dockerfileSource(model.lines, first.range.start, end, model.escapeChar), end);
   const heredoc = instruction.heredocs[0];
   if (first.value.startsWith('<<') && heredoc) {
     const content = heredoc.contentRange;

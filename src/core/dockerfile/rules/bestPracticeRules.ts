@@ -6,7 +6,7 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
-import { quotedWords } from '../shell';
+import { isExecForm, quotedWords } from '../shell';
 import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import { checkLabels, LABEL_RULES } from './labelRules';
@@ -165,17 +165,6 @@ function jsonForm(instruction: InstructionInfo): string {
   if (plain) return `[${words.map((word) => JSON.stringify(word.value)).join(', ')}]`;
   // Shell syntax (variables, quotes, operators) needs a shell: keep it, explicitly.
   return `["/bin/sh", "-c", ${JSON.stringify(words.map((word) => word.value).join(' '))}]`;
-}
-
-/** Docker takes the exec form only when the arguments are a JSON array of strings; anything else runs under a shell. */
-function isExecForm(words: InstructionInfo['rawArgs']): boolean {
-  if (words.length === 0 || !words[0].value.startsWith('[')) return false;
-  try {
-    const parsed: unknown = JSON.parse(words.map((word) => word.value).join(' '));
-    return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string');
-  } catch {
-    return false;
-  }
 }
 
 function checkCmdEntrypoint(context: RuleContext, stage: Stage): void {

@@ -17,6 +17,8 @@ export interface Finding {
   message: string;
   range: Range;
   fixes?: Fix[];
+  /** For codes that are not among RULES (ShellCheck's SCxxxx): the severity the tool gave. */
+  defaultSeverity?: Severity;
 }
 
 export type RuleGroup = 'aqueduct' | 'best-practice' | 'syntax';
