@@ -5,6 +5,7 @@ import { DockerfileLinter } from './diagnostics';
 import { DOCKERFILE_SELECTOR } from './documents';
 import { AqueductHoverProvider, DockerfileCodeActions, FromCompletionProvider } from './providers';
 import { registerScaffoldCommand } from './scaffoldCommand';
+import { ShellcheckDiagnostics } from './shellcheck';
 import { SettingsProblemReporter } from './settings';
 
 /**
@@ -17,6 +18,7 @@ export function registerAuthoring(services: Services, explorer: ExplorerApi): vo
   const linter = new DockerfileLinter(log);
   services.context.subscriptions.push(
     linter,
+    new ShellcheckDiagnostics(log),
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileCodeActions(linter), DockerfileCodeActions.metadata),
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new AqueductHoverProvider(linter)),
     vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),
