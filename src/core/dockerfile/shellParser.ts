@@ -80,8 +80,20 @@ class Scanner {
     return rangeOf(this.source, start, end);
   }
 
+  /** While > 0, substitutions are only skipped: the range being measured is parsed on its own later. */
+  private measuring = 0;
+
   /** Index just after the parenthesis that closes the one before `from`, skipping quotes and nesting. */
   private matchingClose(from: number, open: string, close: string): number {
+    this.measuring++;
+    try {
+      return this.scanToClose(from, open, close);
+    } finally {
+      this.measuring--;
+    }
+  }
+
+  private scanToClose(from: number, open: string, close: string): number {
     const text = this.source.text;
     let depth = 1;
     let i = from;
@@ -107,7 +119,7 @@ class Scanner {
 
   /** Parses the commands of a substitution's body (once the recursion is not absurdly deep). */
   private parseNested(start: number, end: number): void {
-    if (this.depth < 24 && end > start) this.nested.push(parseRange(this.source, start, end, this.depth + 1));
+    if (this.measuring === 0 && this.depth < 24 && end > start) this.nested.push(parseRange(this.source, start, end, this.depth + 1));
   }
 
   /** From after an opening ", to after its closing quote; appends the text to `word` when given. */
