@@ -42,6 +42,11 @@ export interface InstructionInfo {
   heredocs: HeredocInfo[];
   /** Index of the build stage, -1 before the first FROM. */
   stage: number;
+  /**
+   * The cached parse this instruction was made from: the same object on every lint while the
+   * instruction's text is unchanged, so work derived from the text can be cached on it.
+   */
+  origin?: object;
 }
 
 export interface ImageReference {
@@ -234,7 +239,7 @@ function shiftWord<T extends { range: Range }>(word: T, lines: number): T {
 }
 
 function shiftInstruction(parsed: ParsedInstruction, lines: number): ParsedInstruction {
-  if (lines === 0) return { ...parsed, info: { ...parsed.info } };
+  if (lines === 0) return { ...parsed, info: { ...parsed.info, origin: parsed.info } };
   const info = parsed.info;
   const args = info.args.map((word) => shiftWord(word, lines));
   return {
@@ -245,6 +250,7 @@ function shiftInstruction(parsed: ParsedInstruction, lines: number): ParsedInstr
     },
     info: {
       ...info,
+      origin: info,
       keywordRange: shiftRange(info.keywordRange, lines),
       range: shiftRange(info.range, lines),
       args,

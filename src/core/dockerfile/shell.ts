@@ -96,8 +96,31 @@ function execFormScript(source: ShellSource, end: Position): ShellScript {
  */
 export function quotedWords(model: DockerfileModel, instruction: InstructionInfo): ShellWord[] {
   if (instruction.args.length === 0) return [];
-  const source = dockerfileSource(model.lines, instruction.args[0].range.start, instruction.range.end, model.escapeChar);
-  return parseShell(source).commands.flatMap((command) => command.words);
+  return cached(wordsCache, instruction, () => {
+    const source = dockerfileSource(model.lines, instruction.args[0].range.start, instruction.range.end, model.escapeChar);
+    return parseShell(source).commands.flatMap((command) => command.words);
+  });
+}
+
+/**
+ * Results per instruction text and line: each lint re-creates the instruction objects, but
+ * typing changes one instruction, so every other one is found here instead of parsed again.
+ * The key is the cached parse the instruction came from (InstructionInfo.origin) and its line.
+ */
+type ResultCache<T> = WeakMap<object, Map<number, T>>;
+const scriptCache: ResultCache<ShellScript | null> = new WeakMap();
+const wordsCache: ResultCache<ShellWord[]> = new WeakMap();
+
+function cached<T>(cache: ResultCache<T>, instruction: InstructionInfo, compute: () => T): T {
+  const origin = instruction.origin;
+  if (!origin) return compute();
+  let byLine = cache.get(origin);
+  if (!byLine) cache.set(origin, (byLine = new Map()));
+  const line = instruction.range.start.line;
+  if (byLine.has(line)) return byLine.get(line)!;
+  const value = compute();
+  byLine.set(line, value);
+  return value;
 }
 
 /** Docker takes the exec form only when the arguments are a JSON array of strings; anything else runs under a shell. */
@@ -111,21 +134,11 @@ export function isExecForm(words: ReadonlyArray<{ value: string }>): boolean {
   }
 }
 
-const scriptCache = new WeakMap<InstructionInfo, ShellScript | null>();
-
 /** The shell script a RUN or ONBUILD RUN instruction executes, or undefined for other instructions. */
 export function shellScriptOf(model: DockerfileModel, instruction: InstructionInfo): ShellScript | undefined {
   const onbuildRun = instruction.keyword === 'ONBUILD' && instruction.args[0]?.value.toUpperCase() === 'RUN' && instruction.args.length > 1;
   if (!onbuildRun && (instruction.keyword !== 'RUN' || instruction.args.length === 0)) return undefined;
-  const cached = scriptCache.get(instruction);
-  if (cached !== undefined) return cached ?? undefined;
-  let script: ShellScript | null = null;
-  try {
-    script = buildScript(model, instruction, onbuildRun ? 1 : 0);
-  } finally {
-    scriptCache.set(instruction, script);
-  }
-  return script ?? undefined;
+  return cached(scriptCache, instruction, () => buildScript(model, instruction, onbuildRun ? 1 : 0)) ?? undefined;
 }
 
 function buildScript(model: DockerfileModel, instruction: InstructionInfo, firstArg: number): ShellScript {

@@ -6,7 +6,8 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
-import { isExecForm, quotedWords } from '../shell';
+import { isExecForm, quotedWords, shellScriptOf } from '../shell';
+import { commandsOf } from './commands';
 import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import { checkLabels, LABEL_RULES } from './labelRules';
@@ -296,12 +297,11 @@ function checkMaintainer(context: RuleContext, instruction: InstructionInfo): vo
   });
 }
 
+/** `ln … /bin/sh`: relinking the shell RUN uses, where SHELL says it openly. */
 function checkShellLink(context: RuleContext, instruction: InstructionInfo): void {
-  if (instruction.keyword !== 'RUN') return;
-  const text = instruction.args.map((word) => word.value).join(' ');
-  if (/(^|[;&|(\s])ln\s[^;&|]*\/bin\/sh(\s|$|;|&)/.test(text)) {
-    context.report({ ruleId: 'DL4005', message: 'Use SHELL to change the shell RUN uses, rather than relinking /bin/sh.', range: instruction.keywordRange });
-  }
+  const script = instruction.keyword === 'RUN' ? shellScriptOf(context.model, instruction) : undefined;
+  if (!script || !commandsOf(script).some((command) => command.name === 'ln' && command.args.some((word) => word.text === '/bin/sh'))) return;
+  context.report({ ruleId: 'DL4005', message: 'Use SHELL to change the shell RUN uses, rather than relinking /bin/sh.', range: instruction.keywordRange });
 }
 
 function checkOrder(context: RuleContext): void {

@@ -97,12 +97,20 @@ export function subcommandRange(command: Command, subcommand: string): Range {
   return word ? { start: command.nameWord.range.start, end: word.range.end } : command.nameWord.range;
 }
 
-/** Each RUN (and ONBUILD RUN) with its script, in file order. */
-export function* runScripts(model: DockerfileModel): Generator<{ instruction: InstructionInfo; script: ShellScript }> {
-  for (const instruction of model.instructions) {
-    const script = shellScriptOf(model, instruction);
-    if (script) yield { instruction, script };
+const scriptsCache = new WeakMap<DockerfileModel, Array<{ instruction: InstructionInfo; script: ShellScript }>>();
+
+/** Each RUN (and ONBUILD RUN) with its script, in file order (worked out once per lint). */
+export function runScripts(model: DockerfileModel): ReadonlyArray<{ instruction: InstructionInfo; script: ShellScript }> {
+  let scripts = scriptsCache.get(model);
+  if (!scripts) {
+    scripts = [];
+    for (const instruction of model.instructions) {
+      const script = shellScriptOf(model, instruction);
+      if (script) scripts.push({ instruction, script });
+    }
+    scriptsCache.set(model, scripts);
   }
+  return scripts;
 }
 
 export function usesCacheMount(instruction: InstructionInfo, target: string): boolean {

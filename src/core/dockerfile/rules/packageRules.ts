@@ -85,10 +85,10 @@ function pipCacheOffInScript(commands: readonly Command[], install: Command): bo
 }
 
 function checkPipCache(context: RuleContext, instruction: InstructionInfo, script: ShellScript): void {
-  if (usesCacheMount(instruction, '/root/.cache/pip') || pipCacheOffInStage(context, instruction)) return;
   const commands = commandsOf(script);
-  for (const command of commands) {
-    if (!isPipInstall(command) || hasArg(command, '--no-cache-dir') || pipCacheOffInScript(commands, command)) continue;
+  const installs = commands.filter((command) => isPipInstall(command) && !hasArg(command, '--no-cache-dir') && !pipCacheOffInScript(commands, command));
+  if (installs.length === 0 || usesCacheMount(instruction, '/root/.cache/pip') || pipCacheOffInStage(context, instruction)) return;
+  for (const command of installs) {
     const wrapper = /pipx|pipenv/.test(command.name) || command.args.some((word, i) => word.text === '-m' && /^(pipx|pipenv)$/.test(command.args[i + 1]?.text ?? ''));
     if (wrapper) continue;
     const install = argWord(command, 'install');

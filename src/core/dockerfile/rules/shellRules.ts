@@ -4,7 +4,7 @@
  */
 import type { InstructionInfo, Stage } from '../parse';
 import { shellScriptOf, type ShellScript } from '../shell';
-import { commandsOf, flagsOfWord, hasArg, hasFlag, type Command } from './commands';
+import { commandsOf, flagsOfWord, hasArg, hasFlag, runScripts, type Command } from './commands';
 import { indentationOf, insertAt, replaceRange } from './edits';
 import type { Fix, RuleContext, RuleInfo } from './types';
 
@@ -147,10 +147,7 @@ function checkConsecutiveRuns(context: RuleContext): void {
 }
 
 export function checkShellRules(context: RuleContext): void {
-  for (const instruction of context.model.instructions) {
-    const script = shellScriptOf(context.model, instruction);
-    if (script) for (const command of commandsOf(script)) checkCommand(context, command);
-  }
+  for (const { script } of runScripts(context.model)) for (const command of commandsOf(script)) checkCommand(context, command);
   for (const stage of context.model.stages) {
     checkPipefail(context, stage);
     checkCurlAndWget(context, stage);
