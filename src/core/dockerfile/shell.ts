@@ -123,11 +123,17 @@ function cached<T>(cache: ResultCache<T>, instruction: InstructionInfo, compute:
   return value;
 }
 
-/** Docker takes the exec form only when the arguments are a JSON array of strings; anything else runs under a shell. */
-export function isExecForm(words: ReadonlyArray<{ value: string }>): boolean {
+/**
+ * Docker takes the exec form only when the arguments are a JSON array of strings; anything else
+ * runs under a shell. Read from the document: dockerfile-ast's word values lose escapes.
+ */
+export function isExecForm(model: DockerfileModel, words: ReadonlyArray<{ value: string; range: Range }>): boolean {
   if (words.length === 0 || !words[0].value.startsWith('[')) return false;
+  const { start } = words[0].range;
+  const { end } = words[words.length - 1].range;
+  const text = start.line === end.line ? model.lines[start.line].slice(start.character, end.character) : dockerfileSource(model.lines, start, end, model.escapeChar).text;
   try {
-    const parsed: unknown = JSON.parse(words.map((word) => word.value).join(' '));
+    const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string');
   } catch {
     return false;
@@ -144,7 +150,7 @@ export function shellScriptOf(model: DockerfileModel, instruction: InstructionIn
 function buildScript(model: DockerfileModel, instruction: InstructionInfo, firstArg: number): ShellScript {
   const first = instruction.args[firstArg];
   const end = instruction.range.end;
-  if (isExecForm(instruction.args.slice(firstArg))) return execFormScript(dockerfileSource(model.lines, first.range.start, end, model.escapeChar), end);
+  if (isExecForm(model, instruction.args.slice(firstArg))) return execFormScript(dockerfileSource(model.lines, first.range.start, end, model.escapeChar), end);
   const heredoc = instruction.heredocs[0];
   if (first.value.startsWith('<<') && heredoc) {
     const content = heredoc.contentRange;

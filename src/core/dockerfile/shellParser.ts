@@ -246,7 +246,15 @@ class Scanner {
       const c = text[i];
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|' || c === ')') break;
       if ((c === '<' || c === '>') && text[i + 1] !== '(') break;
-      if (c === '(') break; // "name()" defines a function; "$(" and "<(" are read below
+      if (c === '(') {
+        // NAME=(a b c) assigns an array: the parentheses are part of the word.
+        if (!/^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(text.slice(start, i))) break; // "name()" defines a function
+        const close = this.matchingClose(i + 1, '(', ')');
+        word.text += text.slice(i, close);
+        lastChar = close - 1;
+        i = close;
+        continue;
+      }
       lastChar = i;
       if (c === '\\') {
         if (text[i + 1] === '\n') {

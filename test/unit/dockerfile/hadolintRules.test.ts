@@ -113,3 +113,23 @@ describe("hadolint's default rules", () => {
     assert.equal(severities.DL3000, 'error');
   });
 });
+
+describe('hadolint rule details the parity bench showed', () => {
+  it('DL3062: @latest is not a pin', () => {
+    const text = lines(FROM, 'RUN go install github.com/mikefarah/yq/v4@latest');
+    assert.deepEqual(findings(text, 'DL3062').map((d) => covered(text, d.range)), ['github.com/mikefarah/yq/v4@latest']);
+  });
+
+  it('DL3045: a stage inherits WORKDIR from the stage it builds on, not from another stage of the same base image', () => {
+    none(lines('FROM debian:12 AS base', 'WORKDIR /srv', 'FROM base AS app', 'COPY a b'), 'DL3045');
+    const text = lines('FROM debian:12 AS build', 'WORKDIR /srv', 'FROM debian:12 AS app', 'COPY a b');
+    assert.deepEqual(findings(text, 'DL3045').map((d) => d.range.start.line), [3]);
+  });
+
+  it('DL3025 and DL4003 also look at instructions before the first FROM; invalid JSON is the shell form', () => {
+    const text = lines("CMD ['echo', 'single quotes are not JSON']", 'CMD ["a"]');
+    assert.deepEqual(findings(text, 'DL3025').map((d) => d.range.start.line), [0]);
+    assert.deepEqual(findings(text, 'DL4003').map((d) => d.range.start.line), [1]);
+    none(lines(FROM, 'CMD ["sh", "-c", "echo \\"${X:-/}\\""]'), 'DL3025');
+  });
+});

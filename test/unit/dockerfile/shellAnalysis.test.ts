@@ -31,6 +31,8 @@ const TABLE: Array<[string, string, string[]]> = [
   ['redirects are never arguments', run('pip install numba>=0.57.1 > /tmp/log 2>&1 < /dev/null'), ['pip install numba']],
   ['fd and &> redirects', run('make 2>/dev/null &>>log; cat <<<word'), ['make', 'cat']],
   ['assignments before a command are not its name', run('DEBIAN_FRONTEND=noninteractive A="x y" apt-get install -y curl'), ['apt-get install -y curl']],
+  ['array assignments are words, not commands', lines('FROM debian:12', 'RUN <<EOF', 'PKGS=(', '  curl', '  git', ')', 'apt-get install -y "${PKGS[@]}"', 'EOF'), ['apt-get install -y ${PKGS[@]}']],
+  ['a command named by an expansion has no name to check', run('python$PY -m pip install x; $CC main.c'), []],
   ['an assignment alone runs no command', run('X=1; Y="$(id -u)"'), ['id -u']],
   ['case patterns are not commands', run('case "$a" in x86_64|amd64) arch=x64 ;; aarch64) apk add foo ;; *) echo no; exit 1 ;; esac'), ['apk add foo', 'echo no', 'exit 1']],
   ['[[ ]] is a test, not a command', run('[[ -f /x && -d /y ]] && rm -rf /x'), ['rm -rf /x']],

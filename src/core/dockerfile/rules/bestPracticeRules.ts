@@ -5,7 +5,7 @@
  * are the token, not the line.
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
-import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
+import { splitImageReference, type DockerfileModel, type InstructionInfo, type Stage } from '../parse';
 import { isExecForm, quotedWords, shellScriptOf } from '../shell';
 import { commandsOf } from './commands';
 import type { Range } from '../text';
@@ -93,7 +93,9 @@ function checkBaseImages(context: RuleContext): void {
 
 function checkCopy(context: RuleContext, stage: Stage, aliasesSoFar: Set<string>, workdirStages: Set<string>): void {
   const ownAlias = stage.from.stageName?.toLowerCase();
-  const inherited = stage.from.written !== undefined && workdirStages.has(stage.from.written.toLowerCase());
+  // hadolint knows a stage by its alias, or by its image name when it has none, and inherits by image name.
+  const imageName = stage.from.written === undefined ? undefined : splitImageReference(stage.from.written).name.toLowerCase();
+  const inherited = imageName !== undefined && workdirStages.has(imageName);
   let workdir = inherited;
   for (const instruction of stage.instructions) {
     if (instruction.keyword === 'WORKDIR') workdir = true;
@@ -129,8 +131,8 @@ function checkCopy(context: RuleContext, stage: Stage, aliasesSoFar: Set<string>
     }
   }
   if (workdir) {
-    if (ownAlias) workdirStages.add(ownAlias);
-    if (stage.from.written) workdirStages.add(stage.from.written.toLowerCase());
+    const key = ownAlias ?? imageName;
+    if (key) workdirStages.add(key);
   }
 }
 
@@ -168,14 +170,15 @@ function jsonForm(instruction: InstructionInfo): string {
   return `["/bin/sh", "-c", ${JSON.stringify(words.map((word) => word.value).join(' '))}]`;
 }
 
-function checkCmdEntrypoint(context: RuleContext, stage: Stage): void {
+/** `stage` is undefined for the instructions before the first FROM (hadolint checks those too). */
+function checkCmdEntrypoint(context: RuleContext, instructions: readonly InstructionInfo[], stage: Stage | undefined): void {
   const { model } = context;
   // AQ001 already asks to remove CMD/ENTRYPOINT from an Aqueduct image; reshaping them would be noise.
-  const aqueductWillRemove = context.aqueduct.enabled && context.aqueduct.finalChain.includes(stage);
+  const aqueductWillRemove = stage !== undefined && context.aqueduct.enabled && context.aqueduct.finalChain.includes(stage);
   for (const keyword of ['CMD', 'ENTRYPOINT'] as const) {
-    const found = stage.instructions.filter((instruction) => instruction.keyword === keyword);
+    const found = instructions.filter((instruction) => instruction.keyword === keyword);
     for (const instruction of found) {
-      if (instruction.rawArgs.length === 0 || isExecForm(instruction.rawArgs) || aqueductWillRemove) continue;
+      if (instruction.rawArgs.length === 0 || isExecForm(model, instruction.rawArgs) || aqueductWillRemove) continue;
       const replacement = jsonForm(instruction);
       context.report({
         ruleId: 'DL3025',
@@ -196,8 +199,8 @@ function checkCmdEntrypoint(context: RuleContext, stage: Stage): void {
       });
     });
   }
-  for (const instruction of stage.instructions) {
-    if (instruction.keyword !== 'HEALTHCHECK' || instruction.args[0]?.value.toUpperCase() !== 'CMD' || instruction.args.length < 2 || isExecForm(instruction.args.slice(1))) continue;
+  for (const instruction of instructions) {
+    if (instruction.keyword !== 'HEALTHCHECK' || instruction.args[0]?.value.toUpperCase() !== 'CMD' || instruction.args.length < 2 || isExecForm(model, instruction.args.slice(1))) continue;
     context.report({ ruleId: 'DL3025', message: "Use the JSON form for HEALTHCHECK CMD: the shell form runs under /bin/sh -c.", range: spanOf(instruction.args.slice(1)) });
   }
 }
@@ -348,8 +351,9 @@ export function checkBestPractice(context: RuleContext): void {
     checkMaintainer(context, instruction);
     checkShellLink(context, instruction);
   }
+  checkCmdEntrypoint(context, context.model.instructions.filter((instruction) => instruction.stage < 0), undefined);
   for (const stage of context.model.stages) {
-    checkCmdEntrypoint(context, stage);
+    checkCmdEntrypoint(context, stage.instructions, stage);
     checkHealthchecks(context, stage);
   }
   checkLastUser(context, finalChain);

@@ -24,8 +24,8 @@ export function commandsOf(script: ShellScript): Command[] {
   for (const command of script.commands) {
     const index = programIndex(command.words, command.assignments);
     const word = command.words[index];
-    // A command named by an expansion ($CMD) has no name to check, as in ShellCheck.
-    if (!word || (!word.quoted && word.text.startsWith('$'))) continue;
+    // A command named by an expansion ($CMD, python$VERSION) has no name to check, as in ShellCheck.
+    if (!word || /[$`]/.test(word.text)) continue;
     found.push({ name: programName(word), nameWord: word, args: command.words.slice(index + 1), command });
   }
   commandCache.set(script, found);

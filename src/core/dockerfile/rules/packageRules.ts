@@ -144,7 +144,8 @@ function checkGo(context: RuleContext, command: Command): void {
   const subcommand = isCommand(command, 'go', 'install') ? 'install' : isCommand(command, 'go', 'get') ? 'get' : undefined;
   if (!subcommand) return;
   for (const pkg of packagesAfter(command, subcommand)) {
-    if (pkg.text.includes('@') || pkg.text.startsWith('.') || pkg.text.startsWith('/')) continue;
+    // @latest moves: only a version pins.
+    if ((pkg.text.includes('@') && !pkg.text.endsWith('@latest')) || pkg.text.startsWith('.') || pkg.text.startsWith('/')) continue;
     context.report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text}@<version>).`, range: pkg.range });
   }
 }
