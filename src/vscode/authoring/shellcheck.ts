@@ -8,21 +8,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import type { LintDiagnostic, Severity } from '../../core/dockerfile/lint';
+import type { LintDiagnostic } from '../../core/dockerfile/lint';
 import { loadDockerfileCore } from './coreLoader';
+import { SEVERITIES, toVscodeRange } from './diagnostics';
 import { isLintableDockerfile } from './documents';
 import { readAuthoringSettings } from './settings';
 
 export const SHELLCHECK_SOURCE = 'shellcheck';
 /** ShellCheck takes tens of milliseconds per file: wait for a real pause in typing first. */
 const SHELLCHECK_DELAY_MS = 600;
-
-const SEVERITIES: Record<Severity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
-};
 
 function shellcheckSettings(scope: vscode.Uri): { enabled: boolean; executable: string } {
   const config = vscode.workspace.getConfiguration('ecr.lint.shellcheck', scope);
@@ -32,8 +26,7 @@ function shellcheckSettings(scope: vscode.Uri): { enabled: boolean; executable: 
 }
 
 function toDiagnostic(finding: LintDiagnostic): vscode.Diagnostic {
-  const { start, end } = finding.range;
-  const diagnostic = new vscode.Diagnostic(new vscode.Range(start.line, start.character, end.line, end.character), finding.message, SEVERITIES[finding.severity]);
+  const diagnostic = new vscode.Diagnostic(toVscodeRange(finding.range), finding.message, SEVERITIES[finding.severity]);
   diagnostic.source = SHELLCHECK_SOURCE;
   diagnostic.code = { value: finding.ruleId, target: vscode.Uri.parse(`https://www.shellcheck.net/wiki/${finding.ruleId}`) };
   return diagnostic;

@@ -4,14 +4,14 @@ import { expandBraces } from '../shellParser';
 import type { ShellScript } from '../shell';
 import { argWord, argsNoFlags, commandsOf, flagsOfWord, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command } from './commands';
 import { insertAt, replaceRange } from './edits';
-import type { RuleContext, RuleInfo } from './types';
+import { bestPracticeRule, type RuleContext, type RuleInfo } from './types';
 
 export const APT_RULES: RuleInfo[] = [
-  { id: 'DL3008', group: 'best-practice', defaultSeverity: 'warning', title: 'Pin versions in apt-get install' },
-  { id: 'DL3009', group: 'best-practice', defaultSeverity: 'info', title: 'Delete the apt-get lists after installing something' },
-  { id: 'DL3014', group: 'best-practice', defaultSeverity: 'warning', title: 'Use the -y switch with apt-get install' },
-  { id: 'DL3015', group: 'best-practice', defaultSeverity: 'info', title: 'Avoid additional packages by specifying --no-install-recommends' },
-  { id: 'DL3027', group: 'best-practice', defaultSeverity: 'warning', title: 'Do not use apt: it is meant for people at a terminal; use apt-get or apt-cache' },
+  bestPracticeRule('DL3008', 'warning', 'Pin versions in apt-get install'),
+  bestPracticeRule('DL3009', 'info', 'Delete the apt-get lists after installing something'),
+  bestPracticeRule('DL3014', 'warning', 'Use the -y switch with apt-get install'),
+  bestPracticeRule('DL3015', 'info', 'Avoid additional packages by specifying --no-install-recommends'),
+  bestPracticeRule('DL3027', 'warning', 'Do not use apt: it is meant for people at a terminal; use apt-get or apt-cache'),
 ];
 
 /**

@@ -11,36 +11,34 @@ import { commandsOf } from './commands';
 import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import { checkLabels, LABEL_RULES } from './labelRules';
-import type { RuleContext, RuleInfo } from './types';
-
-const rule = (id: string, defaultSeverity: RuleInfo['defaultSeverity'], title: string): RuleInfo => ({ id, group: 'best-practice', defaultSeverity, title });
+import { bestPracticeRule, type RuleContext, type RuleInfo } from './types';
 
 export const BEST_PRACTICE_RULES: RuleInfo[] = [
-  rule('DL3000', 'error', 'Use an absolute WORKDIR'),
-  rule('DL3002', 'warning', 'The last USER should not be root'),
-  rule('DL3006', 'warning', 'Always tag the version of an image explicitly'),
-  rule('DL3007', 'warning', 'Using latest is prone to errors; pin the image version'),
-  rule('DL3011', 'error', 'Valid UNIX ports range from 0 to 65535'),
-  rule('DL3012', 'error', 'Multiple HEALTHCHECK instructions'),
-  rule('DL3020', 'error', 'Use COPY instead of ADD for files and folders'),
-  rule('DL3021', 'error', 'COPY with more than 2 arguments requires the last argument to end with /'),
-  rule('DL3022', 'warning', 'COPY --from should reference a previously defined FROM alias'),
-  rule('DL3023', 'error', 'COPY --from cannot reference its own FROM alias'),
-  rule('DL3024', 'error', 'FROM aliases (stage names) must be unique'),
-  rule('DL3025', 'warning', 'Use the JSON form for CMD and ENTRYPOINT'),
-  rule('DL3026', 'error', 'Use only an allowed registry in the FROM image (trustedRegistries)'),
-  rule('DL3029', 'warning', 'Do not use --platform with FROM'),
-  rule('DL3043', 'error', 'ONBUILD, FROM or MAINTAINER triggered from within ONBUILD'),
-  rule('DL3044', 'error', 'Do not refer to an environment variable within the same ENV statement where it is defined'),
-  rule('DL3045', 'warning', 'COPY to a relative destination without WORKDIR set'),
-  rule('DL3061', 'error', 'Invalid instruction order: a Dockerfile must begin with FROM, ARG or a comment'),
-  rule('DL3064', 'warning', 'Potentially sensitive data should not be used in ARG or ENV'),
-  rule('DL3066', 'info', 'A non-numeric user id may not be resolvable by the host system'),
-  rule('DL3067', 'warning', 'Do not copy an entire filesystem from another stage'),
-  rule('DL4000', 'error', 'MAINTAINER is deprecated'),
-  rule('DL4003', 'warning', 'Multiple CMD instructions: only the last takes effect'),
-  rule('DL4004', 'error', 'Multiple ENTRYPOINT instructions: only the last takes effect'),
-  rule('DL4005', 'warning', 'Use SHELL to change the default shell'),
+  bestPracticeRule('DL3000', 'error', 'Use an absolute WORKDIR'),
+  bestPracticeRule('DL3002', 'warning', 'The last USER should not be root'),
+  bestPracticeRule('DL3006', 'warning', 'Always tag the version of an image explicitly'),
+  bestPracticeRule('DL3007', 'warning', 'Using latest is prone to errors; pin the image version'),
+  bestPracticeRule('DL3011', 'error', 'Valid UNIX ports range from 0 to 65535'),
+  bestPracticeRule('DL3012', 'error', 'Multiple HEALTHCHECK instructions'),
+  bestPracticeRule('DL3020', 'error', 'Use COPY instead of ADD for files and folders'),
+  bestPracticeRule('DL3021', 'error', 'COPY with more than 2 arguments requires the last argument to end with /'),
+  bestPracticeRule('DL3022', 'warning', 'COPY --from should reference a previously defined FROM alias'),
+  bestPracticeRule('DL3023', 'error', 'COPY --from cannot reference its own FROM alias'),
+  bestPracticeRule('DL3024', 'error', 'FROM aliases (stage names) must be unique'),
+  bestPracticeRule('DL3025', 'warning', 'Use the JSON form for CMD and ENTRYPOINT'),
+  bestPracticeRule('DL3026', 'error', 'Use only an allowed registry in the FROM image (trustedRegistries)'),
+  bestPracticeRule('DL3029', 'warning', 'Do not use --platform with FROM'),
+  bestPracticeRule('DL3043', 'error', 'ONBUILD, FROM or MAINTAINER triggered from within ONBUILD'),
+  bestPracticeRule('DL3044', 'error', 'Do not refer to an environment variable within the same ENV statement where it is defined'),
+  bestPracticeRule('DL3045', 'warning', 'COPY to a relative destination without WORKDIR set'),
+  bestPracticeRule('DL3061', 'error', 'Invalid instruction order: a Dockerfile must begin with FROM, ARG or a comment'),
+  bestPracticeRule('DL3064', 'warning', 'Potentially sensitive data should not be used in ARG or ENV'),
+  bestPracticeRule('DL3066', 'info', 'A non-numeric user id may not be resolvable by the host system'),
+  bestPracticeRule('DL3067', 'warning', 'Do not copy an entire filesystem from another stage'),
+  bestPracticeRule('DL4000', 'error', 'MAINTAINER is deprecated'),
+  bestPracticeRule('DL4003', 'warning', 'Multiple CMD instructions: only the last takes effect'),
+  bestPracticeRule('DL4004', 'error', 'Multiple ENTRYPOINT instructions: only the last takes effect'),
+  bestPracticeRule('DL4005', 'warning', 'Use SHELL to change the default shell'),
   ...LABEL_RULES,
 ];
 

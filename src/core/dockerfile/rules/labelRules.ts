@@ -6,21 +6,19 @@
 import type { DockerfileModel, InstructionInfo } from '../parse';
 import { quotedWords } from '../shell';
 import type { Range } from '../text';
-import type { RuleContext, RuleInfo } from './types';
-
-const rule = (id: string, defaultSeverity: RuleInfo['defaultSeverity'], title: string): RuleInfo => ({ id, group: 'best-practice', defaultSeverity, title });
+import { bestPracticeRule, type RuleContext, type RuleInfo } from './types';
 
 export const LABEL_RULES: RuleInfo[] = [
-  rule('DL3048', 'hint', 'Invalid label key'),
-  rule('DL3049', 'info', 'A label required by the label schema is missing'),
-  rule('DL3050', 'info', 'Superfluous label (strict-labels)'),
-  rule('DL3051', 'warning', 'Label is empty'),
-  rule('DL3052', 'warning', 'Label is not a valid URL'),
-  rule('DL3053', 'warning', 'Label is not a valid RFC 3339 time'),
-  rule('DL3054', 'warning', 'Label is not a valid SPDX license identifier'),
-  rule('DL3055', 'warning', 'Label is not a valid git hash'),
-  rule('DL3056', 'warning', 'Label does not conform to semantic versioning'),
-  rule('DL3058', 'warning', 'Label is not a valid email address'),
+  bestPracticeRule('DL3048', 'hint', 'Invalid label key'),
+  bestPracticeRule('DL3049', 'info', 'A label required by the label schema is missing'),
+  bestPracticeRule('DL3050', 'info', 'Superfluous label (strict-labels)'),
+  bestPracticeRule('DL3051', 'warning', 'Label is empty'),
+  bestPracticeRule('DL3052', 'warning', 'Label is not a valid URL'),
+  bestPracticeRule('DL3053', 'warning', 'Label is not a valid RFC 3339 time'),
+  bestPracticeRule('DL3054', 'warning', 'Label is not a valid SPDX license identifier'),
+  bestPracticeRule('DL3055', 'warning', 'Label is not a valid git hash'),
+  bestPracticeRule('DL3056', 'warning', 'Label does not conform to semantic versioning'),
+  bestPracticeRule('DL3058', 'warning', 'Label is not a valid email address'),
 ];
 
 export type LabelKind = 'text' | 'url' | 'rfc3339' | 'spdx' | 'hash' | 'semver' | 'email';

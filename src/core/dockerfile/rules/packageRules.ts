@@ -7,29 +7,27 @@ import type { InstructionInfo } from '../parse';
 import type { ShellScript } from '../shell';
 import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command } from './commands';
 import { insertAt } from './edits';
-import type { RuleContext, RuleInfo } from './types';
-
-const rule = (id: string, defaultSeverity: RuleInfo['defaultSeverity'], title: string): RuleInfo => ({ id, group: 'best-practice', defaultSeverity, title });
+import { bestPracticeRule, type RuleContext, type RuleInfo } from './types';
 
 export const PACKAGE_RULES: RuleInfo[] = [
-  rule('DL3013', 'warning', 'Pin versions in pip install'),
-  rule('DL3042', 'warning', 'Avoid the pip cache: use pip install --no-cache-dir'),
-  rule('DL3016', 'warning', 'Pin versions in npm install'),
-  rule('DL3018', 'warning', 'Pin versions in apk add'),
-  rule('DL3019', 'info', 'Use apk add --no-cache instead of --update and removing /var/cache/apk/*'),
-  rule('DL3028', 'warning', 'Pin versions in gem install'),
-  rule('DL3060', 'info', 'yarn cache clean missing after yarn install'),
-  rule('DL3062', 'warning', 'Pin versions in go install'),
-  rule('DL3030', 'warning', 'Use the -y switch with yum install'),
-  rule('DL3032', 'warning', 'yum clean all missing after yum install'),
-  rule('DL3033', 'warning', 'Pin versions in yum install'),
-  rule('DL3034', 'warning', 'Use the non-interactive switch with zypper'),
-  rule('DL3035', 'warning', 'Do not use zypper dist-upgrade'),
-  rule('DL3036', 'warning', 'zypper clean missing after zypper install'),
-  rule('DL3037', 'warning', 'Pin versions in zypper install'),
-  rule('DL3038', 'warning', 'Use the -y switch with dnf install'),
-  rule('DL3040', 'warning', 'dnf clean all missing after dnf install'),
-  rule('DL3041', 'warning', 'Pin versions in dnf install'),
+  bestPracticeRule('DL3013', 'warning', 'Pin versions in pip install'),
+  bestPracticeRule('DL3042', 'warning', 'Avoid the pip cache: use pip install --no-cache-dir'),
+  bestPracticeRule('DL3016', 'warning', 'Pin versions in npm install'),
+  bestPracticeRule('DL3018', 'warning', 'Pin versions in apk add'),
+  bestPracticeRule('DL3019', 'info', 'Use apk add --no-cache instead of --update and removing /var/cache/apk/*'),
+  bestPracticeRule('DL3028', 'warning', 'Pin versions in gem install'),
+  bestPracticeRule('DL3060', 'info', 'yarn cache clean missing after yarn install'),
+  bestPracticeRule('DL3062', 'warning', 'Pin versions in go install'),
+  bestPracticeRule('DL3030', 'warning', 'Use the -y switch with yum install'),
+  bestPracticeRule('DL3032', 'warning', 'yum clean all missing after yum install'),
+  bestPracticeRule('DL3033', 'warning', 'Pin versions in yum install'),
+  bestPracticeRule('DL3034', 'warning', 'Use the non-interactive switch with zypper'),
+  bestPracticeRule('DL3035', 'warning', 'Do not use zypper dist-upgrade'),
+  bestPracticeRule('DL3036', 'warning', 'zypper clean missing after zypper install'),
+  bestPracticeRule('DL3037', 'warning', 'Pin versions in zypper install'),
+  bestPracticeRule('DL3038', 'warning', 'Use the -y switch with dnf install'),
+  bestPracticeRule('DL3040', 'warning', 'dnf clean all missing after dnf install'),
+  bestPracticeRule('DL3041', 'warning', 'Pin versions in dnf install'),
 ];
 
 // ---- pip ----

@@ -6,19 +6,17 @@ import type { InstructionInfo, Stage } from '../parse';
 import { shellScriptOf, type ShellScript } from '../shell';
 import { commandsOf, flagsOfWord, hasArg, hasFlag, runScripts, type Command } from './commands';
 import { indentationOf, insertAt, replaceRange } from './edits';
-import type { Fix, RuleContext, RuleInfo } from './types';
-
-const rule = (id: string, defaultSeverity: RuleInfo['defaultSeverity'], title: string): RuleInfo => ({ id, group: 'best-practice', defaultSeverity, title });
+import { bestPracticeRule, type Fix, type RuleContext, type RuleInfo } from './types';
 
 export const SHELL_RULES: RuleInfo[] = [
-  rule('DL3001', 'info', 'Commands such as ssh, vim, ps, top or service make no sense in a container build'),
-  rule('DL3003', 'warning', 'Use WORKDIR to switch to a directory'),
-  rule('DL3004', 'error', 'Do not use sudo: it behaves unpredictably in a build; use gosu to drop root'),
-  rule('DL3046', 'warning', 'useradd with a high UID and without -l makes the image very large'),
-  rule('DL3047', 'info', 'wget without --progress floods the build log'),
-  rule('DL3059', 'info', 'Multiple consecutive RUN instructions: consider merging them'),
-  rule('DL4001', 'warning', 'Either use wget or curl, not both'),
-  rule('DL4006', 'warning', 'Set SHELL -o pipefail before RUN with a pipe'),
+  bestPracticeRule('DL3001', 'info', 'Commands such as ssh, vim, ps, top or service make no sense in a container build'),
+  bestPracticeRule('DL3003', 'warning', 'Use WORKDIR to switch to a directory'),
+  bestPracticeRule('DL3004', 'error', 'Do not use sudo: it behaves unpredictably in a build; use gosu to drop root'),
+  bestPracticeRule('DL3046', 'warning', 'useradd with a high UID and without -l makes the image very large'),
+  bestPracticeRule('DL3047', 'info', 'wget without --progress floods the build log'),
+  bestPracticeRule('DL3059', 'info', 'Multiple consecutive RUN instructions: consider merging them'),
+  bestPracticeRule('DL4001', 'warning', 'Either use wget or curl, not both'),
+  bestPracticeRule('DL4006', 'warning', 'Set SHELL -o pipefail before RUN with a pipe'),
 ];
 
 const POINTLESS_COMMANDS = new Set(['free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 'top', 'vim']);

@@ -31,6 +31,11 @@ export interface RuleInfo {
   title: string;
 }
 
+/** A rule in the general best-practice group (hadolint's DL rules). */
+export function bestPracticeRule(id: string, defaultSeverity: Severity, title: string): RuleInfo {
+  return { id, group: 'best-practice', defaultSeverity, title };
+}
+
 export interface LintSettings {
   /** The Aqueduct server version (ecr.aqueduct.serverVersion); tags must equal it. */
   serverVersion?: string;
