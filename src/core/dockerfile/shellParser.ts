@@ -266,24 +266,19 @@ class Scanner {
           lastChar = i + 1;
         }
         i += 2;
-      } else if (c === "'") {
+      } else if (c === "'" || (c === '$' && text[i + 1] === "'")) {
+        // '…' and $'…': literal up to the next single quote.
         quoted = true;
-        const closing = text.indexOf("'", i + 1);
+        const open = c === '$' ? i + 1 : i;
+        const closing = text.indexOf("'", open + 1);
         const stop = closing < 0 || closing >= this.end ? this.end : closing;
-        word.text += text.slice(i + 1, stop);
+        word.text += text.slice(open + 1, stop);
         lastChar = Math.min(stop, this.end - 1);
         i = stop + 1;
       } else if (c === '"') {
         quoted = true;
         i = this.skipDoubleQuoted(i + 1, word);
         lastChar = i - 1;
-      } else if (c === '$' && text[i + 1] === "'") {
-        quoted = true;
-        const closing = text.indexOf("'", i + 2);
-        const stop = closing < 0 || closing >= this.end ? this.end : closing;
-        word.text += text.slice(i + 2, stop);
-        lastChar = Math.min(stop, this.end - 1);
-        i = stop + 1;
       } else if (c === '$') {
         const after = this.dollar(i);
         word.text += text.slice(i, after);
