@@ -60,7 +60,8 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
   const problems: string[] = [];
   // The list a "- item" line belongs to, with the indentation of the key that opened it.
   let currentList: string[] | undefined;
-  let section: 'ignored' | 'override' | 'label-schema' | 'other' | undefined;
+  /** The top-level key being read: a list (ignored, trustedRegistries), override, label-schema, or another key. */
+  let section: 'list' | 'override' | 'label-schema' | 'other' | undefined;
   let lineNumber = 0;
   for (const rawLine of text.split(/\r\n|\r|\n/)) {
     lineNumber++;
@@ -74,7 +75,7 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
     }
     const keyMatch = /^(["']?)([A-Za-z0-9_.-]+)\1\s*:\s*(.*)$/.exec(content);
     if (!keyMatch) {
-      if (section === 'ignored' || section === 'override' || section === 'label-schema') problems.push(`line ${lineNumber}: expected "key: value" or "- item", found "${content}"`);
+      if (section === 'list' || section === 'override' || section === 'label-schema') problems.push(`line ${lineNumber}: expected "key: value" or "- item", found "${content}"`);
       continue;
     }
     const key = keyMatch[2];
@@ -82,7 +83,7 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
     if (indent === 0) {
       currentList = undefined;
       if (key === 'ignored') {
-        section = 'ignored';
+        section = 'list';
         const list = inlineList(value);
         if (list) config.ignored.push(...list);
         else if (value.trim() !== '') problems.push(`line ${lineNumber}: "ignored" should be a list of rule ids`);
@@ -90,7 +91,7 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
       } else if (key === 'override') {
         section = 'override';
       } else if (key === 'trustedRegistries') {
-        section = 'ignored';
+        section = 'list';
         config.trustedRegistries = inlineList(value) ?? [];
         if (!inlineList(value)) currentList = config.trustedRegistries;
       } else if (key === 'label-schema') {
