@@ -161,7 +161,8 @@ function describeInstruction(node: Instruction, index: number, stage: number): I
           closed: heredoc.getDelimiterRange() !== null,
         }))
       : [];
-  return { index, keyword, keywordRange: node.getInstructionRange(), range: node.getRange(), args, rawArgs, flags, heredocs, stage };
+  // origin is set on the copies shiftInstruction makes; declared here so every copy has one shape (V8 clones it fast).
+  return { index, keyword, keywordRange: node.getInstructionRange(), range: node.getRange(), args, rawArgs, flags, heredocs, stage, origin: undefined };
 }
 
 function describeFrom(libraryRanges: LibraryFromRanges, instruction: InstructionInfo, globalArgs: Map<string, string | null>, stages: Stage[]): FromInfo {

@@ -81,7 +81,7 @@ const CASES: Record<string, RuleCase> = {
   DL4001: { fires: lines(FROM, 'RUN curl -fsSLO https://x', 'RUN wget -q https://y'), on: ['wget'], silent: [lines(FROM, 'RUN curl -fsSLO https://x', FROM, 'RUN wget -q https://y')] },
   DL4003: { fires: lines(FROM, 'CMD ["a"]', 'CMD ["b"]'), on: ['CMD'], silent: [lines(FROM, 'CMD ["a"]', FROM, 'CMD ["b"]')], fix: ['Remove the CMD on line 2', lines(FROM, 'CMD ["b"]')] },
   DL4004: { fires: lines(FROM, 'ENTRYPOINT ["a"]', 'ENTRYPOINT ["b"]'), on: ['ENTRYPOINT'], silent: [lines(FROM, 'ENTRYPOINT ["a"]', 'CMD ["b"]')] },
-  DL4005: { fires: lines(FROM, 'RUN ln -sf /bin/bash /bin/sh'), on: ['RUN'], silent: [lines(FROM, 'SHELL ["/bin/bash", "-c"]', 'RUN ln -s /a /b')] },
+  DL4005: { fires: lines(FROM, 'RUN ln -sf /bin/bash /bin/sh'), on: ['ln'], silent: [lines(FROM, 'SHELL ["/bin/bash", "-c"]', 'RUN ln -s /a /b')] },
   DL4006: { fires: lines(FROM, 'RUN curl -fsSL https://x | bash'), on: ['|'], silent: [lines(FROM, 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'RUN curl -fsSL https://x | bash'), lines(FROM, 'RUN a || b')] },
 };
 

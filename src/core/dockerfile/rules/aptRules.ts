@@ -2,9 +2,9 @@
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
 import { expandBraces } from '../shellParser';
 import type { ShellScript } from '../shell';
-import { argWord, argsNoFlags, commandsOf, flagsOfWord, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command } from './commands';
+import { argWord, argsNoFlags, commandsOf, flagsOfWord, hasFlag, isCommand, packagesAfter, reportPerScript, runScripts, subcommandRange, usesCacheMount, type Command, type ScriptCheck } from './commands';
 import { insertAt, replaceRange } from './edits';
-import { bestPracticeRule, type RuleContext, type RuleInfo } from './types';
+import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
 
 export const APT_RULES: RuleInfo[] = [
   bestPracticeRule('DL3008', 'warning', 'Pin versions in apt-get install'),
@@ -33,12 +33,12 @@ function installsWithoutRecommends(command: Command): boolean {
   return hasFlag(command, 'no-install-recommends') || command.args.some((word) => /^APT::Install-Recommends=(false|0)$/i.test(word.text));
 }
 
-function checkAptGet(context: RuleContext, command: Command): void {
+function checkAptGet(report: (finding: Finding) => void, command: Command): void {
   if (!isCommand(command, 'apt-get', 'install')) return;
   const install = argWord(command, 'install');
   const yes = assumesYes(command);
   if (!yes) {
-    context.report({
+    report({
       ruleId: 'DL3014',
       message: 'apt-get install without -y waits for a "Do you want to continue?" answer and the build fails.',
       range: install.range,
@@ -46,7 +46,7 @@ function checkAptGet(context: RuleContext, command: Command): void {
     });
   }
   if (!installsWithoutRecommends(command)) {
-    context.report({
+    report({
       ruleId: 'DL3015',
       message: 'Without --no-install-recommends apt-get installs recommended packages too, making the image larger.',
       range: install.range,
@@ -55,7 +55,7 @@ function checkAptGet(context: RuleContext, command: Command): void {
   }
   for (const pkg of packagesAfter(command, 'install', ['t', 'target-release'])) {
     if (pkg.text.includes('=') || pkg.text.includes('/') || pkg.text.endsWith('.deb')) continue;
-    context.report({ ruleId: 'DL3008', message: `Pin the version of ${pkg.text} (apt-get install ${pkg.text}=<version>) so rebuilds install the same package.`, range: pkg.range });
+    report({ ruleId: 'DL3008', message: `Pin the version of ${pkg.text} (apt-get install ${pkg.text}=<version>) so rebuilds install the same package.`, range: pkg.range });
   }
 }
 
@@ -93,19 +93,21 @@ function checkAptLists(context: RuleContext, instruction: InstructionInfo, scrip
   });
 }
 
-export function checkAptRules(context: RuleContext): void {
-  for (const { instruction, script } of runScripts(context.model)) {
-    for (const command of commandsOf(script)) {
-      checkAptGet(context, command);
-      if (command.name === 'apt') {
-        context.report({
-          ruleId: 'DL3027',
-          message: 'apt is meant for people at a terminal (its output and options may change); use apt-get or apt-cache in a Dockerfile.',
-          range: command.nameWord.range,
-          fixes: [{ title: 'Use apt-get', edits: [replaceRange(command.nameWord.range, 'apt-get')], preferred: true }],
-        });
-      }
+const checkAptCommands: ScriptCheck = (report, commands) => {
+  for (const command of commands) {
+    checkAptGet(report, command);
+    if (command.name === 'apt') {
+      report({
+        ruleId: 'DL3027',
+        message: 'apt is meant for people at a terminal (its output and options may change); use apt-get or apt-cache in a Dockerfile.',
+        range: command.nameWord.range,
+        fixes: [{ title: 'Use apt-get', edits: [replaceRange(command.nameWord.range, 'apt-get')], preferred: true }],
+      });
     }
-    checkAptLists(context, instruction, script);
   }
+};
+
+export function checkAptRules(context: RuleContext): void {
+  reportPerScript(context, checkAptCommands);
+  for (const { instruction, script } of runScripts(context.model)) checkAptLists(context, instruction, script);
 }

@@ -6,8 +6,7 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import { splitImageReference, type DockerfileModel, type InstructionInfo, type Stage } from '../parse';
-import { isExecForm, quotedWords, shellScriptOf } from '../shell';
-import { commandsOf } from './commands';
+import { isExecForm, quotedWords } from '../shell';
 import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import { checkLabels, LABEL_RULES } from './labelRules';
@@ -38,7 +37,6 @@ export const BEST_PRACTICE_RULES: RuleInfo[] = [
   bestPracticeRule('DL4000', 'error', 'MAINTAINER is deprecated'),
   bestPracticeRule('DL4003', 'warning', 'Multiple CMD instructions: only the last takes effect'),
   bestPracticeRule('DL4004', 'error', 'Multiple ENTRYPOINT instructions: only the last takes effect'),
-  bestPracticeRule('DL4005', 'warning', 'Use SHELL to change the default shell'),
   ...LABEL_RULES,
 ];
 
@@ -298,13 +296,6 @@ function checkMaintainer(context: RuleContext, instruction: InstructionInfo): vo
   });
 }
 
-/** `ln … /bin/sh`: relinking the shell RUN uses, where SHELL says it openly. */
-function checkShellLink(context: RuleContext, instruction: InstructionInfo): void {
-  const script = instruction.keyword === 'RUN' ? shellScriptOf(context.model, instruction) : undefined;
-  if (!script || !commandsOf(script).some((command) => command.name === 'ln' && command.args.some((word) => word.text === '/bin/sh'))) return;
-  context.report({ ruleId: 'DL4005', message: 'Use SHELL to change the shell RUN uses, rather than relinking /bin/sh.', range: instruction.keywordRange });
-}
-
 function checkOrder(context: RuleContext): void {
   for (const instruction of context.model.instructions) {
     if (instruction.keyword === 'FROM') return;
@@ -347,7 +338,6 @@ export function checkBestPractice(context: RuleContext): void {
     checkEnvAndArg(context, instruction, defined);
     checkOnbuild(context, instruction);
     checkMaintainer(context, instruction);
-    checkShellLink(context, instruction);
   }
   checkCmdEntrypoint(context, context.model.instructions.filter((instruction) => instruction.stage < 0), undefined);
   for (const stage of context.model.stages) {

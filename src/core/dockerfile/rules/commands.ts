@@ -6,6 +6,7 @@
 import type { DockerfileModel, InstructionInfo } from '../parse';
 import { programIndex, programName, shellScriptOf, type ShellCommand, type ShellScript, type ShellWord } from '../shell';
 import type { Range } from '../text';
+import type { Finding, RuleContext } from './types';
 
 export interface Command {
   /** The program without its folder: "/usr/bin/apt-get" is "apt-get". */
@@ -111,6 +112,29 @@ export function runScripts(model: DockerfileModel): ReadonlyArray<{ instruction:
     scriptsCache.set(model, scripts);
   }
   return scripts;
+}
+
+/** A check whose findings depend on nothing but the script's own text. */
+export type ScriptCheck = (report: (finding: Finding) => void, commands: readonly Command[]) => void;
+
+const scriptFindings = new WeakMap<ShellScript, Map<ScriptCheck, Finding[]>>();
+
+/**
+ * Runs `check` on every RUN script and reports what it finds. Scripts are cached per
+ * instruction text, so typing re-runs the check only for the RUN that changed.
+ */
+export function reportPerScript(context: RuleContext, check: ScriptCheck): void {
+  for (const { script } of runScripts(context.model)) {
+    let byCheck = scriptFindings.get(script);
+    if (!byCheck) scriptFindings.set(script, (byCheck = new Map()));
+    let found = byCheck.get(check);
+    if (!found) {
+      const collected: Finding[] = [];
+      check((finding) => collected.push(finding), commandsOf(script));
+      byCheck.set(check, (found = collected));
+    }
+    found.forEach((finding) => context.report(finding));
+  }
 }
 
 export function usesCacheMount(instruction: InstructionInfo, target: string): boolean {

@@ -5,9 +5,11 @@
  */
 import type { InstructionInfo } from '../parse';
 import type { ShellScript } from '../shell';
-import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command } from './commands';
+import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command, reportPerScript, type ScriptCheck } from './commands';
 import { insertAt } from './edits';
-import { bestPracticeRule, type RuleContext, type RuleInfo } from './types';
+import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
+
+type Report = (finding: Finding) => void;
 
 export const PACKAGE_RULES: RuleInfo[] = [
   bestPracticeRule('DL3013', 'warning', 'Pin versions in pip install'),
@@ -51,11 +53,11 @@ function isPinnedRequirement(text: string): boolean {
   return text.endsWith('.whl') || text.endsWith('.tar.gz') || text.includes('/');
 }
 
-function checkPipPins(context: RuleContext, command: Command): void {
+function checkPipPins(report: Report, command: Command): void {
   if (!isPipInstall(command) || hasFlag(command, 'constraint', 'c') || hasArg(command, '--requirement', '-r', '.')) return;
   for (const pkg of packagesAfter(command, 'install', PIP_VALUE_FLAGS)) {
     if (isPinnedRequirement(pkg.text)) continue;
-    context.report({ ruleId: 'DL3013', message: `Pin the version of ${pkg.text} (pip install ${pkg.text}==<version>) or install from a requirements file.`, range: pkg.range });
+    report({ ruleId: 'DL3013', message: `Pin the version of ${pkg.text} (pip install ${pkg.text}==<version>) or install from a requirements file.`, range: pkg.range });
   }
 }
 
@@ -101,7 +103,7 @@ function checkPipCache(context: RuleContext, instruction: InstructionInfo, scrip
 
 // ---- npm, apk, gem, yarn, go ----
 
-function checkNpm(context: RuleContext, command: Command): void {
+function checkNpm(report: Report, command: Command): void {
   if (!isCommand(command, 'npm', 'install') || argsNoFlags(command)[0]?.text !== 'install') return;
   for (const pkg of packagesAfter(command, 'install')) {
     const text = pkg.text;
@@ -109,19 +111,19 @@ function checkNpm(context: RuleContext, command: Command): void {
     if (/^(git|git\+ssh|git\+http|git\+https):\/\//.test(text)) pinned = text.includes('#');
     else if (/\.(tar|tar\.gz|tgz)$/.test(text) || /^(\/|\.\/|\.\.\/|~\/)/.test(text)) pinned = true;
     else pinned = (text.startsWith('@') ? text.replace(/^[^/]*\//, '') : text).includes('@');
-    if (!pinned) context.report({ ruleId: 'DL3016', message: `Pin the version of ${text} (npm install ${text}@<version>).`, range: pkg.range });
+    if (!pinned) report({ ruleId: 'DL3016', message: `Pin the version of ${text} (npm install ${text}@<version>).`, range: pkg.range });
   }
 }
 
-function checkApk(context: RuleContext, command: Command): void {
+function checkApk(report: Report, command: Command): void {
   if (!isCommand(command, 'apk', 'add')) return;
   for (const pkg of argsNoFlags(command, ['t', 'virtual', 'repository', 'X'])) {
     if (pkg.text === 'add' || pkg.text.includes('=') || pkg.text.includes('~') || pkg.text.endsWith('.apk')) continue;
-    context.report({ ruleId: 'DL3018', message: `Pin the version of ${pkg.text} (apk add ${pkg.text}=<version>).`, range: pkg.range });
+    report({ ruleId: 'DL3018', message: `Pin the version of ${pkg.text} (apk add ${pkg.text}=<version>).`, range: pkg.range });
   }
   if (!hasFlag(command, 'no-cache')) {
     const add = argWord(command, 'add');
-    context.report({
+    report({
       ruleId: 'DL3019',
       message: 'Use apk add --no-cache: the package index then never lands in the layer, with no --update or rm -rf /var/cache/apk/* needed.',
       range: add.range,
@@ -130,28 +132,28 @@ function checkApk(context: RuleContext, command: Command): void {
   }
 }
 
-function checkGem(context: RuleContext, command: Command): void {
+function checkGem(report: Report, command: Command): void {
   if (!isCommand(command, 'gem', 'install') || hasArg(command, '-v', '--version') || command.args.some((word) => word.text.startsWith('--version='))) return;
   for (const pkg of argsNoFlags(command)) {
     if (pkg.text === 'install' || pkg.text.includes(':')) continue;
-    context.report({ ruleId: 'DL3028', message: `Pin the version of ${pkg.text} (gem install ${pkg.text}:<version>).`, range: pkg.range });
+    report({ ruleId: 'DL3028', message: `Pin the version of ${pkg.text} (gem install ${pkg.text}:<version>).`, range: pkg.range });
   }
 }
 
-function checkGo(context: RuleContext, command: Command): void {
+function checkGo(report: Report, command: Command): void {
   const subcommand = isCommand(command, 'go', 'install') ? 'install' : isCommand(command, 'go', 'get') ? 'get' : undefined;
   if (!subcommand) return;
   for (const pkg of packagesAfter(command, subcommand)) {
     // @latest moves: only a version pins.
     if ((pkg.text.includes('@') && !pkg.text.endsWith('@latest')) || pkg.text.startsWith('.') || pkg.text.startsWith('/')) continue;
-    context.report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text}@<version>).`, range: pkg.range });
+    report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text}@<version>).`, range: pkg.range });
   }
 }
 
-function checkYarnCache(context: RuleContext, commands: readonly Command[]): void {
+function checkYarnCache(report: Report, commands: readonly Command[]): void {
   const install = commands.find((command) => isCommand(command, 'yarn', 'install'));
   if (!install || commands.some((command) => isCommand(command, 'yarn', 'cache', 'clean'))) return;
-  context.report({ ruleId: 'DL3060', message: 'Run yarn cache clean after yarn install in the same RUN: the cache stays in this layer otherwise.', range: subcommandRange(install, 'install') });
+  report({ ruleId: 'DL3060', message: 'Run yarn cache clean after yarn install in the same RUN: the cache stays in this layer otherwise.', range: subcommandRange(install, 'install') });
 }
 
 // ---- yum, dnf, zypper ----
@@ -177,13 +179,13 @@ function rpmPinned(manager: RpmManager, text: string): boolean {
   return version.length > 0 && version.every((part) => /^[0-9A-Za-z.~^_:+]*$/.test(part)) && version.some((part) => /^\d/.test(part));
 }
 
-function checkRpmManager(context: RuleContext, manager: RpmManager, commands: readonly Command[]): void {
+function checkRpmManager(report: Report, manager: RpmManager, commands: readonly Command[]): void {
   for (const name of manager.names) {
     const installs = commands.filter((command) => isCommand(command, name, 'install'));
     for (const command of installs) {
       if (!hasFlag(command, 'y', 'assumeyes')) {
         const install = argWord(command, 'install');
-        context.report({
+        report({
           ruleId: manager.yesRule,
           message: `${name} install without -y waits for an answer and the build fails.`,
           range: install.range,
@@ -195,55 +197,56 @@ function checkRpmManager(context: RuleContext, manager: RpmManager, commands: re
       for (const pkg of argsNoFlags(command)) {
         if (pkg.text === 'install' || pkg.text === 'module') continue;
         if (module ? pkg.text.includes(':') : rpmPinned(manager, pkg.text)) continue;
-        context.report({ ruleId: manager.pinRule, message: `Pin the version of ${pkg.text} (${name} install -y ${pkg.text}${module ? ':<stream>' : '-<version>'}).`, range: pkg.range });
+        report({ ruleId: manager.pinRule, message: `Pin the version of ${pkg.text} (${name} install -y ${pkg.text}${module ? ':<stream>' : '-<version>'}).`, range: pkg.range });
       }
     }
     if (installs.length === 0) continue;
     const firstInstall = commands.indexOf(installs[0]);
     const cleans = (command: Command) => isCommand(command, name, 'clean') && hasArg(command, 'all') || (command.name === 'rm' && hasArg(command, '-rf') && hasArg(command, manager.cleanCache));
     if (commands.some((command, index) => index > firstInstall && cleans(command))) continue;
-    context.report({ ruleId: manager.cleanRule, message: `Run ${name} clean all after ${name} install in the same RUN: the package cache stays in this layer otherwise.`, range: subcommandRange(installs[0], 'install') });
+    report({ ruleId: manager.cleanRule, message: `Run ${name} clean all after ${name} install in the same RUN: the package cache stays in this layer otherwise.`, range: subcommandRange(installs[0], 'install') });
   }
 }
 
 const ZYPPER_INSTALL = ['install', 'in', 'remove', 'rm', 'source-install', 'si', 'patch'];
 
-function checkZypper(context: RuleContext, commands: readonly Command[]): void {
+function checkZypper(report: Report, commands: readonly Command[]): void {
   const zyppers = commands.filter((command) => command.name === 'zypper');
   for (const command of zyppers) {
     const action = command.args.find((word) => ZYPPER_INSTALL.includes(word.text));
     if (action && !hasFlag(command, 'non-interactive', 'n', 'no-confirm', 'y')) {
-      context.report({ ruleId: 'DL3034', message: 'zypper without --non-interactive waits for an answer and the build fails.', range: subcommandRange(command, action.text) });
+      report({ ruleId: 'DL3034', message: 'zypper without --non-interactive waits for an answer and the build fails.', range: subcommandRange(command, action.text) });
     }
     const upgrade = command.args.find((word) => word.text === 'dist-upgrade' || word.text === 'dup');
-    if (upgrade) context.report({ ruleId: 'DL3035', message: 'Do not use zypper dist-upgrade in a Dockerfile: upgrade the base image instead.', range: subcommandRange(command, upgrade.text) });
+    if (upgrade) report({ ruleId: 'DL3035', message: 'Do not use zypper dist-upgrade in a Dockerfile: upgrade the base image instead.', range: subcommandRange(command, upgrade.text) });
     if (hasArg(command, 'install', 'in')) {
       for (const pkg of argsNoFlags(command)) {
         if (pkg.text === 'install' || pkg.text === 'in' || /[=<>]/.test(pkg.text) || pkg.text.endsWith('.rpm')) continue;
-        context.report({ ruleId: 'DL3037', message: `Pin the version of ${pkg.text} (zypper install -y ${pkg.text}=<version>).`, range: pkg.range });
+        report({ ruleId: 'DL3037', message: `Pin the version of ${pkg.text} (zypper install -y ${pkg.text}=<version>).`, range: pkg.range });
       }
     }
   }
   const install = zyppers.find((command) => hasArg(command, 'install', 'in'));
   if (install && !zyppers.some((command) => hasArg(command, 'clean', 'cc'))) {
-    context.report({ ruleId: 'DL3036', message: 'Run zypper clean after zypper install in the same RUN: the package cache stays in this layer otherwise.', range: install.nameWord.range });
+    report({ ruleId: 'DL3036', message: 'Run zypper clean after zypper install in the same RUN: the package cache stays in this layer otherwise.', range: install.nameWord.range });
   }
 }
 
-export function checkPackageRules(context: RuleContext): void {
-  for (const { instruction, script } of runScripts(context.model)) {
-    const commands = commandsOf(script);
-    for (const command of commands) {
-      checkPipPins(context, command);
-      checkNpm(context, command);
-      checkApk(context, command);
-      checkGem(context, command);
-      checkGo(context, command);
-    }
-    checkPipCache(context, instruction, script);
-    checkYarnCache(context, commands);
-    checkRpmManager(context, YUM, commands);
-    checkRpmManager(context, DNF, commands);
-    checkZypper(context, commands);
+const checkPackageCommands: ScriptCheck = (report, commands) => {
+  for (const command of commands) {
+    checkPipPins(report, command);
+    checkNpm(report, command);
+    checkApk(report, command);
+    checkGem(report, command);
+    checkGo(report, command);
   }
+  checkYarnCache(report, commands);
+  checkRpmManager(report, YUM, commands);
+  checkRpmManager(report, DNF, commands);
+  checkZypper(report, commands);
+};
+
+export function checkPackageRules(context: RuleContext): void {
+  reportPerScript(context, checkPackageCommands);
+  for (const { instruction, script } of runScripts(context.model)) checkPipCache(context, instruction, script);
 }

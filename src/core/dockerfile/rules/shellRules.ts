@@ -1,12 +1,12 @@
 /**
  * hadolint's rules about the commands a RUN runs: DL3001, DL3003, DL3004, DL3046, DL3047, DL3059,
- * DL4001 and DL4006.
+ * DL4001, DL4005 and DL4006.
  */
 import type { InstructionInfo, Stage } from '../parse';
 import { shellScriptOf, type ShellScript } from '../shell';
-import { commandsOf, flagsOfWord, hasArg, hasFlag, runScripts, type Command } from './commands';
+import { commandsOf, flagsOfWord, hasArg, hasFlag, reportPerScript, type Command, type ScriptCheck } from './commands';
 import { indentationOf, insertAt, replaceRange } from './edits';
-import { bestPracticeRule, type Fix, type RuleContext, type RuleInfo } from './types';
+import { bestPracticeRule, type Finding, type Fix, type RuleContext, type RuleInfo } from './types';
 
 export const SHELL_RULES: RuleInfo[] = [
   bestPracticeRule('DL3001', 'info', 'Commands such as ssh, vim, ps, top or service make no sense in a container build'),
@@ -16,26 +16,30 @@ export const SHELL_RULES: RuleInfo[] = [
   bestPracticeRule('DL3047', 'info', 'wget without --progress floods the build log'),
   bestPracticeRule('DL3059', 'info', 'Multiple consecutive RUN instructions: consider merging them'),
   bestPracticeRule('DL4001', 'warning', 'Either use wget or curl, not both'),
+  bestPracticeRule('DL4005', 'warning', 'Use SHELL to change the default shell'),
   bestPracticeRule('DL4006', 'warning', 'Set SHELL -o pipefail before RUN with a pipe'),
 ];
 
 const POINTLESS_COMMANDS = new Set(['free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 'top', 'vim']);
 
-function checkCommand(context: RuleContext, command: Command): void {
+function checkCommand(report: (finding: Finding) => void, command: Command): void {
   const { name, nameWord } = command;
   if (POINTLESS_COMMANDS.has(name)) {
-    context.report({ ruleId: 'DL3001', message: `${name} makes no sense in an image build: nothing interactive runs there, and no service keeps running after this RUN.`, range: nameWord.range });
+    report({ ruleId: 'DL3001', message: `${name} makes no sense in an image build: nothing interactive runs there, and no service keeps running after this RUN.`, range: nameWord.range });
+  }
+  if (name === 'ln' && command.args.some((word) => word.text === '/bin/sh')) {
+    report({ ruleId: 'DL4005', message: 'Use SHELL to change the shell RUN uses, rather than relinking /bin/sh.', range: nameWord.range });
   }
   if (name === 'cd') {
-    context.report({ ruleId: 'DL3003', message: 'Use WORKDIR to change directory: a cd lasts only for this RUN and hides where later instructions run.', range: nameWord.range });
+    report({ ruleId: 'DL3003', message: 'Use WORKDIR to change directory: a cd lasts only for this RUN and hides where later instructions run.', range: nameWord.range });
   }
   if (name === 'sudo') {
-    context.report({ ruleId: 'DL3004', message: 'Do not use sudo: a build already runs as USER, and sudo behaves unpredictably without a terminal. Use gosu to run as another user.', range: nameWord.range });
+    report({ ruleId: 'DL3004', message: 'Do not use sudo: a build already runs as USER, and sudo behaves unpredictably without a terminal. Use gosu to run as another user.', range: nameWord.range });
   }
   if (name === 'useradd' && !hasFlag(command, 'l', 'no-log-init')) {
     const uid = command.args.find((word, i) => i > 0 && (command.args[i - 1].text === '-u' || command.args[i - 1].text === '--uid'))?.text ?? command.args.find((word) => word.text.startsWith('--uid='))?.text.slice('--uid='.length);
     if (uid !== undefined && /^\d{6,}$/.test(uid)) {
-      context.report({
+      report({
         ruleId: 'DL3046',
         message: 'useradd with a high UID and without -l (--no-log-init) writes a huge sparse /var/log/faillog into the image.',
         range: nameWord.range,
@@ -46,7 +50,7 @@ function checkCommand(context: RuleContext, command: Command): void {
   if (name === 'wget') {
     const quiet = hasFlag(command, 'progress', 'q', 'quiet', 'o', 'output-file', 'a', 'append-output', 'no-verbose') || hasArg(command, '-nv');
     if (!quiet) {
-      context.report({
+      report({
         ruleId: 'DL3047',
         message: 'wget without --progress prints a progress line per few kilobytes and floods the build log. Use --progress=dot:giga, or -q / -nv.',
         range: nameWord.range,
@@ -55,6 +59,8 @@ function checkCommand(context: RuleContext, command: Command): void {
     }
   }
 }
+
+const checkCommands: ScriptCheck = (report, commands) => commands.forEach((command) => checkCommand(report, command));
 
 /** SHELL ["/bin/bash", "-o", "pipefail", "-c"] (bash, zsh or ash), or a shell without POSIX pipes. */
 function shellHandlesPipes(instruction: InstructionInfo): boolean {
@@ -145,7 +151,7 @@ function checkConsecutiveRuns(context: RuleContext): void {
 }
 
 export function checkShellRules(context: RuleContext): void {
-  for (const { script } of runScripts(context.model)) for (const command of commandsOf(script)) checkCommand(context, command);
+  reportPerScript(context, checkCommands);
   for (const stage of context.model.stages) {
     checkPipefail(context, stage);
     checkCurlAndWget(context, stage);
