@@ -36,6 +36,7 @@ const CASES: Record<string, RuleCase> = {
     ],
     fix: ['Remove the apt lists', lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 \\', '    && rm -rf /var/lib/apt/lists/*')],
   },
+  DL3010: { fires: lines(FROM, 'COPY dist/app.tar.gz /tmp/', 'RUN tar -xzf /tmp/app.tar.gz -C /srv && rm /tmp/app.tar.gz'), on: ['dist/app.tar.gz'], silent: [lines(FROM, 'COPY app.tar.gz /tmp/', 'RUN sha256sum /tmp/app.tar.gz'), lines(FROM, 'ADD app.tar.gz /srv/'), lines(FROM, 'COPY a.tgz /x.tgz', FROM, 'RUN tar xf /x.tgz')] },
   DL3011: { fires: lines(FROM, 'EXPOSE 80 70000/tcp'), on: ['70000/tcp'], silent: [lines(FROM, 'EXPOSE 80 443/udp 8000-8010 $PORT')] },
   DL3012: { fires: lines(FROM, 'HEALTHCHECK CMD ["a"]', 'HEALTHCHECK CMD ["b"]'), on: ['HEALTHCHECK'], silent: [lines(FROM, 'HEALTHCHECK CMD ["a"]', FROM, 'HEALTHCHECK CMD ["b"]')] },
   DL3013: { fires: lines(FROM, 'RUN pip install --no-cache-dir flask requests==2.31 "numpy>=1" ./pkg x.whl'), on: ['flask'], silent: [lines(FROM, 'RUN pip install --no-cache-dir -r requirements.txt', 'RUN pip install --no-cache-dir -c constraints.txt flask', 'RUN pip install --no-cache-dir git+https://github.com/a/b@v1.0')] },

@@ -6,7 +6,8 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import { splitImageReference, type DockerfileModel, type InstructionInfo, type Stage } from '../parse';
-import { isExecForm, quotedWords } from '../shell';
+import { isExecForm, quotedWords, shellScriptOf } from '../shell';
+import { argsNoFlags, commandsOf, type Command } from './commands';
 import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
 import { checkLabels, LABEL_RULES } from './labelRules';
@@ -17,6 +18,7 @@ export const BEST_PRACTICE_RULES: RuleInfo[] = [
   bestPracticeRule('DL3002', 'warning', 'The last USER should not be root'),
   bestPracticeRule('DL3006', 'warning', 'Always tag the version of an image explicitly'),
   bestPracticeRule('DL3007', 'warning', 'Using latest is prone to errors; pin the image version'),
+  bestPracticeRule('DL3010', 'info', 'Use ADD for extracting archives into an image'),
   bestPracticeRule('DL3011', 'error', 'Valid UNIX ports range from 0 to 65535'),
   bestPracticeRule('DL3012', 'error', 'Multiple HEALTHCHECK instructions'),
   bestPracticeRule('DL3020', 'error', 'Use COPY instead of ADD for files and folders'),
@@ -132,11 +134,44 @@ function checkCopy(context: RuleContext, stage: Stage, aliasesSoFar: Set<string>
   }
 }
 
+const ARCHIVE = /\.(tar|Z|bz2|gz|lz|lzma|tZ|tb2|tbz|tbz2|tgz|tlz|tpz|txz|xz)$/;
+const UNPACKERS = new Set(['unzip', 'gunzip', 'bunzip2', 'unlzma', 'unxz', 'zgz', 'uncompress', 'zcat', 'gzcat']);
+const basename = (path: string) => unquote(path).split(/[\\/]/).pop()!;
+
+function extracts(command: Command): boolean {
+  if (UNPACKERS.has(command.name)) return true;
+  return command.name === 'tar' && command.args.some((word) => word.text === '--extract' || word.text === '--get' || /^-[^-]*x/.test(word.text));
+}
+
+/** DL3010: an archive COPY'd into the image and unpacked by a later RUN of the stage; ADD unpacks it in one layer. */
+function checkCopiedArchives(context: RuleContext, stage: Stage): void {
+  const archives: Array<{ name: string; word: InstructionInfo['args'][number] }> = [];
+  for (const instruction of stage.instructions) {
+    const args = instruction.args;
+    if (instruction.keyword === 'COPY' && args.length >= 2 && !instruction.flags.some((flag) => flag.name === 'from') && !args[0].value.startsWith('[')) {
+      const target = args[args.length - 1];
+      const sources = ARCHIVE.test(unquote(target.value)) ? [target] : args.slice(0, -1).filter((word) => ARCHIVE.test(unquote(word.value)));
+      for (const word of sources) archives.push({ name: basename(word.value), word });
+    }
+    const script = archives.length > 0 ? shellScriptOf(context.model, instruction) : undefined;
+    if (!script) continue;
+    for (const command of commandsOf(script).filter(extracts)) {
+      const names = new Set(argsNoFlags(command).map((word) => basename(word.text)));
+      for (let i = archives.length - 1; i >= 0; i--) {
+        if (!names.has(archives[i].name)) continue;
+        context.report({ ruleId: 'DL3010', message: `${archives[i].name} is copied, then unpacked by a RUN: ADD unpacks a local archive itself, in one layer instead of two.`, range: archives[i].word.range });
+        archives.splice(i, 1);
+      }
+    }
+  }
+}
+
 function checkCopies(context: RuleContext): void {
   const aliases = new Set<string>();
   const workdirStages = new Set<string>();
   for (const stage of context.model.stages) {
     checkCopy(context, stage, aliases, workdirStages);
+    checkCopiedArchives(context, stage);
     if (stage.from.stageName) aliases.add(stage.from.stageName.toLowerCase());
   }
 }
