@@ -58,7 +58,7 @@ function runHadolint() {
   const cacheFile = path.join(CACHE, `hadolint-parity-${digest.digest('hex').slice(0, 16)}.json`);
   if (existsSync(cacheFile) && !process.argv.includes('--fresh')) {
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
-    return { byFile: new Map(Object.entries(cached.byFile)), elapsed: cached.elapsed, cachedAt: cached.measuredAt };
+    return { byFile: new Map(Object.entries(cached.byFile)), elapsed: cached.elapsed, fromCache: cached.measuredAt ?? 'earlier' };
   }
   const byFile = new Map();
   let elapsed = 0;
@@ -78,7 +78,7 @@ function runHadolint() {
   return { byFile, elapsed };
 }
 
-const { byFile: hadolintFindings, elapsed: hadolintMs, cachedAt } = runHadolint();
+const { byFile: hadolintFindings, elapsed: hadolintMs, fromCache } = runHadolint();
 const rules = new Map();
 const rule = (id) => {
   if (!rules.has(id)) rules.set(id, { agree: 0, oursOnly: 0, theirsOnly: 0, examples: [] });
@@ -144,6 +144,6 @@ console.log(
   `overall  ${String(total.agree).padStart(6)}  ${String(total.oursOnly).padStart(9)}  ${String(total.theirsOnly).padStart(13)}  ${percent(total.agree, total.agree + total.oursOnly)} %  ${percent(total.agree, total.agree + total.theirsOnly)} %`,
 );
 console.log(`internal errors while linting: ${exceptions}`);
-const when = cachedAt === undefined ? '' : `, measured ${cachedAt ?? 'earlier'} and cached: --fresh measures both now`;
+const when = fromCache === undefined ? '' : `, measured ${fromCache} and cached: --fresh measures both now`;
 console.log(`time: hadolint ${hadolintMs.toFixed(0)} ms (batches of 64 files per process${when}), ecr-lint ${oursMs.toFixed(0)} ms (cold parse per file), ratio ${(hadolintMs / oursMs).toFixed(1)}x`);
 if (show) for (const line of rules.get(show)?.examples ?? []) console.log(line);
