@@ -25,7 +25,9 @@ function ensureHadolint() {
   return existsSync(hadolint) ? hadolint : undefined;
 }
 
-run('bench/lint.mjs', { HADOLINT: ensureHadolint() ?? '' });
+const hadolint = ensureHadolint() ?? '';
+run('bench/lint.mjs', { HADOLINT: hadolint });
+run('bench/hadolint-parity.mjs', { HADOLINT: hadolint });
 const stack = await up();
 try {
   run('bench/explorer.mjs', stack.env);

@@ -96,7 +96,9 @@ async function unitSuite() {
 }
 
 async function integrationSuite(stackEnv) {
-  say('integration tests (moto, registry, Docker Engine, remote engines)');
+  say('integration tests (moto, registry, Docker Engine, remote engines, shellcheck)');
+  const { ensureCommands } = await import('./stack/stack.mjs');
+  ensureCommands(['shellcheck']);
   const files = findTests('test/integration');
   if (files.length === 0) throw new Error('no integration test files found');
   // The remote engines (a TLS dockerd and an sshd on loopback) only for this suite.

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { REPO, freePort, StackError } from '../stack/stack.mjs';
+import { REPO, freePort, StackError, ensureCommands } from '../stack/stack.mjs';
 import { startVSCodeServer, ensureChromium, CHROMIUM_ARGS } from '../stack/vscodeServer.mjs';
 import { writeDemoWorkspace } from '../stack/demoWorkspace.mjs';
 
@@ -173,6 +173,8 @@ export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, 
   const bundle = testsPath ?? path.join(REPO, 'dist', 'test', 'extension', 'index.js');
   if (!existsSync(bundle)) throw new StackError('dist/test/extension/index.js is missing: run `npm run build` first');
   ensureChromium();
+  // The shellcheck suite checks RUN scripts with Debian's ShellCheck.
+  ensureCommands(['shellcheck']);
   const root = path.join(OUTPUT, 'vscode-server');
   rmSync(root, { recursive: true, force: true });
   const workspace = path.join(OUTPUT, 'workspace');

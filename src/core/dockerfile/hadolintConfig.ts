@@ -1,11 +1,12 @@
 /**
- * The part of hadolint's config file the linter honours: `ignored` and `override`
- * (error/warning/info/style lists). A tiny YAML-subset reader, since the file is small and
- * this is all we need; everything else in the file (failure-threshold, trustedRegistries…) is
- * left to hadolint itself.
+ * hadolint's config file as hadolint reads it: `ignored`, `override` (error/warning/info/style
+ * lists), `trustedRegistries` (DL3026), `label-schema` and `strict-labels` (DL3049-DL3058) and
+ * `failure-threshold` (which, as in hadolint, changes no finding: it only decides what fails a
+ * CI run). A tiny YAML-subset reader: the file is small and flat.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LabelKind } from './rules/labelRules';
 import type { SeveritySetting } from './rules/types';
 
 export type HadolintLevel = 'error' | 'warning' | 'info' | 'style';
@@ -14,7 +15,13 @@ const LEVELS: readonly HadolintLevel[] = ['error', 'warning', 'info', 'style'];
 export interface HadolintConfig {
   ignored: string[];
   override: Partial<Record<HadolintLevel, string[]>>;
+  trustedRegistries?: string[];
+  labelSchema?: Record<string, LabelKind>;
+  strictLabels?: boolean;
+  failureThreshold?: HadolintLevel | 'none';
 }
+
+const LABEL_KINDS: readonly LabelKind[] = ['text', 'url', 'rfc3339', 'spdx', 'hash', 'semver', 'email'];
 
 export interface ParsedHadolintConfig {
   config: HadolintConfig;
@@ -53,7 +60,8 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
   const problems: string[] = [];
   // The list a "- item" line belongs to, with the indentation of the key that opened it.
   let currentList: string[] | undefined;
-  let section: 'ignored' | 'override' | 'other' | undefined;
+  /** The top-level key being read: a list (ignored, trustedRegistries), override, label-schema, or another key. */
+  let section: 'list' | 'override' | 'label-schema' | 'other' | undefined;
   let lineNumber = 0;
   for (const rawLine of text.split(/\r\n|\r|\n/)) {
     lineNumber++;
@@ -65,9 +73,9 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
       if (currentList) currentList.push(unquote(content.slice(1)));
       continue;
     }
-    const keyMatch = /^("?)([A-Za-z0-9_-]+)\1\s*:\s*(.*)$/.exec(content);
+    const keyMatch = /^(["']?)([A-Za-z0-9_.-]+)\1\s*:\s*(.*)$/.exec(content);
     if (!keyMatch) {
-      if (section === 'ignored' || section === 'override') problems.push(`line ${lineNumber}: expected "key: value" or "- item", found "${content}"`);
+      if (section === 'list' || section === 'override' || section === 'label-schema') problems.push(`line ${lineNumber}: expected "key: value" or "- item", found "${content}"`);
       continue;
     }
     const key = keyMatch[2];
@@ -75,16 +83,37 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
     if (indent === 0) {
       currentList = undefined;
       if (key === 'ignored') {
-        section = 'ignored';
+        section = 'list';
         const list = inlineList(value);
         if (list) config.ignored.push(...list);
         else if (value.trim() !== '') problems.push(`line ${lineNumber}: "ignored" should be a list of rule ids`);
         else currentList = config.ignored;
       } else if (key === 'override') {
         section = 'override';
+      } else if (key === 'trustedRegistries') {
+        section = 'list';
+        config.trustedRegistries = inlineList(value) ?? [];
+        if (!inlineList(value)) currentList = config.trustedRegistries;
+      } else if (key === 'label-schema') {
+        section = 'label-schema';
+        config.labelSchema = {};
+      } else if (key === 'strict-labels') {
+        section = 'other';
+        config.strictLabels = /^(true|yes|on)$/i.test(unquote(value));
+      } else if (key === 'failure-threshold') {
+        section = 'other';
+        const level = unquote(value).toLowerCase();
+        if ([...LEVELS, 'none'].includes(level)) config.failureThreshold = level as HadolintLevel | 'none';
+        else problems.push(`line ${lineNumber}: failure-threshold "${unquote(value)}" is not one of error, warning, info, style, none`);
       } else {
         section = 'other';
       }
+      continue;
+    }
+    if (section === 'label-schema') {
+      const kind = unquote(value).toLowerCase() as LabelKind;
+      if (LABEL_KINDS.includes(kind)) config.labelSchema![unquote(key)] = kind;
+      else problems.push(`line ${lineNumber}: label-schema kind "${unquote(value)}" for ${key} is not one of ${LABEL_KINDS.join(', ')}`);
       continue;
     }
     if (section !== 'override') {

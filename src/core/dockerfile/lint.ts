@@ -9,14 +9,17 @@ import { severityFromHadolint } from './hadolintConfig';
 import { finalStageChain, parseDockerfile, rootStage, type DockerfileModel } from './parse';
 import { collectIgnores, ignoreRuleFix, isIgnored } from './pragmas';
 import { AQUEDUCT_RULES, checkAqueductRules } from './rules/aqueductRules';
+import { APT_RULES, checkAptRules } from './rules/aptRules';
 import { BEST_PRACTICE_RULES, checkBestPractice } from './rules/bestPracticeRules';
+import { checkPackageRules, PACKAGE_RULES } from './rules/packageRules';
+import { checkShellRules, SHELL_RULES } from './rules/shellRules';
 import { SYNTAX_RULES, checkSyntax } from './rules/syntaxRules';
 import type { AqueductFacts, Finding, Fix, LintSettings, RuleContext, RuleInfo, Severity, SeveritySetting } from './rules/types';
 import type { Range } from './text';
 
 export type { Fix, LintSettings, RuleInfo, Severity, SeveritySetting } from './rules/types';
 
-export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...SYNTAX_RULES];
+export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...APT_RULES, ...PACKAGE_RULES, ...SHELL_RULES, ...SYNTAX_RULES];
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
 /** hadolint's wiki page for its rules; our own rules have none. */
@@ -65,14 +68,14 @@ export function normalizeRuleSeverities(raw: unknown): { severities: Record<stri
       problems.push(`ecr.lint.rules: "${key}" is set to ${JSON.stringify(value)}; use one of error, warning, info, hint, off.`);
       continue;
     }
-    if (!RULES_BY_ID.has(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
+    if (!RULES_BY_ID.has(id) && !/^SC\d{4}$/.test(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
     severities[id] = level as SeveritySetting;
   }
   return { severities, problems };
 }
 
-/** Settings first, then .hadolint.yaml (ignored, then override), then the rule's default. */
-export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ruleSeverities' | 'hadolint'>): SeveritySetting {
+/** Settings first, then .hadolint.yaml (ignored, then override), then the rule's default (or `fallback`, for ShellCheck's codes). */
+export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ruleSeverities' | 'hadolint'>, fallback: Severity = 'warning'): SeveritySetting {
   const configured = options.ruleSeverities?.[ruleId];
   if (configured) return configured;
   const hadolint = options.hadolint;
@@ -82,7 +85,7 @@ export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ru
       if (hadolint.override[level]?.some((id) => id.toUpperCase() === ruleId)) return severityFromHadolint(level);
     }
   }
-  return RULES_BY_ID.get(ruleId)?.defaultSeverity ?? 'warning';
+  return RULES_BY_ID.get(ruleId)?.defaultSeverity ?? fallback;
 }
 
 function aqueductFacts(model: DockerfileModel, settings: LintSettings): AqueductFacts {
@@ -110,15 +113,16 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
     options.onInternalError?.(error, 'aqueduct facts');
     facts = { enabled: false, finalChain: [], finalImage: undefined, pinVersion: LATEST_AQUEDUCT_VERSION, serverVersion: undefined };
   }
+  const hadolint = options.hadolint;
   const context: RuleContext = {
     model,
-    settings: options,
+    settings: { ...options, trustedRegistries: hadolint?.trustedRegistries, labelSchema: hadolint?.labelSchema, strictLabels: hadolint?.strictLabels },
     aqueduct: facts,
     report(finding) {
       if (findings.length < limit * 4) findings.push(finding);
     },
   };
-  for (const check of [checkSyntax, checkAqueductRules, checkBestPractice]) {
+  for (const check of [checkSyntax, checkAqueductRules, checkBestPractice, checkAptRules, checkPackageRules, checkShellRules]) {
     try {
       check(context);
     } catch (error) {
@@ -126,6 +130,14 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
       options.onInternalError?.(error, check.name);
     }
   }
+  return applySettings(model, findings, options).slice(0, limit);
+}
+
+/**
+ * What the person asked for applied to raw findings: severities from settings and
+ * .hadolint.yaml, ignore pragmas, an "ignore this rule" fix on each; sorted by position.
+ */
+export function applySettings(model: DockerfileModel, findings: readonly Finding[], options: LintOptions): LintDiagnostic[] {
   let ignores: ReturnType<typeof collectIgnores> | undefined;
   try {
     ignores = collectIgnores(model);
@@ -135,7 +147,7 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
   }
   const diagnostics: LintDiagnostic[] = [];
   for (const finding of findings) {
-    const severity = effectiveSeverity(finding.ruleId, options);
+    const severity = effectiveSeverity(finding.ruleId, options, finding.defaultSeverity);
     if (severity === 'off') continue;
     if (ignores && isIgnored(ignores, model, finding.ruleId, finding.range)) continue;
     const fixes = [...(finding.fixes ?? [])];
@@ -144,7 +156,7 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
     diagnostics.push({ ruleId: finding.ruleId, severity, message: finding.message, range: finding.range, fixes });
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return diagnostics.length > limit ? diagnostics.slice(0, limit) : diagnostics;
+  return diagnostics;
 }
 
 /** Lints Dockerfile text. Returns no diagnostics rather than throwing if the parser fails. */

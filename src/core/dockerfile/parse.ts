@@ -45,6 +45,11 @@ export interface InstructionInfo {
   heredocs: HeredocInfo[];
   /** Index of the build stage, -1 before the first FROM. */
   stage: number;
+  /**
+   * The cached parse this instruction was made from: the same object on every lint while the
+   * instruction's text is unchanged, so work derived from the text can be cached on it.
+   */
+  origin?: object;
 }
 
 
@@ -139,7 +144,8 @@ function describeInstruction(node: Instruction, index: number, stage: number): I
           closed: heredoc.getDelimiterRange() !== null,
         }))
       : [];
-  return { index, keyword, keywordRange: node.getInstructionRange(), range: node.getRange(), args, rawArgs, flags, heredocs, stage };
+  // origin is set on the copies shiftInstruction makes; declared here so every copy has one shape (V8 clones it fast).
+  return { index, keyword, keywordRange: node.getInstructionRange(), range: node.getRange(), args, rawArgs, flags, heredocs, stage, origin: undefined };
 }
 
 function describeFrom(libraryRanges: LibraryFromRanges, instruction: InstructionInfo, globalArgs: Map<string, string | null>, stages: Stage[]): FromInfo {
@@ -217,7 +223,7 @@ function shiftWord<T extends { range: Range }>(word: T, lines: number): T {
 }
 
 function shiftInstruction(parsed: ParsedInstruction, lines: number): ParsedInstruction {
-  if (lines === 0) return { ...parsed, info: { ...parsed.info } };
+  if (lines === 0) return { ...parsed, info: { ...parsed.info, origin: parsed.info } };
   const info = parsed.info;
   const args = info.args.map((word) => shiftWord(word, lines));
   return {
@@ -228,6 +234,7 @@ function shiftInstruction(parsed: ParsedInstruction, lines: number): ParsedInstr
     },
     info: {
       ...info,
+      origin: info,
       keywordRange: shiftRange(info.keywordRange, lines),
       range: shiftRange(info.range, lines),
       args,

@@ -69,9 +69,19 @@ export function isIgnored(ignores: Ignores, model: DockerfileModel, ruleId: stri
   return instruction !== undefined && ignores.byInstruction.get(instruction.index)?.has(ruleId) === true;
 }
 
-/** hadolint reads `# hadolint ignore=` for its own ids; ours go in `# ecr-lint ignore=` so hadolint isn't confused. */
+/** hadolint reads `# hadolint ignore=` for its own ids and ShellCheck's; ours go in `# ecr-lint ignore=` so hadolint isn't confused. */
 export function pragmaToolFor(ruleId: string): 'hadolint' | 'ecr-lint' {
-  return /^DL\d+$/.test(ruleId) ? 'hadolint' : 'ecr-lint';
+  return /^(DL|SC)\d+$/.test(ruleId) ? 'hadolint' : 'ecr-lint';
+}
+
+/** `# hadolint shell=bash` anywhere in the file: the shell ShellCheck checks RUN scripts with. */
+export function shellPragma(model: DockerfileModel): string | undefined {
+  for (const line of model.lines) {
+    if (line.indexOf('shell') < 0) continue;
+    const match = /^\s*#\s*hadolint\s+shell\s*=\s*(\S+)\s*$/i.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
 }
 
 /** "Ignore <rule> for this instruction": extends a pragma right above, or adds one. */

@@ -1,30 +1,14 @@
 /**
- * Splits a RUN instruction's shell script into commands and words with exact source ranges,
- * quote-aware (dockerfile-ast splits on whitespace only). Handles escaped newlines with the
- * file's escape character, comment lines inside continuations, heredoc scripts (newline
- * separates commands there) and the JSON exec form.
+ * The shell script of a RUN (or ONBUILD RUN) instruction, with exact source ranges: the Dockerfile
+ * text is flattened as Docker does (escaped newlines and comment lines inside a continuation
+ * removed; heredoc bodies kept line by line) and parsed by shellParser, which finds every simple
+ * command however deeply it is nested. The JSON exec form is one command of its strings.
  */
 import type { DockerfileModel, InstructionInfo } from './parse';
-import type { Range } from './text';
+import { parseShell, type ShellCommand, type ShellOperator, type ShellSource, type ShellWord } from './shellParser';
+import type { Position, Range } from './text';
 
-export interface ShellWord {
-  /** The word as the shell sees it: quotes removed, backslash escapes applied. */
-  text: string;
-  range: Range;
-  /** Whether any part was quoted (a quoted "|" is not a pipe). */
-  quoted: boolean;
-}
-
-export type ShellOperatorKind = '&&' | '||' | '|' | ';' | '&' | '(' | ')' | 'newline';
-
-export interface ShellOperator {
-  kind: ShellOperatorKind;
-  range: Range;
-}
-
-export interface ShellCommand {
-  words: ShellWord[];
-}
+export type { ShellCommand, ShellOperator, ShellWord } from './shellParser';
 
 export interface ShellScript {
   commands: ShellCommand[];
@@ -34,221 +18,151 @@ export interface ShellScript {
   /** The exec form (RUN ["executable", "arg"]): no shell runs, operators mean nothing. */
   execForm: boolean;
   heredoc: boolean;
+  /** The flattened script, as the shell receives it, with each character's document position. */
+  source: ShellSource;
 }
 
-function isBlankFrom(line: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 32 && c !== 9) return false;
+class SourceBuilder {
+  text = '';
+  readonly positions: Position[] = [];
+
+  append(line: string, lineNumber: number, from: number, to: number): void {
+    this.text += line.slice(from, to);
+    for (let i = from; i < to; i++) this.positions.push({ line: lineNumber, character: i });
   }
-  return true;
+
+  newline(at: Position): void {
+    this.text += '\n';
+    this.positions.push(at);
+  }
+
+  finish(end: Position): ShellSource {
+    this.positions.push(end);
+    return { text: this.text, positions: this.positions };
+  }
 }
 
-class Tokenizer {
-  readonly commands: ShellCommand[] = [];
-  readonly operators: ShellOperator[] = [];
-  private words: ShellWord[] = [];
-  private text = '';
-  private quoted = false;
-  private startLine = -1;
-  private startCharacter = 0;
-  private endLine = 0;
-  private endCharacter = 0;
+/** Dockerfile lines from `start` to `end` as the shell receives them: continuations joined. */
+function dockerfileSource(lines: string[], start: Position, end: Position, escapeChar: string): ShellSource {
+  const builder = new SourceBuilder();
+  const lastLine = Math.min(end.line, lines.length - 1);
+  for (let lineNumber = start.line; lineNumber <= lastLine; lineNumber++) {
+    const line = lines[lineNumber];
+    // Docker drops comment lines and empty lines inside a continuation.
+    if (lineNumber > start.line && /^[ \t]*(#|$)/.test(line)) continue;
+    const from = lineNumber === start.line ? start.character : 0;
+    let to = lineNumber === end.line ? Math.min(end.character, line.length) : line.length;
+    const trimmed = line.slice(0, to).replace(/[ \t]+$/, '');
+    if (lineNumber < lastLine && trimmed.endsWith(escapeChar)) to = trimmed.length - 1;
+    builder.append(line, lineNumber, from, Math.max(from, to));
+  }
+  return builder.finish(end);
+}
 
-  touch(line: number, character: number, width: number): void {
-    if (this.startLine < 0) {
-      this.startLine = line;
-      this.startCharacter = character;
+/** Heredoc body lines, newlines kept: the shell reads them as a script. */
+function heredocSource(lines: string[], content: Range): ShellSource {
+  const builder = new SourceBuilder();
+  for (let lineNumber = content.start.line; lineNumber <= Math.min(content.end.line, lines.length - 1); lineNumber++) {
+    const line = lines[lineNumber];
+    const from = lineNumber === content.start.line ? content.start.character : 0;
+    const to = lineNumber === content.end.line ? Math.min(content.end.character, line.length) : line.length;
+    builder.append(line, lineNumber, from, to);
+    if (lineNumber < content.end.line) builder.newline({ line: lineNumber, character: to });
+  }
+  return builder.finish(content.end);
+}
+
+/** RUN ["executable", "arg", …]: the strings are the words of one command. */
+function execFormScript(source: ShellSource, end: Position): ShellScript {
+  const words: ShellWord[] = [];
+  for (const match of source.text.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    const from = match.index!;
+    const to = from + match[0].length;
+    let text = match[1];
+    try {
+      text = JSON.parse(match[0]) as string;
+    } catch {
+      // not valid JSON: keep the raw text
     }
-    this.endLine = line;
-    this.endCharacter = character + width;
+    const last = source.positions[to - 1];
+    words.push({ text, quoted: true, range: { start: source.positions[from], end: { line: last.line, character: last.character + 1 } } });
   }
-
-  add(text: string, line: number, character: number, width: number): void {
-    this.touch(line, character, width);
-    this.text += text;
-  }
-
-  get inWord(): boolean {
-    return this.startLine >= 0;
-  }
-
-  markQuoted(): void {
-    this.quoted = true;
-  }
-
-  endWord(): void {
-    if (this.startLine < 0) return;
-    this.words.push({
-      text: this.text,
-      quoted: this.quoted,
-      range: { start: { line: this.startLine, character: this.startCharacter }, end: { line: this.endLine, character: this.endCharacter } },
-    });
-    this.text = '';
-    this.quoted = false;
-    this.startLine = -1;
-  }
-
-  operator(kind: ShellOperatorKind, line: number, character: number, width: number): void {
-    this.endWord();
-    this.endCommand();
-    this.operators.push({ kind, range: { start: { line, character }, end: { line, character: character + width } } });
-  }
-
-  endCommand(): void {
-    this.endWord();
-    if (this.words.length > 0) this.commands.push({ words: this.words });
-    this.words = [];
-  }
-}
-
-interface Span {
-  startLine: number;
-  startCharacter: number;
-  endLine: number;
-  endCharacter: number;
+  return { commands: words.length > 0 ? [{ words, assignments: 0 }] : [], operators: [], end, execForm: true, heredoc: false, source };
 }
 
 /**
- * Tokenises shell text between two positions. In Dockerfile mode a trailing escape character
- * joins lines and comment lines inside the continuation are dropped; in heredoc mode lines are
- * separate commands unless they end in a backslash.
+ * An instruction's arguments split the way Docker splits LABEL and ENV: on unquoted blanks, with
+ * quotes removed ("name=\"A B\"" is one word, name=A B). dockerfile-ast splits on every blank.
  */
-function tokenize(lines: string[], span: Span, escapeChar: string, heredoc: boolean): Tokenizer {
-  const tokens = new Tokenizer();
-  let quote: string | null = null;
-  let continued = false;
-  const lastLine = Math.min(span.endLine, lines.length - 1);
-  for (let lineNumber = span.startLine; lineNumber <= lastLine; lineNumber++) {
-    const line = lines[lineNumber];
-    const from = lineNumber === span.startLine ? span.startCharacter : 0;
-    const to = lineNumber === span.endLine ? Math.min(span.endCharacter, line.length) : line.length;
-    if (!heredoc && lineNumber > span.startLine && quote === null && /^\s*(#|$)/.test(line)) continue;
-    continued = false;
-    let i = from;
-    while (i < to) {
-      const c = line[i];
-      if (quote === "'") {
-        if (c === "'") quote = null;
-        else tokens.add(c, lineNumber, i, 1);
-        tokens.touch(lineNumber, i, 1);
-        i++;
-        continue;
-      }
-      const lineContinues = c === (heredoc ? '\\' : escapeChar) && isBlankFrom(line, i + 1, to);
-      if (lineContinues && lineNumber < lastLine) {
-        continued = true;
-        break;
-      }
-      if (quote === '"') {
-        if (c === '\\' && i + 1 < to) {
-          tokens.add(line[i + 1], lineNumber, i, 2);
-          i += 2;
-          continue;
-        }
-        if (c === '"') quote = null;
-        else tokens.add(c, lineNumber, i, 1);
-        tokens.touch(lineNumber, i, 1);
-        i++;
-        continue;
-      }
-      switch (c) {
-        case ' ':
-        case '\t':
-          tokens.endWord();
-          i++;
-          continue;
-        case "'":
-        case '"':
-          quote = c;
-          tokens.markQuoted();
-          tokens.touch(lineNumber, i, 1);
-          i++;
-          continue;
-        case '\\':
-          tokens.add(i + 1 < to ? line[i + 1] : '', lineNumber, i, Math.min(2, to - i));
-          i += 2;
-          continue;
-        case '#':
-          if (!tokens.inWord) {
-            i = to; // a shell comment runs to the end of the line
-            continue;
-          }
-          break;
-        case ';':
-        case '(':
-        case ')':
-          tokens.operator(c, lineNumber, i, 1);
-          i++;
-          continue;
-        case '|':
-          if (line[i + 1] === '|') {
-            tokens.operator('||', lineNumber, i, 2);
-            i += 2;
-          } else {
-            tokens.operator('|', lineNumber, i, 1);
-            i++;
-          }
-          continue;
-        case '&': {
-          const previous = i > 0 ? line[i - 1] : '';
-          if (line[i + 1] === '&') {
-            tokens.operator('&&', lineNumber, i, 2);
-            i += 2;
-            continue;
-          }
-          // "2>&1", ">&2" and "&>" are redirections, not background jobs.
-          if (previous === '>' || previous === '<' || line[i + 1] === '>') break;
-          tokens.operator('&', lineNumber, i, 1);
-          i++;
-          continue;
-        }
-      }
-      tokens.add(c, lineNumber, i, 1);
-      i++;
-    }
-    if (heredoc && !continued && quote === null) tokens.operator('newline', lineNumber, to, 0);
-  }
-  tokens.endCommand();
-  return tokens;
+export function quotedWords(model: DockerfileModel, instruction: InstructionInfo): ShellWord[] {
+  if (instruction.args.length === 0) return [];
+  return cached(wordsCache, instruction, () => {
+    const source = dockerfileSource(model.lines, instruction.args[0].range.start, instruction.range.end, model.escapeChar);
+    return parseShell(source).commands.flatMap((command) => command.words);
+  });
 }
 
-const scriptCache = new WeakMap<InstructionInfo, ShellScript | null>();
+/**
+ * Results per instruction text and line: each lint re-creates the instruction objects, but
+ * typing changes one instruction, so every other one is found here instead of parsed again.
+ * The key is the cached parse the instruction came from (InstructionInfo.origin) and its line.
+ */
+type ResultCache<T> = WeakMap<object, Map<number, T>>;
+const scriptCache: ResultCache<ShellScript | null> = new WeakMap();
+const wordsCache: ResultCache<ShellWord[]> = new WeakMap();
 
-/** The shell script a RUN instruction executes, or undefined for other instructions. */
-export function shellScriptOf(model: DockerfileModel, instruction: InstructionInfo): ShellScript | undefined {
-  if (instruction.keyword !== 'RUN' || instruction.args.length === 0) return undefined;
-  const cached = scriptCache.get(instruction);
-  if (cached !== undefined) return cached ?? undefined;
-  let script: ShellScript | null = null;
+function cached<T>(cache: ResultCache<T>, instruction: InstructionInfo, compute: () => T): T {
+  const origin = instruction.origin;
+  if (!origin) return compute();
+  let byLine = cache.get(origin);
+  if (!byLine) cache.set(origin, (byLine = new Map()));
+  const line = instruction.range.start.line;
+  if (byLine.has(line)) return byLine.get(line)!;
+  const value = compute();
+  byLine.set(line, value);
+  return value;
+}
+
+/**
+ * Docker takes the exec form only when the arguments are a JSON array of strings; anything else
+ * runs under a shell. Read from the document: dockerfile-ast's word values lose escapes.
+ */
+export function isExecForm(model: DockerfileModel, words: ReadonlyArray<{ value: string; range: Range }>): boolean {
+  if (words.length === 0 || !words[0].value.startsWith('[')) return false;
+  const { start } = words[0].range;
+  const { end } = words[words.length - 1].range;
+  const text = start.line === end.line ? model.lines[start.line].slice(start.character, end.character) : dockerfileSource(model.lines, start, end, model.escapeChar).text;
   try {
-    script = buildScript(model, instruction);
-  } finally {
-    scriptCache.set(instruction, script);
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string');
+  } catch {
+    return false;
   }
-  return script ?? undefined;
 }
 
-function buildScript(model: DockerfileModel, instruction: InstructionInfo): ShellScript {
-  const first = instruction.args[0];
+/** The shell script a RUN or ONBUILD RUN instruction executes, or undefined for other instructions. */
+export function shellScriptOf(model: DockerfileModel, instruction: InstructionInfo): ShellScript | undefined {
+  const onbuildRun = instruction.keyword === 'ONBUILD' && instruction.args[0]?.value.toUpperCase() === 'RUN' && instruction.args.length > 1;
+  if (!onbuildRun && (instruction.keyword !== 'RUN' || instruction.args.length === 0)) return undefined;
+  return cached(scriptCache, instruction, () => buildScript(model, instruction, onbuildRun ? 1 : 0)) ?? undefined;
+}
+
+function buildScript(model: DockerfileModel, instruction: InstructionInfo, firstArg: number): ShellScript {
+  const first = instruction.args[firstArg];
   const end = instruction.range.end;
-  if (first.value.startsWith('[')) {
-    const tokens = tokenize(model.lines, { startLine: first.range.start.line, startCharacter: first.range.start.character + 1, endLine: end.line, endCharacter: end.character }, model.escapeChar, false);
-    // Exec form: keep the quoted strings as the words of one command.
-    const words = tokens.commands.flatMap((command) => command.words).filter((word) => word.quoted).map((word) => ({ ...word }));
-    return { commands: words.length > 0 ? [{ words }] : [], operators: [], end, execForm: true, heredoc: false };
-  }
-  const script = instruction.heredocs[0];
-  if (first.value.startsWith('<<') && script) {
-    const content = script.contentRange;
-    if (!content) return { commands: [], operators: [], end, execForm: false, heredoc: true };
-    const tokens = tokenize(model.lines, { startLine: content.start.line, startCharacter: content.start.character, endLine: content.end.line, endCharacter: content.end.character }, model.escapeChar, true);
-    return { commands: tokens.commands, operators: tokens.operators.filter((op) => op.kind !== 'newline'), end: content.end, execForm: false, heredoc: true };
+  if (isExecForm(model, instruction.args.slice(firstArg))) return execFormScript(dockerfileSource(model.lines, first.range.start, end, model.escapeChar), end);
+  const heredoc = instruction.heredocs[0];
+  if (first.value.startsWith('<<') && heredoc) {
+    const content = heredoc.contentRange;
+    const source = content ? heredocSource(model.lines, content) : { text: '', positions: [end] };
+    const parsed = parseShell(source);
+    return { commands: parsed.commands, operators: parsed.operators, end: content?.end ?? end, execForm: false, heredoc: true, source };
   }
   // A heredoc later in the line ("RUN python3 <<EOF") feeds another program: only the command line is shell.
   const stop = instruction.heredocs.length > 0 ? instruction.heredocs[0].startRange.start : end;
-  const tokens = tokenize(model.lines, { startLine: first.range.start.line, startCharacter: first.range.start.character, endLine: stop.line, endCharacter: stop.character }, model.escapeChar, false);
-  return { commands: tokens.commands, operators: tokens.operators, end: stop, execForm: false, heredoc: false };
+  const source = dockerfileSource(model.lines, first.range.start, stop, model.escapeChar);
+  const parsed = parseShell(source);
+  return { commands: parsed.commands, operators: parsed.operators, end: stop, execForm: false, heredoc: false, source };
 }
 
 /** Program name without its folder: "/usr/bin/apt-get" -> "apt-get". */
@@ -257,22 +171,23 @@ export function programName(word: ShellWord): string {
   return slash >= 0 ? word.text.slice(slash + 1) : word.text;
 }
 
-const WRAPPERS = new Set(['sudo', 'time', 'nice', 'nohup', 'command', 'exec', 'xargs']);
+/** Wrappers ShellCheck (and so hadolint) looks through to find the command they run. */
+const WRAPPERS = new Set(['command', 'builtin', 'exec', 'busybox']);
 
-/** Index of the word that names the program: skips VAR=value assignments, sudo, env and friends. */
-export function programIndex(words: readonly ShellWord[]): number {
+/**
+ * Index of the word that names the program: after the VAR=value assignments, through
+ * `command`, `builtin`, `exec` and `busybox` as ShellCheck does. `sudo`, `env` and `xargs` are
+ * programs of their own (DL3004 reports sudo), as they are to hadolint.
+ */
+export function programIndex(words: readonly ShellWord[], assignments = countAssignments(words)): number {
+  let i = assignments;
+  while (i + 1 < words.length && WRAPPERS.has(words[i].text) && !words[i + 1].text.startsWith('-')) i++;
+  return i;
+}
+
+function countAssignments(words: readonly ShellWord[]): number {
   let i = 0;
-  while (i < words.length) {
-    const text = words[i].text;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) i++;
-    else if (WRAPPERS.has(programName(words[i]))) {
-      i++;
-      while (i < words.length && words[i].text.startsWith('-')) i++;
-    } else if (programName(words[i]) === 'env') {
-      i++;
-      while (i < words.length && (words[i].text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].text))) i++;
-    } else break;
-  }
+  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].text)) i++;
   return i;
 }
 
@@ -298,8 +213,6 @@ const PIP_VALUE_OPTIONS = new Set([
   '--cache-dir', '--no-binary', '--only-binary', '--progress-bar', '--config-settings', '-C', '--global-option',
   '--install-option', '--report', '--root-user-action', '--python',
 ]);
-
-const APT_VALUE_OPTIONS = new Set(['-o', '--option', '-t', '--target-release', '--default-release', '-c', '--config-file']);
 
 function isPipProgram(name: string): boolean {
   return /^pip(3(\.\d+)?)?$/.test(name);
@@ -327,13 +240,21 @@ function collectArguments(words: readonly ShellWord[], from: number, valueOption
   return { options, packages };
 }
 
-/** Every "pip install" in the script, however pip is invoked. */
-export function pipInstalls(script: ShellScript): PackageInstall[] {
+/**
+ * Every "pip install" in the script, however pip is invoked. `throughSudo` also finds
+ * "sudo pip install" (what gets installed matters to Aqueduct; hadolint's DL rules never look
+ * behind sudo).
+ */
+export function pipInstalls(script: ShellScript, throughSudo = false): PackageInstall[] {
   const found: PackageInstall[] = [];
   if (script.execForm) return found;
   for (const command of script.commands) {
     const words = command.words;
-    let i = programIndex(words);
+    let i = programIndex(words, command.assignments);
+    if (throughSudo && words[i]?.text === 'sudo') {
+      i++;
+      while (i < words.length && words[i].text.startsWith('-')) i++;
+    }
     if (i >= words.length) continue;
     const program = words[i];
     let condaEnvironment: string | undefined;
@@ -364,36 +285,6 @@ export function pipInstalls(script: ShellScript): PackageInstall[] {
     if (words[j]?.text !== 'install') continue;
     const { options, packages } = collectArguments(words, j + 1, PIP_VALUE_OPTIONS);
     found.push({ command, program, installer, install: words[j], options, packages, condaEnvironment });
-  }
-  return found;
-}
-
-/** Every "apt-get install" / "apt install" in the script. */
-export function aptInstalls(script: ShellScript): PackageInstall[] {
-  const found: PackageInstall[] = [];
-  if (script.execForm) return found;
-  for (const command of script.commands) {
-    const words = command.words;
-    const i = programIndex(words);
-    if (i >= words.length) continue;
-    const name = programName(words[i]);
-    if (name !== 'apt-get' && name !== 'apt') continue;
-    let j = i + 1;
-    while (j < words.length && words[j].text.startsWith('-')) j += APT_VALUE_OPTIONS.has(words[j].text) ? 2 : 1;
-    if (words[j]?.text !== 'install') continue;
-    const before = words.slice(i + 1, j);
-    const { options, packages } = collectArguments(words, j + 1, APT_VALUE_OPTIONS);
-    found.push({ command, program: words[i], installer: words[i], install: words[j], options: [...before, ...options], packages });
-  }
-  return found;
-}
-
-/** Commands whose program is `name` (after assignments and sudo). */
-export function commandsNamed(script: ShellScript, names: ReadonlySet<string>): Array<{ command: ShellCommand; index: number }> {
-  const found: Array<{ command: ShellCommand; index: number }> = [];
-  for (const command of script.commands) {
-    const index = programIndex(command.words);
-    if (index < command.words.length && names.has(programName(command.words[index]))) found.push({ command, index });
   }
   return found;
 }

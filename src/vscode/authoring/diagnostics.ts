@@ -25,7 +25,7 @@ export function toVscodeRange(range: LintDiagnostic['range']): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
-const SEVERITIES: Record<Severity, vscode.DiagnosticSeverity> = {
+export const SEVERITIES: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,

@@ -6,6 +6,7 @@ import { DOCKERFILE_SELECTOR } from './documents';
 import { AqueductHoverProvider, DockerfileCodeActions, FromCompletionProvider } from './providers';
 import { scaffoldCommand } from './scaffoldCommand';
 import type { Commands } from '../commands';
+import { ShellcheckDiagnostics } from './shellcheck';
 import { SettingsProblemReporter } from './settings';
 
 /**
@@ -18,6 +19,7 @@ export function registerAuthoring(services: Services, explorer: ExplorerApi): Co
   const linter = new DockerfileLinter(log);
   services.context.subscriptions.push(
     linter,
+    new ShellcheckDiagnostics(log),
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileCodeActions(linter), DockerfileCodeActions.metadata),
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new AqueductHoverProvider(linter)),
     vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),

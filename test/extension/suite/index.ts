@@ -11,6 +11,7 @@ const suites = [
   () => require('./activation.test'),
   () => require('./explorer.test'),
   () => require('./authoring.test'),
+  () => require('./shellcheck.test'),
   () => require('./tasks.test'),
   () => require('./beyond.test'),
   () => require('./demo.test'),

@@ -125,3 +125,95 @@ describe('per-rule severities (ecr.lint.rules)', () => {
     }
   });
 });
+
+describe('.hadolint.yaml as hadolint reads it', () => {
+  const config = parseHadolintConfig(
+    [
+      'failure-threshold: warning',
+      'trustedRegistries:',
+      '  - docker.io',
+      '  - "*.dkr.ecr.us-east-1.amazonaws.com"',
+      'label-schema:',
+      '  author: text',
+      '  org.opencontainers.image.source: url',
+      '  build-date: rfc3339',
+      '  version: semver',
+      'strict-labels: true',
+      '',
+    ].join('\n'),
+  );
+
+  it('reads trustedRegistries, label-schema, strict-labels and failure-threshold', () => {
+    assert.deepEqual(config.problems, []);
+    assert.deepEqual(config.config.trustedRegistries, ['docker.io', '*.dkr.ecr.us-east-1.amazonaws.com']);
+    assert.deepEqual(config.config.labelSchema, { author: 'text', 'org.opencontainers.image.source': 'url', 'build-date': 'rfc3339', version: 'semver' });
+    assert.equal(config.config.strictLabels, true);
+    assert.equal(config.config.failureThreshold, 'warning');
+    assert.match(parseHadolintConfig('label-schema:\n  a: colour\n').problems[0], /label-schema kind "colour"/);
+  });
+
+  it('DL3026: FROM only from a trusted registry (Docker Hub is docker.io)', () => {
+    const options = { hadolint: config.config };
+    const text = lines('FROM ghcr.io/team/base:1 AS a', 'FROM 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1 AS b', 'FROM debian:12 AS c', 'FROM a');
+    const found = findings(text, 'DL3026', options);
+    assert.deepEqual(found.map((d) => d.range.start.line), [0]);
+    assert.equal(found[0].severity, 'error');
+    none(text, 'DL3026');
+  });
+
+  it('DL3049-DL3058: labels checked against the schema, DL3050 with strict-labels', () => {
+    const options = { hadolint: config.config };
+    const text = lines('FROM debian:12', 'LABEL org.opencontainers.image.source="not a url" build-date=2024-01-02T03:04:05Z version=1.2 extra=x author=""');
+    const ids = lint(text, options).map((d) => d.ruleId).filter((id) => /^DL30[45]\d$/.test(id)).sort();
+    assert.deepEqual(ids, ['DL3050', 'DL3051', 'DL3052', 'DL3056']);
+    const complete = lines('FROM debian:12', 'LABEL org.opencontainers.image.source=https://x/y build-date=2024-01-02T03:04:05Z version=1.2.3 author=me');
+    assert.deepEqual(lint(complete, options).filter((d) => /^DL30[45]\d$/.test(d.ruleId)), []);
+    assert.deepEqual(findings(lines('FROM debian:12'), 'DL3049', options).length, 4);
+  });
+
+  it('SC codes are accepted in ecr.lint.rules', () => {
+    assert.deepEqual(normalizeRuleSeverities({ SC2086: 'off' }), { severities: { SC2086: 'off' }, problems: [] });
+  });
+});
+
+// Where we deliberately differ from hadolint 2.15 (the README's rule table says why).
+describe('deliberate differences from hadolint', () => {
+  const FROM = 'FROM debian:12';
+  it('DL3009: apt-get dist-clean and rm -r of /var/lib/{apt,dpkg} clean the lists; rm -rf of something else does not', () => {
+    none(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && apt-get dist-clean'), 'DL3009');
+    none(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /var/lib/{apt,dpkg}/'), 'DL3009');
+    only(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*'), 'DL3009');
+  });
+
+  it('DL3014: a single -q does not answer yes (apt-get needs -qq for that)', () => {
+    only(lines(FROM, 'RUN apt-get -q install --no-install-recommends curl=7'), 'DL3014');
+    none(lines(FROM, 'RUN apt-get -q -q install --no-install-recommends curl=7 && apt-get --quiet --quiet install --no-install-recommends git=1'), 'DL3014');
+  });
+
+  it('DL4006: set -o pipefail in the same RUN is enough', () => {
+    none(lines(FROM, 'RUN set -euxo pipefail; curl -fsSL https://x | tar -xz'), 'DL4006');
+  });
+
+  it('DL3042: PIP_NO_CACHE_DIR counts only for the pip command it is set on (or exported before it)', () => {
+    only(lines(FROM, 'RUN PIP_NO_CACHE_DIR=1 echo hi && pip install x==1'), 'DL3042');
+    none(lines(FROM, 'RUN --mount=type=cache,target=/root/.cache/pip pip install x==1'), 'DL3042');
+  });
+
+  it('commands are recognised by name whatever their folder (/usr/bin/apt-get)', () => {
+    only(lines(FROM, 'RUN /usr/bin/apt-get install -y --no-install-recommends curl'), 'DL3008');
+  });
+
+  it('DL3013: a VCS URL is pinned by @<ref> after its path, not by user@host', () => {
+    only(lines(FROM, 'RUN pip install --no-cache-dir git+ssh://git@github.com/org/pkg.git'), 'DL3013');
+    none(lines(FROM, 'RUN pip install --no-cache-dir git+ssh://git@github.com/org/pkg.git@v1.2'), 'DL3013');
+  });
+
+  it('ONBUILD RUN is linted by every shell rule', () => {
+    only(lines(FROM, 'ONBUILD RUN apt-get install -y --no-install-recommends curl'), 'DL3008');
+  });
+
+  it('DL3040: clean after install in the same RUN, for dnf and microdnf alike', () => {
+    only(lines(FROM, 'RUN rm -rf /tmp/gnupg; microdnf install -y gnupg2-2.3; gpg --version'), 'DL3040');
+    none(lines(FROM, 'RUN microdnf install -y gnupg2-2.3 && microdnf clean all'), 'DL3040');
+  });
+});

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { finalStageChain, parseDockerfile, splitImageReference, substituteVariables } from '../../../src/core/dockerfile/parse';
-import { aptInstalls, pipInstalls, shellScriptOf } from '../../../src/core/dockerfile/shell';
+import { pipInstalls, shellScriptOf } from '../../../src/core/dockerfile/shell';
+import { argWord, commandsOf } from '../../../src/core/dockerfile/rules/commands';
 import { covered, lines } from './helpers';
 
 describe('parse model', () => {
@@ -28,18 +29,18 @@ describe('parse model', () => {
     const model = parseDockerfile(text);
     assert.equal(model.escapeChar, '`');
     const script = shellScriptOf(model, model.instructions[1])!;
-    const [install] = aptInstalls(script);
-    assert.equal(covered(text, install.install.range), 'install');
-    assert.equal(install.install.range.start.line, 3);
+    const install = argWord(commandsOf(script)[1], 'install');
+    assert.equal(covered(text, install.range), 'install');
+    assert.equal(install.range.start.line, 3);
   });
 });
 
-describe('shell tokenizer', () => {
-  it('splits commands on operators, keeps quoted text together, drops comment lines in continuations', () => {
+describe('shell script of a RUN', () => {
+  it('splits commands on operators, keeps quoted text together, drops comment lines in continuations and redirections', () => {
     const text = lines('FROM x:1', 'RUN pip install "a b" c==1 \\', '  # a comment line', '  && echo \'x && y\' | tee 2>&1 out ; true');
     const model = parseDockerfile(text);
     const script = shellScriptOf(model, model.instructions[1])!;
-    assert.deepEqual(script.commands.map((command) => command.words.map((word) => word.text)), [['pip', 'install', 'a b', 'c==1'], ['echo', 'x && y'], ['tee', '2>&1', 'out'], ['true']]);
+    assert.deepEqual(script.commands.map((command) => command.words.map((word) => word.text)), [['pip', 'install', 'a b', 'c==1'], ['echo', 'x && y'], ['tee', 'out'], ['true']]);
     assert.deepEqual(script.operators.map((op) => op.kind), ['&&', '|', ';']);
     assert.equal(covered(text, script.commands[0].words[2].range), '"a b"');
   });
@@ -54,13 +55,15 @@ describe('shell tokenizer', () => {
     assert.deepEqual(stdin.commands.map((command) => command.words.map((word) => word.text)), [['python3']]);
   });
 
-  it('finds pip behind env assignments, sudo and conda run', () => {
+  it('finds pip behind env assignments and conda run, and behind sudo only when asked', () => {
     const text = lines('FROM x:1', 'RUN PIP_X=1 sudo -E pip3 -q install --no-cache-dir y==1 && conda run -n py39_env python -m pip install z==2');
     const model = parseDockerfile(text);
-    const installs = pipInstalls(shellScriptOf(model, model.instructions[1])!);
-    assert.deepEqual(installs.map((install) => [install.program.text, install.condaEnvironment, install.packages.map((p) => p.text)]), [
+    const script = shellScriptOf(model, model.instructions[1])!;
+    const describe = (installs: ReturnType<typeof pipInstalls>) => installs.map((install) => [install.program.text, install.condaEnvironment, install.packages.map((p) => p.text)]);
+    assert.deepEqual(describe(pipInstalls(script, true)), [
       ['pip3', undefined, ['y==1']],
       ['conda', 'py39_env', ['z==2']],
     ]);
+    assert.deepEqual(describe(pipInstalls(script)), [['conda', 'py39_env', ['z==2']]]);
   });
 });

@@ -166,7 +166,7 @@ function checkFinalImage(context: RuleContext): void {
       }
       const script = instruction.keyword === 'RUN' ? shellScriptOf(model, instruction) : undefined;
       if (!script) continue;
-      for (const install of pipInstalls(script)) {
+      for (const install of pipInstalls(script, true)) {
         for (const pkg of install.packages) {
           if (packageName(pkg.text) !== 'aqueduct-ml') continue;
           const others = install.packages.filter((other) => other !== pkg);
@@ -194,7 +194,7 @@ function checkGpuPip(context: RuleContext, stage: Stage): void {
   for (const instruction of stage.instructions) {
     const script = instruction.keyword === 'RUN' ? shellScriptOf(context.model, instruction) : undefined;
     if (!script) continue;
-    for (const install of pipInstalls(script)) {
+    for (const install of pipInstalls(script, true)) {
       if (install.condaEnvironment !== undefined || /\/envs\/[^/]+\/bin\//.test(install.program.text)) continue;
       context.report({
         ruleId: 'AQ008',

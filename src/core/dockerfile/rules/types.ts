@@ -17,6 +17,8 @@ export interface Finding {
   message: string;
   range: Range;
   fixes?: Fix[];
+  /** For codes that are not among RULES (ShellCheck's SCxxxx): the severity the tool gave. */
+  defaultSeverity?: Severity;
 }
 
 export type RuleGroup = 'aqueduct' | 'best-practice' | 'syntax';
@@ -29,11 +31,22 @@ export interface RuleInfo {
   title: string;
 }
 
+/** A rule in the general best-practice group (hadolint's DL rules). */
+export function bestPracticeRule(id: string, defaultSeverity: Severity, title: string): RuleInfo {
+  return { id, group: 'best-practice', defaultSeverity, title };
+}
+
 export interface LintSettings {
   /** The Aqueduct server version (ecr.aqueduct.serverVersion); tags must equal it. */
   serverVersion?: string;
   /** ecr.aqueduct.enabled: apply Aqueduct's rules even when the base isn't aqueducthq/… */
   aqueductWorkspace?: boolean;
+  /** .hadolint.yaml trustedRegistries: FROM images must come from these (DL3026). */
+  trustedRegistries?: string[];
+  /** .hadolint.yaml label-schema: required labels and the kind of value each holds. */
+  labelSchema?: Record<string, import('./labelRules').LabelKind>;
+  /** .hadolint.yaml strict-labels: labels outside the schema are reported (DL3050). */
+  strictLabels?: boolean;
 }
 
 /** What the Aqueduct rules need to know about the file, worked out once per lint. */

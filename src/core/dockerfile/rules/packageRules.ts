@@ -1,0 +1,252 @@
+/**
+ * hadolint's rules for package managers other than apt: pip (DL3013, DL3042), npm (DL3016),
+ * apk (DL3018, DL3019), gem (DL3028), yarn (DL3060), go (DL3062), yum (DL3030, DL3032, DL3033),
+ * zypper (DL3034-DL3037) and dnf/microdnf (DL3038, DL3040, DL3041).
+ */
+import type { InstructionInfo } from '../parse';
+import type { ShellScript } from '../shell';
+import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command, reportPerScript, type ScriptCheck } from './commands';
+import { insertAt } from './edits';
+import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
+
+type Report = (finding: Finding) => void;
+
+export const PACKAGE_RULES: RuleInfo[] = [
+  bestPracticeRule('DL3013', 'warning', 'Pin versions in pip install'),
+  bestPracticeRule('DL3042', 'warning', 'Avoid the pip cache: use pip install --no-cache-dir'),
+  bestPracticeRule('DL3016', 'warning', 'Pin versions in npm install'),
+  bestPracticeRule('DL3018', 'warning', 'Pin versions in apk add'),
+  bestPracticeRule('DL3019', 'info', 'Use apk add --no-cache instead of --update and removing /var/cache/apk/*'),
+  bestPracticeRule('DL3028', 'warning', 'Pin versions in gem install'),
+  bestPracticeRule('DL3060', 'info', 'yarn cache clean missing after yarn install'),
+  bestPracticeRule('DL3062', 'warning', 'Pin versions in go install'),
+  bestPracticeRule('DL3030', 'warning', 'Use the -y switch with yum install'),
+  bestPracticeRule('DL3032', 'warning', 'yum clean all missing after yum install'),
+  bestPracticeRule('DL3033', 'warning', 'Pin versions in yum install'),
+  bestPracticeRule('DL3034', 'warning', 'Use the non-interactive switch with zypper'),
+  bestPracticeRule('DL3035', 'warning', 'Do not use zypper dist-upgrade'),
+  bestPracticeRule('DL3036', 'warning', 'zypper clean missing after zypper install'),
+  bestPracticeRule('DL3037', 'warning', 'Pin versions in zypper install'),
+  bestPracticeRule('DL3038', 'warning', 'Use the -y switch with dnf install'),
+  bestPracticeRule('DL3040', 'warning', 'dnf clean all missing after dnf install'),
+  bestPracticeRule('DL3041', 'warning', 'Pin versions in dnf install'),
+];
+
+// ---- pip ----
+
+const PIP_VALUE_FLAGS = ['abi', 'b', 'build', 'e', 'editable', 'extra-index-url', 'f', 'find-links', 'i', 'index-url', 'implementation', 'no-binary', 'only-binary', 'platform', 'prefix', 'progress-bar', 'proxy', 'python-version', 'root', 'src', 't', 'target', 'trusted-host', 'upgrade-strategy'];
+const VCS_SCHEMES = /^(git\+file|git\+https|git\+ssh|git\+http|git\+git|git|hg\+file|hg\+http|hg\+https|hg\+ssh|hg\+static-http|svn|svn\+svn|svn\+http|svn\+https|svn\+ssh|bzr\+http|bzr\+https|bzr\+ssh|bzr\+sftp|bzr\+ftp|bzr\+lp)/;
+
+/** pip, pip3, pip3.11, pipx… install, or python -m pip install. */
+function isPipInstall(command: Command): boolean {
+  if (command.name.startsWith('pip')) return hasArg(command, 'install');
+  if (!command.name.startsWith('python')) return false;
+  const texts = command.args.map((word) => word.text);
+  return texts.some((text, i) => text === '-m' && /^pip3?$/.test(texts[i + 1] ?? '') && texts[i + 2] === 'install');
+}
+
+function isPinnedRequirement(text: string): boolean {
+  if (['==', '>=', '<=', '>', '<', '!=', '~=', '==='].some((symbol) => text.includes(symbol))) return true;
+  const vcs = VCS_SCHEMES.test(text);
+  // A VCS URL is pinned by @<ref> after its path (user@host does not count).
+  if (vcs) return /@[^/]*$/.test(text.replace(/^[a-z+]+:\/\/[^/]*\//, ''));
+  return text.endsWith('.whl') || text.endsWith('.tar.gz') || text.includes('/');
+}
+
+function checkPipPins(report: Report, command: Command): void {
+  if (!isPipInstall(command) || hasFlag(command, 'constraint', 'c') || hasArg(command, '--requirement', '-r', '.')) return;
+  for (const pkg of packagesAfter(command, 'install', PIP_VALUE_FLAGS)) {
+    if (isPinnedRequirement(pkg.text)) continue;
+    report({ ruleId: 'DL3013', message: `Pin the version of ${pkg.text} (pip install ${pkg.text}==<version>) or install from a requirements file.`, range: pkg.range });
+  }
+}
+
+
+function pipCacheOffInStage(context: RuleContext, instruction: InstructionInfo): boolean {
+  const stage = context.model.stages[instruction.stage];
+  if (!stage) return false;
+  const chain = [stage];
+  for (let parent = stage.from.parentStage; parent !== undefined && chain.length <= context.model.stages.length; parent = context.model.stages[parent].from.parentStage) chain.push(context.model.stages[parent]);
+  return chain.some((candidate) =>
+    candidate.instructions.some((env) => env.keyword === 'ENV' && env.index < instruction.index && /\bPIP_NO_CACHE_DIR(?:=|\s+)["']?(1|true|yes|on)\b/i.test(env.args.map((word) => word.value).join(' '))),
+  );
+}
+
+const PIP_CACHE_OFF = /^PIP_NO_CACHE_DIR=["']?(1|true|yes|on)["']?$/i;
+
+/**
+ * PIP_NO_CACHE_DIR=1 on this pip command, or exported earlier in the same RUN. (hadolint takes
+ * it anywhere in the RUN text, even set for another command only.)
+ */
+function pipCacheOffInScript(commands: readonly Command[], install: Command): boolean {
+  const assignments = install.command.words.slice(0, install.command.assignments);
+  if (assignments.some((word) => PIP_CACHE_OFF.test(word.text))) return true;
+  return commands.slice(0, commands.indexOf(install)).some((command) => command.name === 'export' && command.args.some((word) => PIP_CACHE_OFF.test(word.text)));
+}
+
+function checkPipCache(context: RuleContext, instruction: InstructionInfo, script: ShellScript): void {
+  const commands = commandsOf(script);
+  const installs = commands.filter((command) => isPipInstall(command) && !hasArg(command, '--no-cache-dir') && !pipCacheOffInScript(commands, command));
+  if (installs.length === 0 || usesCacheMount(instruction, '/root/.cache/pip') || pipCacheOffInStage(context, instruction)) return;
+  for (const command of installs) {
+    const wrapper = /pipx|pipenv/.test(command.name) || command.args.some((word, i) => word.text === '-m' && /^(pipx|pipenv)$/.test(command.args[i + 1]?.text ?? ''));
+    if (wrapper) continue;
+    const install = argWord(command, 'install');
+    context.report({
+      ruleId: 'DL3042',
+      message: 'pip keeps downloaded wheels in its cache, which stays in this layer. Use --no-cache-dir.',
+      range: install.range,
+      fixes: [{ title: 'Add --no-cache-dir', edits: [insertAt(install.range.end, ' --no-cache-dir')], preferred: true }],
+    });
+  }
+}
+
+// ---- npm, apk, gem, yarn, go ----
+
+function checkNpm(report: Report, command: Command): void {
+  if (!isCommand(command, 'npm', 'install') || argsNoFlags(command)[0]?.text !== 'install') return;
+  for (const pkg of packagesAfter(command, 'install')) {
+    const text = pkg.text;
+    let pinned: boolean;
+    if (/^(git|git\+ssh|git\+http|git\+https):\/\//.test(text)) pinned = text.includes('#');
+    else if (/\.(tar|tar\.gz|tgz)$/.test(text) || /^(\/|\.\/|\.\.\/|~\/)/.test(text)) pinned = true;
+    else pinned = (text.startsWith('@') ? text.replace(/^[^/]*\//, '') : text).includes('@');
+    if (!pinned) report({ ruleId: 'DL3016', message: `Pin the version of ${text} (npm install ${text}@<version>).`, range: pkg.range });
+  }
+}
+
+function checkApk(report: Report, command: Command): void {
+  if (!isCommand(command, 'apk', 'add')) return;
+  for (const pkg of argsNoFlags(command, ['t', 'virtual', 'repository', 'X'])) {
+    if (pkg.text === 'add' || pkg.text.includes('=') || pkg.text.includes('~') || pkg.text.endsWith('.apk')) continue;
+    report({ ruleId: 'DL3018', message: `Pin the version of ${pkg.text} (apk add ${pkg.text}=<version>).`, range: pkg.range });
+  }
+  if (!hasFlag(command, 'no-cache')) {
+    const add = argWord(command, 'add');
+    report({
+      ruleId: 'DL3019',
+      message: 'Use apk add --no-cache: the package index then never lands in the layer, with no --update or rm -rf /var/cache/apk/* needed.',
+      range: add.range,
+      fixes: [{ title: 'Add --no-cache', edits: [insertAt(add.range.end, ' --no-cache')], preferred: true }],
+    });
+  }
+}
+
+function checkGem(report: Report, command: Command): void {
+  if (!isCommand(command, 'gem', 'install') || hasArg(command, '-v', '--version') || command.args.some((word) => word.text.startsWith('--version='))) return;
+  for (const pkg of argsNoFlags(command)) {
+    if (pkg.text === 'install' || pkg.text.includes(':')) continue;
+    report({ ruleId: 'DL3028', message: `Pin the version of ${pkg.text} (gem install ${pkg.text}:<version>).`, range: pkg.range });
+  }
+}
+
+function checkGo(report: Report, command: Command): void {
+  const subcommand = isCommand(command, 'go', 'install') ? 'install' : isCommand(command, 'go', 'get') ? 'get' : undefined;
+  if (!subcommand) return;
+  for (const pkg of packagesAfter(command, subcommand)) {
+    // @latest moves: only a version pins.
+    if ((pkg.text.includes('@') && !pkg.text.endsWith('@latest')) || pkg.text.startsWith('.') || pkg.text.startsWith('/')) continue;
+    report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text}@<version>).`, range: pkg.range });
+  }
+}
+
+function checkYarnCache(report: Report, commands: readonly Command[]): void {
+  const install = commands.find((command) => isCommand(command, 'yarn', 'install'));
+  if (!install || commands.some((command) => isCommand(command, 'yarn', 'cache', 'clean'))) return;
+  report({ ruleId: 'DL3060', message: 'Run yarn cache clean after yarn install in the same RUN: the cache stays in this layer otherwise.', range: subcommandRange(install, 'install') });
+}
+
+// ---- yum, dnf, zypper ----
+
+interface RpmManager {
+  names: readonly string[];
+  yesRule: string;
+  cleanRule: string;
+  pinRule: string;
+  cleanCache: string;
+}
+
+const YUM: RpmManager = { names: ['yum'], yesRule: 'DL3030', cleanRule: 'DL3032', pinRule: 'DL3033', cleanCache: '/var/cache/yum/*' };
+const DNF: RpmManager = { names: ['dnf', 'microdnf'], yesRule: 'DL3038', cleanRule: 'DL3040', pinRule: 'DL3041', cleanCache: '/var/cache/yum/*' };
+
+/** "name-1.2.3" or a .rpm file: what yum (loosely) and dnf (strictly) take as a pinned package. */
+function rpmPinned(manager: RpmManager, text: string): boolean {
+  // "name-$VERSION": the version comes from the build.
+  if (text.endsWith('.rpm') || /-.*\$/.test(text)) return true;
+  const parts = text.split('-');
+  if (manager === YUM) return parts.length > 1;
+  const version = parts.slice(1);
+  return version.length > 0 && version.every((part) => /^[0-9A-Za-z.~^_:+]*$/.test(part)) && version.some((part) => /^\d/.test(part));
+}
+
+function checkRpmManager(report: Report, manager: RpmManager, commands: readonly Command[]): void {
+  for (const name of manager.names) {
+    const installs = commands.filter((command) => isCommand(command, name, 'install'));
+    for (const command of installs) {
+      if (!hasFlag(command, 'y', 'assumeyes')) {
+        const install = argWord(command, 'install');
+        report({
+          ruleId: manager.yesRule,
+          message: `${name} install without -y waits for an answer and the build fails.`,
+          range: install.range,
+          fixes: [{ title: 'Add -y', edits: [insertAt(install.range.end, ' -y')], preferred: true }],
+        });
+      }
+      const module = hasArg(command, 'module');
+      if (manager === DNF && hasArg(command, 'group')) continue;
+      for (const pkg of argsNoFlags(command)) {
+        if (pkg.text === 'install' || pkg.text === 'module') continue;
+        if (module ? pkg.text.includes(':') : rpmPinned(manager, pkg.text)) continue;
+        report({ ruleId: manager.pinRule, message: `Pin the version of ${pkg.text} (${name} install -y ${pkg.text}${module ? ':<stream>' : '-<version>'}).`, range: pkg.range });
+      }
+    }
+    if (installs.length === 0) continue;
+    const firstInstall = commands.indexOf(installs[0]);
+    const cleans = (command: Command) => isCommand(command, name, 'clean') && hasArg(command, 'all') || (command.name === 'rm' && hasArg(command, '-rf') && hasArg(command, manager.cleanCache));
+    if (commands.some((command, index) => index > firstInstall && cleans(command))) continue;
+    report({ ruleId: manager.cleanRule, message: `Run ${name} clean all after ${name} install in the same RUN: the package cache stays in this layer otherwise.`, range: subcommandRange(installs[0], 'install') });
+  }
+}
+
+const ZYPPER_INSTALL = ['install', 'in', 'remove', 'rm', 'source-install', 'si', 'patch'];
+
+function checkZypper(report: Report, commands: readonly Command[]): void {
+  const zyppers = commands.filter((command) => command.name === 'zypper');
+  for (const command of zyppers) {
+    const action = command.args.find((word) => ZYPPER_INSTALL.includes(word.text));
+    if (action && !hasFlag(command, 'non-interactive', 'n', 'no-confirm', 'y')) {
+      report({ ruleId: 'DL3034', message: 'zypper without --non-interactive waits for an answer and the build fails.', range: subcommandRange(command, action.text) });
+    }
+    const upgrade = command.args.find((word) => word.text === 'dist-upgrade' || word.text === 'dup');
+    if (upgrade) report({ ruleId: 'DL3035', message: 'Do not use zypper dist-upgrade in a Dockerfile: upgrade the base image instead.', range: subcommandRange(command, upgrade.text) });
+    if (hasArg(command, 'install', 'in')) {
+      for (const pkg of argsNoFlags(command)) {
+        if (pkg.text === 'install' || pkg.text === 'in' || /[=<>]/.test(pkg.text) || pkg.text.endsWith('.rpm')) continue;
+        report({ ruleId: 'DL3037', message: `Pin the version of ${pkg.text} (zypper install -y ${pkg.text}=<version>).`, range: pkg.range });
+      }
+    }
+  }
+  const install = zyppers.find((command) => hasArg(command, 'install', 'in'));
+  if (install && !zyppers.some((command) => hasArg(command, 'clean', 'cc'))) {
+    report({ ruleId: 'DL3036', message: 'Run zypper clean after zypper install in the same RUN: the package cache stays in this layer otherwise.', range: install.nameWord.range });
+  }
+}
+
+const checkPackageCommands: ScriptCheck = (report, commands) => {
+  for (const command of commands) {
+    checkPipPins(report, command);
+    checkNpm(report, command);
+    checkApk(report, command);
+    checkGem(report, command);
+    checkGo(report, command);
+  }
+  checkYarnCache(report, commands);
+  checkRpmManager(report, YUM, commands);
+  checkRpmManager(report, DNF, commands);
+  checkZypper(report, commands);
+};
+
+export function checkPackageRules(context: RuleContext): void {
+  reportPerScript(context, checkPackageCommands);
+  for (const { instruction, script } of runScripts(context.model)) checkPipCache(context, instruction, script);
+}
