@@ -1,0 +1,423 @@
+/**
+ * A small OCI distribution client over `fetch`, for ECR's registry endpoint (and any registry that
+ * speaks the distribution spec): manifests by tag or digest with explicit Accept types and their
+ * bytes kept exact, blobs streamed, cross-repository mounts, monolithic, streamed and chunked
+ * uploads, and the referrers API.
+ *
+ * Why not a library: the npm packages that speak the distribution API are either unmaintained
+ * (docker-registry-client, last release 2019, callback-based, holds blobs whole) or wrap a CLI;
+ * what ECR needs is a few dozen requests with basic auth, which `fetch` does directly, typed,
+ * testable, and without buffering a layer in memory.
+ *
+ * Auth is per request: basic `AWS:<password>` from a credentials callback (the ECR token), asked
+ * again with `refresh: true` on a 401, then the request is retried once (when its body can be
+ * sent again). The password is only ever placed in the Authorization header: never logged, never
+ * in an error. Loopback registries (127.0.0.0/8, localhost, ::1) are spoken to over plain HTTP,
+ * every other over HTTPS.
+ */
+import { createHash } from 'node:crypto';
+import { registryErrorFrom, RegistryError } from './errors';
+import { MANIFEST_ACCEPT, manifestMediaType, type Manifest } from './mediaTypes';
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+/** Returns credentials; `refresh: true` after the registry refused the last ones (401). */
+export type CredentialsProvider = (options: { refresh: boolean }) => Promise<RegistryCredentials>;
+
+export interface RegistryRequestRecord {
+  method: string;
+  /** Path and query, e.g. /v2/team/app/manifests/1.0 */
+  path: string;
+  status?: number;
+}
+
+export interface RegistryClientOptions {
+  /** host[:port] of the registry, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or 127.0.0.1:5000 */
+  host: string;
+  credentials?: CredentialsProvider;
+  fetch?: typeof fetch;
+  userAgent?: string;
+  /** Sees every request the client makes (tests count them; never sees headers). */
+  onRequest?: (request: RegistryRequestRecord) => void;
+}
+
+export interface ManifestResult {
+  /** The bytes exactly as the registry sent them: their sha256 is the digest. */
+  bytes: Buffer;
+  mediaType: string;
+  digest: string;
+  manifest: Manifest;
+}
+
+export interface ManifestHead {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface BlobStream {
+  size: number;
+  /** The blob's bytes; the stream errors at its end when they do not hash to the digest. */
+  body: ReadableStream<Uint8Array>;
+}
+
+export type UploadMode = 'stream' | 'chunked' | 'monolithic';
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  /** Called with the bytes sent so far for this blob. */
+  onBytes?: (sent: number) => void;
+  /** stream (default): one PATCH with the body streamed, as docker push does; chunked: PATCHes of chunkSize with Content-Range; monolithic: one PUT. */
+  mode?: UploadMode;
+  /** For chunked uploads (default 8 MiB; ECR wants at least 5 MiB for every chunk but the last). */
+  chunkSize?: number;
+}
+
+export function sha256Digest(bytes: Uint8Array | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** True for hosts in 127.0.0.0/8, localhost and ::1: those are spoken to over plain HTTP. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.split(':')[0];
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+export const isDigest = (reference: string) => DIGEST.test(reference);
+
+export class RegistryClient {
+  readonly host: string;
+  readonly baseUrl: string;
+  private credentials?: RegistryCredentials;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.host = options.host;
+    this.baseUrl = `${isLoopbackHost(options.host) ? 'http' : 'https'}://${options.host}`;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  // ---- manifests ----
+
+  /** GET a manifest by tag or digest with every manifest type accepted; verifies the digest. */
+  async getManifest(repository: string, reference: string, options: { accept?: readonly string[]; signal?: AbortSignal } = {}): Promise<ManifestResult> {
+    const subject = `manifest ${repository}${refText(reference)}`;
+    const response = await this.send('GET', `/v2/${repository}/manifests/${reference}`, {
+      subject,
+      signal: options.signal,
+      headers: { accept: (options.accept ?? MANIFEST_ACCEPT).join(', ') },
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    const claimed = response.headers.get('docker-content-digest');
+    if ((isDigest(reference) && reference !== digest) || (claimed && claimed.startsWith('sha256:') && claimed !== digest)) {
+      throw new RegistryError('DIGEST_MISMATCH', subject, response.status, `got ${digest}`);
+    }
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+    } catch {
+      throw new RegistryError('MANIFEST_INVALID', subject, response.status, 'not JSON');
+    }
+    return { bytes, digest, manifest, mediaType: manifestMediaType(manifest, response.headers.get('content-type') ?? undefined) };
+  }
+
+  /** HEAD a manifest: its digest, media type and size, or undefined when the registry has none. */
+  async headManifest(repository: string, reference: string, options: { signal?: AbortSignal } = {}): Promise<ManifestHead | undefined> {
+    const response = await this.send('HEAD', `/v2/${repository}/manifests/${reference}`, {
+      subject: `manifest ${repository}${refText(reference)}`,
+      signal: options.signal,
+      headers: { accept: MANIFEST_ACCEPT.join(', ') },
+      allow: [404],
+    });
+    if (response.status === 404) return undefined;
+    const digest = response.headers.get('docker-content-digest') ?? (isDigest(reference) ? reference : undefined);
+    if (!digest) {
+      // A registry that does not name the digest on HEAD: ask for the bytes and hash them.
+      const got = await this.getManifest(repository, reference, options);
+      return { digest: got.digest, mediaType: got.mediaType, size: got.bytes.length };
+    }
+    return { digest, mediaType: (response.headers.get('content-type') ?? '').split(';')[0], size: Number(response.headers.get('content-length') ?? 0) };
+  }
+
+  /** PUT manifest bytes under a tag or their digest, with their media type; returns the digest, checked against the registry's. */
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const subject = `manifest ${repository}${refText(reference)}`;
+    if (isDigest(reference) && reference !== digest) throw new RegistryError('DIGEST_MISMATCH', subject, undefined, `the bytes hash to ${digest}`);
+    const response = await this.send('PUT', `/v2/${repository}/manifests/${reference}`, {
+      subject,
+      signal: options.signal,
+      headers: { 'content-type': mediaType },
+      body: bytes,
+    });
+    await response.body?.cancel();
+    const answered = response.headers.get('docker-content-digest');
+    if (answered && answered !== digest) throw new RegistryError('DIGEST_MISMATCH', subject, response.status, `the registry stored ${answered}`);
+    return digest;
+  }
+
+  /** DELETE a manifest by digest (the registry deletes the image and every tag on it). */
+  async deleteManifest(repository: string, digest: string): Promise<void> {
+    const response = await this.send('DELETE', `/v2/${repository}/manifests/${digest}`, { subject: `manifest ${repository}@${digest}` });
+    await response.body?.cancel();
+  }
+
+  /** Tags of a repository (GET /v2/<name>/tags/list, paged by `last`). */
+  async listTags(repository: string): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+    while (path) {
+      const response: Response = await this.send('GET', path, { subject: `tags of ${repository}` });
+      const page = (await response.json()) as { tags?: string[] | null };
+      tags.push(...(page.tags ?? []));
+      const next = /<([^>]+)>;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
+      path = next ? new URL(next, this.baseUrl).pathname + new URL(next, this.baseUrl).search : undefined;
+    }
+    return tags;
+  }
+
+  /**
+   * Manifests naming `digest` as their subject (OCI 1.1 referrers API), or undefined when the
+   * registry does not offer the API (404 or 405), so callers fall back to what they listed.
+   */
+  async referrers(repository: string, digest: string, artifactType?: string): Promise<Manifest['manifests'] | undefined> {
+    const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+    const response = await this.send('GET', `/v2/${repository}/referrers/${digest}${query}`, {
+      subject: `referrers of ${repository}@${digest}`,
+      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+      allow: [404, 405],
+    });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const index = (await response.json()) as Manifest;
+    return index.manifests ?? [];
+  }
+
+  // ---- blobs ----
+
+  /** The blob's size, or undefined when the repository does not have it. */
+  async headBlob(repository: string, digest: string, options: { signal?: AbortSignal } = {}): Promise<number | undefined> {
+    const response = await this.send('HEAD', `/v2/${repository}/blobs/${digest}`, { subject: `blob ${repository}@${digest}`, signal: options.signal, allow: [404] });
+    if (response.status === 404) return undefined;
+    return Number(response.headers.get('content-length') ?? 0);
+  }
+
+  /** Streams a blob (redirects followed; the password is not sent to another origin); verified by digest as it streams. */
+  async getBlob(repository: string, digest: string, options: { signal?: AbortSignal } = {}): Promise<BlobStream> {
+    const subject = `blob ${repository}@${digest}`;
+    const response = await this.send('GET', `/v2/${repository}/blobs/${digest}`, { subject, signal: options.signal });
+    if (!response.body) throw new RegistryError('BLOB_UNKNOWN', subject, response.status, 'empty response');
+    return { size: Number(response.headers.get('content-length') ?? 0), body: response.body.pipeThrough(verifying(digest, subject)) };
+  }
+
+  /** Reads a small blob whole (a config), verified; refuses blobs larger than maxBytes. */
+  async getBlobBytes(repository: string, digest: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Buffer> {
+    const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    const { size, body } = await this.getBlob(repository, digest, options);
+    if (size > maxBytes) {
+      await body.cancel();
+      throw new RegistryError('SIZE_INVALID', `blob ${repository}@${digest}`, undefined, `${size} bytes is more than the ${maxBytes} read whole`);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  }
+
+  /**
+   * Starts a blob upload; with `mountFrom` asks the registry to mount the blob from that
+   * repository of the same registry instead (201: done, nothing to send). A registry that cannot
+   * mount answers 202 with an upload session, which is returned for the caller to use.
+   */
+  async startUpload(repository: string, options: { mount?: { digest: string; from: string }; signal?: AbortSignal } = {}): Promise<{ mounted: true } | { mounted: false; location: string }> {
+    const query = options.mount ? `?mount=${encodeURIComponent(options.mount.digest)}&from=${encodeURIComponent(options.mount.from)}` : '';
+    const response = await this.send('POST', `/v2/${repository}/blobs/uploads/${query}`, {
+      subject: options.mount ? `mount of ${options.mount.digest} into ${repository}` : `upload to ${repository}`,
+      signal: options.signal,
+      headers: { 'content-length': '0' },
+      body: Buffer.alloc(0),
+    });
+    await response.body?.cancel();
+    if (response.status === 201 && options.mount) return { mounted: true };
+    return { mounted: false, location: this.location(response, `upload to ${repository}`) };
+  }
+
+  /** Uploads a blob into an upload session (from startUpload) and completes it with the digest. */
+  async upload(location: string, digest: string, size: number, body: ReadableStream<Uint8Array> | Buffer, options: UploadOptions = {}): Promise<void> {
+    const subject = `blob ${digest}`;
+    const mode = options.mode ?? (Buffer.isBuffer(body) ? 'monolithic' : 'stream');
+    const stream = Buffer.isBuffer(body) ? bufferStream(body) : body;
+    if (mode === 'monolithic') {
+      const response = await this.send('PUT', withQuery(location, 'digest', digest), {
+        subject,
+        signal: options.signal,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        body: Buffer.isBuffer(body) ? body : counting(stream, options.onBytes),
+      });
+      await response.body?.cancel();
+      if (Buffer.isBuffer(body)) options.onBytes?.(size);
+      return;
+    }
+    if (mode === 'stream') {
+      const patched = await this.send('PATCH', location, {
+        subject,
+        signal: options.signal,
+        headers: { 'content-type': 'application/octet-stream' },
+        body: counting(stream, options.onBytes),
+      });
+      await patched.body?.cancel();
+      location = this.location(patched, subject);
+    } else {
+      const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
+      let offset = 0;
+      for await (const chunk of rechunk(stream, chunkSize)) {
+        const patched = await this.send('PATCH', location, {
+          subject,
+          signal: options.signal,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
+          body: chunk,
+        });
+        await patched.body?.cancel();
+        location = this.location(patched, subject);
+        offset += chunk.length;
+        options.onBytes?.(offset);
+      }
+    }
+    const done = await this.send('PUT', withQuery(location, 'digest', digest), { subject, signal: options.signal, headers: { 'content-length': '0' }, body: Buffer.alloc(0) });
+    await done.body?.cancel();
+  }
+
+  // ---- transport ----
+
+  private location(response: Response, subject: string): string {
+    const location = response.headers.get('location');
+    if (!location) throw new RegistryError('BLOB_UPLOAD_INVALID', subject, response.status, 'no Location in the answer');
+    return location;
+  }
+
+  private async authorization(refresh: boolean): Promise<string | undefined> {
+    if (!this.options.credentials) return undefined;
+    if (refresh || !this.credentials) this.credentials = await this.options.credentials({ refresh });
+    return `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+  }
+
+  /** One request; path may be a registry path or an upload Location (relative or absolute). */
+  private async send(
+    method: string,
+    pathOrUrl: string,
+    init: { subject: string; headers?: Record<string, string>; body?: Buffer | ReadableStream<Uint8Array>; signal?: AbortSignal; allow?: number[] },
+  ): Promise<Response> {
+    const url = new URL(pathOrUrl, this.baseUrl);
+    const sameOrigin = url.origin === new URL(this.baseUrl).origin;
+    const replayable = init.body === undefined || Buffer.isBuffer(init.body);
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { ...init.headers };
+      if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
+      const authorization = sameOrigin ? await this.authorization(attempt > 0) : undefined;
+      if (authorization) headers.authorization = authorization;
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method,
+          headers,
+          body: init.body as RequestInit["body"],
+          signal: init.signal,
+          redirect: 'follow',
+          ...(init.body && !Buffer.isBuffer(init.body) ? { duplex: 'half' } : {}),
+        } as RequestInit);
+      } catch (error) {
+        if (init.signal?.aborted) throw init.signal.reason ?? error;
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        throw new RegistryError('UNREACHABLE', `${this.host}: ${cause}`);
+      }
+      this.options.onRequest?.({ method, path: url.pathname + url.search, status: response.status });
+      if (response.status === 401 && attempt === 0 && replayable && this.options.credentials) {
+        await response.body?.cancel();
+        continue;
+      }
+      if (response.ok || init.allow?.includes(response.status)) return response;
+      const text = method === 'HEAD' ? '' : await response.text().catch(() => '');
+      const subject = `${method === 'HEAD' ? 'HEAD ' : ''}${init.subject}`;
+      const error = registryErrorFrom(response.status, text, subject);
+      // A 404 on a blob is BLOB_UNKNOWN, on an upload BLOB_UPLOAD_UNKNOWN, when the body says nothing.
+      if (response.status === 404 && error.code === 'MANIFEST_UNKNOWN' && !text) {
+        throw new RegistryError(/\/blobs\/uploads\//.test(url.pathname) ? 'BLOB_UPLOAD_UNKNOWN' : /\/blobs\//.test(url.pathname) ? 'BLOB_UNKNOWN' : 'MANIFEST_UNKNOWN', init.subject, 404);
+      }
+      throw error;
+    }
+  }
+}
+
+function refText(reference: string): string {
+  return isDigest(reference) ? `@${reference}` : `:${reference}`;
+}
+
+function withQuery(location: string, name: string, value: string): string {
+  return `${location}${location.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+}
+
+function bufferStream(buffer: Buffer): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new Uint8Array(buffer));
+      controller.close();
+    },
+  });
+}
+
+function counting(stream: ReadableStream<Uint8Array>, onBytes?: (sent: number) => void): ReadableStream<Uint8Array> {
+  if (!onBytes) return stream;
+  let sent = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sent += chunk.byteLength;
+        onBytes(sent);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+function verifying(digest: string, subject: string): TransformStream<Uint8Array, Uint8Array> {
+  const [algorithm, expected] = digest.split(':');
+  const hash = createHash(algorithm === 'sha512' ? 'sha512' : 'sha256');
+  return new TransformStream({
+    transform(chunk, controller) {
+      hash.update(chunk);
+      controller.enqueue(chunk);
+    },
+    flush(controller) {
+      const actual = hash.digest('hex');
+      if (actual !== expected) controller.error(new RegistryError('DIGEST_MISMATCH', subject, undefined, `got ${algorithm}:${actual}`));
+    },
+  });
+}
+
+/** Re-cuts a stream into chunks of exactly `size` bytes (the last may be shorter); holds at most one chunk. */
+async function* rechunk(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let length = 0;
+  for await (const piece of stream as unknown as AsyncIterable<Uint8Array>) {
+    let data = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    while (length + data.length >= size) {
+      const take = size - length;
+      pending.push(data.subarray(0, take));
+      yield Buffer.concat(pending);
+      pending = [];
+      length = 0;
+      data = data.subarray(take);
+    }
+    if (data.length) {
+      pending.push(Buffer.from(data));
+      length += data.length;
+    }
+  }
+  if (length) yield Buffer.concat(pending);
+}
