@@ -13,7 +13,7 @@ import type { Manifest } from '../../../src/core/registry/mediaTypes';
 export const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 const blob = (seed: string) => digestOf(`blob-${seed}`);
 
-function image(seed: string, layers: number[]): string {
+export function image(seed: string, layers: number[]): string {
   return JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
