@@ -88,11 +88,20 @@ export function maskEnv(env: readonly string[]): EnvEntry[] {
   });
 }
 
+/**
+ * Masks secret-looking assignments inside a history line: `ENV HF_TOKEN=abc`, `ARG DB_PASSWORD=x`,
+ * `export API_KEY=…` in a RUN line, and the classic builder's one-pair form `ENV HF_TOKEN abc`.
+ */
+export function maskAssignments(line: string): string {
+  const pairs = line.replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S+)/g, (whole, name: string) => (isSecretName(name) ? `${name}=${MASK}` : whole));
+  return pairs.replace(/^(ENV|ARG)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?!=)(\S.*)$/, (whole, keyword: string, name: string) => (isSecretName(name) ? `${keyword} ${name} ${MASK}` : whole));
+}
+
 /** Turns a config and its manifest into what the inspect view shows. */
 export function summarizeConfig(config: ImageConfigJson, manifest: Manifest, platform?: Platform): ConfigSummary {
   const inner = config.config ?? {};
   const history = (config.history ?? []).map((entry) => ({
-    createdBy: cleanCreatedBy(entry.created_by ?? entry.comment ?? ''),
+    createdBy: maskAssignments(cleanCreatedBy(entry.created_by ?? entry.comment ?? '')),
     created: entry.created,
     emptyLayer: Boolean(entry.empty_layer),
   }));

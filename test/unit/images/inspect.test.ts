@@ -78,3 +78,15 @@ describe('inspect', () => {
     assert.equal(cleanCreatedBy('/bin/sh -c apt-get update'), 'RUN apt-get update');
   });
 });
+
+describe('inspect history masking', () => {
+  it('masks secret assignments in history lines, whatever the builder wrote', async () => {
+    const { maskAssignments } = await import('../../../src/core/images/inspect');
+    assert.equal(maskAssignments('ENV PATH=/bin HF_TOKEN=hf_abc'), `ENV PATH=/bin HF_TOKEN=${MASK}`);
+    assert.equal(maskAssignments('ENV DB_PASSWORD hunter2 and more'), `ENV DB_PASSWORD ${MASK}`);
+    assert.equal(maskAssignments('RUN export API_KEY="a b c" && make'), `RUN export API_KEY=${MASK} && make`);
+    assert.equal(maskAssignments('ENV MODE=prod'), 'ENV MODE=prod');
+    const summary = summarizeConfig({ history: [{ created_by: '/bin/sh -c #(nop)  ENV HF_TOKEN=hf_secretvalue' }] }, { schemaVersion: 2, layers: [] });
+    assert.equal(summary.history[0].createdBy, `ENV HF_TOKEN=${MASK}`);
+  });
+});
