@@ -28,6 +28,8 @@ export interface CopyRequest {
   signal?: AbortSignal;
   onProgress?: (progress: CopyProgress) => void;
   uploadMode?: UploadMode;
+  /** Mount same-registry blobs (default true); false streams them (benchmarks, registries that refuse mounts). */
+  mount?: boolean;
   /** Blobs copied at once (default 3). */
   concurrency?: number;
 }
@@ -99,7 +101,7 @@ export async function copyImage(request: CopyRequest): Promise<CopyResult> {
   report();
   const counts = { streamed: 0, mounted: 0, skipped: 0 };
   let bytesStreamed = 0;
-  const sameRegistry = source.client.host === target.client.host;
+  const sameRegistry = source.client.host === target.client.host && request.mount !== false;
 
   const copyBlob = async (blob: Descriptor) => {
     checkSignal();

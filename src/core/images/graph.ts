@@ -113,7 +113,6 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
     if (self.kind === 'index') {
       for (const descriptor of manifest?.manifests ?? []) {
         const child = node(descriptor.digest);
-        if (child.missing && !child.sizeBytes) child.sizeBytes = 0;
         refer(child, self.digest);
         const annotations = descriptor.annotations ?? {};
         if (annotations[REFERENCE_TYPE] === ATTESTATION_MANIFEST) {

@@ -265,14 +265,7 @@ export class RegistryClient {
       return;
     }
     if (mode === 'stream') {
-      const patched = await this.send('PATCH', location, {
-        subject,
-        signal: options.signal,
-        headers: { 'content-type': 'application/octet-stream' },
-        body: counting(stream, options.onBytes),
-      });
-      await patched.body?.cancel();
-      location = this.location(patched, subject);
+      location = await this.patchStream(location, counting(stream, options.onBytes), subject, options.signal);
     } else {
       const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
       let offset = 0;
@@ -294,6 +287,48 @@ export class RegistryClient {
   }
 
   // ---- transport ----
+
+  /**
+   * One PATCH streaming the body through node:http(s) with backpressure. Not through fetch:
+   * undici keeps every chunk of a streamed request body until the request ends (a 200 MiB layer
+   * held 200 MiB), which is what streaming must not do. Returns the next Location.
+   */
+  private async patchStream(location: string, body: ReadableStream<Uint8Array>, subject: string, signal?: AbortSignal): Promise<string> {
+    const url = new URL(location, this.baseUrl);
+    const authorization = url.origin === new URL(this.baseUrl).origin ? await this.authorization(false) : undefined;
+    const transport = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const { Readable } = await import('node:stream');
+    const { pipeline } = await import('node:stream/promises');
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' };
+    if (authorization) headers.authorization = authorization;
+    if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
+    const request = transport.request(url, { method: 'PATCH', headers, signal });
+    const answered = new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      request.once('response', resolve);
+      request.once('error', reject);
+    });
+    try {
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), request);
+    } catch (error) {
+      request.destroy();
+      if (signal?.aborted) throw signal.reason ?? error;
+      // The registry may have answered (and closed) early with an error: report that answer.
+      const early = await Promise.race([answered, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]).catch(() => undefined);
+      if (!early) throw new RegistryError('UNREACHABLE', `${this.host}: ${(error as Error).message}`);
+    }
+    const response = await answered.catch((error) => {
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw new RegistryError('UNREACHABLE', `${this.host}: ${(error as Error).message}`);
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    const status = response.statusCode ?? 0;
+    this.options.onRequest?.({ method: 'PATCH', path: url.pathname + url.search, status });
+    if (status < 200 || status >= 300) throw registryErrorFrom(status, Buffer.concat(chunks).toString('utf8'), subject);
+    const next = response.headers.location;
+    if (!next) throw new RegistryError('BLOB_UPLOAD_INVALID', subject, status, 'no Location in the answer');
+    return next;
+  }
 
   private location(response: Response, subject: string): string {
     const location = response.headers.get('location');

@@ -96,6 +96,20 @@ describe('copy and promote', { skip }, () => {
     for (const digest of all) assert.equal((await secondClient.getManifest('team/promoted', digest)).digest, digest);
   });
 
+  it('streams each blob in one PATCH (the default upload) and the digests are equal there', async () => {
+    const result = await copyImage({
+      source: { client: stack.registry(), repository: SOURCE, reference: '1.0' },
+      target: { client: secondClient, repository: 'team/streamed', tags: ['1.0'] },
+    });
+    assert.ok(result.blobs.streamed > 0);
+    assert.equal(result.blobs.mounted, 0);
+    assert.equal((await secondClient.headManifest('team/streamed', '1.0'))?.digest, images.index);
+    for (const digest of [images.amd64, images.arm64]) {
+      const manifest = (await secondClient.getManifest('team/streamed', digest)).manifest;
+      for (const layer of manifest.layers ?? []) assert.equal(await secondClient.headBlob('team/streamed', layer.digest), layer.size);
+    }
+  });
+
   it('a cancelled copy leaves no tag at the target', async () => {
     const controller = new AbortController();
     await assert.rejects(

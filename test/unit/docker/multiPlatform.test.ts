@@ -13,7 +13,7 @@ const timings = { totalMs: 1 };
 const progress = { eventsReceived: 0, updatesEmitted: 0 };
 
 /** A registry holding one manifest + config per built platform, recording PUTs. */
-function fakeRegistry(configs: Record<string, { os: string; architecture: string }>) {
+function fakeRegistry() {
   const puts: Array<{ reference: string; mediaType: string; bytes: Buffer }> = [];
   const manifests = new Map<string, string>();
   const client = {
@@ -21,8 +21,8 @@ function fakeRegistry(configs: Record<string, { os: string; architecture: string
       const text = manifests.get(digest)!;
       return { bytes: Buffer.from(text), digest, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', manifest: JSON.parse(text) };
     },
-    async getBlobBytes(_repository: string, digest: string) {
-      return Buffer.from(JSON.stringify(configs[digest]));
+    async getBlobBytes(): Promise<Buffer> {
+      throw new Error('each test sets the configs');
     },
     async putManifest(_repository: string, reference: string, bytes: Buffer, mediaType: string) {
       puts.push({ reference, mediaType, bytes });
@@ -53,7 +53,7 @@ describe('multi-platform build and push', () => {
   });
 
   it('builds each platform, pushes one index under the tags, and removes the temporary tags through ECR', async () => {
-    const registry = fakeRegistry({});
+    const registry = fakeRegistry();
     const built: BuildPushRequest[] = [];
     const configs: Record<string, { os: string; architecture: string }> = {};
     const buildOne = async (request: BuildPushRequest): Promise<BuildPushOutcome> => {
@@ -84,7 +84,7 @@ describe('multi-platform build and push', () => {
   });
 
   it('fails naming the platform when the engine built another one, and pushes no index', async () => {
-    const registry = fakeRegistry({});
+    const registry = fakeRegistry();
     const configs: Record<string, { os: string; architecture: string }> = {};
     (registry.client as unknown as { getBlobBytes: (r: string, d: string) => Promise<Buffer> }).getBlobBytes = async (_r, digest) => Buffer.from(JSON.stringify(configs[digest]));
     const buildOne = async (request: BuildPushRequest): Promise<BuildPushOutcome> => {
