@@ -5,7 +5,6 @@
  * Every failed check says what to do.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import type { RegistryClient } from '../registry/client';
 import { RegistryError } from '../registry/errors';
 import { isIndexType, parsePlatform, platformText, REFERENCE_TYPE, type Platform } from '../registry/mediaTypes';
@@ -178,6 +177,7 @@ export async function gatherPreflight(
   const isDigest = target.reference.includes(':');
   const label = `${target.repository}${isDigest ? '@' : ':'}${target.reference}`;
   const inputs: PreflightInputs = { label, exists: false, platforms: [], targetPlatform: settings.targetPlatform ?? 'linux/amd64', serverVersion: settings.serverVersion };
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
   try {
     const described = await ecr.send(new DescribeImagesCommand({ registryId: target.registryId, repositoryName: target.repository, imageIds: [isDigest ? { imageDigest: target.reference } : { imageTag: target.reference }] }));
     inputs.exists = (described.imageDetails ?? []).length > 0;

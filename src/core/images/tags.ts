@@ -5,7 +5,7 @@
  * operation stops and says so (the UI asks, then calls again with `move: true`). Removing one tag
  * goes through the ECR API (BatchDeleteImage by tag), which keeps the image and its other tags.
  */
-import { BatchDeleteImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryClient } from '../registry/client';
 
 export type TagOutcome =
@@ -68,6 +68,7 @@ export async function addTag(client: RegistryClient, repository: string, referen
  * your repository", so callers warn before removing an image's last tag (`isLastTag`).
  */
 export async function removeTag(ecr: ECRClient, repository: string, tag: string, registryId?: string): Promise<{ removed: boolean; reason?: string }> {
+  const { BatchDeleteImageCommand } = await import('@aws-sdk/client-ecr');
   const answer = await ecr.send(new BatchDeleteImageCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }] }));
   const failure = answer.failures?.[0];
   if (failure) return { removed: false, reason: `${failure.failureCode}: ${failure.failureReason}` };
