@@ -2,13 +2,14 @@
 import { copyImage } from '../src/core/images/copy';
 import { RegistryClient } from '../src/core/registry/client';
 
-const [host, source, target, mode] = process.argv.slice(2);
+const [host, source, targetHost, target, mode] = process.argv.slice(2);
 const password = process.env.BENCH_REGISTRY_PASSWORD ?? '';
 const client = new RegistryClient({ host, credentials: async () => ({ username: 'AWS', password }) });
+const targetClient = new RegistryClient({ host: targetHost, credentials: async () => ({ username: 'AWS', password }) });
 const [repository, reference] = source.split(':');
 const [targetRepository, tag] = target.split(':');
 const started = performance.now();
-copyImage({ source: { client, repository, reference }, target: { client, repository: targetRepository, tags: [tag] }, mount: mode !== 'stream' })
+copyImage({ source: { client, repository, reference }, target: { client: targetClient, repository: targetRepository, tags: [tag] }, mount: mode !== 'stream' })
   .then((result) => {
     console.log(JSON.stringify({ ms: performance.now() - started, digest: result.digest, blobs: result.blobs, bytesStreamed: result.bytesStreamed }));
   })

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { isLoopbackHost, RegistryClient, sha256Digest } from '../../../src/core/registry/client';
 import { RegistryError, registryErrorFrom } from '../../../src/core/registry/errors';
@@ -74,11 +76,30 @@ describe('registry client', () => {
     await assert.rejects(client.getManifest('team/app', wrong), (error: RegistryError) => error.code === 'DIGEST_MISMATCH');
   });
 
-  it('errors a streamed blob at its end when the bytes do not match the digest', async () => {
-    const { fetch } = fakeFetch(() => new Response('tampered', { status: 200, headers: { 'content-length': '8' } }));
-    const client = new RegistryClient({ host: 'r.example', fetch });
-    await assert.rejects(client.getBlobBytes('team/app', sha256Digest('original')), (error: RegistryError) => error.code === 'DIGEST_MISMATCH');
-    assert.equal((await client.getBlobBytes('team/app', sha256Digest('tampered'))).toString(), 'tampered');
+  it('streams a blob from a loopback registry, following a redirect without the password, and errors at its end on a digest mismatch', async () => {
+    const seen: Array<{ url: string; authorization?: string }> = [];
+    const server = http.createServer((request, response) => {
+      seen.push({ url: request.url ?? '', authorization: request.headers.authorization });
+      if (request.url?.startsWith('/v2/')) {
+        // Like ECR: a blob GET redirects to storage on another origin (here: another port).
+        response.writeHead(307, { location: `http://localhost:${(server.address() as AddressInfo).port}/storage${request.url.includes('tampered') ? '?tampered' : ''}` });
+        return response.end();
+      }
+      const body = request.url?.includes('tampered') ? 'tampered' : 'original';
+      response.writeHead(200, { 'content-length': String(body.length) });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new RegistryClient({ host: `127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: async () => ({ username: 'AWS', password: PASSWORD }) });
+      assert.equal((await client.getBlobBytes('team/app', sha256Digest('original'))).toString(), 'original');
+      assert.ok(seen[0].authorization?.startsWith('Basic '));
+      assert.equal(seen[1].authorization, undefined, 'no credentials to another origin');
+      await assert.rejects(client.getBlobBytes('team/tampered', sha256Digest('original')), (error: RegistryError) => error.code === 'DIGEST_MISMATCH');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('maps the spec error codes to sentences, and statuses when the body is not the spec JSON', () => {
