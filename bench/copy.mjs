@@ -4,13 +4,14 @@
 // - streamed: the target named by another host name of the same registry (localhost:P instead of
 //   127.0.0.1:P), so neither tool can mount and every byte goes through the copying process;
 // - mounted: the same host name, so both mount blobs across repositories (skopeo once its blob-info
-//   cache knows where the blobs are, i.e. after the streamed runs).
+//   cache knows where the blobs are; the cache is cleared before each streamed skopeo run, since it
+//   would otherwise mount there too).
 // Alternating runs, each to a fresh target repository so nothing is skipped; prints the medians,
 // their ratios and each copying process's peak RSS (from /usr/bin/time). Needs the stack (ECR_WB_REGISTRY,
 // DOCKER_HOST): `npm run bench copy`, or with `eval "$(node test/stack/stack.mjs env)"` first.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,6 +70,11 @@ for (let index = 0; index < RUNS; index++) {
   for (const kind of order) {
     const targetHost = kind.endsWith('mount') ? registry : otherName;
     const target = `bench-copy-${run}/${kind}-${index}:1`;
+    if (kind === 'skopeo') {
+      // skopeo's blob-info cache remembers where it wrote blobs and mounts from there next time,
+      // even across host names: forget it (only a cache) so its streamed runs really stream.
+      for (const file of ['blob-info-cache-v1.boltdb', 'blob-info-cache-v1.sqlite']) rmSync(path.join('/var/lib/containers/cache', file), { force: true });
+    }
     if (kind.startsWith('skopeo')) {
       // moto's fixed test password (not a secret) on skopeo's command line; never printed.
       const result = timed('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', '--src-creds', `AWS:${MOTO_REGISTRY_PASSWORD}`, '--dest-creds', `AWS:${MOTO_REGISTRY_PASSWORD}`, `docker://${registry}/${source}`, `docker://${targetHost}/${target}`]);
