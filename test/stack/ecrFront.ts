@@ -19,7 +19,8 @@
  *   with the same bytes, media type, digest and tag. ECR API reads wait while such a
  *   registration is in flight, so a push is listed by the next read, as in ECR. Manifest pulls
  *   (GET) become lastRecordedPullTime.
- * - Deletes: after BatchDeleteImage, every digest moto no longer holds is deleted from the
+ * - Deletes: BatchDeleteImage's imageIds name every image deleted by digest (moto leaves untagged
+ *   ones out); after BatchDeleteImage, every digest moto no longer holds is deleted from the
  *   registry (DELETE /v2/<name>/manifests/<digest>), so it can no longer be pulled; after
  *   DeleteRepository, every image it held. Where the registry cannot follow ECR: distribution
  *   cannot delete one tag of several (it deletes manifests, with all their tags), so a tag removed
@@ -207,6 +208,7 @@ export class EcrFront {
       if (untagged) await this.putBackUntagged(input.repositoryName, untagged, request);
     }
     if (operation === 'DescribeImages') this.patchImageDetails(answer.imageDetails ?? []);
+    if (operation === 'BatchDeleteImage') await this.reportDeletedByDigest(request, input, answer);
     if (operation === 'BatchDeleteImage' && this.options.registry) await this.mirrorDeletes(request, input.repositoryName, answer.imageIds ?? []);
     if (operation === 'DeleteRepository' && this.options.registry) {
       for (const digest of heldImages) await this.deleteFromRegistry(input.repositoryName, digest);
@@ -383,6 +385,22 @@ export class EcrFront {
         continue;
       }
       await this.deleteFromRegistry(repository, digest);
+    }
+  }
+
+  /**
+   * moto leaves images deleted by digest alone (untagged ones, e.g. an index's platform images) out
+   * of BatchDeleteImage's imageIds; ECR lists every deleted id. Adds those moto no longer holds.
+   */
+  private async reportDeletedByDigest(request: http.IncomingMessage, input: Json, answer: Json): Promise<void> {
+    const reported = new Set([...(answer.imageIds ?? []), ...(answer.failures ?? []).map((failure: Json) => failure.imageId ?? {})].map((id: Json) => id.imageDigest));
+    for (const id of (input.imageIds ?? []) as Json[]) {
+      if (!id.imageDigest || id.imageTag || reported.has(id.imageDigest)) continue;
+      const still = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName, imageIds: [{ imageDigest: id.imageDigest }] }, request);
+      if (still.status !== 200) {
+        (answer.imageIds ??= []).push({ imageDigest: id.imageDigest });
+        reported.add(id.imageDigest);
+      }
     }
   }
 

@@ -28,6 +28,8 @@ export interface BuildPushRequest {
   networkMode?: string;
   /** Default "classic"; "buildkit" streams BuildKit's trace, which the output reader decodes too. */
   builder?: 'classic' | 'buildkit';
+  /** Build without the engine's cache (the classic builder's cache ignores the platform). */
+  noCache?: boolean;
   createRepository: boolean;
 }
 
@@ -234,6 +236,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
           pull: request.pull,
           networkMode: request.networkMode,
           builder: request.builder,
+          ...(request.noCache ? { noCache: true } : {}),
         },
         signal,
       )) {

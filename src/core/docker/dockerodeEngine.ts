@@ -55,6 +55,7 @@ export class DockerodeEngine implements DockerEngine {
       platform: options.platform,
       pull: options.pull ? '1' : undefined,
       networkmode: options.networkMode,
+      nocache: options.noCache || undefined,
       rm: true,
       forcerm: true,
       // BuildKit over the Engine API: dockerode opens the gRPC session the engine needs.

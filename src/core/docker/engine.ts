@@ -25,6 +25,8 @@ export interface EngineBuildOptions {
   registryAuth?: RegistryAuth[];
   /** "buildkit" asks the engine for a BuildKit build (API version 2); default the classic builder. */
   builder?: 'classic' | 'buildkit';
+  /** Ignore the build cache (the classic builder's cache does not tell platforms apart). */
+  noCache?: boolean;
 }
 
 export interface ImageDetails {

@@ -1,0 +1,150 @@
+/**
+ * Deletes that lose nothing by surprise. Given the image graph and what the user selected:
+ * - an image an index references (a platform image, an attestation) is refused, naming the index,
+ *   unless every index referencing it is deleted too;
+ * - deleting an index (or an image) offers its platform images and attachments, with sizes; with
+ *   `cascade` they are deleted too, except those another surviving index still references;
+ * - a selection of many is planned as a whole (selecting an index and its children is fine).
+ * The steps are ordered for BatchDeleteImage: referencing manifests first (indexes, then images,
+ * then what they referenced), since ECR refuses to delete a manifest an index still lists
+ * (failure code ImageReferencedByManifestList). Pure.
+ */
+import { kindLabel, nodeName, platformsOf, type ImageGraph, type ImageNode } from './graph';
+
+export interface PlannedImage {
+  digest: string;
+  /** "image index", "linux/arm64 image", "attestation manifest", "signature"… */
+  kind: string;
+  tags: string[];
+  sizeBytes: number;
+  /** For what comes with another: the digest of the index or image it belongs to. */
+  belongsTo?: string;
+}
+
+export interface RefusedImage {
+  digest: string;
+  /** Names the index(es) and says what to do. */
+  reason: string;
+  /** Digests of the indexes (or images) that keep it. */
+  referencedBy: string[];
+}
+
+export interface DeletePlan {
+  /** Everything the plan deletes, selection first. */
+  deletes: PlannedImage[];
+  /** Platform images and attachments that come with the selection (what the modal lists); deleted only with cascade. */
+  offered: PlannedImage[];
+  /** Selected images that cannot go without their index. */
+  refused: RefusedImage[];
+  /** Children kept because another index, not deleted, still lists them. */
+  keptShared: RefusedImage[];
+  /** BatchDeleteImage rounds, in order: each is a list of digests. */
+  steps: string[][];
+  totalBytes: number;
+}
+
+export function planDelete(graph: ImageGraph, selection: string[], options: { cascade: boolean }): DeletePlan {
+  const selected = new Set(selection);
+  const refused: RefusedImage[] = [];
+  const offered = new Map<string, PlannedImage>();
+  const keptShared: RefusedImage[] = [];
+
+  // What comes along with each selected node, recursively (an index's children's attachments too).
+  const dependants = (root: ImageNode, into: Map<string, ImageNode>) => {
+    for (const dependant of [...root.children, ...root.attachments]) {
+      if (into.has(dependant.digest) || dependant.missing) continue;
+      into.set(dependant.digest, dependant);
+      dependants(dependant, into);
+    }
+  };
+
+  let going = new Set<string>();
+  for (const digest of selection) {
+    const found = graph.nodes.get(digest);
+    if (found && !found.missing) going.add(digest);
+  }
+  const along = new Map<string, ImageNode>();
+  for (const digest of going) dependants(graph.nodes.get(digest)!, along);
+  for (const [digest, dependant] of along) {
+    if (!selected.has(digest)) offered.set(digest, planned(dependant, owner(dependant, going)));
+  }
+  if (options.cascade) for (const digest of offered.keys()) going.add(digest);
+
+  // Refuse (repeatedly, since a refusal can strand another) what a surviving index or image still references.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const digest of [...going]) {
+      const current = graph.nodes.get(digest)!;
+      const keepers = current.referencedBy.filter((parent) => !going.has(parent) && graph.nodes.get(parent) && !graph.nodes.get(parent)!.missing);
+      // Attachments (subject) do not keep their image alive; only indexes and images they describe keep them.
+      const holding = keepers.filter((parent) => holds(graph.nodes.get(parent)!, current));
+      if (holding.length === 0) continue;
+      going.delete(digest);
+      changed = true;
+      const names = holding.map((parent) => nodeName(graph.nodes.get(parent)!)).join(', ');
+      if (selected.has(digest)) {
+        refused.push({
+          digest,
+          referencedBy: holding,
+          reason: `${nodeName(current)} is the ${kindLabel(current)} of ${names}: deleting it alone would break that image. Delete ${holding.length > 1 ? 'those indexes' : 'the index'} with it, or keep it.`,
+        });
+      } else {
+        keptShared.push({ digest, referencedBy: holding, reason: `${nodeName(current)} is also listed by ${names}, which stays; it is kept.` });
+        offered.delete(digest);
+      }
+    }
+  }
+  const deletes = [...going].map((digest) => {
+    const current = graph.nodes.get(digest)!;
+    return offered.get(digest) ?? planned(current, undefined);
+  });
+  return {
+    deletes,
+    offered: [...offered.values()],
+    refused,
+    keptShared,
+    steps: orderSteps(graph, going),
+    totalBytes: deletes.reduce((sum, image) => sum + image.sizeBytes, 0),
+  };
+}
+
+/** An index keeps what it lists alive; an image does not keep its attachments (they go with it when asked). */
+function holds(parent: ImageNode, child: ImageNode): boolean {
+  return parent.kind === 'index' && child.referencedBy.includes(parent.digest);
+}
+
+function owner(dependant: ImageNode, going: Set<string>): string | undefined {
+  return dependant.referencedBy.find((parent) => going.has(parent)) ?? dependant.describes ?? dependant.referencedBy[0];
+}
+
+function planned(current: ImageNode, belongsTo: string | undefined): PlannedImage {
+  const platform = platformsOf(current);
+  return {
+    digest: current.digest,
+    kind: current.kind === 'image' && platform ? `${platform} image` : kindLabel(current),
+    tags: current.tags,
+    sizeBytes: current.sizeBytes,
+    ...(belongsTo ? { belongsTo } : {}),
+  };
+}
+
+/** Layers of deletion: a manifest goes in a round before anything it references. */
+function orderSteps(graph: ImageGraph, going: Set<string>): string[][] {
+  const depth = new Map<string, number>();
+  const depthOf = (digest: string, seen = new Set<string>()): number => {
+    if (depth.has(digest)) return depth.get(digest)!;
+    if (seen.has(digest)) return 0;
+    seen.add(digest);
+    const current = graph.nodes.get(digest)!;
+    const parents = current.referencedBy.filter((parent) => going.has(parent) && graph.nodes.get(parent)?.kind === 'index');
+    const value = parents.length ? Math.max(...parents.map((parent) => depthOf(parent, seen))) + 1 : 0;
+    depth.set(digest, value);
+    return value;
+  };
+  const steps: string[][] = [];
+  for (const digest of going) {
+    const level = depthOf(digest);
+    (steps[level] ??= []).push(digest);
+  }
+  return steps.filter(Boolean);
+}

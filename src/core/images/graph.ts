@@ -1,0 +1,196 @@
+/**
+ * Images as they really are: from the images DescribeImages lists (one per digest) and their
+ * manifests, which belong together. An index (OCI index or Docker manifest list) owns its platform
+ * images and BuildKit's attestation manifests (platform unknown/unknown, annotated
+ * `vnd.docker.reference.type: attestation-manifest`, `vnd.docker.reference.digest: <image>`);
+ * any manifest naming another as `subject` (signatures, SBOMs, other OCI artifacts) and cosign's
+ * tag-scheme attachments (`sha256-<hex>.sig|.att|.sbom`) are attachments of the image they name.
+ * Only images nothing references are "untagged" in the sense the explorer shows.
+ * Pure: no registry or AWS calls.
+ */
+import {
+  ATTESTATION_MANIFEST,
+  isIndexType,
+  platformText,
+  REFERENCE_DIGEST,
+  REFERENCE_TYPE,
+  type Manifest,
+  type Platform,
+} from '../registry/mediaTypes';
+
+/** The fields of an ECR image this needs (a subset of ImageSummary). */
+export interface ListedImage {
+  digest: string;
+  tags: string[];
+  sizeBytes?: number;
+  mediaType?: string;
+  artifactMediaType?: string;
+  pushedAt?: Date;
+}
+
+export type NodeKind = 'index' | 'image' | 'attestation' | 'signature' | 'sbom' | 'artifact';
+
+export interface ImageNode {
+  digest: string;
+  kind: NodeKind;
+  /** The listed image; undefined for a child the index names but ECR does not list (missing). */
+  image?: ListedImage;
+  tags: string[];
+  /** From the index that names it (platform images and attestations). */
+  platform?: Platform;
+  /** Own size: layers of an image (ECR's imageSizeInBytes); for an index, the sum of its platform images. */
+  sizeBytes: number;
+  /** Platform images of an index, in the index's order. */
+  children: ImageNode[];
+  /** Attestations, signatures, SBOMs and other artifacts attached to this node. */
+  attachments: ImageNode[];
+  /** Digests of the indexes listing this node, and of the images it is attached to. */
+  referencedBy: string[];
+  /** For an attachment: the digest it describes. */
+  describes?: string;
+  /** Set when the manifest is listed by an index but not in the repository (a broken index). */
+  missing?: boolean;
+}
+
+export interface ImageGraph {
+  /** Tagged images and indexes, and untagged ones nothing references: what the tree lists. */
+  roots: ImageNode[];
+  /** Untagged, unreferenced images (the explorer's "Untagged" group), a subset of roots. */
+  untagged: ImageNode[];
+  nodes: Map<string, ImageNode>;
+}
+
+const SIGNATURE_TYPES = [/cosign\.artifact\.sig/, /notary\.signature/, /\.sig\b/, /signature/];
+const SBOM_TYPES = [/spdx/, /cyclonedx/, /sbom/, /syft/];
+const COSIGN_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/;
+
+/** What kind of attachment a manifest is, from its artifactType, config media type or layers. */
+export function attachmentKind(manifest: Manifest | undefined, listed?: ListedImage): NodeKind {
+  const types = [manifest?.artifactType, manifest?.config?.mediaType, listed?.artifactMediaType, ...(manifest?.layers ?? []).map((layer) => layer.mediaType)]
+    .filter((type): type is string => Boolean(type))
+    .map((type) => type.toLowerCase());
+  if (types.some((type) => SIGNATURE_TYPES.some((pattern) => pattern.test(type)))) return 'signature';
+  if (types.some((type) => SBOM_TYPES.some((pattern) => pattern.test(type)))) return 'sbom';
+  if (types.some((type) => /in-toto|attestation|provenance/.test(type))) return 'attestation';
+  return 'artifact';
+}
+
+export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<string, Manifest>): ImageGraph {
+  const nodes = new Map<string, ImageNode>();
+  const node = (digest: string): ImageNode => {
+    let found = nodes.get(digest);
+    if (!found) {
+      found = { digest, kind: 'image', tags: [], sizeBytes: 0, children: [], attachments: [], referencedBy: [], missing: true };
+      nodes.set(digest, found);
+    }
+    return found;
+  };
+  for (const image of images) {
+    const manifest = manifests.get(image.digest);
+    const mediaType = image.mediaType ?? manifest?.mediaType;
+    const isIndex = isIndexType(mediaType) || Array.isArray(manifest?.manifests);
+    nodes.set(image.digest, {
+      digest: image.digest,
+      kind: isIndex ? 'index' : 'image',
+      image,
+      tags: [...image.tags],
+      sizeBytes: image.sizeBytes ?? sumLayers(manifest),
+      children: [],
+      attachments: [],
+      referencedBy: [],
+    });
+  }
+  const refer = (child: ImageNode, parent: string) => {
+    if (!child.referencedBy.includes(parent)) child.referencedBy.push(parent);
+  };
+  const attach = (target: ImageNode, attachment: ImageNode) => {
+    if (!target.attachments.includes(attachment)) target.attachments.push(attachment);
+  };
+
+  for (const image of images) {
+    const manifest = manifests.get(image.digest);
+    const self = nodes.get(image.digest)!;
+    if (self.kind === 'index') {
+      for (const descriptor of manifest?.manifests ?? []) {
+        const child = node(descriptor.digest);
+        refer(child, self.digest);
+        const annotations = descriptor.annotations ?? {};
+        if (annotations[REFERENCE_TYPE] === ATTESTATION_MANIFEST) {
+          child.kind = 'attestation';
+          child.platform = descriptor.platform;
+          const described = annotations[REFERENCE_DIGEST];
+          child.describes = described;
+          // The attestation belongs to the platform image it describes (which this index lists).
+          attach(described && nodes.has(described) ? nodes.get(described)! : self, child);
+          if (described && nodes.has(described)) refer(child, described);
+        } else {
+          child.platform = descriptor.platform;
+          if (!self.children.includes(child)) self.children.push(child);
+        }
+      }
+    }
+    const subject = manifest?.subject?.digest;
+    if (subject) {
+      self.kind = attachmentKind(manifest, image);
+      self.describes = subject;
+      const target = node(subject);
+      attach(target, self);
+      refer(self, subject);
+    }
+    for (const tag of image.tags) {
+      const cosign = COSIGN_TAG.exec(tag);
+      if (!cosign) continue;
+      const target = nodes.get(`sha256:${cosign[1]}`);
+      if (!target) continue;
+      self.kind = cosign[2] === 'sig' ? 'signature' : cosign[2] === 'sbom' ? 'sbom' : 'attestation';
+      self.describes = target.digest;
+      attach(target, self);
+      refer(self, target.digest);
+    }
+  }
+  for (const self of nodes.values()) {
+    if (self.kind === 'index') self.sizeBytes = self.children.reduce((sum, child) => sum + child.sizeBytes, 0);
+  }
+  const roots = [...nodes.values()].filter((candidate) => !candidate.missing && (candidate.tags.length > 0 || candidate.referencedBy.length === 0));
+  // Tag-scheme attachments are tagged but still belong under their image.
+  const shown = roots.filter((candidate) => !(candidate.describes && candidate.tags.every((tag) => COSIGN_TAG.test(tag))));
+  return { roots: shown, untagged: shown.filter((candidate) => candidate.tags.length === 0), nodes };
+}
+
+function sumLayers(manifest: Manifest | undefined): number {
+  return (manifest?.layers ?? []).reduce((sum, layer) => sum + (layer.size || 0), 0);
+}
+
+/** "linux/amd64, linux/arm64" for an index row; the platform for an image. */
+export function platformsOf(node: ImageNode): string {
+  if (node.kind === 'index') return node.children.map((child) => platformText(child.platform)).join(', ');
+  return node.platform ? platformText(node.platform) : '';
+}
+
+/** What an attachment is called in the tree and in delete plans. */
+export function kindLabel(node: ImageNode): string {
+  switch (node.kind) {
+    case 'index':
+      return 'image index';
+    case 'attestation':
+      return 'attestation manifest';
+    case 'signature':
+      return 'signature';
+    case 'sbom':
+      return 'SBOM';
+    case 'artifact':
+      return 'artifact';
+    default:
+      return node.platform ? `${platformText(node.platform)} image` : 'image';
+  }
+}
+
+/** Names an index or image for messages: its first tag, else its short digest. */
+export function nodeName(node: ImageNode): string {
+  return node.tags[0] ? `${node.tags[0]} (${shortDigest(node.digest)})` : shortDigest(node.digest);
+}
+
+export function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
+}
