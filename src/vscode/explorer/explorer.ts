@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
+import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
@@ -41,6 +42,8 @@ export class Explorer implements vscode.Disposable {
     this.disposables.push(
       this.view,
       this.provider,
+      this.view.onDidExpandElement(({ element }) => isNode(element) && this.model.setExpanded(element, true)),
+      this.view.onDidCollapseElement(({ element }) => isNode(element) && this.model.setExpanded(element, false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();
       }),
