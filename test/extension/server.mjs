@@ -101,6 +101,21 @@ async function quickInputState(page) {
   return { visible: true, title, value, items: items.map((text) => text.trim()).filter(Boolean) };
 }
 
+/**
+ * The modal dialog on screen (message, detail, buttons, the focused button: what Enter presses),
+ * after pressing the button labelled `press`, if given.
+ */
+async function dialogState(page, press) {
+  const box = page.locator('.monaco-dialog-box').first();
+  if (!(await box.isVisible().catch(() => false))) return { visible: false, buttons: [] };
+  const message = (await box.locator('.dialog-message-text').first().innerText().catch(() => '')).trim();
+  const detail = (await box.locator('.dialog-message-detail').first().innerText().catch(() => '')).trim();
+  const buttons = (await box.locator('.dialog-buttons .monaco-button').allInnerTexts().catch(() => [])).map((text) => text.trim());
+  const focused = await page.evaluate(() => (document.activeElement?.closest('.monaco-button')?.textContent ?? '').trim());
+  if (press) await box.locator('.dialog-buttons .monaco-button').filter({ hasText: press }).first().click({ timeout: 10_000 });
+  return { visible: true, message, detail, buttons, focused };
+}
+
 /** Labels of the tree rows now rendered in the ECR view (rows are virtualised: only visible ones). */
 async function visibleTreeRows(page) {
   const labels = await page.locator('.monaco-list-row[role="treeitem"] .label-name').allInnerTexts().catch(() => []);
@@ -122,6 +137,16 @@ async function startScreenshotService(getPage) {
       try {
         await clickViewAction(getPage(), url.searchParams.get('label') ?? '');
         response.end('clicked');
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
+    if (url.pathname === '/dialog') {
+      try {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(await dialogState(getPage(), url.searchParams.get('press') ?? undefined)));
       } catch (error) {
         response.statusCode = 500;
         response.end(String(error));

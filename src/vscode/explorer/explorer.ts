@@ -25,6 +25,8 @@ export class Explorer implements vscode.Disposable {
   private readonly provider: RegistryTreeProvider;
   private readonly view: vscode.TreeView<unknown>;
   private connectionList: Connection[] = [];
+  /** The last result told in the view (see tell). */
+  private result: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly services: Services) {
@@ -70,8 +72,22 @@ export class Explorer implements vscode.Disposable {
 
   setFilter(text: string): void {
     this.model.setFilter(text);
-    this.view.message = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    this.updateMessage();
     void vscode.commands.executeCommand('setContext', 'ecr.filterActive', Boolean(this.model.filter));
+  }
+
+  /**
+   * A result worth seeing where the action happened (a check passed, a repository has no policy):
+   * the view's message above the tree, until the next result. Notifications alone were missed.
+   */
+  tell(message: string | undefined): void {
+    this.result = message;
+    this.updateMessage();
+  }
+
+  private updateMessage(): void {
+    const filter = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 
   /** An error in the user's terms, with secrets removed. */
@@ -146,6 +162,7 @@ export class Explorer implements vscode.Disposable {
       knownImages: () => model.knownImages(),
       treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
       setFilter: (text) => this.setFilter(text),
+      viewMessage: () => this.view.message,
       reveal: async (registryKey, repositoryName, options = {}) => {
         const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);

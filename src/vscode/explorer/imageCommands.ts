@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ImageCheckReport } from '../../core/ecr/management';
+import { aqueductReferenceProblem } from '../../core/ecr/copyAs';
 import { consoleUrl, imageUriByDigest, imageUriByTag, pullCommand, repositoryUri } from '../../core/ecr/links';
 import { isNode, type ImageNode } from '../../core/explorer/nodes';
 import { runCommand, type Commands } from '../commands';
@@ -36,10 +37,29 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
         }),
       );
       if (!report) return undefined;
-      const lines = report.checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.title}: ${check.detail}`);
+      // Whatever Aqueduct's image() would fail on, the check fails on too (Copy As says the same).
+      const problem = aqueductReferenceProblem(target);
+      const checked: ImageCheckReport = {
+        ...report,
+        ok: report.ok && !problem,
+        checks: [
+          ...report.checks,
+          problem
+            ? { name: 'aqueduct-name', title: 'Named by image()', ok: false, detail: `${problem.problem} Fix: ${problem.fix}` }
+            : { name: 'aqueduct-name', title: 'Named by image()', ok: true, detail: `image("${target.repository}:${target.tag ?? 'latest'}")` },
+        ],
+      };
+      const lines = checked.checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.title}: ${check.detail}`);
       explorer.log.info(`check ${label}:\n  ${lines.join('\n  ')}`);
-      const summary = `${label} ${report.ok ? 'passes' : 'fails'} Aqueduct's image check. ${lines.join(' · ')}`;
-      void (report.ok ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
+      if (checked.ok) {
+        explorer.tell(`✓ ${label} passes Aqueduct's image check`);
+        void vscode.window.showInformationMessage(`${label} passes Aqueduct's image check. ${lines.join(' · ')}`);
+      } else {
+        explorer.tell(`✗ ${label} fails Aqueduct's image check`);
+        // Blocking for the person about to use the image: a modal, with what failed and the fix.
+        void vscode.window.showWarningMessage(`${label} fails Aqueduct's image check`, { modal: true, detail: lines.join('\n\n') });
+      }
+      return checked;
       return report;
     },
     'ecr.copyRepositoryUri': (node) => (isNode(node, 'repository') ? explorer.copy(repositoryUri(location(node, node.repository.name)), 'repository URI') : undefined),
