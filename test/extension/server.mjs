@@ -143,6 +143,20 @@ async function startScreenshotService(getPage) {
       }
       return;
     }
+    if (url.pathname === '/keyboard') {
+      try {
+        // Types into whatever has focus (the quick input, a dialog), then presses a key, as a person would.
+        const text = url.searchParams.get('text');
+        const key = url.searchParams.get('press');
+        if (text) await getPage().keyboard.type(text);
+        if (key) await getPage().keyboard.press(key);
+        response.end('typed');
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
     if (url.pathname === '/dialog') {
       try {
         response.setHeader('content-type', 'application/json');

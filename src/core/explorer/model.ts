@@ -230,6 +230,11 @@ export class ExplorerModel {
     this.changed(this.nodes.get(registryNodeId(registryKey)));
   }
 
+  /** True when `repositoryName` is among the repositories listed so far in the registry (no API call). */
+  isListed(registryKey: string, repositoryName: string): boolean {
+    return Boolean(this.repositoryListings.get(registryKey)?.items.some((repository) => repository.name === repositoryName));
+  }
+
   /** Repositories and tags listed so far (no API call). */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
     return this.registryList.flatMap((registry) =>

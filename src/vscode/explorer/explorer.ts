@@ -98,13 +98,14 @@ export class Explorer implements vscode.Disposable {
   }
 
   /** Runs an ECR call; on failure shows the classified message with its action and returns undefined. */
-  async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>): Promise<T | undefined> {
+  /** Runs ECR work; a failure is classified, logged once and shown (as a modal when it blocks what the person was doing). */
+  async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>, options: { modal?: boolean } = {}): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
       const classified = this.classify(error, connection);
       this.log.error(`${what}: ${classified.message} (${classified.detail})`);
-      void this.showError(`${what}: ${classified.message}`, classified, connection.key);
+      void this.showError(`${what}: ${classified.message}`, classified, connection.key, options.modal);
       return undefined;
     }
   }
@@ -145,9 +146,10 @@ export class Explorer implements vscode.Disposable {
     }
   }
 
-  private async showError(message: string, error: ClassifiedError, registryKey: string): Promise<void> {
+  private async showError(message: string, error: ClassifiedError, registryKey: string, modal = false): Promise<void> {
     const action = error.action;
-    const picked = action && action.kind !== 'retry' ? await vscode.window.showErrorMessage(message, action.title) : await vscode.window.showErrorMessage(message);
+    const options: vscode.MessageOptions = modal ? { modal: true, detail: error.detail } : {};
+    const picked = action && action.kind !== 'retry' ? await vscode.window.showErrorMessage(message, options, action.title) : await vscode.window.showErrorMessage(message, options);
     if (picked && action) await this.performAction(action, registryKey);
   }
 

@@ -63,6 +63,14 @@ export function quickPickShown(what: string, title?: string, timeoutMs = 20_000)
   }, timeoutMs);
 }
 
+/** Types `text` into what has focus in the browser (a quick input), then presses `key` (e.g. "Enter"), if given. */
+export async function typeKeys(text: string, key?: string): Promise<void> {
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error('typing needs the browser harness (test/extension/server.mjs)');
+  const response = await fetch(`${harness}/keyboard?${new URLSearchParams({ text, ...(key ? { press: key } : {}) })}`);
+  if (!response.ok) throw new Error(`typing "${text}" failed: HTTP ${response.status} ${await response.text()}`);
+}
+
 export interface DialogState {
   visible: boolean;
   message?: string;
