@@ -98,7 +98,9 @@ async function quickInputState(page) {
   const items = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
   const title = (await widget.locator('.quick-input-title').first().innerText().catch(() => '')).trim();
   const value = await widget.locator('input.input').first().inputValue().catch(() => '');
-  return { visible: true, title, value, items: items.map((text) => text.trim()).filter(Boolean) };
+  // An input box's validation message (e.g. "A repository named … already exists"), when shown.
+  const message = (await widget.locator('.quick-input-message').first().innerText().catch(() => '')).trim();
+  return { visible: true, title, value, message, items: items.map((text) => text.trim()).filter(Boolean) };
 }
 
 /**

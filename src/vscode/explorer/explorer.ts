@@ -165,6 +165,7 @@ export class Explorer implements vscode.Disposable {
       treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
       setFilter: (text) => this.setFilter(text),
       viewMessage: () => this.view.message,
+      repositoryNode: (registryKey, repositoryName) => model.findRepositoryNode(registryKey, repositoryName),
       reveal: async (registryKey, repositoryName, options = {}) => {
         const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);

@@ -48,6 +48,8 @@ export interface QuickInputState {
   value?: string;
   /** Labels of the items shown, in order. */
   items: string[];
+  /** The input box's prompt or validation message under the input. */
+  message?: string;
 }
 
 /** The quick pick or input box on screen now, as the browser shows it. */
