@@ -103,21 +103,6 @@ async function quickInputState(page) {
   return { visible: true, title, value, message, items: items.map((text) => text.trim()).filter(Boolean) };
 }
 
-/**
- * The modal dialog on screen (message, detail, buttons, the focused button: what Enter presses),
- * after pressing the button labelled `press`, if given.
- */
-async function dialogState(page, press) {
-  const box = page.locator('.monaco-dialog-box').first();
-  if (!(await box.isVisible().catch(() => false))) return { visible: false, buttons: [] };
-  const message = (await box.locator('.dialog-message-text').first().innerText().catch(() => '')).trim();
-  const detail = (await box.locator('.dialog-message-detail').first().innerText().catch(() => '')).trim();
-  const buttons = (await box.locator('.dialog-buttons .monaco-button').allInnerTexts().catch(() => [])).map((text) => text.trim());
-  const focused = await page.evaluate(() => (document.activeElement?.closest('.monaco-button')?.textContent ?? '').trim());
-  if (press) await box.locator('.dialog-buttons .monaco-button').filter({ hasText: press }).first().click({ timeout: 10_000 });
-  return { visible: true, message, detail, buttons, focused };
-}
-
 /** Labels of the tree rows now rendered in the ECR view (rows are virtualised: only visible ones). */
 async function visibleTreeRows(page) {
   const labels = await page.locator('.monaco-list-row[role="treeitem"] .label-name').allInnerTexts().catch(() => []);
@@ -153,16 +138,6 @@ async function startScreenshotService(getPage) {
         if (text) await getPage().keyboard.type(text);
         if (key) await getPage().keyboard.press(key);
         response.end('typed');
-      } catch (error) {
-        response.statusCode = 500;
-        response.end(String(error));
-      }
-      return;
-    }
-    if (url.pathname === '/dialog') {
-      try {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify(await dialogState(getPage(), url.searchParams.get('press') ?? undefined)));
       } catch (error) {
         response.statusCode = 500;
         response.end(String(error));

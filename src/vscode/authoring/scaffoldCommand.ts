@@ -11,6 +11,7 @@ import { SCAFFOLD_VARIANTS, scaffoldAqueductDockerfile, validateAqueductVersion,
 import { isNode } from '../../core/explorer/nodes';
 import type { NewAqueductDockerfileOptions } from '../commandArguments';
 import type { CommandHandler } from '../commands';
+import type { Modals } from '../modal';
 import { readAuthoringSettings, SettingsProblemReporter } from './settings';
 
 
@@ -109,7 +110,7 @@ async function pickFolder(given: string | vscode.Uri | undefined, title: StepTit
   return chosen?.[0];
 }
 
-export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, arg?: unknown): Promise<vscode.Uri | undefined> {
+export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, modals: Modals, arg?: unknown): Promise<vscode.Uri | undefined> {
   // A folder (explorer context menu), options (tests, other features), or nothing; a row of the ECR
   // view (its title menu passes the focused row) is not options. The values are validated below.
   const options: NewAqueductDockerfileOptions =
@@ -145,9 +146,10 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
     // The safe choice is the default button (Enter): open the existing file, change nothing.
     const keep = 'Open Existing';
     const replace = 'Replace';
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await modals.show(
+      'warning',
       `${vscode.workspace.asRelativePath(dockerfile)} already exists.`,
-      { modal: true, detail: `Replace it with a Dockerfile FROM ${files.baseImage}? Its current content will be lost.` },
+      `Replace it with a Dockerfile FROM ${files.baseImage}? Its current content will be lost.`,
       keep,
       replace,
     );
@@ -189,10 +191,10 @@ function listed(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
-export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter): CommandHandler {
+export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter, modals: Modals): CommandHandler {
   return async (arg) => {
     try {
-      return await newAqueductDockerfile(log, problems, arg);
+      return await newAqueductDockerfile(log, problems, modals, arg);
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       log.error(`new Aqueduct Dockerfile failed: ${message}`);

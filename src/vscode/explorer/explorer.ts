@@ -148,8 +148,8 @@ export class Explorer implements vscode.Disposable {
 
   private async showError(message: string, error: ClassifiedError, registryKey: string, modal = false): Promise<void> {
     const action = error.action;
-    const options: vscode.MessageOptions = modal ? { modal: true, detail: error.detail } : {};
-    const picked = action && action.kind !== 'retry' ? await vscode.window.showErrorMessage(message, options, action.title) : await vscode.window.showErrorMessage(message, options);
+    const buttons = action && action.kind !== 'retry' ? [action.title] : [];
+    const picked = modal ? await this.services.modals.show('error', message, error.detail, ...buttons) : await vscode.window.showErrorMessage(message, ...buttons);
     if (picked && action) await this.performAction(action, registryKey);
   }
 

@@ -57,7 +57,7 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
       } else {
         explorer.tell(`✗ ${label} fails Aqueduct's image check`);
         // Blocking for the person about to use the image: a modal, with what failed and the fix.
-        void vscode.window.showWarningMessage(`${label} fails Aqueduct's image check`, { modal: true, detail: lines.join('\n\n') });
+        void explorer.services.modals.show('warning', `${label} fails Aqueduct's image check`, lines.join('\n\n'));
       }
       return checked;
       return report;

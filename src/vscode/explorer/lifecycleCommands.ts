@@ -235,17 +235,15 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const result = await preview(target, connection, text, { show: false });
     if (!result) return false;
     const count = result.expired.length;
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await explorer.services.modals.show(
+      'warning',
       `Apply this lifecycle policy to ${target.repository}? ${count === 0 ? 'No image would expire now.' : `${count} image${count === 1 ? '' : 's'} would expire.`}`,
-      {
-        modal: true,
-        detail: [
-          count ? `Expiring: ${result.expired.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${count > 10 ? `; and ${count - 10} more` : ''}.` : '',
-          'ECR applies the policy within 24 hours of it being set, and keeps applying it as images are pushed. Expired images cannot be recovered.',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      },
+      [
+        count ? `Expiring: ${result.expired.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${count > 10 ? `; and ${count - 10} more` : ''}.` : '',
+        'ECR applies the policy within 24 hours of it being set, and keeps applying it as images are pushed. Expired images cannot be recovered.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
       count ? `Apply and Expire ${count} Image${count === 1 ? '' : 's'}` : 'Apply Policy',
     );
     if (!answer) return false;

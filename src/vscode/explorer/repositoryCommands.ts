@@ -72,9 +72,10 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
       );
       if (count === undefined) return false;
       const images = `${count.toLocaleString('en-US')} image${count === 1 ? '' : 's'}`;
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await explorer.services.modals.show(
+        'warning',
         count > 0 ? `Delete repository ${name} and its ${images}?` : `Delete the empty repository ${name}?`,
-        { modal: true, detail: `From ${connection.label}. This cannot be undone${count > 0 ? ': every image in it is deleted with it' : ''}.` },
+        `From ${connection.label}. This cannot be undone${count > 0 ? ': every image in it is deleted with it' : ''}.`,
         count > 0 ? `Delete Repository and ${count.toLocaleString('en-US')} Image${count === 1 ? '' : 's'}` : 'Delete Repository',
       );
       if (!answer) return false;

@@ -73,28 +73,6 @@ export async function typeKeys(text: string, key?: string): Promise<void> {
   if (!response.ok) throw new Error(`typing "${text}" failed: HTTP ${response.status} ${await response.text()}`);
 }
 
-export interface DialogState {
-  visible: boolean;
-  message?: string;
-  detail?: string;
-  buttons: string[];
-  /** The button that has focus: what Enter would press. */
-  focused?: string;
-}
-
-/** The modal dialog on screen now; with `press`, then clicks its button of that label. */
-export function dialog(press?: string): Promise<DialogState> {
-  return askHarness('reading the dialog', `/dialog${press ? `?${new URLSearchParams({ press })}` : ''}`);
-}
-
-/** Waits until a modal dialog is on screen (its message containing `text`, if given). */
-export function dialogShown(what: string, text?: string, timeoutMs = 20_000): Promise<DialogState> {
-  return waitFor(what, async () => {
-    const state = await dialog();
-    return state.visible && (!text || `${state.message}\n${state.detail}`.includes(text)) ? state : undefined;
-  }, timeoutMs);
-}
-
 /**
  * Clicks a side-bar view title action by its label (e.g. "Add Registry"), as a person would, so the
  * command receives what VS Code passes from there (the focused row).

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, dialog, dialogShown, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -24,6 +24,22 @@ interface BuildTranscript {
 const transcripts = (): readonly BuildTranscript[] =>
   vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 
+interface ModalRequest {
+  message: string;
+  detail?: string;
+  buttons: string[];
+}
+/** VS Code refuses dialogs under the extension-host tests: the extension's modals are read and answered here. */
+const modals = () =>
+  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
+    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
+  }).modals;
+const lastModal = (what: string) => {
+  const shown = modals().shown().at(-1);
+  assert.ok(shown, `${what} was asked`);
+  return shown;
+};
+
 const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
 
 async function writeFile(relative: string, content: string): Promise<vscode.Uri> {
@@ -32,12 +48,6 @@ async function writeFile(relative: string, content: string): Promise<vscode.Uri>
   const uri = vscode.Uri.joinPath(folder.uri, relative);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
   return uri;
-}
-
-/** Closes a modal left open by a failed assertion, so the next test sees the workbench. */
-async function dismissDialog(): Promise<void> {
-  const open = await dialog().catch(() => undefined);
-  if (open?.visible) await dialog(open.buttons.at(-1));
 }
 
 describe('Polish (issue 16)', function () {
@@ -61,8 +71,9 @@ describe('Polish (issue 16)', function () {
     await vscode.commands.executeCommand('workbench.view.extension.ecr');
   });
 
+  beforeEach(() => modals().answerWith(() => undefined));
   afterEach(async () => {
-    await dismissDialog();
+    modals().answerWith(undefined);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 
@@ -79,11 +90,10 @@ describe('Polish (issue 16)', function () {
       const untagged = rows.find((row) => row.kind === 'untagged');
       const shownImages = rows.filter((row) => row.kind === 'image').length + Number(/^(\d+)/.exec(untagged?.description ?? '0')?.[1] ?? 0);
 
-      const deleting = vscode.commands.executeCommand('ecr.deleteRepository', await explorer.repositoryNode(REGISTRY_KEY, DEMO_REPOSITORY));
-      const modal = await dialogShown('the Delete Repository modal', DEMO_REPOSITORY);
-      assert.match(modal.message ?? '', new RegExp(`and its ${shownImages} images\\?`), `the modal counts what the tree shows (${shownImages}): ${modal.message}`);
-      await dialog('Cancel');
-      assert.equal(await deleting, false, 'cancelled: nothing deleted');
+      const deleted = await vscode.commands.executeCommand('ecr.deleteRepository', await explorer.repositoryNode(REGISTRY_KEY, DEMO_REPOSITORY));
+      const modal = lastModal('the Delete Repository modal');
+      assert.match(modal.message, new RegExp(`and its ${shownImages} images\\?`), `the modal counts what the tree shows (${shownImages}): ${modal.message}`);
+      assert.equal(deleted, false, 'cancelled: nothing deleted');
 
       await explorer.reveal(REGISTRY_KEY, DEMO_REPOSITORY, { expand: true, select: true, focus: true });
       await waitFor('the "0.3.6, latest" row on screen', async () => (await visibleTreeRows()).includes('0.3.6, latest'));
@@ -113,11 +123,12 @@ describe('Polish (issue 16)', function () {
       const named = report.checks[2].detail;
       assert.match(named, /would look up "churn-predictor:0.3.6"/);
       assert.match(named, /Fix: Push the image to a repository without "\/".*"aqueduct-churn-predictor"/);
-      const modal = await dialogShown('the failed check as a modal', 'fails Aqueduct');
+      const modal = lastModal('the failed check as a modal');
+      assert.equal(modal.message, `${DEMO_REPOSITORY}:0.3.6 fails Aqueduct's image check`);
       assert.match(modal.detail ?? '', /aqueduct-churn-predictor/);
       assert.match(explorer.viewMessage() ?? '', /fails Aqueduct's image check/);
+      await explorer.reveal(REGISTRY_KEY, DEMO_REPOSITORY, { expand: true });
       await screenshot('polish-check-image-fails-like-aqueduct');
-      await dialog(modal.buttons[0]);
 
       const pick = vscode.commands.executeCommand('ecr.copyAs', target);
       const shown = await quickPickShown('the Copy As quick pick');
@@ -130,7 +141,6 @@ describe('Polish (issue 16)', function () {
       const report = await vscode.commands.executeCommand<{ ok: boolean }>('ecr.checkImage', { registryKey: REGISTRY_KEY, repository: 'ml/llm-serving', tag: 'cuda1180-py310' });
       // "ml/llm-serving" has a single "/" too: Aqueduct would look up "llm-serving".
       assert.equal(report.ok, false);
-      await dismissDialog();
       const operator = `polish-${run}`;
       await client.send(new CreateRepositoryCommand({ repositoryName: operator }));
       await client.send(new PutImageCommand({ repositoryName: operator, imageManifest: manifestFor(`polish-${run}`), imageTag: '0.3.6' }));
@@ -200,10 +210,9 @@ describe('Polish (issue 16)', function () {
       };
       assert.deepEqual((await marked()).map((row) => row.label), ['old']);
 
-      const applying = vscode.commands.executeCommand<boolean>('ecr.applyLifecyclePolicy', target);
-      const modal = await dialogShown('the Apply modal', repository);
-      await dialog(modal.buttons.find((button) => /^Apply/.test(button)));
-      assert.equal(await applying, true);
+      modals().answerWith((request) => request.buttons.find((button) => /^Apply/.test(button)));
+      assert.equal(await vscode.commands.executeCommand<boolean>('ecr.applyLifecyclePolicy', target), true);
+      assert.match(lastModal('the Apply modal').message, new RegExp(`Apply this lifecycle policy to ${repository}\\? 1 image would expire`));
       assert.deepEqual(await marked(), [], 'no image marked after Apply');
       assert.equal(editor.document.isDirty, false);
     });
@@ -270,13 +279,17 @@ describe('Polish (issue 16)', function () {
       }
       await quickPickShown('the folder step', '(4/4): folder');
       await screenshot('polish-wizard-step-4-of-4');
+      modals().answerWith((request) => (request.message.includes('already exists') ? 'Open Existing' : undefined));
       await typeKeys('', 'Enter');
       // The demo workspace has a Dockerfile at its root.
-      const modal = await dialogShown('the overwrite modal', 'already exists');
-      assert.equal(modal.focused, 'Open Existing', `the default button is the safe one (buttons: ${modal.buttons.join(', ')})`);
-      await screenshot('polish-wizard-overwrite-default-safe');
-      await dialog('Open Existing');
       assert.equal(await wizard, undefined, 'nothing replaced');
+      const modal = lastModal('the overwrite modal');
+      assert.deepEqual(modal.buttons, ['Open Existing', 'Replace'], 'the first (default) button is the safe one');
+      const opened = await waitFor('the existing Dockerfile opened', () => {
+        const editor = vscode.window.activeTextEditor;
+        return editor?.document.uri.path.endsWith('/Dockerfile') ? editor : undefined;
+      });
+      assert.match(opened.document.getText(), /Aqueduct operator image/, 'the existing Dockerfile, unchanged');
 
       const folder = `polish-wizard-${run}`;
       const created = await vscode.commands.executeCommand<vscode.Uri>('ecr.newAqueductDockerfile', { folder: vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, folder), python: '3.10', variant: 'cpu', version: '0.3.6' });
