@@ -130,6 +130,22 @@ async function startScreenshotService(getPage) {
       }
       return;
     }
+    if (url.pathname === '/frame-text') {
+      // Whether any frame (webviews such as the Markdown preview live in iframes) shows the text.
+      try {
+        const text = url.searchParams.get('text') ?? '';
+        let found = false;
+        for (const frame of getPage().frames()) {
+          if (await frame.getByText(text).first().isVisible().catch(() => false)) found = true;
+        }
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(found));
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
     if (url.pathname === '/keyboard') {
       try {
         // Types into whatever has focus (the quick input, a dialog), then presses a key, as a person would.

@@ -30,8 +30,6 @@ type LifecycleCommandId =
   | 'ecr.applyLifecyclePolicy'
   | 'ecr.deleteLifecyclePolicy';
 
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
-
 /** A policy text argument, or undefined; anything else is refused with a message. */
 function policyTextArgument(option: unknown, title: string): { text: string | undefined } | undefined {
   const value = optionArgument(option);
@@ -191,11 +189,11 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
 
   const showPreviewList = async (result: LifecyclePreviewResult, evaluation: LifecycleEvaluation) => {
     // One statement of where the list comes from: evaluated here, and whether ECR's preview agrees.
-    const crossCheck = result.server.available
+    const crossCheck: vscode.QuickPickItem = result.server.available
       ? result.agreesWithServer
-        ? "$(pass) Evaluated here from the image list; ECR's own preview expires the same images."
-        : "$(warning) Evaluated here from the image list; ECR's own preview differs, and ECR's result is what will happen."
-      : `$(info) Evaluated here from the image list; ECR's own preview could not confirm it: ${lowerFirst(result.server.reason)}`;
+        ? { label: "$(pass) Evaluated here; ECR's own preview expires the same images" }
+        : { label: "$(warning) Evaluated here; ECR's own preview differs", detail: "ECR's result is what will happen." }
+      : { label: "$(info) Evaluated here from the image list; ECR's own preview could not confirm it", detail: result.server.reason };
     const items: vscode.QuickPickItem[] = evaluation.expired.length
       ? evaluation.expired.map((entry) => ({
           label: `$(trash) ${entry.image.tags.length ? entry.image.tags.join(', ') : shortDigest(entry.image.digest)}`,
@@ -205,8 +203,8 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       : [{ label: '$(check) No image would expire' }];
     const pick = vscode.window.createQuickPick();
     pick.title = `Lifecycle preview of ${result.repository} (evaluated here): ${result.expired.length} would expire, ${result.keptCount} kept`;
-    pick.placeholder = crossCheck.replace(/^\$\([a-z-]+\) /, '');
-    pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, { label: crossCheck }];
+    pick.placeholder = crossCheck.label.replace(/^\$\([a-z-]+\) /, '');
+    pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, crossCheck];
     pick.onDidHide(() => pick.dispose());
     pick.onDidAccept(() => pick.hide());
     pick.show();

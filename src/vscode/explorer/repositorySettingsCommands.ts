@@ -79,6 +79,7 @@ export function repositorySettingsCommands(
     );
     if (!read) return undefined;
     if (read.text === undefined) {
+      explorer.tell(`${target.repository} has no repository policy`);
       void vscode.window.showInformationMessage(
         `${target.repository} has no repository policy: access is granted by IAM policies in account ${connection.accountId ?? 'of the credentials'} alone.`,
       );

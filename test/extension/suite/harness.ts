@@ -65,6 +65,11 @@ export function quickPickShown(what: string, title?: string, timeoutMs = 20_000)
   }, timeoutMs);
 }
 
+/** True when the browser shows `text` in any frame, webviews (the Markdown preview) included. */
+export function frameShows(text: string): Promise<boolean> {
+  return askHarness('reading the frames', `/frame-text?${new URLSearchParams({ text })}`);
+}
+
 /** Types `text` into what has focus in the browser (a quick input), then presses `key` (e.g. "Enter"), if given. */
 export async function typeKeys(text: string, key?: string): Promise<void> {
   const harness = process.env.ECR_WB_HARNESS_URL;

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -202,6 +202,7 @@ describe('Polish (issue 16)', function () {
       const preview = await quickPickShown('the preview list', 'Lifecycle preview');
       assert.match(preview.title ?? '', /evaluated here/);
       assert.ok(preview.items.some((item) => /Evaluated here from the image list; ECR's own preview could not confirm it/.test(item)), preview.items.join(' | '));
+      assert.ok(!preview.items.some((item) => /^Preview not available/.test(item)), 'no bare "not available" next to the counts');
       await screenshot('polish-lifecycle-preview');
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       const marked = async () => {
@@ -268,6 +269,7 @@ describe('Polish (issue 16)', function () {
         const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
         return tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType);
       });
+      await waitFor('the findings table rendered in the preview', () => frameShows('CVE-2023-5363'));
       await screenshot('polish-scan-findings-rendered');
     });
 
