@@ -277,12 +277,12 @@ describe('Polish (issue 16)', function () {
       const wizard = vscode.commands.executeCommand('ecr.newAqueductDockerfile');
       for (const step of ['(1/4): Python version', '(2/4): base image', '(3/4): Aqueduct version']) {
         await quickPickShown(`the step "${step}"`, step);
-        await typeKeys('', 'Enter');
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       }
       await quickPickShown('the folder step', '(4/4): folder');
       await screenshot('polish-wizard-step-4-of-4');
       modals().answerWith((request) => (request.message.includes('already exists') ? 'Open Existing' : undefined));
-      await typeKeys('', 'Enter');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       // The demo workspace has a Dockerfile at its root.
       assert.equal(await wizard, undefined, 'nothing replaced');
       const modal = lastModal('the overwrite modal');
@@ -300,5 +300,47 @@ describe('Polish (issue 16)', function () {
       await screenshot('polish-wizard-files-written');
     });
   });
-});
 
+  describe('a newcomer\'s walk', () => {
+    /** Runs a command as the palette does (no arguments) and photographs the first thing it shows. */
+    const walk = async (command: string, expectation: () => Promise<unknown>) => {
+      const running = Promise.resolve(vscode.commands.executeCommand(command)).then(
+        () => 'done',
+        (error: unknown) => `failed: ${String(error)}`,
+      );
+      let settled: string | undefined;
+      void running.then((outcome) => (settled = outcome));
+      await waitFor(`what ${command} shows`, async () => settled ?? (await expectation()));
+      await screenshot(`polish-walk-${command.replace(/^ecr\./, '')}`);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.equal(await running, 'done', `${command} ends without an error`);
+    };
+
+    it('palette: every command once, each shows its first step where the person is looking', async () => {
+      const asks = (title: string) => async () => ((await quickInput()).title ?? '').includes(title) || undefined;
+      await walk('ecr.refresh', async () => true);
+      await walk('ecr.addRegistry', asks('Add ECR Registry'));
+      await walk('ecr.filter', async () => (await quickInput()).visible || undefined);
+      await walk('ecr.buildAndPush', asks('Build and Push'));
+      await walk('ecr.loginDockerCli', async () => modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
+      await walk('ecr.showLog', async () => true);
+      explorer.setFilter('churn');
+      await walk('ecr.clearFilter', async () => !explorer.viewMessage()?.includes('Filtered') || undefined);
+    });
+
+    it('context menus: repository and image entries act on the clicked row and say what happened', async () => {
+      const repository = await explorer.repositoryNode(REGISTRY_KEY, 'sandbox/empty');
+      await vscode.commands.executeCommand('ecr.viewLifecyclePolicy', repository);
+      assert.equal(explorer.viewMessage(), 'sandbox/empty has no lifecycle policy yet');
+      await vscode.commands.executeCommand('ecr.viewRepositoryPolicy', repository);
+      assert.equal(explorer.viewMessage(), 'sandbox/empty has no repository policy');
+      await explorer.reveal(REGISTRY_KEY, 'sandbox/empty', { select: true, focus: true, expand: true });
+      await screenshot('polish-walk-no-repository-policy');
+      const policy = await vscode.commands.executeCommand<string>('ecr.viewRepositoryPolicy', await explorer.repositoryNode(REGISTRY_KEY, 'flyte/train-xgboost'));
+      assert.match(policy, /AllowTrainingAccountPull/);
+      const deleted = await vscode.commands.executeCommand('ecr.deleteRepository', repository);
+      assert.equal(deleted, false);
+      assert.equal(lastModal('the delete modal').message, 'Delete the empty repository sandbox/empty?');
+    });
+  });
+});
