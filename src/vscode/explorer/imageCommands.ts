@@ -102,19 +102,17 @@ async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Promise<{ 
   const total = all.reduce((sum, group) => sum + group.images.size, 0);
   const tags = all.flatMap((group) => [...group.images.values()].flatMap((image) => image.tags.map((tag) => `${group.repository}:${tag}`)));
   const untagged = all.reduce((sum, group) => sum + [...group.images.values()].filter((image) => image.tags.length === 0).length, 0);
-  const answer = await vscode.window.showWarningMessage(
+  const answer = await explorer.services.modals.show(
+    'warning',
     `Delete ${total} image${total === 1 ? '' : 's'} from ${all.map((group) => group.repository).join(', ')}?`,
-    {
-      modal: true,
-      detail: [
-        'Each image is deleted by digest, with every tag that points at it.',
-        tags.length ? `Tags that go: ${tags.slice(0, 12).join(', ')}${tags.length > 12 ? `, and ${tags.length - 12} more` : ''}.` : '',
-        untagged ? `${untagged} untagged image${untagged === 1 ? '' : 's'}.` : '',
-        'This cannot be undone.',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    },
+    [
+      'Each image is deleted by digest, with every tag that points at it.',
+      tags.length ? `Tags that go: ${tags.slice(0, 12).join(', ')}${tags.length > 12 ? `, and ${tags.length - 12} more` : ''}.` : '',
+      untagged ? `${untagged} untagged image${untagged === 1 ? '' : 's'}.` : '',
+      'This cannot be undone.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
     `Delete ${total} Image${total === 1 ? '' : 's'}`,
   );
   if (!answer) return undefined;

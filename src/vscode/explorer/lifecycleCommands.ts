@@ -108,8 +108,10 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     if (!stored) return undefined;
     if (!stored.policy) {
       explorer.tell(`${target.repository} has no lifecycle policy yet`);
-      const build = await vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy yet.`, 'Build One…');
-      if (build) await runCommand('ecr.buildLifecyclePolicy', target);
+      // Not awaited: the command is done; the offer stays until the person takes it or closes it.
+      void vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy yet.`, 'Build One…').then((build) => {
+        if (build) void runCommand('ecr.buildLifecyclePolicy', target);
+      });
       return undefined;
     }
     return openPolicyEditor(target, formatLifecyclePolicy(stored.policy.text));
@@ -268,9 +270,10 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await explorer.services.modals.show(
+      'warning',
       `Delete the lifecycle policy of ${target.repository}?`,
-      { modal: true, detail: 'Images stop expiring automatically. No image is deleted by this.' },
+      'Images stop expiring automatically. No image is deleted by this.',
       'Delete Policy',
     );
     if (!answer) return false;

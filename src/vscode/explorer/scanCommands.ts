@@ -98,8 +98,11 @@ export function scanCommands(
       // The tooltip's counts come from the image summary: bring it up to date with what was just read.
       if (target.digest) model.updateScan(connection.key, target.repository, target.digest, report.status === 'NOT_SCANNED' ? undefined : report.status, report.counts);
       if (report.status === 'NOT_SCANNED') {
-        const scan = await vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now');
-        if (scan) await runCommand('ecr.startImageScan', target);
+        explorer.tell(`${describeTarget(target)} has not been scanned`);
+        // Not awaited: the command is done; the offer stays until taken or closed.
+        void vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now').then((scan) => {
+          if (scan) void runCommand('ecr.startImageScan', target);
+        });
         return report;
       }
       const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
