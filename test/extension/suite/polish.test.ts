@@ -202,7 +202,6 @@ describe('Polish (issue 16)', function () {
       const preview = await quickPickShown('the preview list', 'Lifecycle preview');
       assert.match(preview.title ?? '', /evaluated here/);
       assert.ok(preview.items.some((item) => /Evaluated here from the image list; ECR's own preview could not confirm it/.test(item)), preview.items.join(' | '));
-      assert.ok(!preview.items.some((item) => /^Preview not available/.test(item)), 'no bare "not available" next to the counts');
       await screenshot('polish-lifecycle-preview');
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       const marked = async () => {
