@@ -45,6 +45,8 @@ export class Explorer implements vscode.Disposable {
       this.view,
       this.provider,
       this.view.onDidExpandElement(({ element }) => isNode(element) && this.model.setExpanded(element, true)),
+      // A result told above the tree belongs to the last action: the next click in the view moves on.
+      this.view.onDidChangeSelection(() => this.result !== undefined && this.tell(undefined)),
       this.view.onDidCollapseElement(({ element }) => isNode(element) && this.model.setExpanded(element, false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();

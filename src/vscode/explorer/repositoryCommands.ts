@@ -51,10 +51,10 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
       if (created) {
         log.info(`created repository ${created.name} in ${connection.label}`);
         vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
-        explorer.tell(`✓ Created repository ${created.name}`);
         model.refresh(connection.key);
-        // Show it where the person is looking: the new row, selected.
-        void explorer.api().reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
+        // Show it where the person is looking: the new row, selected, and the result above the tree.
+        await explorer.api().reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
+        explorer.tell(`✓ Created repository ${created.name}`);
       }
       return created;
     },

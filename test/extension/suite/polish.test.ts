@@ -333,8 +333,10 @@ describe('Polish (issue 16)', function () {
       assert.equal(explorer.viewMessage(), 'sandbox/empty has no lifecycle policy yet');
       await vscode.commands.executeCommand('ecr.viewRepositoryPolicy', repository);
       assert.equal(explorer.viewMessage(), 'sandbox/empty has no repository policy');
-      await explorer.reveal(REGISTRY_KEY, 'sandbox/empty', { select: true, focus: true, expand: true });
+      await explorer.reveal(REGISTRY_KEY, 'sandbox/empty', { select: false, expand: true });
       await screenshot('polish-walk-no-repository-policy');
+      await explorer.reveal(REGISTRY_KEY, 'sandbox/empty', { select: true, focus: true, expand: false });
+      await waitFor('the result cleared by the next click in the view', () => explorer.viewMessage() === undefined);
       const policy = await vscode.commands.executeCommand<string>('ecr.viewRepositoryPolicy', await explorer.repositoryNode(REGISTRY_KEY, 'flyte/train-xgboost'));
       assert.match(policy, /AllowTrainingAccountPull/);
       const deleted = await vscode.commands.executeCommand('ecr.deleteRepository', repository);
