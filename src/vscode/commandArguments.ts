@@ -84,4 +84,8 @@ export type CommandArguments = Table<{
   'ecr.pullImage': [image?: ImageNode | RepositoryTarget];
   'ecr.toggleTagImmutability': [repository?: Target, mutability?: 'MUTABLE' | 'IMMUTABLE'];
   'ecr.viewRepositoryPolicy': [repository?: Target];
+  'ecr.turnScanOnPushOn': [repository?: Target];
+  'ecr.turnScanOnPushOff': [repository?: Target];
+  'ecr.makeTagsImmutable': [repository?: Target];
+  'ecr.makeTagsMutable': [repository?: Target];
 }>;

@@ -40,6 +40,10 @@ export const COMMAND_IDS = [
   'ecr.pullImage',
   'ecr.toggleTagImmutability',
   'ecr.viewRepositoryPolicy',
+  'ecr.turnScanOnPushOn',
+  'ecr.turnScanOnPushOff',
+  'ecr.makeTagsImmutable',
+  'ecr.makeTagsMutable',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

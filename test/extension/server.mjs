@@ -98,7 +98,9 @@ async function quickInputState(page) {
   const items = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
   const title = (await widget.locator('.quick-input-title').first().innerText().catch(() => '')).trim();
   const value = await widget.locator('input.input').first().inputValue().catch(() => '');
-  return { visible: true, title, value, items: items.map((text) => text.trim()).filter(Boolean) };
+  // An input box's validation message (e.g. "A repository named … already exists"), when shown.
+  const message = (await widget.locator('.quick-input-message').first().innerText().catch(() => '')).trim();
+  return { visible: true, title, value, message, items: items.map((text) => text.trim()).filter(Boolean) };
 }
 
 /** Labels of the tree rows now rendered in the ECR view (rows are virtualised: only visible ones). */
@@ -122,6 +124,36 @@ async function startScreenshotService(getPage) {
       try {
         await clickViewAction(getPage(), url.searchParams.get('label') ?? '');
         response.end('clicked');
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
+    if (url.pathname === '/frame-text') {
+      // Whether any frame (webviews such as the Markdown preview live in iframes) shows the text.
+      try {
+        const text = url.searchParams.get('text') ?? '';
+        let found = false;
+        for (const frame of getPage().frames()) {
+          if (await frame.getByText(text).first().isVisible().catch(() => false)) found = true;
+        }
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(found));
+      } catch (error) {
+        response.statusCode = 500;
+        response.end(String(error));
+      }
+      return;
+    }
+    if (url.pathname === '/keyboard') {
+      try {
+        // Types into whatever has focus (the quick input, a dialog), then presses a key, as a person would.
+        const text = url.searchParams.get('text');
+        const key = url.searchParams.get('press');
+        if (text) await getPage().keyboard.type(text);
+        if (key) await getPage().keyboard.press(key);
+        response.end('typed');
       } catch (error) {
         response.statusCode = 500;
         response.end(String(error));

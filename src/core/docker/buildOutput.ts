@@ -24,6 +24,17 @@ export interface BuildStepFailure {
 const KEPT_OUTPUT_LINES = 40;
 
 /**
+ * Terminal control sequences a build step printed (the classic builder wraps stderr in
+ * `ESC[91m` … `ESC[0m`). Stripped so Problems, the log and the terminal show plain text.
+ */
+const TERMINAL_SEQUENCES = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+/** `text` without terminal colour or cursor sequences. */
+export function stripTerminalSequences(text: string): string {
+  return text.replace(TERMINAL_SEQUENCES, '');
+}
+
+/**
  * Turns a build stream (classic builder or BuildKit) into lines for the terminal, remembers the
  * current step and its output, the built image id, and the first error.
  */
@@ -52,7 +63,8 @@ export class BuildOutputReader {
       // Base image pulls inside a build report per-layer status; show the final states only.
       if (!event.progressDetail?.total) lines.push(event.id ? `${event.id}: ${event.status}` : event.status);
     }
-    const error = streamEventError(event);
+    const reported = streamEventError(event);
+    const error = reported === undefined ? undefined : stripTerminalSequences(reported);
     if (error) {
       lines.push(...this.flushPartial());
       this.recordFailure(error);
@@ -75,7 +87,7 @@ export class BuildOutputReader {
   }
 
   private acceptClassicText(text: string): string[] {
-    const pieces = (this.partial + text).split(/\r?\n/);
+    const pieces = (this.partial + stripTerminalSequences(text)).split(/\r?\n/);
     this.partial = pieces.pop() ?? '';
     for (const line of pieces) {
       const step = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
@@ -123,7 +135,7 @@ export class BuildOutputReader {
     for (const log of status.logs) {
       const number = this.vertexes.get(log.vertex)?.number ?? 0;
       const output = this.outputByVertex.get(log.vertex) ?? [];
-      for (const line of log.message.replace(/\r?\n$/, '').split(/\r?\n/)) {
+      for (const line of stripTerminalSequences(log.message).replace(/\r?\n$/, '').split(/\r?\n/)) {
         output.push(line);
         lines.push(`#${number} ${line}`);
       }

@@ -3,6 +3,7 @@
  * or image. Pure string building from what the tree already knows; no AWS calls.
  */
 import { imageUriByDigest, imageUriByTag, repositoryUri } from './links';
+import { repositoryNameProblem } from './names';
 
 /** What a snippet is built from. `registryHost` already honours any registry-host override. */
 export interface CopyAsTarget {
@@ -53,20 +54,46 @@ export function imageReference(target: CopyAsTarget): string {
 
 const profileOf = (target: CopyAsTarget) => (target.profile && target.profile !== 'default' ? target.profile : undefined);
 
+/** Why Aqueduct's image() would not find this image under the name it takes, and what to do instead. */
+export interface AqueductReferenceProblem {
+  problem: string;
+  fix: string;
+}
+
+/**
+ * What Aqueduct's `image("<repository>:<tag>")` would fail on for this image; undefined when it
+ * would find it. Copy As warns with this and Check Image fails on it, so the two agree.
+ */
+export function aqueductReferenceProblem(target: { repository: string; tag?: string; digest?: string }): AqueductReferenceProblem | undefined {
+  const tag = target.tag ?? 'latest';
+  const segments = target.repository.split('/');
+  if (segments.length === 2) {
+    // image() reads "a/b:tag" as "<registry>/<repository>:tag" and looks up "b:tag".
+    const flat = segments.join('-');
+    const renamed = repositoryNameProblem(flat) === undefined ? flat : segments[1];
+    return {
+      problem: `Aqueduct's image() drops everything before a single "/": it would look up "${segments[1]}:${tag}", not "${target.repository}:${tag}".`,
+      fix: `Push the image to a repository without "/" in this registry (the account and region the Aqueduct ECR resource connects to), for example "${renamed}", and use image("${renamed}:${tag}").`,
+    };
+  }
+  if (!target.tag && target.digest) {
+    return {
+      problem: `Aqueduct's image() takes images by tag only: this untagged image would be looked up as "${target.repository}:latest", which is another image or none.`,
+      fix: `Push it again with a tag (for example its version) and use image("${target.repository}:<tag>").`,
+    };
+  }
+  return undefined;
+}
+
 function aqueductImage(target: CopyAsTarget): CopyAsSnippet {
   // Aqueduct's image() takes "<repository>:<tag>" without the registry host; it has no digest form.
   const name = `${target.repository}:${target.tag ?? 'latest'}`;
-  const slashes = target.repository.split('/').length - 1;
+  const problem = aqueductReferenceProblem(target);
   return {
     format: 'aqueduct-image',
     title: 'Aqueduct: operator image',
     text: `client.resource(${pyString(target.resourceName)}).image(${pyString(name)})`,
-    note:
-      slashes === 1
-        ? `Aqueduct's image() drops everything before a single "/" (it would look up "${target.repository.split('/')[1]}:${target.tag ?? 'latest'}").`
-        : !target.tag && isImage(target)
-          ? 'Aqueduct takes images by tag only; this untagged image is referenced as "latest".'
-          : undefined,
+    note: problem ? `${problem.problem} ${problem.fix}` : undefined,
   };
 }
 

@@ -134,7 +134,8 @@ export async function batchDeleteImages(
 }
 
 export interface ImageCheck {
-  name: 'exists' | 'manifest';
+  /** `aqueduct-name`: whether Aqueduct's image() can name it (added by the VS Code command). */
+  name: 'exists' | 'manifest' | 'aqueduct-name';
   title: string;
   ok: boolean;
   detail: string;

@@ -1,5 +1,5 @@
 import type { ClassifiedError } from '../ecr/errors';
-import { tagEntries, type ImageSummary, type RepositorySummary } from '../ecr/listing';
+import { compareNewestFirst, type ImageSummary, type RepositorySummary } from '../ecr/listing';
 import type { Page } from '../ecr/pagination';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
 import { errorMessage } from '../errors';
@@ -38,8 +38,29 @@ class Listing<T> {
   pending: Promise<void> | undefined;
   /** Bumped on every change, so derived data (sorted tags) can be cached. */
   version = 0;
-  sorted: { version: number; tagged: Array<{ tag: string; image: ImageSummary }>; untagged: ImageSummary[] } | undefined;
+  sorted: { version: number; tagged: Array<{ tags: string[]; image: ImageSummary }>; untagged: ImageSummary[] } | undefined;
 }
+
+/**
+ * An image's tags in the order its row shows them: versions before "latest", otherwise by name
+ * ("0.3.6, latest"). The first is the tag the row's commands use (copy by tag, pull, check).
+ */
+function orderTags(tags: readonly string[]): string[] {
+  return [...tags].sort((a, b) => Number(a === 'latest') - Number(b === 'latest') || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** One entry per image (newest push first, each with all its tags), and the untagged images apart. */
+function imageRows(images: ImageSummary[]): { tagged: Array<{ tags: string[]; image: ImageSummary }>; untagged: ImageSummary[] } {
+  const tagged: Array<{ tags: string[]; image: ImageSummary }> = [];
+  const untagged: ImageSummary[] = [];
+  for (const image of [...images].sort(compareNewestFirst)) {
+    if (image.tags.length === 0) untagged.push(image);
+    else tagged.push({ tags: orderTags(image.tags), image });
+  }
+  return { tagged, untagged };
+}
+
+const byName = (a: RepositorySummary, b: RepositorySummary) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 const SEPARATOR = '\u0000';
 const imageKey = (registryKey: string, repositoryName: string) => `${registryKey}${SEPARATOR}${repositoryName}`;
@@ -62,6 +83,8 @@ export class ExplorerModel {
   private readonly scanChecks = new Map<string, number>();
   private readonly listeners = new Set<(node: ExplorerNode | undefined) => void>();
   private filterText = '';
+  /** Node ids of repositories a person expanded, kept expanded across filter changes and redraws. */
+  private readonly expanded = new Set<string>();
   private readonly source: ExplorerSource;
   private readonly now: () => number;
 
@@ -87,6 +110,7 @@ export class ExplorerModel {
     this.imageListings.clear();
     this.lifecycleMarks.clear();
     this.scanChecks.clear();
+    this.expanded.clear();
     this.changed(undefined);
   }
 
@@ -102,11 +126,26 @@ export class ExplorerModel {
 
   /** Repository names and tags of loaded images that contain the text (case-insensitive); empty shows all. */
   setFilter(text: string): void {
+    // A repository the filter opened stays open afterwards: the person was looking into it.
+    for (const node of this.nodes.values()) {
+      if (node.kind === 'repository' && node.expandForFilter) this.expanded.add(node.id);
+    }
     this.filterText = text.trim().toLowerCase();
     this.changed(undefined);
   }
 
   // ---- the tree -------------------------------------------------------------------------------
+
+  /**
+   * A person expanded or collapsed a repository row. Remembered, so the row stays as it was when
+   * the filter changes or clears (the view would otherwise redraw it with its default state).
+   */
+  setExpanded(node: ExplorerNode, expanded: boolean): void {
+    if (node.kind !== 'repository') return;
+    if (expanded) this.expanded.add(node.id);
+    else this.expanded.delete(node.id);
+    node.expanded = expanded || undefined;
+  }
 
   parent(node: ExplorerNode): ExplorerNode | undefined {
     return node.parentId ? this.nodes.get(node.parentId) : undefined;
@@ -191,6 +230,11 @@ export class ExplorerModel {
     this.changed(this.nodes.get(registryNodeId(registryKey)));
   }
 
+  /** True when `repositoryName` is among the repositories listed so far in the registry (no API call). */
+  isListed(registryKey: string, repositoryName: string): boolean {
+    return Boolean(this.repositoryListings.get(registryKey)?.items.some((repository) => repository.name === repositoryName));
+  }
+
   /** Repositories and tags listed so far (no API call). */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
     return this.registryList.flatMap((registry) =>
@@ -271,7 +315,8 @@ export class ExplorerModel {
 
     const filter = this.filterText;
     const children: ExplorerNode[] = [];
-    for (const repository of listing.items) {
+    // Listed by name, whatever order ECR returns them in (it returns them by creation).
+    for (const repository of [...listing.items].sort(byName)) {
       const nameMatches = !filter || repository.name.toLowerCase().includes(filter);
       const tagMatches = Boolean(filter) && !nameMatches && this.loadedTagsMatch(registry.key, repository.name, filter);
       if (!nameMatches && !tagMatches) continue;
@@ -285,6 +330,7 @@ export class ExplorerModel {
           registryHost: registry.registryHost(repository.uri),
           region: registry.region,
           expandForFilter: tagMatches,
+          expanded: this.expanded.has(repositoryNodeId(registry.key, repository.name)) || undefined,
         }),
       );
     }
@@ -312,8 +358,8 @@ export class ExplorerModel {
     const filter = this.filterText;
     const showAll = !filter || name.toLowerCase().includes(filter);
     const children: ExplorerNode[] = [];
-    for (const { tag, image } of sorted.tagged) {
-      if (showAll || tag.toLowerCase().includes(filter)) children.push(this.imageNode(node, image, tag));
+    for (const { tags, image } of sorted.tagged) {
+      if (showAll || tags.some((tag) => tag.toLowerCase().includes(filter))) children.push(this.imageNode(node, image, tags));
     }
     if (showAll && sorted.untagged.length > 0) {
       children.push(
@@ -332,7 +378,7 @@ export class ExplorerModel {
     const repository = this.nodes.get(group.parentId ?? '');
     if (!this.registry(group.registryKey) || repository?.kind !== 'repository') return [];
     const listing = this.imageListing(imageKey(group.registryKey, group.repositoryName));
-    return this.sorted(listing).untagged.map((image) => this.imageNode(repository, image, undefined, group.id));
+    return this.sorted(listing).untagged.map((image) => this.imageNode(repository, image, [], group.id));
   }
 
   // ---- loading --------------------------------------------------------------------------------
@@ -395,7 +441,7 @@ export class ExplorerModel {
   }
 
   private sorted(listing: Listing<ImageSummary>): NonNullable<Listing<ImageSummary>['sorted']> {
-    if (listing.sorted?.version !== listing.version) listing.sorted = { version: listing.version, ...tagEntries(listing.items) };
+    if (listing.sorted?.version !== listing.version) listing.sorted = { version: listing.version, ...imageRows(listing.items) };
     return listing.sorted;
   }
 
@@ -426,16 +472,18 @@ export class ExplorerModel {
     });
   }
 
-  private imageNode(repository: RepositoryNode, image: ImageSummary, tag: string | undefined, parentId = repository.id): ImageNode {
+  private imageNode(repository: RepositoryNode, image: ImageSummary, tags: string[], parentId = repository.id): ImageNode {
     return this.keep<ImageNode>({
       kind: 'image',
-      id: `${repository.id}/${tag ? `tag/${tag}` : `digest/${image.digest}`}`,
+      // One row per image (by digest), whatever tags it carries; untagged ones sit under their group.
+      id: `${repository.id}/${tags.length ? 'image' : 'digest'}/${image.digest}`,
       parentId,
       registryKey: repository.registryKey,
       repositoryName: repository.repository.name,
       registryHost: repository.registryHost,
       region: repository.region,
-      tag,
+      tag: tags[0],
+      tags,
       image,
       expiresBy: this.lifecycleMarks.get(imageKey(repository.registryKey, repository.repository.name))?.get(image.digest),
     });

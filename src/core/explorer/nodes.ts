@@ -34,6 +34,8 @@ export interface RepositoryNode extends NodeBase {
   region: string;
   /** The filter matched tags inside it: show it expanded. */
   expandForFilter?: boolean;
+  /** A person expanded it: it stays expanded when the filter changes or clears. */
+  expanded?: boolean;
 }
 
 export interface ImageNode extends NodeBase {
@@ -41,8 +43,10 @@ export interface ImageNode extends NodeBase {
   repositoryName: string;
   registryHost: string;
   region: string;
-  /** The tag this node stands for; undefined for an untagged image. */
+  /** The tag the row's commands use (the first of `tags`); undefined for an untagged image. */
   tag?: string;
+  /** Every tag of the image, as the row shows them ("0.3.6, latest"); empty when untagged. */
+  tags: string[];
   image: ImageSummary;
   /** Set while a lifecycle preview says this image would expire: the rule, in words. */
   expiresBy?: string;

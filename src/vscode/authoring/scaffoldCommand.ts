@@ -11,29 +11,38 @@ import { SCAFFOLD_VARIANTS, scaffoldAqueductDockerfile, validateAqueductVersion,
 import { isNode } from '../../core/explorer/nodes';
 import type { NewAqueductDockerfileOptions } from '../commandArguments';
 import type { CommandHandler } from '../commands';
+import type { Modals } from '../modal';
 import { readAuthoringSettings, SettingsProblemReporter } from './settings';
 
 
-async function pickPython(): Promise<string | undefined> {
+/** "New Aqueduct Dockerfile (2/4): base image": numbered over the questions this run asks. */
+type StepTitle = (question: string) => string;
+
+function stepTitles(asked: number): StepTitle {
+  let step = 0;
+  return (question) => `New Aqueduct Dockerfile (${++step}/${asked}): ${question}`;
+}
+
+async function pickPython(title: StepTitle): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
     [...PYTHON_VERSIONS].reverse().map((python) => ({ label: `Python ${python}`, python, description: LLM_PYTHON_VERSIONS.includes(python) ? undefined : 'no LLM base image' })),
-    { title: 'New Aqueduct Dockerfile (1/3): Python version', placeHolder: 'The Python version your operator runs on', ignoreFocusOut: true },
+    { title: title('Python version'), placeHolder: 'The Python version your operator runs on', ignoreFocusOut: true },
   );
   return picked?.python;
 }
 
-async function pickVariant(python: string): Promise<string | undefined> {
+async function pickVariant(python: string, title: StepTitle): Promise<string | undefined> {
   const llmAvailable = (LLM_PYTHON_VERSIONS as readonly string[]).includes(python);
   const items = SCAFFOLD_VARIANTS.filter((variant) => variant.kind !== 'llm' || llmAvailable).map((variant) => ({
     label: variant.label,
     description: variant.description.replace('<py>', python.replace('.', '')),
     id: variant.id,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'New Aqueduct Dockerfile (2/3): base image', placeHolder: 'CPU, GPU or LLM base', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: title('base image'), placeHolder: 'CPU, GPU or LLM base', ignoreFocusOut: true });
   return picked?.id;
 }
 
-async function pickVersion(defaultVersion: string, fromSetting: boolean): Promise<string | undefined> {
+async function pickVersion(defaultVersion: string, fromSetting: boolean, title: StepTitle): Promise<string | undefined> {
   const other = 'Other version…';
   const versions = [defaultVersion, ...CUSTOM_IMAGE_VERSIONS.filter((version) => version !== defaultVersion)];
   const items: vscode.QuickPickItem[] = versions.map((version) => ({
@@ -42,7 +51,7 @@ async function pickVersion(defaultVersion: string, fromSetting: boolean): Promis
   }));
   items.push({ label: other, description: 'type a version' });
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'New Aqueduct Dockerfile (3/3): Aqueduct version',
+    title: title('Aqueduct version'),
     placeHolder: 'The base image tag must equal your Aqueduct server version',
     ignoreFocusOut: true,
   });
@@ -74,7 +83,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-async function pickFolder(given: string | vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+async function pickFolder(given: string | vscode.Uri | undefined, title: StepTitle): Promise<vscode.Uri | undefined> {
   if (given !== undefined) {
     const uri = typeof given === 'string' ? vscode.Uri.file(given) : given;
     const folder = await isFolder(uri);
@@ -92,7 +101,7 @@ async function pickFolder(given: string | vscode.Uri | undefined): Promise<vscod
         ...folders.map((folder) => ({ label: `$(root-folder) ${folder.name}`, description: folder.uri.fsPath, uri: folder.uri })),
         { label: chooseOther, description: 'any folder, for example one operator\'s subfolder', uri: undefined },
       ],
-      { placeHolder: 'Folder to create the Dockerfile in', ignoreFocusOut: true },
+      { title: title('folder'), placeHolder: 'Folder to create the Dockerfile in', ignoreFocusOut: true },
     );
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
@@ -101,7 +110,7 @@ async function pickFolder(given: string | vscode.Uri | undefined): Promise<vscod
   return chosen?.[0];
 }
 
-export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, arg?: unknown): Promise<vscode.Uri | undefined> {
+export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, modals: Modals, arg?: unknown): Promise<vscode.Uri | undefined> {
   // A folder (explorer context menu), options (tests, other features), or nothing; a row of the ECR
   // view (its title menu passes the focused row) is not options. The values are validated below.
   const options: NewAqueductDockerfileOptions =
@@ -113,11 +122,14 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
   const settings = readAuthoringSettings(options.folder instanceof vscode.Uri ? options.folder : undefined);
   problems.report(settings.problems.filter((problem) => problem.startsWith('ecr.aqueduct.serverVersion')));
 
-  const python = options.python ?? (await pickPython());
+  // The title counts the questions this run asks: those not passed in, and the folder when it is picked.
+  const asksFolder = options.folder === undefined && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+  const title = stepTitles([options.python, options.variant, options.version].filter((given) => given === undefined).length + (asksFolder ? 1 : 0));
+  const python = options.python ?? (await pickPython(title));
   if (python === undefined) return undefined;
-  const variant = options.variant ?? (await pickVariant(python));
+  const variant = options.variant ?? (await pickVariant(python, title));
   if (variant === undefined) return undefined;
-  const version = options.version ?? (await pickVersion(settings.defaultVersion, settings.serverVersion !== undefined));
+  const version = options.version ?? (await pickVersion(settings.defaultVersion, settings.serverVersion !== undefined, title));
   if (version === undefined) return undefined;
 
   const request = validateScaffoldRequest({ python, variant, version });
@@ -125,18 +137,23 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
     void vscode.window.showErrorMessage(`Cannot create the Aqueduct Dockerfile: ${request.problems.join(' ')}`);
     return undefined;
   }
-  const folder = await pickFolder(options.folder);
+  const folder = await pickFolder(options.folder, title);
   if (!folder) return undefined;
 
   const files = scaffoldAqueductDockerfile(request.value);
   const dockerfile = vscode.Uri.joinPath(folder, 'Dockerfile');
   if (await exists(dockerfile)) {
+    // The safe choice is the default button (Enter): open the existing file, change nothing.
+    const keep = 'Open Existing';
     const replace = 'Replace';
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await modals.show(
+      'warning',
       `${vscode.workspace.asRelativePath(dockerfile)} already exists.`,
-      { modal: true, detail: `Replace it with a Dockerfile FROM ${files.baseImage}? Its current content will be lost.` },
+      `Replace it with a Dockerfile FROM ${files.baseImage}? Its current content will be lost.`,
+      keep,
       replace,
     );
+    if (answer === keep) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
     if (answer !== replace) return undefined;
   }
   const encoder = new TextEncoder();
@@ -154,13 +171,30 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
   log.info(`created ${written.join(', ')} in ${folder.toString(true)} FROM ${files.baseImage}`);
   const document = await vscode.workspace.openTextDocument(dockerfile);
   await vscode.window.showTextDocument(document);
+  // Say every file written, not only the one opened: a new .dockerignore changes what a build sends.
+  const where = vscode.workspace.asRelativePath(folder);
+  const kept = ['.dockerignore', 'requirements.txt'].filter((name) => !written.includes(name));
+  const openIgnore = written.includes('.dockerignore') ? 'Open .dockerignore' : undefined;
+  void vscode.window
+    .showInformationMessage(
+      `Created ${listed(written)} in ${where || 'the folder'} (FROM ${files.baseImage}).${kept.length ? ` Kept the existing ${listed(kept)}.` : ''}`,
+      ...(openIgnore ? [openIgnore] : []),
+    )
+    .then(async (answer) => {
+      if (answer) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, '.dockerignore'), { preview: true });
+    });
   return dockerfile;
 }
 
-export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter): CommandHandler {
+/** "a", "a and b", "a, b and c". */
+function listed(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter, modals: Modals): CommandHandler {
   return async (arg) => {
     try {
-      return await newAqueductDockerfile(log, problems, arg);
+      return await newAqueductDockerfile(log, problems, modals, arg);
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       log.error(`new Aqueduct Dockerfile failed: ${message}`);

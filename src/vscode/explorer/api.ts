@@ -52,6 +52,10 @@ export interface ExplorerApi {
   reveal(registryKey: string, repositoryName?: string, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;
   /** Same as ecr.filter / ecr.clearFilter (empty text clears). */
   setFilter(text: string): void;
+  /** The repository's row (a tree node, as a context menu passes it), listing pages until found; for tests. */
+  repositoryNode(registryKey: string, repositoryName: string): Promise<unknown>;
+  /** The text above the tree now (a filter, the last result told there); for tests. */
+  viewMessage(): string | undefined;
   /**
    * Clicks the "Load more" node under a registry (or one repository) as ecr.loadMore does: fetches
    * the next page and refreshes that node. False when the listing has no further page.

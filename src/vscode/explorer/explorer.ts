@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
+import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
@@ -24,6 +25,8 @@ export class Explorer implements vscode.Disposable {
   private readonly provider: RegistryTreeProvider;
   private readonly view: vscode.TreeView<unknown>;
   private connectionList: Connection[] = [];
+  /** The last result told in the view (see tell). */
+  private result: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly services: Services) {
@@ -41,6 +44,10 @@ export class Explorer implements vscode.Disposable {
     this.disposables.push(
       this.view,
       this.provider,
+      this.view.onDidExpandElement(({ element }) => isNode(element) && this.model.setExpanded(element, true)),
+      // A result told above the tree belongs to the last action: the next click in the view moves on.
+      this.view.onDidChangeSelection(() => this.result !== undefined && this.tell(undefined)),
+      this.view.onDidCollapseElement(({ element }) => isNode(element) && this.model.setExpanded(element, false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();
       }),
@@ -67,8 +74,22 @@ export class Explorer implements vscode.Disposable {
 
   setFilter(text: string): void {
     this.model.setFilter(text);
-    this.view.message = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    this.updateMessage();
     void vscode.commands.executeCommand('setContext', 'ecr.filterActive', Boolean(this.model.filter));
+  }
+
+  /**
+   * A result worth seeing where the action happened (a check passed, a repository has no policy):
+   * the view's message above the tree, until the next result. Notifications alone were missed.
+   */
+  tell(message: string | undefined): void {
+    this.result = message;
+    this.updateMessage();
+  }
+
+  private updateMessage(): void {
+    const filter = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 
   /** An error in the user's terms, with secrets removed. */
@@ -79,13 +100,14 @@ export class Explorer implements vscode.Disposable {
   }
 
   /** Runs an ECR call; on failure shows the classified message with its action and returns undefined. */
-  async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>): Promise<T | undefined> {
+  /** Runs ECR work; a failure is classified, logged once and shown (as a modal when it blocks what the person was doing). */
+  async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>, options: { modal?: boolean } = {}): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
       const classified = this.classify(error, connection);
       this.log.error(`${what}: ${classified.message} (${classified.detail})`);
-      void this.showError(`${what}: ${classified.message}`, classified, connection.key);
+      void this.showError(`${what}: ${classified.message}`, classified, connection.key, options.modal);
       return undefined;
     }
   }
@@ -126,9 +148,10 @@ export class Explorer implements vscode.Disposable {
     }
   }
 
-  private async showError(message: string, error: ClassifiedError, registryKey: string): Promise<void> {
+  private async showError(message: string, error: ClassifiedError, registryKey: string, modal = false): Promise<void> {
     const action = error.action;
-    const picked = action && action.kind !== 'retry' ? await vscode.window.showErrorMessage(message, action.title) : await vscode.window.showErrorMessage(message);
+    const buttons = action && action.kind !== 'retry' ? [action.title] : [];
+    const picked = modal ? await this.services.modals.show('error', message, error.detail, ...buttons) : await vscode.window.showErrorMessage(message, ...buttons);
     if (picked && action) await this.performAction(action, registryKey);
   }
 
@@ -143,6 +166,8 @@ export class Explorer implements vscode.Disposable {
       knownImages: () => model.knownImages(),
       treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
       setFilter: (text) => this.setFilter(text),
+      viewMessage: () => this.view.message,
+      repositoryNode: (registryKey, repositoryName) => model.findRepositoryNode(registryKey, repositoryName),
       reveal: async (registryKey, repositoryName, options = {}) => {
         const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ImageCheckReport } from '../../core/ecr/management';
+import { aqueductReferenceProblem } from '../../core/ecr/copyAs';
 import { consoleUrl, imageUriByDigest, imageUriByTag, pullCommand, repositoryUri } from '../../core/ecr/links';
 import { isNode, type ImageNode } from '../../core/explorer/nodes';
 import { runCommand, type Commands } from '../commands';
@@ -36,10 +37,29 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
         }),
       );
       if (!report) return undefined;
-      const lines = report.checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.title}: ${check.detail}`);
+      // Whatever Aqueduct's image() would fail on, the check fails on too (Copy As says the same).
+      const problem = aqueductReferenceProblem(target);
+      const checked: ImageCheckReport = {
+        ...report,
+        ok: report.ok && !problem,
+        checks: [
+          ...report.checks,
+          problem
+            ? { name: 'aqueduct-name', title: 'Named by image()', ok: false, detail: `${problem.problem} Fix: ${problem.fix}` }
+            : { name: 'aqueduct-name', title: 'Named by image()', ok: true, detail: `image("${target.repository}:${target.tag ?? 'latest'}")` },
+        ],
+      };
+      const lines = checked.checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.title}: ${check.detail}`);
       explorer.log.info(`check ${label}:\n  ${lines.join('\n  ')}`);
-      const summary = `${label} ${report.ok ? 'passes' : 'fails'} Aqueduct's image check. ${lines.join(' · ')}`;
-      void (report.ok ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
+      if (checked.ok) {
+        explorer.tell(`✓ ${label} passes Aqueduct's image check`);
+        void vscode.window.showInformationMessage(`${label} passes Aqueduct's image check. ${lines.join(' · ')}`);
+      } else {
+        explorer.tell(`✗ ${label} fails Aqueduct's image check`);
+        // Blocking for the person about to use the image: a modal, with what failed and the fix.
+        void explorer.services.modals.show('warning', `${label} fails Aqueduct's image check`, lines.join('\n\n'));
+      }
+      return checked;
       return report;
     },
     'ecr.copyRepositoryUri': (node) => (isNode(node, 'repository') ? explorer.copy(repositoryUri(location(node, node.repository.name)), 'repository URI') : undefined),
@@ -82,19 +102,17 @@ async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Promise<{ 
   const total = all.reduce((sum, group) => sum + group.images.size, 0);
   const tags = all.flatMap((group) => [...group.images.values()].flatMap((image) => image.tags.map((tag) => `${group.repository}:${tag}`)));
   const untagged = all.reduce((sum, group) => sum + [...group.images.values()].filter((image) => image.tags.length === 0).length, 0);
-  const answer = await vscode.window.showWarningMessage(
+  const answer = await explorer.services.modals.show(
+    'warning',
     `Delete ${total} image${total === 1 ? '' : 's'} from ${all.map((group) => group.repository).join(', ')}?`,
-    {
-      modal: true,
-      detail: [
-        'Each image is deleted by digest, with every tag that points at it.',
-        tags.length ? `Tags that go: ${tags.slice(0, 12).join(', ')}${tags.length > 12 ? `, and ${tags.length - 12} more` : ''}.` : '',
-        untagged ? `${untagged} untagged image${untagged === 1 ? '' : 's'}.` : '',
-        'This cannot be undone.',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    },
+    [
+      'Each image is deleted by digest, with every tag that points at it.',
+      tags.length ? `Tags that go: ${tags.slice(0, 12).join(', ')}${tags.length > 12 ? `, and ${tags.length - 12} more` : ''}.` : '',
+      untagged ? `${untagged} untagged image${untagged === 1 ? '' : 's'}.` : '',
+      'This cannot be undone.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
     `Delete ${total} Image${total === 1 ? '' : 's'}`,
   );
   if (!answer) return undefined;

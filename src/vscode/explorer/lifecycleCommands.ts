@@ -64,18 +64,32 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       getLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
     );
     if (stored === undefined) {
+      explorer.tell(`${target.repository} has no lifecycle policy yet`);
       void vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy. Build one with "ECR: Build Lifecycle Policy…".`);
     }
     return stored?.text;
   };
 
+  /**
+   * The policy opens as a file in the extension's storage (one per repository), written before it
+   * opens: a draft is not an unsaved editor that asks to be saved on close. Edits save as usual.
+   */
   const openPolicyEditor = async (target: RepositoryTarget, text: string) => {
-    const name = `${target.repository.replace(/\//g, '_')}${POLICY_FILE_SUFFIX}`;
-    const uri = vscode.Uri.parse(`untitled:${name}`);
-    const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document, { preview: false });
-    await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, document.lineCount, 0), text));
-    if (document.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(document, 'json');
+    const folder = vscode.Uri.joinPath(explorer.services.context.globalStorageUri, 'lifecycle-policies', (target.registryKey ?? 'registry').replace(/[^\w.-]/g, '_'));
+    const uri = vscode.Uri.joinPath(folder, `${target.repository.replace(/\//g, '_')}${POLICY_FILE_SUFFIX}`);
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    if (open) {
+      // Already open: replace its text in place (undo works), then save so it is not left dirty.
+      const editor = await vscode.window.showTextDocument(open, { preview: false });
+      await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, open.lineCount, 0), text));
+      await open.save();
+    } else {
+      await vscode.workspace.fs.createDirectory(folder);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    }
+    let document = open ?? (await vscode.workspace.openTextDocument(uri));
+    if (!open) await vscode.window.showTextDocument(document, { preview: false });
+    if (document.languageId !== 'json') document = await vscode.languages.setTextDocumentLanguage(document, 'json');
     policyDocuments.set(document.uri.toString(), { registryKey: target.registryKey!, repository: target.repository });
     return document;
   };
@@ -93,8 +107,11 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     );
     if (!stored) return undefined;
     if (!stored.policy) {
-      const build = await vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy yet.`, 'Build One…');
-      if (build) await runCommand('ecr.buildLifecyclePolicy', target);
+      explorer.tell(`${target.repository} has no lifecycle policy yet`);
+      // Not awaited: the command is done; the offer stays until the person takes it or closes it.
+      void vscode.window.showInformationMessage(`${target.repository} has no lifecycle policy yet.`, 'Build One…').then((build) => {
+        if (build) void runCommand('ecr.buildLifecyclePolicy', target);
+      });
       return undefined;
     }
     return openPolicyEditor(target, formatLifecyclePolicy(stored.policy.text));
@@ -126,7 +143,12 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
   };
 
   /** Evaluates the policy over every image of the repository, cross-checks with ECR's preview, marks the tree. */
-  const preview = async (target: RepositoryTarget, connection: Connection, policyText: string): Promise<LifecyclePreviewResult | undefined> => {
+  const preview = async (
+    target: RepositoryTarget,
+    connection: Connection,
+    policyText: string,
+    { show = true }: { show?: boolean } = {},
+  ): Promise<LifecyclePreviewResult | undefined> => {
     const { parseLifecyclePolicy, evaluateLifecyclePolicy } = await import('../../core/ecr/lifecycle');
     const { serverLifecyclePreview, comparePreviews } = await import('../../core/ecr/lifecycleApi');
     const { listImages } = await import('../../core/ecr/listing');
@@ -146,7 +168,8 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
         progress.report({ message: "asking ECR's own preview" });
         const server = await serverLifecyclePreview(client, target.repository, policyText, { registryId: connection.config.accountId });
         const comparison = comparePreviews(local, server);
-        model.setLifecycleMarks(target.registryKey!, target.repository, new Map(local.expired.map((entry) => [entry.image.digest, entry.reason])));
+        // Marks and the list are for a preview asked for; Apply's own check shows in its modal.
+        if (show) model.setLifecycleMarks(target.registryKey!, target.repository, new Map(local.expired.map((entry) => [entry.image.digest, entry.reason])));
         const result: LifecyclePreviewResult = {
           repository: target.repository,
           expired: local.expired.map((entry) => ({ digest: entry.image.digest, tags: entry.image.tags, rulePriority: entry.rulePriority, reason: entry.reason })),
@@ -161,17 +184,18 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       }),
     ).then((done) => {
       if (!done) return undefined;
-      void showPreviewList(done.result, done.images);
+      if (show) void showPreviewList(done.result, done.images);
       return done.result;
     });
   };
 
   const showPreviewList = async (result: LifecyclePreviewResult, evaluation: LifecycleEvaluation) => {
-    const crossCheck = result.server.available
+    // One statement of where the list comes from: evaluated here, and whether ECR's preview agrees.
+    const crossCheck: vscode.QuickPickItem = result.server.available
       ? result.agreesWithServer
-        ? "$(pass) ECR's own preview expires the same images."
-        : "$(warning) ECR's own preview differs; ECR's result is what will happen."
-      : `$(info) ${result.server.reason}`;
+        ? { label: "$(pass) Evaluated here; ECR's own preview expires the same images" }
+        : { label: "$(warning) Evaluated here; ECR's own preview differs", detail: "ECR's result is what will happen." }
+      : { label: "$(info) Evaluated here from the image list; ECR's own preview could not confirm it", detail: result.server.reason };
     const items: vscode.QuickPickItem[] = evaluation.expired.length
       ? evaluation.expired.map((entry) => ({
           label: `$(trash) ${entry.image.tags.length ? entry.image.tags.join(', ') : shortDigest(entry.image.digest)}`,
@@ -180,9 +204,9 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
         }))
       : [{ label: '$(check) No image would expire' }];
     const pick = vscode.window.createQuickPick();
-    pick.title = `Lifecycle preview of ${result.repository}: ${result.expired.length} would expire, ${result.keptCount} kept`;
-    pick.placeholder = crossCheck.replace(/^\$\([a-z-]+\) /, '');
-    pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, { label: crossCheck }];
+    pick.title = `Lifecycle preview of ${result.repository} (evaluated here): ${result.expired.length} would expire, ${result.keptCount} kept`;
+    pick.placeholder = crossCheck.label.replace(/^\$\([a-z-]+\) /, '');
+    pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, crossCheck];
     pick.onDidHide(() => pick.dispose());
     pick.onDidAccept(() => pick.hide());
     pick.show();
@@ -208,20 +232,18 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const { target, connection } = resolved;
     const text = await policyTextFor(target, connection, given.text);
     if (text === undefined) return false;
-    const result = await preview(target, connection, text);
+    const result = await preview(target, connection, text, { show: false });
     if (!result) return false;
     const count = result.expired.length;
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await explorer.services.modals.show(
+      'warning',
       `Apply this lifecycle policy to ${target.repository}? ${count === 0 ? 'No image would expire now.' : `${count} image${count === 1 ? '' : 's'} would expire.`}`,
-      {
-        modal: true,
-        detail: [
-          count ? `Expiring: ${result.expired.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${count > 10 ? `; and ${count - 10} more` : ''}.` : '',
-          'ECR applies the policy within 24 hours of it being set, and keeps applying it as images are pushed. Expired images cannot be recovered.',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      },
+      [
+        count ? `Expiring: ${result.expired.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${count > 10 ? `; and ${count - 10} more` : ''}.` : '',
+        'ECR applies the policy within 24 hours of it being set, and keeps applying it as images are pushed. Expired images cannot be recovered.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
       count ? `Apply and Expire ${count} Image${count === 1 ? '' : 's'}` : 'Apply Policy',
     );
     if (!answer) return false;
@@ -231,6 +253,15 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     );
     if (applied === undefined) return false;
     log.info(`applied a lifecycle policy to ${target.repository} (${count} images would expire)`);
+    // The preview's marks were about a draft; from now on ECR decides, so the tree shows no mark.
+    model.setLifecycleMarks(connection.key, target.repository, undefined);
+    // The editor holds what ECR now has: saved, so closing it asks nothing.
+    const editor = vscode.workspace.textDocuments.find((document) => {
+      const owner = policyDocuments.get(document.uri.toString());
+      return owner?.registryKey === connection.key && owner.repository === target.repository && document.getText() === text;
+    });
+    if (editor?.isDirty && !editor.isUntitled) await editor.save();
+    explorer.tell(`✓ Lifecycle policy applied to ${target.repository}`);
     vscode.window.setStatusBarMessage(`$(check) Lifecycle policy applied to ${target.repository}`, 5000);
     return true;
   };
@@ -239,9 +270,10 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await explorer.services.modals.show(
+      'warning',
       `Delete the lifecycle policy of ${target.repository}?`,
-      { modal: true, detail: 'Images stop expiring automatically. No image is deleted by this.' },
+      'Images stop expiring automatically. No image is deleted by this.',
       'Delete Policy',
     );
     if (!answer) return false;

@@ -8,11 +8,15 @@ import * as vscode from 'vscode';
 export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   static readonly scheme = 'ecr-view';
   private readonly texts = new Map<string, string>();
+  /** Shown as a preview only: the preview may re-read the text after VS Code closes the hidden document. */
+  private readonly previewed = new Set<string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly registrations = [
     vscode.workspace.registerTextDocumentContentProvider(ReadOnlyDocuments.scheme, this),
-    vscode.workspace.onDidCloseTextDocument((document) => this.texts.delete(document.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      if (!this.previewed.has(document.uri.toString())) this.texts.delete(document.uri.toString());
+    }),
   ];
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -29,6 +33,23 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
     if (document.languageId !== language) document = await vscode.languages.setTextDocumentLanguage(document, language);
     await vscode.window.showTextDocument(document, { preview: true });
     return document;
+  }
+
+  /**
+   * Opens `text` as rendered Markdown (tables as tables, links clickable), as VS Code's Markdown
+   * preview shows it; the source only where no preview is available (Markdown extension disabled).
+   */
+  async showRendered(path: string, text: string): Promise<vscode.Uri> {
+    const uri = vscode.Uri.from({ scheme: ReadOnlyDocuments.scheme, path });
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+    this.previewed.add(uri.toString());
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await this.show(path, text, 'markdown');
+    }
+    return uri;
   }
 
   dispose(): void {

@@ -19,18 +19,42 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
       }
       const connection = await targets.registry(arg, 'Create Repository');
       if (!connection) return undefined;
-      const options = given?.preset ?? (await askRepositoryOptions(connection.label));
+      const existing = async (name: string): Promise<boolean> => {
+        // The listing answers at once; ECR is asked on Enter, since the listing may be stale or partial.
+        try {
+          const { describeRepository } = await import('../../core/ecr/management');
+          return Boolean(await describeRepository(await connection.client(), name, connection.config.accountId));
+        } catch (error) {
+          // Could not ask (no permission to describe): creating will say if it exists.
+          log.debug(`could not check whether ${name} exists: ${(error as Error).message}`);
+          return false;
+        }
+      };
+      const options =
+        given?.preset ??
+        (await askRepositoryOptions(connection.label, {
+          listed: (name) => model.isListed(connection.key, name),
+          exists: existing,
+          refused: (name) => log.info(`Create Repository: ${name} already exists in ${connection.label}; asked for another name`),
+        }));
       if (!options) return undefined;
-      const created = await explorer.attempt(connection, `Could not create ${options.name}`, () =>
-        explorer.withProgress(`Creating repository ${options.name}…`, async () => {
-          const { createRepository } = await import('../../core/ecr/management');
-          return createRepository(await connection.client(), { ...options, registryId: connection.config.accountId });
-        }),
+      const created = await explorer.attempt(
+        connection,
+        `Could not create ${options.name}`,
+        () =>
+          explorer.withProgress(`Creating repository ${options.name}…`, async () => {
+            const { createRepository } = await import('../../core/ecr/management');
+            return createRepository(await connection.client(), { ...options, registryId: connection.config.accountId });
+          }),
+        { modal: true },
       );
       if (created) {
         log.info(`created repository ${created.name} in ${connection.label}`);
         vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
         model.refresh(connection.key);
+        // Show it where the person is looking: the new row, selected, and the result above the tree.
+        await explorer.api().reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
+        explorer.tell(`✓ Created repository ${created.name}`);
       }
       return created;
     },
@@ -48,9 +72,10 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
       );
       if (count === undefined) return false;
       const images = `${count.toLocaleString('en-US')} image${count === 1 ? '' : 's'}`;
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await explorer.services.modals.show(
+        'warning',
         count > 0 ? `Delete repository ${name} and its ${images}?` : `Delete the empty repository ${name}?`,
-        { modal: true, detail: `From ${connection.label}. This cannot be undone${count > 0 ? ': every image in it is deleted with it' : ''}.` },
+        `From ${connection.label}. This cannot be undone${count > 0 ? ': every image in it is deleted with it' : ''}.`,
         count > 0 ? `Delete Repository and ${count.toLocaleString('en-US')} Image${count === 1 ? '' : 's'}` : 'Delete Repository',
       );
       if (!answer) return false;
@@ -70,17 +95,62 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
   };
 }
 
+interface NameChecks {
+  /** Already in the listing (answers while typing). */
+  listed(name: string): boolean;
+  /** Exists in ECR (asked on Enter). */
+  exists(name: string): Promise<boolean>;
+  /** Told once each time a taken name is refused. */
+  refused(name: string): void;
+}
+
+/**
+ * Step 1: the name, refused at once when it is taken (from the listing while typing, from ECR on
+ * Enter), before any question about mutability, scanning or encryption.
+ */
+function askRepositoryName(registryLabel: string, checks: NameChecks): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = `Create Repository in ${registryLabel} (1/4)`;
+  box.prompt = 'Repository name: lower case, digits and . _ - separators, / between path parts';
+  box.placeholder = 'ml-team/operator';
+  box.ignoreFocusOut = true;
+  const taken = (name: string) => `A repository named "${name}" already exists in ${registryLabel}. Choose another name.`;
+  const problem = (name: string) => repositoryNameProblem(name) ?? (checks.listed(name) ? taken(name) : undefined);
+  return new Promise((resolve) => {
+    box.onDidChangeValue((value) => {
+      box.validationMessage = value.trim() ? problem(value.trim()) : undefined;
+    });
+    box.onDidAccept(async () => {
+      const name = box.value.trim();
+      const invalid = repositoryNameProblem(name);
+      if (invalid) {
+        box.validationMessage = invalid;
+        return;
+      }
+      box.busy = true;
+      box.enabled = false;
+      const exists = await checks.exists(name);
+      box.busy = false;
+      box.enabled = true;
+      if (exists) {
+        box.validationMessage = taken(name);
+        checks.refused(name);
+        return;
+      }
+      resolve(name);
+      box.hide();
+    });
+    box.onDidHide(() => {
+      resolve(undefined);
+      box.dispose();
+    });
+    box.show();
+  });
+}
+
 /** The four prompts of Create Repository; undefined when the person backs out. */
-async function askRepositoryOptions(registryLabel: string): Promise<CreateRepositoryOptions | undefined> {
-  const name = (
-    await vscode.window.showInputBox({
-      title: `Create Repository in ${registryLabel} (1/4)`,
-      prompt: 'Repository name: lower case, digits and . _ - separators, / between path parts',
-      placeHolder: 'ml-team/operator',
-      ignoreFocusOut: true,
-      validateInput: (value) => repositoryNameProblem(value.trim()),
-    })
-  )?.trim();
+async function askRepositoryOptions(registryLabel: string, checks: NameChecks): Promise<CreateRepositoryOptions | undefined> {
+  const name = await askRepositoryName(registryLabel, checks);
   if (!name) return undefined;
   const mutability = await vscode.window.showQuickPick(
     [

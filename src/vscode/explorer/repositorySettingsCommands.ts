@@ -17,21 +17,23 @@ export async function currentSettings(explorer: Explorer, connection: Connection
 }
 
 /** Repository settings: tag immutability toggle and the repository policy, shown read-only as JSON. */
-export function repositorySettingsCommands(explorer: Explorer, documents: ReadOnlyDocuments): Commands<'ecr.toggleTagImmutability' | 'ecr.viewRepositoryPolicy'> {
+export function repositorySettingsCommands(
+  explorer: Explorer,
+  documents: ReadOnlyDocuments,
+): Commands<'ecr.toggleTagImmutability' | 'ecr.makeTagsImmutable' | 'ecr.makeTagsMutable' | 'ecr.viewRepositoryPolicy'> {
   const { model } = explorer;
   const attempt = explorer.attempt.bind(explorer);
   const withProgress = explorer.withProgress.bind(explorer);
   const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title);
 
-  return {
-  'ecr.toggleTagImmutability': async (arg, option) => {
+  const setMutability = async (arg: unknown, option: unknown, title: string) => {
     const wantedArg = optionArgument(option);
     if (wantedArg !== undefined && wantedArg !== 'MUTABLE' && wantedArg !== 'IMMUTABLE') {
-      void vscode.window.showErrorMessage(`Toggle Tag Immutability: "${String(wantedArg)}" is neither MUTABLE nor IMMUTABLE.`);
+      void vscode.window.showErrorMessage(`${title}: "${String(wantedArg)}" is neither MUTABLE nor IMMUTABLE.`);
       return undefined;
     }
     const wanted: 'MUTABLE' | 'IMMUTABLE' | undefined = wantedArg;
-    const resolved = resolve(arg, 'Toggle Tag Immutability');
+    const resolved = resolve(arg, title);
     if (!resolved) return undefined;
     const { target, connection, node } = resolved;
     // The row may be stale (someone changed the setting since it was listed): flip what ECR holds now.
@@ -58,7 +60,13 @@ export function repositorySettingsCommands(explorer: Explorer, documents: ReadOn
     );
     model.updateRepository(connection.key, target.repository, { tagMutability: now });
     return now;
-  },
+  };
+
+  return {
+  'ecr.toggleTagImmutability': (arg, option) => setMutability(arg, option, 'Toggle Tag Immutability'),
+  // The repository's context menu offers the one that changes something, so it reads as the state.
+  'ecr.makeTagsImmutable': (arg) => setMutability(arg, 'IMMUTABLE', 'Make Tags Immutable'),
+  'ecr.makeTagsMutable': (arg) => setMutability(arg, 'MUTABLE', 'Make Tags Mutable'),
 
   'ecr.viewRepositoryPolicy': async (arg) => {
     const resolved = resolve(arg, 'View Repository Policy');
@@ -71,6 +79,7 @@ export function repositorySettingsCommands(explorer: Explorer, documents: ReadOn
     );
     if (!read) return undefined;
     if (read.text === undefined) {
+      explorer.tell(`${target.repository} has no repository policy`);
       void vscode.window.showInformationMessage(
         `${target.repository} has no repository policy: access is granted by IAM policies in account ${connection.accountId ?? 'of the credentials'} alone.`,
       );

@@ -40,11 +40,32 @@ function linkText(link: string): string {
 }
 
 /** Scanning commands: start a scan, show findings, toggle scan on push. */
-export function scanCommands(explorer: Explorer, documents: ReadOnlyDocuments): Commands<'ecr.startImageScan' | 'ecr.showScanFindings' | 'ecr.toggleScanOnPush'> {
+export function scanCommands(
+  explorer: Explorer,
+  documents: ReadOnlyDocuments,
+): Commands<'ecr.startImageScan' | 'ecr.showScanFindings' | 'ecr.toggleScanOnPush' | 'ecr.turnScanOnPushOn' | 'ecr.turnScanOnPushOff'> {
   const { model, log } = explorer;
   const attempt = explorer.attempt.bind(explorer);
   const withProgress = explorer.withProgress.bind(explorer);
   const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title, { where: 'an item' });
+
+  const setScanOnPushTo = async (arg: unknown, enableArg: unknown, title: string) => {
+    const enable = optionArgument(enableArg);
+    const resolved = resolve(arg, title);
+    if (!resolved) return undefined;
+    const { target, connection } = resolved;
+    // Flip what ECR holds now, not what the row showed when it was listed.
+    const wanted = typeof enable === 'boolean' ? enable : await currentSettings(explorer, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
+    if (wanted === undefined) return undefined;
+    const { setScanOnPush } = await import('../../core/ecr/scanning');
+    const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
+      setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
+    );
+    if (now === undefined) return undefined;
+    vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
+    model.updateRepository(connection.key, target.repository, { scanOnPush: now });
+    return now;
+  };
 
   return {
     'ecr.startImageScan': async (arg) => {
@@ -77,31 +98,22 @@ export function scanCommands(explorer: Explorer, documents: ReadOnlyDocuments): 
       // The tooltip's counts come from the image summary: bring it up to date with what was just read.
       if (target.digest) model.updateScan(connection.key, target.repository, target.digest, report.status === 'NOT_SCANNED' ? undefined : report.status, report.counts);
       if (report.status === 'NOT_SCANNED') {
-        const scan = await vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now');
-        if (scan) await runCommand('ecr.startImageScan', target);
+        explorer.tell(`${describeTarget(target)} has not been scanned`);
+        // Not awaited: the command is done; the offer stays until taken or closed.
+        void vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now').then((scan) => {
+          if (scan) void runCommand('ecr.startImageScan', target);
+        });
         return report;
       }
       const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
-      await documents.show(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report), 'markdown');
+      // Rendered, so the findings read as a table with working links, not as Markdown source.
+      await documents.showRendered(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report));
       return report;
     },
 
-    'ecr.toggleScanOnPush': async (arg, enableArg) => {
-      const enable = optionArgument(enableArg);
-      const resolved = resolve(arg, 'Toggle Scan on Push');
-      if (!resolved) return undefined;
-      const { target, connection } = resolved;
-      // Flip what ECR holds now, not what the row showed when it was listed.
-      const wanted = typeof enable === 'boolean' ? enable : await currentSettings(explorer, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
-      if (wanted === undefined) return undefined;
-      const { setScanOnPush } = await import('../../core/ecr/scanning');
-      const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
-        setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
-      );
-      if (now === undefined) return undefined;
-      vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
-      model.updateRepository(connection.key, target.repository, { scanOnPush: now });
-      return now;
-    },
+    'ecr.toggleScanOnPush': (arg, enable) => setScanOnPushTo(arg, enable, 'Toggle Scan on Push'),
+    // The repository's context menu offers the one that changes something, so it reads as the state.
+    'ecr.turnScanOnPushOn': (arg) => setScanOnPushTo(arg, true, 'Turn Scan on Push On'),
+    'ecr.turnScanOnPushOff': (arg) => setScanOnPushTo(arg, false, 'Turn Scan on Push Off'),
   };
 }

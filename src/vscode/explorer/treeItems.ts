@@ -72,10 +72,15 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       const repository = node.repository;
       const item = new vscode.TreeItem(
         repository.name,
-        node.expandForFilter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        node.expandForFilter || node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.iconPath = new vscode.ThemeIcon(isImmutable(repository.tagMutability) ? 'lock' : 'repo');
-      item.contextValue = 'repository';
+      // Tokens the menus read to offer the opposite of the current state ("Turn Scan on Push Off").
+      item.contextValue = [
+        'repository',
+        repository.scanOnPush ? 'scanOnPush' : 'noScanOnPush',
+        isImmutable(repository.tagMutability) ? 'immutable' : 'mutable',
+      ].join(' ');
       if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
       item.tooltip = md(
         [
@@ -92,7 +97,8 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
     }
     case 'image': {
       const image = node.image;
-      const label = node.tag ?? shortDigest(image.digest);
+      // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
+      const label = node.tags.length ? node.tags.join(', ') : shortDigest(image.digest);
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
       item.description = node.expiresBy ? `would expire · ${imageDescription(image)}` : imageDescription(image);
       item.iconPath = node.expiresBy
@@ -108,6 +114,8 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('circle-slash');
       item.contextValue = 'untaggedGroup';
       item.tooltip = 'Images with no tag (for example, replaced by a newer push of the same tag). They can be pulled only by digest.';
+      // Screen readers read the row (VS Code would otherwise read the tooltip as its label).
+      item.accessibilityInformation = { label: `Untagged, ${item.description}`, role: 'treeitem' };
       return withId(item, node);
     }
     case 'loadMore': {

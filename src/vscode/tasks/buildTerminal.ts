@@ -90,7 +90,10 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     const print = (text: string, color?: 'red' | 'green' | 'yellow') => {
       const clean = redact(text);
       transcript.lines.push(clean);
-      log.info(clean);
+      // The log's level follows what the line says: a failure is an error, a cancel a warning.
+      if (color === 'red') log.error(clean);
+      else if (color === 'yellow') log.warn(clean);
+      else log.info(clean);
       const painted = color ? `\x1b[${{ red: 31, green: 32, yellow: 33 }[color]}m${clean}\x1b[0m` : clean;
       this.writeEmitter.fire(region.print(painted));
     };
@@ -187,7 +190,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
             repositories: ecrRepositoryGate(ecrClient, activeConnection.accountId),
             signal: this.abort.signal,
             reporter: {
-              line: (text) => print(text, /^ERROR\b/.test(text) ? 'red' : /^Pushed /.test(text) ? 'green' : undefined),
+              line: (text) => print(text, /^(#\d+ )?ERROR\b/.test(text) ? 'red' : /^Pushed /.test(text) ? 'green' : undefined),
               note: (text) => log.info(redact(text)),
               live: (lines) => this.writeEmitter.fire(region.update(lines.map(redact))),
               endLive: () => region.settle(),

@@ -29,9 +29,10 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
       storage.helper
         ? `docker will hand the token to the "${storage.helper}" credential helper configured in ${storage.configFile}.`
         : `No credential helper is configured, so docker stores the token in plain text (base64) in ${storage.configFile}, readable by anything running as you. Configure "credsStore" (e.g. osxkeychain, wincred, pass) to avoid that.`;
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await services.modals.show(
+      'warning',
       `Log the docker CLI in to ${auth.registryHost}?`,
-      { modal: true, detail: `${detail}\n\nThe ECR token is valid for 12 hours. Build and push tasks do not need this: they send credentials per request.` },
+      `${detail}\n\nThe ECR token is valid for 12 hours. Build and push tasks do not need this: they send credentials per request.`,
       'Log In',
     );
     if (choice !== 'Log In') return;

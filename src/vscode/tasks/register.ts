@@ -6,7 +6,7 @@ import type { ExplorerApi } from '../explorer/api';
 import { BuildTerminal, BuildTranscripts } from './buildTerminal';
 import { buildAndPushCommand } from './buildAndPushCommand';
 import { loginDockerCliCommand } from './loginDockerCli';
-import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, TASK_TYPE, repositoryNameForDockerfile, taskName, type EcrBuildTaskDefinition } from './taskDefinition';
+import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, PROBLEM_MATCHER, TASK_TYPE, repositoryNameForDockerfile, taskName, type EcrBuildTaskDefinition } from './taskDefinition';
 
 /**
  * The `ecr-build` task (one offered per Dockerfile, tasks.json entries resolved) and the build
@@ -28,6 +28,9 @@ export function registerTasks(
       taskName(definition),
       'ECR',
       new vscode.CustomExecution(async (resolved) => new BuildTerminal(services, explorer, diagnostics, transcripts, resolved as EcrBuildTaskDefinition, folder)),
+      // The task reports its own problems (the failing Dockerfile line, in the "ecr-build"
+      // collection). Naming its matcher tells VS Code so, and it never asks which one to attach.
+      [PROBLEM_MATCHER],
     );
     task.detail = 'Build with the Docker Engine and push to Amazon ECR';
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };

@@ -3,6 +3,12 @@ import * as vscode from 'vscode';
 import { repositoryNameProblem, suggestRepositoryName } from '../../core/ecr/names';
 
 export const TASK_TYPE = 'ecr-build';
+/**
+ * The task type's own problem matcher (package.json `problemMatchers`). The build reports the
+ * failing Dockerfile line itself; the matcher only names the task's problem owner, so VS Code
+ * does not stop each run at "Select for which kind of errors and warnings to scan the task output".
+ */
+export const PROBLEM_MATCHER = '$ecr-build';
 
 /** The `ecr-build` task definition, as contributed in package.json's taskDefinitions. */
 export interface EcrBuildTaskDefinition extends vscode.TaskDefinition {

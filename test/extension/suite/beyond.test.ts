@@ -102,9 +102,15 @@ describe('Beyond browsing', () => {
       const report = await vscode.commands.executeCommand<{ status: string; counts: Record<string, number> }>('ecr.showScanFindings', image);
       assert.equal(report.status, 'COMPLETE');
       assert.deepEqual(report.counts, { CRITICAL: 1 });
-      const shown = await waitFor('the findings document', () => vscode.window.activeTextEditor?.document.getText().includes('CVE-2024-3094') ? vscode.window.activeTextEditor.document : undefined);
-      assert.equal(shown.languageId, 'markdown');
-      assert.equal(shown.uri.scheme, 'ecr-view');
+      // Rendered (VS Code's Markdown preview, a table with links), not the Markdown source.
+      const preview = await waitFor('the findings shown as a rendered Markdown preview', () => {
+        const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+        return tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType) ? tab : undefined;
+      });
+      assert.match(preview.label, /scan-findings/);
+      const shown = await waitFor('the findings document', () =>
+        vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'ecr-view' && document.getText().includes('CVE-2024-3094')),
+      );
       assert.equal(shown.isDirty, false);
       assert.ok(shown.getText().includes('| CRITICAL | CVE-2024-3094 | xz-utils | 5.6.0 | [nvd.nist.gov](https://nvd.nist.gov/vuln/detail/CVE-2024-3094) |'));
       await screenshot('scan-findings');

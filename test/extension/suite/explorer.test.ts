@@ -54,13 +54,13 @@ describe('ECR explorer', () => {
     assert.equal(registry.contextValue, 'registry');
     assert.match(registry.description ?? '', /^123456789012 · us-east-1 · \d+ repositor/);
     const alpha = find(registry.children, ALPHA)!;
-    assert.equal(alpha.contextValue, 'repository');
+    assert.equal(alpha.contextValue, 'repository noScanOnPush mutable');
     assert.deepEqual(
       alpha.children!.map((entry) => entry.label),
-      ['latest', 'v2', 'v1', 'Untagged'],
-      'one node per tag, newest push first, untagged images grouped last',
+      ['v2, latest', 'v1', 'Untagged'],
+      'one row per image (its tags together, versions before latest), newest push first, untagged images grouped last',
     );
-    const latest = find(alpha.children, 'latest')!;
+    const latest = find(alpha.children, 'v2, latest')!;
     assert.equal(latest.contextValue, 'image tagged');
     // The size ECR reports: the compressed layers (2,811,478 bytes in manifestFor), not the config.
     assert.match(latest.description ?? '', /^(just now|\d+ (minute|hour)s? ago) · 2\.8 MB$/);

@@ -48,6 +48,8 @@ export interface QuickInputState {
   value?: string;
   /** Labels of the items shown, in order. */
   items: string[];
+  /** The input box's prompt or validation message under the input. */
+  message?: string;
 }
 
 /** The quick pick or input box on screen now, as the browser shows it. */
@@ -61,6 +63,19 @@ export function quickPickShown(what: string, title?: string, timeoutMs = 20_000)
     const state = await quickInput();
     return state.visible && state.items.length > 0 && (!title || state.title?.includes(title)) ? state : undefined;
   }, timeoutMs);
+}
+
+/** True when the browser shows `text` in any frame, webviews (the Markdown preview) included. */
+export function frameShows(text: string): Promise<boolean> {
+  return askHarness('reading the frames', `/frame-text?${new URLSearchParams({ text })}`);
+}
+
+/** Types `text` into what has focus in the browser (a quick input), then presses `key` (e.g. "Enter"), if given. */
+export async function typeKeys(text: string, key?: string): Promise<void> {
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error('typing needs the browser harness (test/extension/server.mjs)');
+  const response = await fetch(`${harness}/keyboard?${new URLSearchParams({ text, ...(key ? { press: key } : {}) })}`);
+  if (!response.ok) throw new Error(`typing "${text}" failed: HTTP ${response.status} ${await response.text()}`);
 }
 
 /**

@@ -16,6 +16,7 @@ const suites = [
   () => require('./beyond.test'),
   () => require('./demo.test'),
   () => require('./commands.test'),
+  () => require('./polish.test'),
 ];
 
 /**

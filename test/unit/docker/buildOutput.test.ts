@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BuildOutputReader } from '../../../src/core/docker/buildOutput';
+import { BuildOutputReader, stripTerminalSequences } from '../../../src/core/docker/buildOutput';
 import { DockerStreamDecoder, streamEventError } from '../../../src/core/docker/dockerStream';
 import { instructionForBuildkitVertex, outlineDockerfile } from '../../../src/core/docker/dockerfileSteps';
 
@@ -103,6 +103,23 @@ describe('BuildOutputReader (classic builder)', () => {
     assert.equal(reader.failure?.line, 12);
     assert.deepEqual(reader.failure?.output, ['about to fail']);
     assert.equal(reader.imageId, undefined);
+  });
+
+  it('drops the colour codes the classic builder wraps stderr in, from lines, step output and the error', () => {
+    const reader = new BuildOutputReader(outlineDockerfile('FROM a\nRUN pip install x\n'));
+    const shown: string[] = [];
+    for (const event of [
+      { stream: 'Step 2/2 : RUN pip install x\n' },
+      { stream: ' ---> Running in 5f2c\n' },
+      { stream: '\u001b[91m/bin/sh: pip: not found\n' },
+      { stream: '\u001b[0mRemoving intermediate container 5f2c\n' },
+      { errorDetail: { message: "\u001b[91mThe command '/bin/sh -c pip install x' returned a non-zero code: 127" } },
+    ]) shown.push(...reader.accept(event));
+    assert.ok(shown.includes('/bin/sh: pip: not found'));
+    assert.ok(shown.every((line) => !line.includes('\u001b')), shown.join('|'));
+    assert.deepEqual(reader.failure?.output, ['/bin/sh: pip: not found']);
+    assert.equal(reader.failure?.message, "The command '/bin/sh -c pip install x' returned a non-zero code: 127");
+    assert.equal(stripTerminalSequences('\u001b[1;31mred\u001b[0m \u001b]0;title\u0007done'), 'red done');
   });
 
   it('takes the line from a parse error that names it', () => {

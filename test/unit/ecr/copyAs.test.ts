@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyAsSnippet, copyAsSnippets, resourceNameFor, type CopyAsFormat, type CopyAsTarget } from '../../../src/core/ecr/copyAs';
+import { aqueductReferenceProblem, copyAsSnippet, copyAsSnippets, resourceNameFor, type CopyAsFormat, type CopyAsTarget } from '../../../src/core/ecr/copyAs';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const prodImage: CopyAsTarget = {
@@ -184,6 +184,16 @@ describe('copy as', () => {
     assert.match(copyAsSnippet(untaggedWithKeys, 'aqueduct-image').note ?? '', /drops everything before a single "\/".*"model:latest"/);
     assert.match(copyAsSnippet({ ...prodImage, tag: undefined }, 'aqueduct-image').note ?? '', /by tag only/);
     assert.equal(copyAsSnippet(prodImage, 'aqueduct-image').note, undefined);
+  });
+
+  it('says what to do about a name Aqueduct cannot look up, in the words Check Image uses', () => {
+    const nested = aqueductReferenceProblem({ repository: 'ml/churn-predictor', tag: '0.3.6' });
+    assert.match(nested?.problem ?? '', /would look up "churn-predictor:0.3.6", not "ml\/churn-predictor:0.3.6"/);
+    assert.match(nested?.fix ?? '', /repository without "\/".*"ml-churn-predictor".*image\("ml-churn-predictor:0.3.6"\)/);
+    assert.equal(copyAsSnippet({ ...prodImage, repository: 'ml/churn-predictor', tag: '0.3.6' }, 'aqueduct-image').note, `${nested?.problem} ${nested?.fix}`);
+    assert.match(aqueductReferenceProblem({ repository: 'model', digest: DIGEST })?.fix ?? '', /Push it again with a tag/);
+    assert.equal(aqueductReferenceProblem({ repository: 'operator', tag: '0.3.6' }), undefined);
+    assert.equal(aqueductReferenceProblem({ repository: 'a/b/c', tag: '1' }), undefined, 'two or more "/" are kept');
   });
 
   it('derives platform resource names from the registry label', () => {

@@ -9,13 +9,14 @@ import { COMMAND_IDS } from '../../../src/vscode/commandIds';
 
 const imageRow: ImageNode = {
   kind: 'image',
-  id: 'registry:123456789012/us-east-1/repo:alpha/tag/latest',
+  id: 'registry:123456789012/us-east-1/repo:alpha/image/sha256:0123456789abcdef0123',
   parentId: 'registry:123456789012/us-east-1/repo:alpha',
   registryKey: '123456789012/us-east-1',
   repositoryName: 'alpha',
   registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
   region: 'us-east-1',
   tag: 'latest',
+  tags: ['latest'],
   image: { repository: 'alpha', registryId: '123456789012', digest: 'sha256:0123456789abcdef0123', tags: ['latest'] },
 };
 

@@ -78,7 +78,7 @@ function model(source: ExplorerSource, now = () => 0) {
 }
 
 const labels = (nodes: ExplorerNode[]) =>
-  nodes.map((node) => (node.kind === 'repository' ? node.repository.name : node.kind === 'image' ? (node.tag ?? node.image.digest) : node.kind));
+  nodes.map((node) => (node.kind === 'repository' ? node.repository.name : node.kind === 'image' ? (node.tags.join(', ') || node.image.digest) : node.kind));
 
 async function registryNode(explorer: ExplorerModel): Promise<RegistryNode> {
   const [node] = await explorer.children();
@@ -164,7 +164,7 @@ describe('explorer model: filter', () => {
     const filtered = (await explorer.children(root)) as RepositoryNode[];
     assert.deepEqual(labels(filtered), ['alpha']);
     assert.equal(filtered[0].expandForFilter, true);
-    assert.deepEqual(labels(await explorer.children(filtered[0])), ['0.3.6'], 'only matching tags, no untagged group');
+    assert.deepEqual(labels(await explorer.children(filtered[0])), ['0.3.6, latest'], 'the image with a matching tag (all its tags), no untagged group');
     explorer.setFilter('BETA');
     assert.deepEqual(labels(await explorer.children(root)), ['beta']);
   });
@@ -178,6 +178,52 @@ describe('explorer model: filter', () => {
     assert.equal(message.kind === 'message' && message.message, 'No repository name or loaded tag matches "nothing-like-this".');
     explorer.setFilter('');
     assert.deepEqual(labels(await explorer.children(root)), ['alpha', 'beta']);
+  });
+});
+
+describe('explorer model: rows', () => {
+  it('tags of one digest are one image row ("0.3.6, latest"), newest image first, versions before latest', async () => {
+    const { source } = fakeSource([repository('alpha')], {
+      alpha: [
+        image('alpha', 'sha256:a1', ['latest', '0.3.6', 'stable'], new Date('2026-02-01')),
+        image('alpha', 'sha256:a0', ['0.3.5']),
+        image('alpha', 'sha256:u0', []),
+      ],
+    }, 10);
+    const { model: explorer } = model(source);
+    const [alpha] = (await explorer.children(await registryNode(explorer))) as RepositoryNode[];
+    const rows = await explorer.children(alpha);
+    assert.deepEqual(labels(rows), ['0.3.6, stable, latest', '0.3.5', 'untagged']);
+    const first = rows[0] as ImageNode;
+    assert.equal(first.tag, '0.3.6', 'commands use the first tag');
+    assert.deepEqual(first.tags, ['0.3.6', 'stable', 'latest']);
+    assert.equal(rows.filter((row) => row.kind === 'image').length + 1, 3, 'as many image rows (plus the untagged one) as images');
+  });
+
+  it('repositories are listed by name, whatever order the listing returns', async () => {
+    const { source } = fakeSource(['zeta', 'alpha', 'mid'].map(repository), {}, 10);
+    const { model: explorer } = model(source);
+    assert.deepEqual(labels(await explorer.children(await registryNode(explorer))), ['alpha', 'mid', 'zeta']);
+  });
+
+  it('an expanded repository stays expanded when the filter clears, and one the filter opened too', async () => {
+    const images = { alpha: [image('alpha', 'sha256:a1', ['0.3.6'])], beta: [image('beta', 'sha256:b1', ['1.0'])] };
+    const { source } = fakeSource(['alpha', 'beta'].map(repository), images, 10);
+    const { model: explorer } = model(source);
+    const root = await registryNode(explorer);
+    const [alpha, beta] = (await explorer.children(root)) as RepositoryNode[];
+    await explorer.children(alpha);
+    await explorer.children(beta);
+    explorer.setExpanded(beta, true);
+    explorer.setFilter('0.3');
+    assert.deepEqual(labels(await explorer.children(root)), ['alpha']);
+    explorer.setFilter('');
+    const [alphaAfter, betaAfter] = (await explorer.children(root)) as RepositoryNode[];
+    assert.equal(betaAfter.expanded, true, 'expanded by the person before filtering');
+    assert.equal(alphaAfter.expanded, true, 'opened by the filter, still open');
+    assert.equal(alphaAfter.expandForFilter, false);
+    explorer.setExpanded(betaAfter, false);
+    assert.equal(((await explorer.children(root)) as RepositoryNode[])[1].expanded, undefined);
   });
 });
 
@@ -241,7 +287,7 @@ describe('explorer model: identity', () => {
     assert.ok(explorer.isCurrent(latest));
   });
 
-  it('a field the fresh values lack is removed, and ids differ by tag and by untagged digest', async () => {
+  it('a field the fresh values lack is removed, and ids are by digest (tagged images and untagged ones apart)', async () => {
     const { source } = fakeSource([repository('alpha')], { alpha: [image('alpha', 'sha256:a1', ['a', 'b']), image('alpha', 'sha256:a0', [])] });
     const { model: explorer } = model(source);
     const root = await registryNode(explorer);
@@ -250,9 +296,9 @@ describe('explorer model: identity', () => {
     const children = await explorer.children(alpha);
     assert.deepEqual(
       children.map((node) => node.id),
-      [`${alpha.id}/tag/a`, `${alpha.id}/tag/b`, `${alpha.id}/untagged`],
+      [`${alpha.id}/image/sha256:a1`, `${alpha.id}/untagged`],
     );
-    const untagged = children[2];
+    const untagged = children[1];
     const [digestNode] = await explorer.children(untagged);
     assert.equal(digestNode.id, `${alpha.id}/digest/sha256:a0`);
     explorer.setLifecycleMarks(root.registryKey, 'alpha', undefined);
