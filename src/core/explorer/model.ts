@@ -1,5 +1,6 @@
 import type { ClassifiedError } from '../ecr/errors';
-import { compareNewestFirst, type ImageSummary, type RepositorySummary } from '../ecr/listing';
+import type { ImageSummary, RepositorySummary } from '../ecr/listing';
+import { imageRows, type ImageRows } from './imageRows';
 import type { Page } from '../ecr/pagination';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
 import { errorMessage } from '../errors';
@@ -38,26 +39,7 @@ class Listing<T> {
   pending: Promise<void> | undefined;
   /** Bumped on every change, so derived data (sorted tags) can be cached. */
   version = 0;
-  sorted: { version: number; tagged: Array<{ tags: string[]; image: ImageSummary }>; untagged: ImageSummary[] } | undefined;
-}
-
-/**
- * An image's tags in the order its row shows them: versions before "latest", otherwise by name
- * ("0.3.6, latest"). The first is the tag the row's commands use (copy by tag, pull, check).
- */
-function orderTags(tags: readonly string[]): string[] {
-  return [...tags].sort((a, b) => Number(a === 'latest') - Number(b === 'latest') || (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** One entry per image (newest push first, each with all its tags), and the untagged images apart. */
-function imageRows(images: ImageSummary[]): { tagged: Array<{ tags: string[]; image: ImageSummary }>; untagged: ImageSummary[] } {
-  const tagged: Array<{ tags: string[]; image: ImageSummary }> = [];
-  const untagged: ImageSummary[] = [];
-  for (const image of [...images].sort(compareNewestFirst)) {
-    if (image.tags.length === 0) untagged.push(image);
-    else tagged.push({ tags: orderTags(image.tags), image });
-  }
-  return { tagged, untagged };
+  sorted: ({ version: number } & ImageRows) | undefined;
 }
 
 const byName = (a: RepositorySummary, b: RepositorySummary) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

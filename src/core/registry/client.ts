@@ -18,10 +18,11 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { registryErrorFrom, RegistryError } from './errors';
+import { counting, readText, rechunk, verifying } from './streams';
 import { MANIFEST_ACCEPT, manifestMediaType, type Manifest } from './mediaTypes';
 
 export interface RegistryCredentials {
@@ -448,61 +449,4 @@ function refText(reference: string): string {
 
 function withQuery(location: string, name: string, value: string): string {
   return `${location}${location.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
-}
-
-async function readText(response: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function counting(stream: Readable, onBytes?: (sent: number) => void): Readable {
-  if (!onBytes) return stream;
-  let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sent += chunk.length;
-      onBytes(sent);
-      callback(null, chunk);
-    },
-  });
-  stream.once('error', (error) => counter.destroy(error));
-  return stream.pipe(counter);
-}
-
-function verifying(digest: string, subject: string): Transform {
-  const [algorithm, expected] = digest.split(':');
-  const hash = createHash(algorithm === 'sha512' ? 'sha512' : 'sha256');
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      const actual = hash.digest('hex');
-      callback(actual === expected ? null : new RegistryError('DIGEST_MISMATCH', subject, undefined, `got ${algorithm}:${actual}`));
-    },
-  });
-}
-
-/** Re-cuts a stream into chunks of exactly `size` bytes (the last may be shorter); holds at most one chunk. */
-async function* rechunk(stream: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let length = 0;
-  for await (const piece of stream) {
-    let data = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-    while (length + data.length >= size) {
-      const take = size - length;
-      pending.push(data.subarray(0, take));
-      yield Buffer.concat(pending);
-      pending = [];
-      length = 0;
-      data = data.subarray(take);
-    }
-    if (data.length) {
-      pending.push(Buffer.from(data));
-      length += data.length;
-    }
-  }
-  if (length) yield Buffer.concat(pending);
 }
