@@ -118,74 +118,54 @@ function painted(page) {
 async function startScreenshotService(getPage) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const taken = [];
-  const server = http.createServer(async (request, response) => {
-    const url = new URL(request.url, 'http://x');
-    if (url.pathname === '/click') {
-      try {
-        await clickViewAction(getPage(), url.searchParams.get('label') ?? '');
-        response.end('clicked');
-      } catch (error) {
-        response.statusCode = 500;
-        response.end(String(error));
+  const json = (value) => ({ type: 'application/json', body: JSON.stringify(value) });
+  /** Each endpoint answers { type?, body } from the request's query; a failure becomes HTTP 500 with its text. */
+  const routes = {
+    '/click': async (query) => {
+      await clickViewAction(getPage(), query.get('label') ?? '');
+      return { body: 'clicked' };
+    },
+    // Whether any frame (webviews such as the Markdown preview live in iframes) shows the text.
+    '/frame-text': async (query) => {
+      const text = query.get('text') ?? '';
+      let found = false;
+      for (const frame of getPage().frames()) {
+        if (await frame.getByText(text).first().isVisible().catch(() => false)) found = true;
       }
-      return;
-    }
-    if (url.pathname === '/frame-text') {
-      // Whether any frame (webviews such as the Markdown preview live in iframes) shows the text.
-      try {
-        const text = url.searchParams.get('text') ?? '';
-        let found = false;
-        for (const frame of getPage().frames()) {
-          if (await frame.getByText(text).first().isVisible().catch(() => false)) found = true;
-        }
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify(found));
-      } catch (error) {
-        response.statusCode = 500;
-        response.end(String(error));
-      }
-      return;
-    }
-    if (url.pathname === '/keyboard') {
-      try {
-        // Types into whatever has focus (the quick input, a dialog), then presses a key, as a person would.
-        const text = url.searchParams.get('text');
-        const key = url.searchParams.get('press');
-        if (text) await getPage().keyboard.type(text);
-        if (key) await getPage().keyboard.press(key);
-        response.end('typed');
-      } catch (error) {
-        response.statusCode = 500;
-        response.end(String(error));
-      }
-      return;
-    }
-    if (url.pathname === '/quick-input' || url.pathname === '/tree-rows') {
-      try {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify(url.pathname === '/quick-input' ? await quickInputState(getPage()) : await visibleTreeRows(getPage())));
-      } catch (error) {
-        response.statusCode = 500;
-        response.end(String(error));
-      }
-      return;
-    }
-    if (url.pathname === '/hover') {
-      try {
-        response.end(await hoverTreeRow(getPage(), url.searchParams.get('label') ?? '', url.searchParams.get('parent') ?? undefined));
-      } catch (error) {
-        response.statusCode = 500;
-        response.end(String(error));
-      }
-      return;
-    }
-    const name = (url.searchParams.get('name') || 'screenshot').replace(/[^A-Za-z0-9._-]/g, '_');
-    try {
+      return json(found);
+    },
+    // Types into whatever has focus (the quick input, a dialog), then presses a key, as a person would.
+    '/keyboard': async (query) => {
+      const text = query.get('text');
+      const key = query.get('press');
+      if (text) await getPage().keyboard.type(text);
+      if (key) await getPage().keyboard.press(key);
+      return { body: 'typed' };
+    },
+    '/quick-input': async () => json(await quickInputState(getPage())),
+    '/tree-rows': async () => json(await visibleTreeRows(getPage())),
+    '/hover': async (query) => ({ body: await hoverTreeRow(getPage(), query.get('label') ?? '', query.get('parent') ?? undefined) }),
+    '/screenshot': async (query) => {
+      const name = (query.get('name') || 'screenshot').replace(/[^A-Za-z0-9._-]/g, '_');
       const file = path.join(SCREENSHOTS, `${name}.png`);
       await painted(getPage());
       await getPage().screenshot({ path: file });
       taken.push(file);
-      response.end(file);
+      return { body: file };
+    },
+  };
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://x');
+    const route = routes[url.pathname];
+    if (!route) {
+      response.statusCode = 404;
+      response.end(`no harness endpoint ${url.pathname}`);
+      return;
+    }
+    try {
+      const { type, body } = await route(url.searchParams);
+      if (type) response.setHeader('content-type', type);
+      response.end(body);
     } catch (error) {
       response.statusCode = 500;
       response.end(String(error));

@@ -2,9 +2,9 @@
 // gate's create-on-push decision.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import { describeTemplate, listCreationTemplates, prefixCovers, templateFor, templateLabel, toCreationTemplate, type CreationTemplate } from '../../../src/core/ecr/creationTemplates';
 import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { fakeClient } from './fakeClient';
 
 const template = (prefix: string, appliedFor: CreationTemplate['appliedFor'], extra: Partial<CreationTemplate> = {}): CreationTemplate => ({
   prefix,
@@ -14,18 +14,6 @@ const template = (prefix: string, appliedFor: CreationTemplate['appliedFor'], ex
   ...extra,
 });
 
-function fakeClient(answer: (name: string, input: Record<string, unknown>) => unknown) {
-  const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      calls.push({ name: command.constructor.name, input: command.input });
-      const result = answer(command.constructor.name, command.input);
-      if (result instanceof Error) throw result;
-      return result;
-    },
-  } as unknown as ECRClient;
-  return { client, calls };
-}
 
 describe('which template applies', () => {
   it('a prefix covers names below it (an assumed trailing "/"), not the name itself or look-alikes', () => {

@@ -3,7 +3,6 @@
 // Docker Hub user and non-Docker-Hub images.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import {
   createPullThroughRule,
   deletePullThroughRule,
@@ -15,6 +14,7 @@ import {
   type PullThroughRule,
 } from '../../../src/core/ecr/pullThroughCache';
 import { applyRewrites, pullThroughReference, pullThroughRewrites } from '../../../src/core/dockerfile/pullThroughRewrite';
+import { fakeClient } from './fakeClient';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf';
@@ -28,18 +28,6 @@ const rules: PullThroughRule[] = [
   { ecrRepositoryPrefix: 'chainguard', upstreamRegistryUrl: 'cgr.dev', upstream: 'chainguard', credentialArn: SECRET },
 ];
 
-function fakeClient(answer: (name: string, input: Record<string, unknown>) => unknown) {
-  const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      calls.push({ name: command.constructor.name, input: command.input });
-      const result = answer(command.constructor.name, command.input);
-      if (result instanceof Error) throw result;
-      return result;
-    },
-  } as unknown as ECRClient;
-  return { client, calls };
-}
 
 describe('parsing upstream image references as docker does', () => {
   const cases: Array<[string, ReturnType<typeof parseUpstreamImage>]> = [

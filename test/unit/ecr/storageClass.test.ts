@@ -3,29 +3,16 @@
 // lastArchivedAt): moto has no archive, so these are unit tests over a recording fake client.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import { followRestore, isArchived, notPullableReason, restoreDecision, restoreImage, splitArchived } from '../../../src/core/ecr/storageClass';
 import { compareImagesBy, isStale, lastActivity } from '../../../src/core/ecr/lastPull';
 import type { ImageSummary } from '../../../src/core/ecr/listing';
+import { fakeClient } from './fakeClient';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const ago = (days: number) => new Date(NOW.getTime() - days * 24 * 3600_000);
 const image = (name: string, extra: Partial<ImageSummary> = {}): ImageSummary => ({ repository: 'r', registryId: '123456789012', digest: `sha256:${name}`, tags: [name], ...extra });
 
 /** A client whose send() answers from a script and records every command's name and input. */
-function fakeClient(answer: (name: string, input: Record<string, unknown>, call: number) => unknown) {
-  const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      calls.push({ name: command.constructor.name, input: command.input });
-      const result = answer(command.constructor.name, command.input, calls.length);
-      if (result instanceof Error) throw result;
-      return result;
-    },
-  } as unknown as ECRClient;
-  return { client, calls };
-}
-
 describe('archived images', () => {
   it('ARCHIVED and ACTIVATING are apart; no status (moto) is active', () => {
     const images = [image('a', { status: 'ACTIVE' }), image('b', { status: 'ARCHIVED' }), image('c', { status: 'ACTIVATING' }), image('d')];
