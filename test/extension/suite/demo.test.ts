@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import sampleData from '../../stack/sample-data.json';
-import { activateExtension, screenshot, stack, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, requireStack, screenshot, visibleTreeRows, waitFor } from './harness';
 
 interface TreeRow {
   kind: string;
@@ -31,11 +31,7 @@ describe('the demo, as a newcomer runs it', function () {
   let explorer: ExplorerTestApi;
 
   before(async function () {
-    const { ecrEndpoint, registryHost, dockerHost } = stack();
-    if (!ecrEndpoint || !registryHost || !dockerHost) {
-      if (process.env.CI === 'true') throw new Error('CI=true and the test stack is not running');
-      this.skip();
-    }
+    requireStack(this);
     explorer = ((await activateExtension()).exports as unknown as { explorer: ExplorerTestApi }).explorer;
   });
 

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -56,15 +56,11 @@ describe('Polish (issue 16)', function () {
   let client: ECRClient;
 
   before(async function () {
-    const { ecrEndpoint, registryHost, dockerHost } = stack();
-    if (!ecrEndpoint || !registryHost || !dockerHost) {
-      if (process.env.CI === 'true') throw new Error('CI=true and the test stack is not running');
-      this.skip();
-    }
+    requireStack(this);
     explorer = ((await activateExtension()).exports as unknown as { explorer: ExplorerApi }).explorer;
     client = new ECRClient({
       region: 'us-east-1',
-      endpoint: ecrEndpoint,
+      endpoint: stack().ecrEndpoint,
       credentials: { accessKeyId: 'AKIDPOLISHTEST000000', secretAccessKey: 'polish-test-not-a-secret' },
     });
     explorer.refresh();

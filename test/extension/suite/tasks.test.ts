@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, stack, waitFor } from './harness';
+import { activateExtension, requireStack, screenshot, stack, waitFor } from './harness';
 
 interface BuildTranscript {
   dockerfile: string;
@@ -43,11 +43,7 @@ describe('ecr-build task', function () {
   this.timeout(180_000);
 
   before(async function () {
-    const { ecrEndpoint, registryHost, dockerHost } = stack();
-    if (!ecrEndpoint || !registryHost || !dockerHost) {
-      if (process.env.CI === 'true') throw new Error('CI=true and the test stack is not running');
-      this.skip();
-    }
+    requireStack(this);
     await activateExtension();
   });
 
