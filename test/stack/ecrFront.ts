@@ -22,7 +22,8 @@
  * - Deletes: BatchDeleteImage's imageIds name every image deleted by digest (moto leaves untagged
  *   ones out); after BatchDeleteImage, every digest moto no longer holds is deleted from the
  *   registry (DELETE /v2/<name>/manifests/<digest>), so it can no longer be pulled; after
- *   DeleteRepository, every image it held. Where the registry cannot follow ECR: distribution
+ *   DeleteRepository, every image it held. A delete by tag first catches up with the registry
+ *   (the notification of the push that moved the tag may still be on its way). Where the registry cannot follow ECR: distribution
  *   cannot delete one tag of several (it deletes manifests, with all their tags), so a tag removed
  *   from an image that keeps others stays pullable at the registry; a push to a repository ECR
  *   does not have is logged and not registered (ECR would have refused it; the registry cannot).
@@ -49,7 +50,7 @@ const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
 ];
 /** Requests the front makes to the registry carry this, so their pull events are not pulls. */
-const BRIDGE_AGENT = 'ecr-workbench-front';
+export const BRIDGE_AGENT = 'ecr-workbench-front';
 /** The registry's password for user AWS (moto's GetAuthorizationToken password). */
 export const DEFAULT_REGISTRY_PASSWORD = '123456789012-auth-token';
 
@@ -198,6 +199,9 @@ export class EcrFront {
       untagged = await this.imageLosingItsOnlyTag(input, request);
     }
     const heldImages = operation === 'DeleteRepository' && this.options.registry ? await this.digestsOf(request, input.repositoryName) : [];
+    if (operation === 'BatchDeleteImage' && this.options.registry) {
+      for (const id of (input.imageIds ?? []) as Json[]) if (id.imageTag) await this.catchUpWithRegistry(input.repositoryName, id.imageTag, request);
+    }
 
     const upstream = await this.forward(request, forwardBody);
     if (upstream.status !== 200) return done(upstream.status, upstream.text, upstream.contentType);
@@ -292,31 +296,47 @@ export class EcrFront {
       return;
     }
     if (event.action !== 'push') return;
-    const manifest = await this.registryFetch(`/v2/${target.repository}/manifests/${target.digest}`, 'GET', { accept: target.mediaType! });
+    await this.registerPush(target.repository, target.digest, target.mediaType!, target.tag);
+  }
+
+  /** Registers with moto what the registry holds as `digest` (pushed under `tag`, if any), as ECR lists a push. */
+  private async registerPush(repository: string, digest: string, mediaType: string, tag?: string, like?: http.IncomingMessage): Promise<void> {
+    const key = `${repository}@${digest}`;
+    const manifest = await this.registryFetch(`/v2/${repository}/manifests/${digest}`, 'GET', { accept: mediaType });
     if (manifest.status !== 200) {
       this.log(`push of ${key}: the registry answered ${manifest.status} for its manifest; not registered`);
       return;
     }
-    const input = {
-      repositoryName: target.repository,
-      imageManifest: manifest.text,
-      imageManifestMediaType: target.mediaType,
-      imageDigest: target.digest,
-      ...(target.tag ? { imageTag: target.tag } : {}),
-    };
-    const untagged = await this.imageLosingItsOnlyTag(input);
-    const answer = await this.motoCall('PutImage', input);
+    const input = { repositoryName: repository, imageManifest: manifest.text, imageManifestMediaType: mediaType, imageDigest: digest, ...(tag ? { imageTag: tag } : {}) };
+    const untagged = await this.imageLosingItsOnlyTag(input, like);
+    const answer = await this.motoCall('PutImage', input, like);
     if (answer.status === 200) {
-      this.learnSize(target.repository, target.digest, manifest.text);
-      if (untagged) await this.putBackUntagged(target.repository, untagged);
-      this.log(`registered ${target.repository}${target.tag ? `:${target.tag}` : ''} ${target.digest}`);
+      this.learnSize(repository, digest, manifest.text);
+      if (untagged) await this.putBackUntagged(repository, untagged, like);
+      this.log(`registered ${repository}${tag ? `:${tag}` : ''} ${digest}`);
     } else if (/ImageAlreadyExists/.test(answer.text)) {
       // The same tag pushed again with the same bytes: ECR keeps the image as it is.
     } else if (/RepositoryNotFound/.test(answer.text)) {
-      this.log(`push to ${target.repository}, which ECR does not have: not registered (ECR would have refused the push)`);
+      this.log(`push to ${repository}, which ECR does not have: not registered (ECR would have refused the push)`);
     } else {
       this.log(`PutImage for ${key} failed: ${answer.status} ${answer.text.slice(0, 300)}`);
     }
+  }
+
+  /**
+   * Before a delete by tag: the registry's notification of the push that last moved `tag` may not
+   * have arrived yet (notifications are sent after the push returns). ECR is never behind its own
+   * registry, so what the registry says the tag names is registered first; otherwise moto would
+   * delete the image the tag named before, and the front would delete that from the registry.
+   */
+  private async catchUpWithRegistry(repository: string, tag: string, like: http.IncomingMessage): Promise<void> {
+    const head = await this.registryFetch(`/v2/${repository}/manifests/${tag}`, 'HEAD', { accept: MANIFEST_TYPES.join(', ') });
+    const digest = head.headers.get('docker-content-digest');
+    const mediaType = head.headers.get('content-type')?.split(';')[0];
+    if (head.status !== 200 || !digest || !mediaType) return;
+    const listed = await this.motoCall('DescribeImages', { repositoryName: repository, imageIds: [{ imageTag: tag }] }, like);
+    const listedDigest = listed.status === 200 ? (JSON.parse(listed.text).imageDetails ?? [])[0]?.imageDigest : undefined;
+    if (listedDigest !== digest) await this.registerPush(repository, digest, mediaType, tag, like);
   }
 
   /**
@@ -436,13 +456,13 @@ export class EcrFront {
     return { status: answer.status, text: await answer.text() };
   }
 
-  private async registryFetch(path: string, method: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  private async registryFetch(path: string, method: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
     const password = this.options.registryPassword ?? DEFAULT_REGISTRY_PASSWORD;
     const answer = await fetch(`http://${this.options.registry}${path}`, {
       method,
       headers: { ...headers, authorization: `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`, 'user-agent': BRIDGE_AGENT },
     });
-    return { status: answer.status, text: await answer.text() };
+    return { status: answer.status, text: await answer.text(), headers: answer.headers };
   }
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, ListImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { MOTO_REGISTRY_PASSWORD, stackFor, untilListed } from '../../support/stack';
 import { motoClient } from './fixtures';
+import { BRIDGE_AGENT } from '../../stack/ecrFront';
 
 const { env, skip } = stackFor('moto', 'registry', 'docker');
 const run = randomBytes(3).toString('hex');
@@ -131,5 +132,30 @@ describe('one local ECR: registry pushes listed by the ECR API, API deletes refu
     const pull = docker('pull', image('doomed'));
     assert.notEqual(pull.status, 0);
     assert.match(pull.out, /manifest unknown|not found/i);
+  });
+
+  it('a delete by tag acts on what the registry says the tag names, even before the push notification arrives', async () => {
+    const first = buildAndPush('racy', 'racy-a');
+    await untilListed(ecr, REPOSITORY, 'racy', first);
+    const second = buildAndPush('other', 'racy-b');
+    await untilListed(ecr, REPOSITORY, 'other', second);
+    // Move "racy" to the second image at the registry as the front itself would write (its user
+    // agent): the stack's front ignores that event, so ECR's API has not heard of the move yet,
+    // which is the window between a push returning and its notification arriving.
+    const auth = `Basic ${Buffer.from(`AWS:${MOTO_REGISTRY_PASSWORD}`).toString('base64')}`;
+    const manifest = await fetch(`http://${env.registryHost}/v2/${REPOSITORY}/manifests/${second}`, { headers: { authorization: auth, accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const moved = await fetch(`http://${env.registryHost}/v2/${REPOSITORY}/manifests/racy`, {
+      method: 'PUT',
+      headers: { authorization: auth, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'user-agent': BRIDGE_AGENT },
+      body: Buffer.from(await manifest.arrayBuffer()),
+    });
+    assert.equal(moved.status, 201);
+    const deleted = await ecr.send(new BatchDeleteImageCommand({ repositoryName: REPOSITORY, imageIds: [{ imageTag: 'racy' }] }));
+    assert.deepEqual(deleted.failures, []);
+    assert.deepEqual(deleted.imageIds?.map((id) => id.imageDigest), [second], 'the tag was removed from the image the registry says it names');
+    assert.equal((await registryManifest(first)).status, 200, 'the image the tag named before is still in the registry');
+    assert.equal((await registryManifest(second)).status, 200, 'the image keeps its other tag and its manifest');
+    const details = (await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageDigest: first }, { imageDigest: second }] }))).imageDetails ?? [];
+    assert.deepEqual(Object.fromEntries(details.map((detail) => [detail.imageDigest, detail.imageTags ?? []])), { [first]: [], [second]: ['other'] });
   });
 });
