@@ -86,6 +86,5 @@ export type CommandArguments = Table<{
   'ecr.viewRepositoryPolicy': [repository?: Target];
   'ecr.turnScanOnPushOn': [repository?: Target];
   'ecr.turnScanOnPushOff': [repository?: Target];
-  'ecr.makeTagsImmutable': [repository?: Target];
-  'ecr.makeTagsMutable': [repository?: Target];
+  'ecr.editTagMutability': [repository?: Target, settings?: { mode: string; exclusionFilters?: string[] }];
 }>;

@@ -42,8 +42,7 @@ export const COMMAND_IDS = [
   'ecr.viewRepositoryPolicy',
   'ecr.turnScanOnPushOn',
   'ecr.turnScanOnPushOff',
-  'ecr.makeTagsImmutable',
-  'ecr.makeTagsMutable',
+  'ecr.editTagMutability',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

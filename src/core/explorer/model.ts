@@ -238,7 +238,7 @@ export class ExplorerModel {
   }
 
   /** A repository setting changed (tag mutability, scan on push): update its row without listing anything. */
-  updateRepository(registryKey: string, repositoryName: string, change: Partial<Pick<RepositorySummary, 'tagMutability' | 'scanOnPush'>>): void {
+  updateRepository(registryKey: string, repositoryName: string, change: Partial<Pick<RepositorySummary, 'tagMutability' | 'tagMutabilityExclusionFilters' | 'scanOnPush'>>): void {
     const listed = this.repositoryListings.get(registryKey)?.items.find((repository) => repository.name === repositoryName);
     if (listed) Object.assign(listed, change);
     const node = this.nodes.get(repositoryNodeId(registryKey, repositoryName));

@@ -10,6 +10,7 @@ import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { repositoryCommands } from './repositoryCommands';
 import { repositorySettingsCommands } from './repositorySettingsCommands';
 import { scanCommands } from './scanCommands';
+import { tagMutabilityCommands } from './tagMutabilityCommand';
 
 type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof repositoryCommands> &
@@ -18,6 +19,7 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof lifecycleCommands> &
   ReturnType<typeof scanCommands> &
   ReturnType<typeof repositorySettingsCommands> &
+  ReturnType<typeof tagMutabilityCommands> &
   ReturnType<typeof pullCommands>;
 
 /**
@@ -36,6 +38,7 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...lifecycleCommands(explorer),
     ...scanCommands(explorer, documents),
     ...repositorySettingsCommands(explorer, documents),
+    ...tagMutabilityCommands(explorer),
     ...pullCommands(explorer),
   };
   return { api: explorer.api(), commands };

@@ -3,6 +3,8 @@ import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
 import { shortDigest, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
+import { readLifecycleMark } from '../../core/images/lifecyclePreview';
+import { describeTagMutability, tagMutabilityFrom, tagMutabilityIcon } from '../../core/ecr/tagMutability';
 import type { CommandArguments } from '../commandArguments';
 import type { CommandId } from '../commandIds';
 
@@ -46,9 +48,15 @@ export function imageTooltip(node: ImageNode): vscode.MarkdownString {
       `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}`,
       `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
       `Scan: ${scanText(image)}`,
-      ...(node.expiresBy ? [`$(trash) Lifecycle preview: would expire (${node.expiresBy})`] : []),
+      ...(node.expiresBy ? [lifecycleMarkLine(node.expiresBy)] : []),
     ].join('\n\n'),
   );
+}
+
+/** The tooltip's lifecycle line: what the preview would do to the image, and by which rule. */
+function lifecycleMarkLine(mark: string): string {
+  const { action, reason } = readLifecycleMark(mark);
+  return action === 'transition' ? `$(archive) Lifecycle preview: would be archived (${reason})` : `$(trash) Lifecycle preview: would expire (${reason})`;
 }
 
 export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
@@ -74,7 +82,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         repository.name,
         node.expandForFilter || node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
-      item.iconPath = new vscode.ThemeIcon(isImmutable(repository.tagMutability) ? 'lock' : 'repo');
+      item.iconPath = new vscode.ThemeIcon(tagMutabilityIcon(repository.tagMutability));
       // Tokens the menus read to offer the opposite of the current state ("Turn Scan on Push Off").
       item.contextValue = [
         'repository',
@@ -88,7 +96,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
           `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
           `ARN: ${code(repository.arn)}`,
           `Created: ${dateTime(repository.createdAt)}`,
-          `Tag mutability: ${repository.tagMutability.toLowerCase().replace(/_/g, ' ')}`,
+          `${describeTagMutability(tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters))} (${code(repository.tagMutability)})`,
           `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
           `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
         ].join('\n\n'),
@@ -100,9 +108,10 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
       const label = node.tags.length ? node.tags.join(', ') : shortDigest(image.digest);
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-      item.description = node.expiresBy ? `would expire · ${imageDescription(image)}` : imageDescription(image);
+      const archives = node.expiresBy !== undefined && readLifecycleMark(node.expiresBy).action === 'transition';
+      item.description = node.expiresBy ? `${archives ? 'would be archived' : 'would expire'} · ${imageDescription(image)}` : imageDescription(image);
       item.iconPath = node.expiresBy
-        ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('list.warningForeground'))
+        ? new vscode.ThemeIcon(archives ? 'archive' : 'trash', new vscode.ThemeColor('list.warningForeground'))
         : new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
       item.contextValue = `${node.tag ? 'image tagged' : 'image untagged'}${node.expiresBy ? ' expiring' : ''}`;
       // No tooltip here: the provider resolves it on hover (imageTooltip), when it may ask ECR for scan counts.
