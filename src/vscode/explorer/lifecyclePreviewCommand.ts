@@ -126,12 +126,15 @@ function showPreviewList(result: LifecyclePreviewResult, evaluation: IndexAwareE
   const unread: vscode.QuickPickItem[] = result.manifestFailures.length
     ? [{ label: `$(warning) ${result.manifestFailures.length} manifest(s) could not be read: their index relations are unknown`, detail: result.manifestFailures.slice(0, 3).join('; ') }]
     : [];
-  const acted = [...section('would expire (deleted)', evaluation.expired, 'trash', evaluation), ...section('would be archived (kept, cannot be pulled until restored)', evaluation.transitioned, 'archive', evaluation)];
+  const acted = [...section('would expire', evaluation.expired, 'trash', evaluation), ...section('would be archived', evaluation.transitioned, 'archive', evaluation)];
+  const archiveNote: vscode.QuickPickItem[] = evaluation.transitioned.length
+    ? [{ label: '$(info) Archived images stay listed but cannot be pulled until restored (UpdateImageStorageClass)' }]
+    : [];
   const pick = vscode.window.createQuickPick();
   const warned = evaluation.warnings.size;
   pick.title = `Lifecycle preview of ${result.repository} (evaluated here): ${result.expired.length} would expire, ${result.transitioned.length} would be archived, ${result.keptCount} kept${warned ? `, ${warned} with warnings` : ''}`;
   pick.placeholder = crossCheck.label.replace(/^\$\([a-z-]+\) /, '');
-  pick.items = [...(acted.length ? acted : [{ label: '$(check) No image would expire or be archived' }]), { label: '', kind: vscode.QuickPickItemKind.Separator }, ...unread, crossCheck];
+  pick.items = [...(acted.length ? acted : [{ label: '$(check) No image would expire or be archived' }]), { label: '', kind: vscode.QuickPickItemKind.Separator }, ...archiveNote, ...unread, crossCheck];
   pick.matchOnDescription = true;
   pick.onDidHide(() => pick.dispose());
   pick.onDidAccept(() => pick.hide());

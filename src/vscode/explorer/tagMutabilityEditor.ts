@@ -90,10 +90,10 @@ function editFilters(repository: string, mode: TagMutabilityMode, initial: strin
   const filters = [...initial];
   const pick = vscode.window.createQuickPick<FilterItem>();
   pick.title = `Tag mutability of ${repository} (2/2): exclusion filters, ${MODES.find((entry) => entry.mode === mode)!.label.toLowerCase()}`;
-  pick.placeholder = 'Type a tag filter (letters, digits, . _ - and * as wildcard), Enter adds it; Enter on an empty box saves';
+  pick.placeholder = 'Type a filter such as latest or dev-* and press Enter; Enter on an empty box saves';
   pick.ignoreFocusOut = true;
   pick.buttons = [vscode.QuickInputButtons.Back];
-  const except = mode === 'IMMUTABLE_WITH_EXCLUSION' ? 'movable' : 'locked once pushed';
+  const except = mode === 'IMMUTABLE_WITH_EXCLUSION' ? 'movable by a push' : 'locked once pushed';
 
   const render = () => {
     const value = pick.value.trim();
@@ -102,14 +102,13 @@ function editFilters(repository: string, mode: TagMutabilityMode, initial: strin
       const problem = additionProblem(value, filters);
       typed.push(
         problem
-          ? { label: `$(error) ${problem}`, action: 'invalid', alwaysShow: true }
+          ? { label: `$(error) "${value}" cannot be added`, detail: problem, action: 'invalid', alwaysShow: true }
           : { label: `$(add) Add exclusion filter "${value}"`, description: `${filterMeaning(value)} will be ${except}`, action: 'add', filter: value, alwaysShow: true },
       );
     }
     const rows: FilterItem[] = filters.map((filter) => ({
       label: `$(filter) ${filter}`,
-      description: `${filterMeaning(filter)}: ${except}${initial.includes(filter) ? '' : ' (new)'}`,
-      detail: 'Select to remove',
+      description: `${filterMeaning(filter)}: ${except}${initial.includes(filter) ? '' : ' (new)'} · select to remove`,
       action: 'remove',
       filter,
       buttons: [REMOVE_BUTTON],

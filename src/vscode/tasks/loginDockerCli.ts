@@ -73,11 +73,12 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
       void vscode.window.showInformationMessage(describeCredentialHelperChange(change));
       return true;
     }
-    const before = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `${change.configFile} (now)` });
-    const after = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `${change.configFile} (with the credential helper)` });
+    // Named …/config.json so VS Code shows them as JSON.
+    const before = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/now/config.json` });
+    const after = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/with-credential-helper/config.json` });
     views.set(before.toString(), change.before);
     views.set(after.toString(), change.after);
-    await vscode.commands.executeCommand('vscode.diff', before, after, `docker config: credential helper for ${ecrHost} (secrets masked)`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', before, after, `${change.configFile}: credential helper for ${ecrHost} (secrets masked)`, { preview: true });
     const button = 'Use Credential Helper';
     const proxied = registryHost !== ecrHost ? `\n\nThe registry host override ${registryHost} is not an ECR host; the helper serves ${ecrHost} only.` : '';
     const answer = await services.modals.show('warning', `Write the credential helper for ${ecrHost} to docker's config?`, `${describeCredentialHelperChange(change)}\n\nThe change is shown in the editor, secrets masked.${proxied}`, button);

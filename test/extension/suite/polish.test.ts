@@ -105,8 +105,8 @@ describe('Polish (issue 16)', function () {
         .contributes.menus['ecr.repositorySettings'];
       const offered = (contextValue: string) =>
         menu.filter((entry) => !entry.when || new RegExp(/\/(.*)\//.exec(entry.when)![1]).test(contextValue)).map((entry) => entry.command);
-      assert.deepEqual(offered(find(repositories, 'zenml/step-runner')!.contextValue!), ['ecr.turnScanOnPushOff', 'ecr.makeTagsMutable', 'ecr.viewRepositoryPolicy']);
-      assert.deepEqual(offered(find(repositories, DEMO_REPOSITORY)!.contextValue!), ['ecr.turnScanOnPushOn', 'ecr.makeTagsImmutable', 'ecr.viewRepositoryPolicy']);
+      assert.deepEqual(offered(find(repositories, 'zenml/step-runner')!.contextValue!), ['ecr.turnScanOnPushOff', 'ecr.editTagMutability', 'ecr.viewRepositoryPolicy']);
+      assert.deepEqual(offered(find(repositories, DEMO_REPOSITORY)!.contextValue!), ['ecr.turnScanOnPushOn', 'ecr.editTagMutability', 'ecr.viewRepositoryPolicy']);
     });
   });
 
@@ -319,7 +319,8 @@ describe('Polish (issue 16)', function () {
       await walk('ecr.addRegistry', asks('Add ECR Registry'));
       await walk('ecr.filter', async () => (await quickInput()).visible || undefined);
       await walk('ecr.buildAndPush', asks('Build and Push'));
-      await walk('ecr.loginDockerCli', async () => modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
+      // With the credential helper on PATH the first step is the choice of login; without it, the plain login's modal.
+      await walk('ecr.loginDockerCli', async () => (await asks('Log the docker CLI in to')()) || modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
       await walk('ecr.showLog', async () => true);
       explorer.setFilter('churn');
       await walk('ecr.clearFilter', async () => !explorer.viewMessage()?.includes('Filtered') || undefined);
