@@ -56,7 +56,7 @@ export function evaluateLifecycleWithIndexes(policy: LifecyclePolicy, images: Im
         message:
           action === 'expire'
             ? `Listed by ${indexes}, which this policy keeps. ECR refuses to delete an image an index lists (ImageReferencedByManifestList); ECR's documentation does not say whether lifecycle skips it or breaks the index.`
-            : `Listed by ${indexes}, which this policy leaves in standard storage. Archived images cannot be pulled; ECR's documentation does not say whether lifecycle archives an image an index lists, or what a pull of the index then does.`,
+            : `Listed by ${indexes}, which stays in standard storage. ECR's documentation does not say whether lifecycle archives an image an index lists.`,
       });
     }
     if (node.kind === 'index') {

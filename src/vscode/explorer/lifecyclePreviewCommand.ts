@@ -110,7 +110,11 @@ function section(title: string, entries: ExpiredImage[], icon: string, evaluatio
       return [
         { label: `$(${icon}) ${imageLabel(entry.image)}`, description: age.filter(Boolean).join(' · '), detail: entry.reason },
         // Undocumented cases are stated, not guessed: one row per warning under its image.
-        ...warnings.map((warning) => ({ label: `$(warning) ${warning.message}`, description: `about ${imageLabel(entry.image)}` })),
+        ...warnings.map((warning) => {
+          // What is known on the row, what the documentation leaves open under it: both stay readable.
+          const [known, ...rest] = warning.message.split(/(?<=\.) /);
+          return { label: `$(warning) ${known}`, detail: rest.join(' ') || undefined };
+        }),
       ];
     }),
   ];
@@ -128,7 +132,7 @@ function showPreviewList(result: LifecyclePreviewResult, evaluation: IndexAwareE
     : [];
   const acted = [...section('would expire', evaluation.expired, 'trash', evaluation), ...section('would be archived', evaluation.transitioned, 'archive', evaluation)];
   const archiveNote: vscode.QuickPickItem[] = evaluation.transitioned.length
-    ? [{ label: '$(info) Archived images stay listed but cannot be pulled until restored (UpdateImageStorageClass)' }]
+    ? [{ label: '$(info) Archived images stay listed; they cannot be pulled until restored' }]
     : [];
   const pick = vscode.window.createQuickPick();
   const warned = evaluation.warnings.size;

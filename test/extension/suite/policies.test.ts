@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, hoverTreeRow, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, waitFor } from './harness';
+import { activateExtension, hoverTreeRow, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -19,6 +19,8 @@ const REGISTRY_KEY = '123456789012/us-east-1';
 const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const run = randomBytes(3).toString('hex');
 const DAY = 86_400;
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 interface ModalRequest {
   message: string;
@@ -147,19 +149,33 @@ describe('Policies (issue 14)', function () {
     before(async () => {
       await client.send(new CreateRepositoryCommand({ repositoryName: repository }));
       const now = Date.now() / 1000;
+      // moto records "now": the ECR front sets push and pull times in the past, standing in for days going by.
+      const age = async (digest: string | undefined, pushedDaysAgo: number, pulledDaysAgo?: number) => {
+        const answer = await fetch(`${stack().ecrEndpoint}/_front/image-times`, {
+          method: 'POST',
+          body: JSON.stringify({ repository, digest, pushedAt: now - pushedDaysAgo * DAY, ...(pulledDaysAgo ? { lastPulledAt: now - pulledDaysAgo * DAY } : {}) }),
+        });
+        assert.equal(answer.status, 200);
+      };
       for (const [seed, tag, pushedDaysAgo, pulledDaysAgo] of [
         ['stale', 'stale', 200, 120],
         ['unpulled', 'unpulled', 150, undefined],
         ['fresh', 'fresh', 200, 2],
       ] as const) {
         const put = await client.send(new PutImageCommand({ repositoryName: repository, imageManifest: manifestFor(`${seed}-${run}`), imageTag: tag }));
-        // moto records "now": the ECR front sets push and pull times in the past, standing in for days going by.
-        const answer = await fetch(`${stack().ecrEndpoint}/_front/image-times`, {
-          method: 'POST',
-          body: JSON.stringify({ repository, digest: put.image?.imageId?.imageDigest, pushedAt: now - pushedDaysAgo * DAY, ...(pulledDaysAgo ? { lastPulledAt: now - pulledDaysAgo * DAY } : {}) }),
-        });
-        assert.equal(answer.status, 200);
+        await age(put.image?.imageId?.imageDigest, pushedDaysAgo, pulledDaysAgo);
       }
+      // A two-platform index pulled yesterday whose platform images were last pulled (by digest) 100 days ago.
+      const platforms = ['amd64', 'arm64'].map((architecture) => ({ architecture, manifest: manifestFor(`${architecture}-${run}`) }));
+      const descriptors = [];
+      for (const { architecture, manifest } of platforms) {
+        const put = await client.send(new PutImageCommand({ repositoryName: repository, imageManifest: manifest, imageManifestMediaType: DOCKER_MANIFEST }));
+        await age(put.image?.imageId?.imageDigest, 100, 100);
+        descriptors.push({ mediaType: DOCKER_MANIFEST, digest: put.image?.imageId?.imageDigest, size: manifest.length, platform: { os: 'linux', architecture } });
+      }
+      const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: descriptors });
+      const put = await client.send(new PutImageCommand({ repositoryName: repository, imageManifest: index, imageManifestMediaType: OCI_INDEX, imageTag: 'multi' }));
+      await age(put.image?.imageId?.imageDigest, 100, 1);
       explorer.refresh(REGISTRY_KEY);
     });
 
@@ -184,10 +200,16 @@ describe('Policies (issue 14)', function () {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       const result = (await vscode.commands.executeCommand('ecr.previewLifecyclePolicy', target)) as { expired: unknown[]; transitioned: Array<{ tags: string[] }> };
       assert.deepEqual(result.expired, []);
-      assert.deepEqual(result.transitioned.map((entry) => entry.tags).sort(), [['stale'], ['unpulled']]);
+      // The index's platform images are untagged images to ECR's API: archived with the others, each with a warning.
+      assert.deepEqual(result.transitioned.map((entry) => entry.tags.join()).sort(), ['', '', 'stale', 'unpulled']);
+      const warned = (result.transitioned as Array<{ tags: string[]; warnings: string[] }>).filter((entry) => entry.warnings.length);
+      assert.equal(warned.length, 2);
+      assert.ok(warned.every((entry) => entry.tags.length === 0 && /^Listed by multi \(sha256:[0-9a-f]{12}\), which stays in standard storage/.test(entry.warnings[0])));
       const shown = await quickPickShown('the preview list', 'Lifecycle preview');
-      assert.match(shown.title ?? '', /0 would expire, 2 would be archived, 1 kept/);
-      assert.ok(shown.items.includes('stale') && shown.items.includes('unpulled') && !shown.items.includes('fresh'), shown.items.join(' | '));
+      assert.match(shown.title ?? '', /0 would expire, 4 would be archived, 2 kept, 2 with warnings/);
+      assert.ok(shown.items.includes('stale') && shown.items.includes('unpulled') && !shown.items.includes('fresh') && !shown.items.includes('multi'), shown.items.join(' | '));
+      assert.equal(shown.items.filter((item) => /^Listed by multi \(sha256:[0-9a-f]{12}\), which stays in standard storage\.$/.test(item)).length, 2, 'one warning row per platform image');
+      assert.equal(shown.items.filter((item) => /ECR's documentation does not say whether lifecycle archives an image an index lists/.test(item)).length, 2, 'each saying what is undocumented');
       await screenshot('policies-lifecycle-archive-preview');
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
 
@@ -195,6 +217,9 @@ describe('Policies (issue 14)', function () {
       const marked = rows.filter((row) => /^would be archived · /.test(row.description ?? '')).map((row) => row.label).sort();
       assert.deepEqual(marked, ['stale', 'unpulled'], rows.map((row) => `${row.label}: ${row.description}`).join(' | '));
       assert.ok(!rows.some((row) => /would expire/.test(row.description ?? '')));
+      await explorer.reveal(REGISTRY_KEY, repository, { expand: true, select: true, focus: true });
+      await waitFor('the marked rows on screen', async () => (await visibleTreeRows()).includes('unpulled'));
+      await screenshot('policies-lifecycle-archive-tree');
     });
   });
 

@@ -79,7 +79,7 @@ describe('lifecycle preview over an index, against moto', { skip }, () => {
     for (const child of [amd64, arm64]) {
       const [warning] = result.warnings.get(sha256(child)) ?? [];
       assert.equal(warning?.kind, 'child-of-kept-index');
-      assert.match(warning.message, /^Listed by multi \(sha256:[0-9a-f]{12}\), which this policy leaves in standard storage/);
+      assert.match(warning.message, /^Listed by multi \(sha256:[0-9a-f]{12}\), which stays in standard storage/);
     }
     assert.equal(result.warnings.get(sha256(old)), undefined, 'a plain image gets no warning');
     const marks = lifecycleMarks(result);
