@@ -145,3 +145,15 @@ export function stack() {
     dockerHost: process.env.DOCKER_HOST,
   };
 }
+
+export interface ModalRequest {
+  message: string;
+  detail?: string;
+  buttons: string[];
+}
+
+/** VS Code refuses dialogs under the extension-host tests: the extension's modals are read and answered here. */
+export const modals = () =>
+  (vscode.extensions.getExtension(EXTENSION_ID)?.exports as {
+    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
+  }).modals;

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, hoverTreeRow, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, hoverTreeRow, modals, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -22,15 +22,6 @@ const DAY = 86_400;
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-interface ModalRequest {
-  message: string;
-  detail?: string;
-  buttons: string[];
-}
-const modals = () =>
-  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
-    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
-  }).modals;
 const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
 
 /** Waits until the quick input shows an item matching `pattern`, and returns the state. */
@@ -43,19 +34,19 @@ const itemShown = (what: string, pattern: RegExp) =>
 describe('Policies (issue 14)', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
-  let client: ECRClient;
+  const client = new ECRClient({
+    region: 'us-east-1',
+    endpoint: stack().ecrEndpoint,
+    credentials: { accessKeyId: 'AKIDPOLICIESTEST0000', secretAccessKey: 'policies-test-not-a-secret' },
+  });
 
   before(async function () {
     requireStack(this);
     explorer = ((await activateExtension()).exports as unknown as { explorer: ExplorerApi }).explorer;
-    client = new ECRClient({
-      region: 'us-east-1',
-      endpoint: stack().ecrEndpoint,
-      credentials: { accessKeyId: 'AKIDPOLICIESTEST0000', secretAccessKey: 'policies-test-not-a-secret' },
-    });
     await vscode.commands.executeCommand('workbench.view.extension.ecr');
   });
 
+  // Modals answer Cancel unless a test says otherwise.
   beforeEach(() => modals().answerWith(() => undefined));
   afterEach(async () => {
     modals().answerWith(undefined);
