@@ -35,15 +35,20 @@ const REMOVE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon(
  * the person cancels. Filters are checked as ECR checks them while they are typed.
  */
 export async function askTagMutability(repository: string, current: TagMutabilitySettings): Promise<TagMutabilitySettings | undefined> {
+  const held = current.exclusionFilters.map((entry) => entry.filter);
+  // The filters carry over between the two exclusion modes, and edits survive going back to the mode.
+  let draft = held;
   for (;;) {
     const mode = await pickMode(repository, current);
     if (!mode) return undefined;
     if (!modeHasExclusions(mode)) return { mode, exclusionFilters: [] };
-    // The filters carry over between the two exclusion modes (and back from a plain mode's edit).
-    const filters = await editFilters(repository, mode, current.exclusionFilters.map((entry) => entry.filter));
-    if (filters === 'back') continue;
-    if (!filters) return undefined;
-    return { mode, exclusionFilters: filters.map((filter) => ({ filterType: 'WILDCARD', filter })) };
+    const edited = await editFilters(repository, mode, held, draft);
+    if (!edited) return undefined;
+    if ('back' in edited) {
+      draft = edited.back;
+      continue;
+    }
+    return { mode, exclusionFilters: edited.saved.map((filter) => ({ filterType: 'WILDCARD', filter })) };
   }
 }
 
@@ -86,8 +91,8 @@ function filterMeaning(filter: string): string {
  * The filter list as one quick pick: the box is where a new filter is typed (checked on every key),
  * each filter is a row (select it or its trash button to remove it), and Enter on an empty box saves.
  */
-function editFilters(repository: string, mode: TagMutabilityMode, initial: string[]): Promise<string[] | 'back' | undefined> {
-  const filters = [...initial];
+function editFilters(repository: string, mode: TagMutabilityMode, initial: string[], start: string[]): Promise<{ saved: string[] } | { back: string[] } | undefined> {
+  const filters = [...start];
   const pick = vscode.window.createQuickPick<FilterItem>();
   pick.title = `Tag mutability of ${repository} (2/2): exclusion filters, ${MODES.find((entry) => entry.mode === mode)!.label.toLowerCase()}`;
   pick.placeholder = 'Type a filter such as latest or dev-* and press Enter; Enter on an empty box saves';
@@ -132,7 +137,7 @@ function editFilters(repository: string, mode: TagMutabilityMode, initial: strin
 
   return new Promise((resolve) => {
     let done = false;
-    const finish = (result: string[] | 'back' | undefined) => {
+    const finish = (result: { saved: string[] } | { back: string[] }) => {
       done = true;
       resolve(result);
       pick.hide();
@@ -143,7 +148,7 @@ function editFilters(repository: string, mode: TagMutabilityMode, initial: strin
     };
     pick.onDidChangeValue(render);
     pick.onDidTriggerItemButton((event) => remove(event.item.filter));
-    pick.onDidTriggerButton(() => finish('back'));
+    pick.onDidTriggerButton(() => finish({ back: [...filters] }));
     pick.onDidAccept(() => {
       const item = pick.activeItems[0];
       if (item?.action === 'add') {
@@ -153,7 +158,7 @@ function editFilters(repository: string, mode: TagMutabilityMode, initial: strin
       } else if (item?.action === 'remove') {
         remove(item.filter);
       } else if (item?.action === 'save') {
-        finish(filters);
+        finish({ saved: filters });
       }
       // 'invalid': the row says what is wrong; nothing happens until it is fixed.
     });

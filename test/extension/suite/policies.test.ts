@@ -170,7 +170,7 @@ describe('Policies (issue 14)', function () {
       explorer.refresh(REGISTRY_KEY);
     });
 
-    it('builds "archive images not pulled for 90 days" and previews it: archived apart from expired, marked in the tree', async () => {
+    it('builds "archive images not pulled for 90 days" (and "expire archived after 180 days") and previews it: archived apart from expired, marked in the tree', async () => {
       const building = Promise.resolve(vscode.commands.executeCommand('ecr.buildLifecyclePolicy', target));
       await quickPickShown('the rule kind', 'rule 1');
       await typeKeys('Archive images not pulled', 'Enter');
@@ -183,10 +183,22 @@ describe('Policies (issue 14)', function () {
       assert.equal(days.value, '90');
       await typeKeys('', 'Enter');
       await quickPickShown('the next rule', 'rule 2');
+      await typeKeys('Expire archived images', 'Enter');
+      await quickPickShown('the archived images step', 'Which archived images');
+      await typeKeys('Any image', 'Enter');
+      await waitFor('the archive days step', async () => /Expire archived images how many days/.test((await quickInput()).title ?? ''));
+      await typeKeys('', 'Control+A');
+      await typeKeys('30');
+      await waitFor('ECR\'s 90-day minimum said as it is typed', async () => /at least 90 days/.test((await quickInput()).message ?? ''));
+      await typeKeys('', 'Control+A');
+      await typeKeys('180', 'Enter');
+      await quickPickShown('the third rule', 'rule 3');
       await typeKeys('Done', 'Enter');
       const policy = (await building) as { rules: Array<{ selection: Record<string, unknown>; action: Record<string, unknown> }> };
       assert.deepEqual(policy.rules[0].selection, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 });
       assert.deepEqual(policy.rules[0].action, { type: 'transition', targetStorageClass: 'archive' });
+      assert.deepEqual(policy.rules[1].selection, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 180 });
+      assert.deepEqual(policy.rules[1].action, { type: 'expire' });
 
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       const result = (await vscode.commands.executeCommand('ecr.previewLifecyclePolicy', target)) as { expired: unknown[]; transitioned: Array<{ tags: string[] }> };
