@@ -44,6 +44,8 @@ export const COMMAND_IDS = [
   'ecr.turnScanOnPushOff',
   'ecr.makeTagsImmutable',
   'ecr.makeTagsMutable',
+  'ecr.createPullThroughRule',
+  'ecr.deletePullThroughRule',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -6,6 +6,7 @@ import { Explorer } from './explorer';
 import { imageCommands } from './imageCommands';
 import { lifecycleCommands } from './lifecycleCommands';
 import { pullCommands } from './pullCommand';
+import { pullThroughCommands } from './pullThroughCommands';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { repositoryCommands } from './repositoryCommands';
 import { repositorySettingsCommands } from './repositorySettingsCommands';
@@ -18,7 +19,8 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof lifecycleCommands> &
   ReturnType<typeof scanCommands> &
   ReturnType<typeof repositorySettingsCommands> &
-  ReturnType<typeof pullCommands>;
+  ReturnType<typeof pullCommands> &
+  ReturnType<typeof pullThroughCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -37,6 +39,7 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...scanCommands(explorer, documents),
     ...repositorySettingsCommands(explorer, documents),
     ...pullCommands(explorer),
+    ...pullThroughCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }

@@ -5,6 +5,7 @@ import { shortDigest, type ExplorerNode, type ImageNode } from '../../core/explo
 import { isImmutable } from '../../core/ecr/repositorySettings';
 import type { CommandArguments } from '../commandArguments';
 import type { CommandId } from '../commandIds';
+import { registryGroupItem } from './registryGroupItems';
 
 /** The one place explorer nodes (plain data from the core model) become what VS Code shows. */
 
@@ -142,6 +143,11 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.contextValue = 'message';
       return withId(item, node);
     }
+    case 'pullThroughGroup':
+    case 'templateGroup':
+    case 'pullThroughRule':
+    case 'creationTemplate':
+      return withId(registryGroupItem(node), node);
   }
 }
 
