@@ -318,14 +318,14 @@ export class EcrFront {
     }
     const input = { repositoryName: repository, imageManifest: manifest.text, imageManifestMediaType: mediaType, imageDigest: digest, ...(tag ? { imageTag: tag } : {}) };
     const untagged = await this.imageLosingItsOnlyTag(input, like);
-    let answer = await this.motoCall('PutImage', input, like);
-    const template = /RepositoryNotFound/.test(answer.text) ? this.features.createOnPushTemplate(repository) : undefined;
-    if (template) {
-      // ECR's create-on-push: a push to a missing repository that a CREATE_ON_PUSH template covers creates it with the template's settings.
-      await this.motoCall('CreateRepository', { repositoryName: repository, imageTagMutability: template.imageTagMutability, encryptionConfiguration: template.encryptionConfiguration, tags: template.resourceTags }, like);
-      this.log(`created ${repository} on push from the creation template ${template.prefix}`);
-      answer = await this.motoCall('PutImage', input, like);
+    // ECR's create-on-push: a push to a missing repository that a CREATE_ON_PUSH template covers creates it with the template's settings.
+    const template = this.features.createOnPushTemplate(repository);
+    if (template && (await this.motoCall('DescribeRepositories', { repositoryNames: [repository] }, like)).status !== 200) {
+      const settings = { imageTagMutability: template.imageTagMutability, encryptionConfiguration: template.encryptionConfiguration, tags: template.resourceTags };
+      const created = await this.motoCall('CreateRepository', { repositoryName: repository, ...settings }, like);
+      this.log(`create on push of ${repository} from the creation template ${template.prefix}: ${created.status}`);
     }
+    const answer = await this.motoCall('PutImage', input, like);
     if (answer.status === 200) {
       this.learnSize(repository, digest, manifest.text);
       if (untagged) await this.putBackUntagged(repository, untagged, like);

@@ -29,10 +29,12 @@ export function registryGroupItem(node: RegistryGroupNode | PullThroughRuleNode 
     case 'pullThroughRule': {
       const { rule } = node;
       const prefix = rule.ecrRepositoryPrefix.replace(/\/$/, '');
-      const upstream = (rule.upstream && upstreamKind(rule.upstream)?.label) ?? rule.upstreamRegistryUrl;
+      const kind = rule.upstream ? upstreamKind(rule.upstream) : undefined;
+      const upstream = kind?.label ?? rule.upstreamRegistryUrl;
       const secretName = rule.credentialArn?.split(':secret:')[1];
       const item = new vscode.TreeItem(`${prefix}/`, vscode.TreeItemCollapsibleState.None);
-      item.description = [`${upstream} (${rule.upstreamRegistryUrl})`, secretName ? `secret ${secretName}` : undefined].filter(Boolean).join(' · ');
+      // The sidebar is narrow: the upstream, then the secret (its name; the full ARN is in the tooltip).
+      item.description = [kind?.url ? upstream : rule.upstreamRegistryUrl, secretName].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon('mirror');
       item.contextValue = 'pullThroughRule';
       const upstreamPrefix = rule.upstreamRepositoryPrefix && rule.upstreamRepositoryPrefix !== 'ROOT' ? `${rule.upstreamRepositoryPrefix.replace(/\/$/, '')}/` : '';
@@ -50,7 +52,10 @@ export function registryGroupItem(node: RegistryGroupNode | PullThroughRuleNode 
     case 'creationTemplate': {
       const { template } = node;
       const item = new vscode.TreeItem(templateLabel(template), vscode.TreeItemCollapsibleState.None);
-      item.description = [template.appliedFor.map((scenario) => APPLIED_FOR[scenario] ?? scenario).join(', '), describeTemplate(template)[0]].join(' · ');
+      // What it sets first (the sidebar cuts the end), then when ECR applies it; default encryption is not news.
+      const sets = describeTemplate(template).slice(0, -1).filter((part) => part !== 'AES-256 encryption');
+      sets[0] = `tags ${sets[0].replace(/^Tags: /, '')}`;
+      item.description = [...sets, `for ${template.appliedFor.map((scenario) => APPLIED_FOR[scenario] ?? scenario).join(', ')}`].join(' · ');
       item.iconPath = new vscode.ThemeIcon('symbol-file');
       item.contextValue = 'creationTemplate';
       item.tooltip = md([
