@@ -2,33 +2,25 @@
 // ECR. moto 5.2 lacks these operations (HTML 500, see ecr2026Operations.test.ts); the ECR front keeps
 // them with the API reference's shapes and errors (test/stack/registryFeatures.ts), so these tests
 // prove the calls and their round trip, not AWS's server.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateRepositoryCreationTemplateCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { stackFor, resetMoto } from '../../support/stack';
-import { EcrFront } from '../../stack/ecrFront';
+import { stackFor } from '../../support/stack';
 import { createPullThroughRule, deletePullThroughRule, listPullThroughRules } from '../../../src/core/ecr/pullThroughCache';
 import { listCreationTemplates } from '../../../src/core/ecr/creationTemplates';
 import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
 import { describeRepository } from '../../../src/core/ecr/management';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
-import { motoClient } from './fixtures';
+import { frontForSuite } from './fixtures';
 
 const { env, skip } = stackFor('moto');
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf';
 
 describe('pull-through cache rules and creation templates, against the local ECR', { skip }, () => {
-  let front: EcrFront;
+  const suite = frontForSuite(env.motoUrl);
   let client: ECRClient;
-
-  before(async () => {
-    front = await EcrFront.start({ moto: env.motoUrl });
-    client = await motoClient(front.url, { maxAttempts: 1 });
-  });
-  after(async () => front?.close());
-  beforeEach(async () => {
-    await resetMoto(front.url);
-    front.reset();
+  beforeEach(() => {
+    client = suite.client;
   });
 
   it('creates, lists and deletes rules', async () => {
@@ -50,9 +42,9 @@ describe('pull-through cache rules and creation templates, against the local ECR
   it('a second rule with the same prefix is refused by the check before ECR is called', async () => {
     await createPullThroughRule(client, { upstream: 'quay', ecrRepositoryPrefix: 'mirror' });
     const existing = await listPullThroughRules(client);
-    const calls = front.callsOf('CreatePullThroughCacheRule').length;
+    const calls = suite.front.callsOf('CreatePullThroughCacheRule').length;
     await assert.rejects(createPullThroughRule(client, { upstream: 'ecr-public', ecrRepositoryPrefix: 'mirror' }, { existing }), /already exists/);
-    assert.equal(front.callsOf('CreatePullThroughCacheRule').length, calls);
+    assert.equal(suite.front.callsOf('CreatePullThroughCacheRule').length, calls);
     // Without the listing (another window created it meanwhile), ECR's own refusal reaches the user.
     await assert.rejects(createPullThroughRule(client, { upstream: 'ecr-public', ecrRepositoryPrefix: 'mirror' }), (error) => {
       assert.equal((error as Error).name, 'PullThroughCacheRuleAlreadyExistsException');

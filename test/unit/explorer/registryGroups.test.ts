@@ -3,38 +3,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClassifiedError } from '../../../src/core/ecr/errors';
-import type { RepositorySummary } from '../../../src/core/ecr/listing';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
 import { silentLogger } from '../../../src/core/log';
 import { ExplorerModel } from '../../../src/core/explorer/model';
 import { RegistryGroups, type RegistryGroupsSource } from '../../../src/core/explorer/registryGroups';
 import type { ExplorerNode, RegistryNode } from '../../../src/core/explorer/nodes';
-import type { ExplorerRegistry, ExplorerSource } from '../../../src/core/explorer/source';
+import type { ExplorerSource } from '../../../src/core/explorer/source';
+import { registry as explorerRegistry, repository } from './fixtures';
 import type { PullThroughRule } from '../../../src/core/ecr/pullThroughCache';
 import type { CreationTemplate } from '../../../src/core/ecr/creationTemplates';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf';
-const registry: ExplorerRegistry = {
-  key: '123456789012/us-east-1',
-  label: 'prod',
-  region: 'us-east-1',
-  accountId: '123456789012',
-  config: {},
-  pageSize: 100,
-  client: () => Promise.reject(new Error('no client in unit tests')),
-  registryHost: () => '123456789012.dkr.ecr.us-east-1.amazonaws.com',
-  learnAccount: () => {},
-};
-const repository = (name: string): RepositorySummary => ({
-  name,
-  registryId: '123456789012',
-  uri: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${name}`,
-  arn: `arn:aws:ecr:us-east-1:123456789012:repository/${name}`,
-  tagMutabilityExclusionFilters: [],
-  tagMutability: 'MUTABLE',
-  scanOnPush: false,
-  encryption: { type: 'AES256' },
-});
+const registry = explorerRegistry();
 const repositories: ExplorerSource = {
   repositoryPage: async () => ({ items: [repository('ml/app')] }),
   imagePage: async () => ({ items: [] }),
