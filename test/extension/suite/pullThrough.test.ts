@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCreationTemplateCommand, DeleteRepositoryCreationTemplateCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, hoverTreeRow, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -137,6 +137,15 @@ describe('Pull-through cache and creation templates (issue 14)', function () {
       await screenshot('pull-through-registry-groups');
     }
     assert.ok(rows.indexOf(RULES) < rows.indexOf(TEMPLATES), rows.join(' | '));
+
+    const ruleTip = await hoverTreeRow(`${PREFIX}/`, RULES);
+    assert.match(ruleTip, new RegExp(`Credentials: ${SECRET.replace(/[/.]/g, '\\$&')}`));
+    assert.match(ruleTip, new RegExp(`Pull through it: ${registryHost.replace(/\./g, '\\.')}/${PREFIX}/<repository>:<tag>`));
+    const templateTip = await hoverTreeRow(`${TEMPLATE_PREFIX}/`, TEMPLATES);
+    assert.match(templateTip, /Images of the ML team/);
+    assert.match(templateTip, /Applied for: create on push, pull-through cache/);
+    assert.match(templateTip, /Resource tags: team=ml/);
+    await screenshot('pull-through-template-tooltip');
   });
 
   it('Build and Push to a missing repository a creation template covers leaves it to ECR and says which template; ECR creates it with the template', async () => {
