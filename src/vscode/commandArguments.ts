@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { CopyAsFormat } from '../core/ecr/copyAs';
 import type { LifecycleRuleChoice } from '../core/ecr/lifecycle';
 import type { RegistryEntry } from '../core/explorer/arguments';
-import type { ErrorNode, ExplorerNode, ImageNode, LoadMoreNode, RegistryNode, RepositoryNode } from '../core/explorer/nodes';
+import type { ErrorNode, ExplorerNode, ImageNode, LoadMoreNode, PullThroughRuleNode, RegistryNode, RepositoryNode } from '../core/explorer/nodes';
 import type { RepositoryTarget } from '../core/explorer/targets';
 import type { CommandId } from './commandIds';
 
@@ -87,4 +87,6 @@ export type CommandArguments = Table<{
   'ecr.turnScanOnPushOn': [repository?: Target];
   'ecr.turnScanOnPushOff': [repository?: Target];
   'ecr.editTagMutability': [repository?: Target, settings?: { mode: string; exclusionFilters?: string[] }];
+  'ecr.createPullThroughRule': [registry?: RegistryArgument];
+  'ecr.deletePullThroughRule': Row<PullThroughRuleNode>;
 }>;

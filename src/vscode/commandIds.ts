@@ -43,6 +43,8 @@ export const COMMAND_IDS = [
   'ecr.turnScanOnPushOn',
   'ecr.turnScanOnPushOff',
   'ecr.editTagMutability',
+  'ecr.createPullThroughRule',
+  'ecr.deletePullThroughRule',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -27,6 +27,9 @@
  *   cannot delete one tag of several (it deletes manifests, with all their tags), so a tag removed
  *   from an image that keeps others stays pullable at the registry; a push to a repository ECR
  *   does not have is logged and not registered (ECR would have refused it; the registry cannot).
+ * - Pull-through cache rules and repository creation templates: moto answers them with HTML 500;
+ *   the front keeps them itself (registryFeatures.ts), and a push to a missing repository that a
+ *   CREATE_ON_PUSH template covers creates it with the template's settings, as ECR does.
  *
  * Tests also use it in-process (fault injection, call records with server time) through
  * `EcrFront.start`; the stack runs it as a process: node --import tsx test/stack/ecrFront.ts
@@ -37,6 +40,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RegistryFeatures } from './registryFeatures';
 
 const PAGED: Record<string, { items: string; named?: string }> = {
   DescribeRepositories: { items: 'repositories', named: 'repositoryNames' },
@@ -101,6 +105,8 @@ export class EcrFront {
   private readonly pulls = new Map<string, Date>();
   /** `${repository}@${digest}` → imagePushedAt (epoch seconds) of images put back untagged. */
   private readonly pushedAt = new Map<string, number>();
+  /** Pull-through cache rules and repository creation templates, which moto lacks. */
+  private readonly features = new RegistryFeatures();
   private pending = 0;
   private idle: Array<() => void> = [];
 
@@ -165,6 +171,7 @@ export class EcrFront {
         this.sizes.clear();
         this.pulls.clear();
         this.pushedAt.clear();
+        this.features.reset();
       }
       const upstream = await this.forward(request, body);
       return this.reply(response, upstream.status, upstream.contentType, upstream.text);
@@ -190,6 +197,8 @@ export class EcrFront {
       call.injected = true;
       return done(fault.status, JSON.stringify({ __type: fault.type, message: fault.message }));
     }
+    const emulated = this.features.answer(operation, input);
+    if (emulated) return done(emulated.status, JSON.stringify(emulated.body));
 
     let forwardBody = body;
     let untagged: Json | undefined;
@@ -319,6 +328,13 @@ export class EcrFront {
     }
     const input = { repositoryName: repository, imageManifest: manifest.text, imageManifestMediaType: mediaType, imageDigest: digest, ...(tag ? { imageTag: tag } : {}) };
     const untagged = await this.imageLosingItsOnlyTag(input, like);
+    // ECR's create-on-push: a push to a missing repository that a CREATE_ON_PUSH template covers creates it with the template's settings.
+    const template = this.features.createOnPushTemplate(repository);
+    if (template && (await this.motoCall('DescribeRepositories', { repositoryNames: [repository] }, like)).status !== 200) {
+      const settings = { imageTagMutability: template.imageTagMutability, encryptionConfiguration: template.encryptionConfiguration, tags: template.resourceTags };
+      const created = await this.motoCall('CreateRepository', { repositoryName: repository, ...settings }, like);
+      this.log(`create on push of ${repository} from the creation template ${template.prefix}: ${created.status}`);
+    }
     const answer = await this.motoCall('PutImage', input, like);
     if (answer.status === 200) {
       this.learnSize(repository, digest, manifest.text);

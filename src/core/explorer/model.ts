@@ -5,7 +5,9 @@ import type { Page } from '../ecr/pagination';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
+import type { RegistryGroups } from './registryGroups';
 import {
+  keepNode,
   registryNodeId,
   repositoryNodeId,
   type ErrorNode,
@@ -25,6 +27,8 @@ export interface ExplorerModelOptions {
   /** Wraps each page load a person waits for (the view shows a progress bar). */
   track?<T>(work: Promise<T>): Promise<T>;
   now?: () => number;
+  /** Pull-through cache rules and creation templates, shown under each registry (registryGroups.ts). */
+  groups?: RegistryGroups;
 }
 
 /** How long a hover's scan-status answer is trusted, and when a running scan is asked about again. */
@@ -73,6 +77,7 @@ export class ExplorerModel {
   constructor(private readonly options: ExplorerModelOptions) {
     this.source = options.source ?? ecrSource;
     this.now = options.now ?? Date.now;
+    options.groups?.attach({ registry: (key) => this.registry(key), changed: (node) => this.changed(node) });
   }
 
   onDidChange(listener: (node: ExplorerNode | undefined) => void): { dispose(): void } {
@@ -87,6 +92,7 @@ export class ExplorerModel {
   /** A new set of registries (settings changed): everything listed, marked or checked is forgotten. */
   setRegistries(registries: ExplorerRegistry[]): void {
     this.registryList = registries;
+    this.options.groups?.clear();
     this.nodes.clear();
     this.repositoryListings.clear();
     this.imageListings.clear();
@@ -130,7 +136,7 @@ export class ExplorerModel {
   }
 
   parent(node: ExplorerNode): ExplorerNode | undefined {
-    return node.parentId ? this.nodes.get(node.parentId) : undefined;
+    return node.parentId ? (this.nodes.get(node.parentId) ?? this.options.groups?.node(node.parentId)) : undefined;
   }
 
   /** True while `node` is the object the model holds for its id (a stale one is not refreshed). */
@@ -142,13 +148,13 @@ export class ExplorerModel {
     if (!node) return this.registryList.map((registry) => this.registryNode(registry));
     switch (node.kind) {
       case 'registry':
-        return this.registryChildren(node);
+        return [...(this.options.groups?.groupNodes(node) ?? []), ...(await this.registryChildren(node))];
       case 'repository':
         return this.repositoryChildren(node);
       case 'untagged':
         return this.untaggedChildren(node);
       default:
-        return [];
+        return this.options.groups?.children(node) ?? [];
     }
   }
 
@@ -193,6 +199,7 @@ export class ExplorerModel {
 
   /** Drops what was listed (everything, one registry, or one repository's images); lists again on demand. */
   refresh(registryKey?: string, repositoryName?: string): void {
+    if (!repositoryName) this.options.groups?.refresh(registryKey);
     if (!registryKey) {
       this.repositoryListings.clear();
       this.imageListings.clear();
@@ -483,17 +490,7 @@ export class ExplorerModel {
     return this.keep<MessageNode>({ kind: 'message', id: `${parent.id}/message`, parentId: parent.id, registryKey: parent.registryKey, message, icon });
   }
 
-  /**
-   * Identity: the node already known under this id is updated to the fresh values and returned,
-   * so VS Code, which knows rows by object, can be told that exactly this row changed.
-   */
   private keep<T extends ExplorerNode>(fresh: T): T {
-    const existing = this.nodes.get(fresh.id);
-    if (existing && existing.kind === fresh.kind) {
-      for (const key of Object.keys(existing)) if (!(key in fresh)) delete (existing as unknown as Record<string, unknown>)[key];
-      return Object.assign(existing, fresh) as T;
-    }
-    this.nodes.set(fresh.id, fresh);
-    return fresh;
+    return keepNode(this.nodes, fresh);
   }
 }

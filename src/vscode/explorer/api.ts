@@ -1,4 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { PullThroughRule } from '../../core/ecr/pullThroughCache';
+import type { NodeKind } from '../../core/explorer/nodes';
 
 /**
  * What the explorer offers the other features (build-and-push, authoring) and the extension's
@@ -23,7 +25,7 @@ export interface RegistryConnection {
 
 /** One row of the tree as a person reads it (label, description), with its children when expanded. */
 export interface TreeSnapshotEntry {
-  kind: 'registry' | 'repository' | 'image' | 'untagged' | 'loadMore' | 'error' | 'message';
+  kind: NodeKind;
   label: string;
   description?: string;
   contextValue?: string;
@@ -46,9 +48,18 @@ export interface ExplorerApi {
   tell(message: string): void;
   /** Repository names and tags the tree has already listed (no API call), for completion. */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }>;
+  /**
+   * Each registry's pull-through cache rules and the host images are pulled through, for the FROM
+   * quick fix and hover: listed once per registry (ECR is not asked again until a refresh). A registry
+   * whose rules could not be listed comes with the reason.
+   */
+  pullThroughRules(): Promise<Array<{ registryKey: string; label: string; registryHost: string; rules: PullThroughRule[]; problem?: string }>>;
 
   // What tests and benches use to see and drive the tree (no hidden commands needed).
-  /** Registries with their first page of repositories, and the images of the named repositories ('*' for all listed). */
+  /**
+   * Registries with their first page of repositories, and the images of the named repositories ('*' for all listed);
+   * a registry group is expanded when its label is named ("Pull-Through Cache Rules", "Repository Creation Templates").
+   */
   treeSnapshot(expandRepositories?: string[]): Promise<TreeSnapshotEntry[]>;
   /** Reveals a registry or repository node in the view, listing pages until the repository shows up. */
   reveal(registryKey: string, repositoryName?: string, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;

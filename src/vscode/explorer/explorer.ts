@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
+import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode, type ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
@@ -21,6 +22,8 @@ export class Explorer implements vscode.Disposable {
   readonly log: Logger;
   readonly keys: AccessKeyStore;
   readonly model: ExplorerModel;
+  /** Each registry's pull-through cache rules and creation templates (rows under the registry). */
+  readonly groups: RegistryGroups;
   readonly targets: TargetResolver;
   private readonly provider: RegistryTreeProvider;
   private readonly view: vscode.TreeView<unknown>;
@@ -33,11 +36,10 @@ export class Explorer implements vscode.Disposable {
     this.log = services.logger('explorer');
     this.keys = new AccessKeyStore(services.context.secrets, services.redactor);
     this.targets = new TargetResolver(() => this.connectionList);
-    this.model = new ExplorerModel({
-      classify: (error, registry) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key)),
-      logger: this.log,
-      track: (work) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work)),
-    });
+    const classify = (error: unknown, registry: { key: string }) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key));
+    const track = <T>(work: Promise<T>) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
+    this.groups = new RegistryGroups({ classify, logger: this.log, track });
+    this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups });
     this.reconnect();
     this.provider = new RegistryTreeProvider(this.model);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
@@ -165,6 +167,13 @@ export class Explorer implements vscode.Disposable {
       refresh: (registryKey, repositoryName) => model.refresh(registryKey, repositoryName),
       tell: (message) => this.tell(message),
       knownImages: () => model.knownImages(),
+      pullThroughRules: () =>
+        Promise.all(
+          this.connectionList.map(async (connection) => {
+            const { rules, error } = await this.groups.pullThroughRules(connection.key);
+            return { registryKey: connection.key, label: connection.label, registryHost: connection.registryHost(), rules, problem: error?.message };
+          }),
+        ),
       treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
       setFilter: (text) => this.setFilter(text),
       viewMessage: () => this.view.message,

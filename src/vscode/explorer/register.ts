@@ -6,6 +6,7 @@ import { Explorer } from './explorer';
 import { imageCommands } from './imageCommands';
 import { lifecycleCommands } from './lifecycleCommands';
 import { pullCommands } from './pullCommand';
+import { pullThroughCommands } from './pullThroughCommands';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { repositoryCommands } from './repositoryCommands';
 import { repositorySettingsCommands } from './repositorySettingsCommands';
@@ -20,7 +21,8 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof scanCommands> &
   ReturnType<typeof repositorySettingsCommands> &
   ReturnType<typeof tagMutabilityCommands> &
-  ReturnType<typeof pullCommands>;
+  ReturnType<typeof pullCommands> &
+  ReturnType<typeof pullThroughCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -40,6 +42,7 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...repositorySettingsCommands(explorer, documents),
     ...tagMutabilityCommands(explorer),
     ...pullCommands(explorer),
+    ...pullThroughCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }

@@ -7,6 +7,7 @@ import { readLifecycleMark } from '../../core/images/lifecyclePreview';
 import { describeTagMutability, tagMutabilityFrom, tagMutabilityIcon } from '../../core/ecr/tagMutability';
 import type { CommandArguments } from '../commandArguments';
 import type { CommandId } from '../commandIds';
+import { registryGroupItem } from './registryGroupItems';
 
 /** The one place explorer nodes (plain data from the core model) become what VS Code shows. */
 
@@ -151,6 +152,11 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.contextValue = 'message';
       return withId(item, node);
     }
+    case 'pullThroughGroup':
+    case 'templateGroup':
+    case 'pullThroughRule':
+    case 'creationTemplate':
+      return withId(registryGroupItem(node), node);
   }
 }
 

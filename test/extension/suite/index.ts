@@ -18,6 +18,7 @@ const suites = [
   () => require('./commands.test'),
   () => require('./polish.test'),
   () => require('./policies.test'),
+  () => require('./pullThrough.test'),
 ];
 
 /**
