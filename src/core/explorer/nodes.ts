@@ -6,7 +6,7 @@ import type { ImageSummary, RepositorySummary } from '../ecr/listing';
  * the VS Code layer maps them to TreeItems in one place, and commands receive them as arguments.
  * One object per id: the model keeps them, so VS Code can refresh a single row.
  */
-export type ExplorerNode = RegistryNode | RepositoryNode | ImageNode | UntaggedGroupNode | LoadMoreNode | ErrorNode | MessageNode;
+export type ExplorerNode = RegistryNode | RepositoryNode | ImageNode | UntaggedGroupNode | ArchivedGroupNode | LoadMoreNode | ErrorNode | MessageNode;
 export type NodeKind = ExplorerNode['kind'];
 
 interface NodeBase {
@@ -50,10 +50,37 @@ export interface ImageNode extends NodeBase {
   image: ImageSummary;
   /** Set while a lifecycle preview says this image would expire: the rule, in words. */
   expiresBy?: string;
+  /** What the image is, for rows under an index or image: "linux/arm64 image", "attestation manifest", "signature". */
+  role?: string;
+  /** Its platform ("linux/arm64/v8"), for a platform image of an index. */
+  platform?: string;
+  /** For an index: its platforms ("linux/amd64, linux/arm64") once its manifest is read. */
+  platforms?: string;
+  /** An index still waiting for its manifest: the row says so and fills in later. */
+  detailsPending?: boolean;
+  /** The size the row shows when it is not ECR's (an index: the sum of its platform images). */
+  totalBytes?: number;
+  /** Platform images and attachments shown under this row (it expands when > 0). */
+  childCount?: number;
+  /** Names of the indexes that list this image, or of the image an attachment describes. */
+  belongsTo?: string[];
+  /** Not pulled for STALE_AFTER_DAYS or more (ecr.images.sortBy decides what the description shows). */
+  stale?: boolean;
+  /** What the description's time says: push (default) or last pull. */
+  sortBy?: 'pushed' | 'pulled';
+  /** A restore from the archive in progress or just ended, as the row shows it ("restoring…"). */
+  restoreStatus?: string;
 }
 
 export interface UntaggedGroupNode extends NodeBase {
   kind: 'untagged';
+  repositoryName: string;
+  count: number;
+}
+
+/** The repository's archived images (ECR's archive storage class): not pullable until restored. */
+export interface ArchivedGroupNode extends NodeBase {
+  kind: 'archived';
   repositoryName: string;
   count: number;
 }
@@ -78,7 +105,7 @@ export interface MessageNode extends NodeBase {
   icon?: string;
 }
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['registry', 'repository', 'image', 'untagged', 'loadMore', 'error', 'message']);
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['registry', 'repository', 'image', 'untagged', 'archived', 'loadMore', 'error', 'message']);
 
 /** True for a tree node of one of `kinds` (any kind when none is named); the check every command starts with. */
 export function isNode<Kind extends NodeKind>(value: unknown, ...kinds: Kind[]): value is Extract<ExplorerNode, { kind: Kind }> {

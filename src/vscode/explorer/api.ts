@@ -23,7 +23,7 @@ export interface RegistryConnection {
 
 /** One row of the tree as a person reads it (label, description), with its children when expanded. */
 export interface TreeSnapshotEntry {
-  kind: 'registry' | 'repository' | 'image' | 'untagged' | 'loadMore' | 'error' | 'message';
+  kind: 'registry' | 'repository' | 'image' | 'untagged' | 'archived' | 'loadMore' | 'error' | 'message';
   label: string;
   description?: string;
   contextValue?: string;

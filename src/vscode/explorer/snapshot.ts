@@ -11,6 +11,8 @@ export async function treeSnapshot(model: ExplorerModel, expandRepositories: str
         const expand =
           node.kind === 'registry' ||
           node.kind === 'untagged' ||
+          node.kind === 'archived' ||
+          (node.kind === 'image' && Boolean(node.childCount)) ||
           (node.kind === 'repository' && (expandRepositories.includes(node.repository.name) || expandRepositories.includes('*')));
         // Children first: listing them updates the parent's own row (e.g. "12 repositories").
         const children = expand ? await walk(await model.children(node)) : undefined;
