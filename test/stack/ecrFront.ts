@@ -31,11 +31,13 @@
  * Tests also use it in-process (fault injection, call records with server time) through
  * `EcrFront.start`; the stack runs it as a process: node --import tsx test/stack/ecrFront.ts
  * --moto URL [--registry HOST] [--port N]. Control endpoints: GET /_front/health,
- * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults.
+ * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults, POST /_front/archive
+ * (archive an image; with UpdateImageStorageClass and DescribeImages' archive fields: ecrArchive.ts).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ArchiveStates } from './ecrArchive';
 
 const PAGED: Record<string, { items: string; named?: string }> = {
   DescribeRepositories: { items: 'repositories', named: 'repositoryNames' },
@@ -87,6 +89,8 @@ export interface EcrFrontOptions {
   registryPassword?: string;
   port?: number;
   log?: (message: string) => void;
+  /** How long a restore from the archive takes (ACTIVATING to ACTIVE); default 3 s. */
+  restoreMs?: number;
 }
 
 type Json = Record<string, any>;
@@ -101,13 +105,16 @@ export class EcrFront {
   /** `${repository}@${digest}` → imagePushedAt (epoch seconds) of images put back untagged. */
   private readonly pushedAt = new Map<string, number>();
   private pending = 0;
+  private readonly archives: ArchiveStates;
   private idle: Array<() => void> = [];
 
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
     private readonly options: EcrFrontOptions,
-  ) {}
+  ) {
+    this.archives = new ArchiveStates(options.restoreMs);
+  }
 
   static async start(options: EcrFrontOptions): Promise<EcrFront> {
     let front!: EcrFront;
@@ -164,6 +171,7 @@ export class EcrFront {
         this.sizes.clear();
         this.pulls.clear();
         this.pushedAt.clear();
+        this.archives.clear();
       }
       const upstream = await this.forward(request, body);
       return this.reply(response, upstream.status, upstream.contentType, upstream.text);
@@ -190,8 +198,19 @@ export class EcrFront {
       return done(fault.status, JSON.stringify({ __type: fault.type, message: fault.message }));
     }
 
+    if (operation === 'UpdateImageStorageClass') {
+      const listed = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName, imageIds: [input.imageId ?? {}] }, request);
+      const answer = this.archives.update(input, input.registryId ?? '123456789012', listed.status === 200);
+      return done(answer.status, JSON.stringify(answer.body));
+    }
     let forwardBody = body;
     let untagged: Json | undefined;
+    // moto knows no imageStatus filter: the front applies it (ECR lists ACTIVE images unless asked).
+    const statusFilter: string | undefined = operation === 'DescribeImages' ? input.filter?.imageStatus : undefined;
+    if (statusFilter) {
+      delete input.filter.imageStatus;
+      forwardBody = Buffer.from(JSON.stringify(input));
+    }
     if (operation === 'PutImage' && typeof input.imageManifest === 'string') {
       // ECR's digest is the sha256 of the manifest bytes, whoever calls PutImage.
       input.imageDigest ??= sha256(input.imageManifest);
@@ -211,7 +230,10 @@ export class EcrFront {
       this.learnSize(input.repositoryName, input.imageDigest, input.imageManifest);
       if (untagged) await this.putBackUntagged(input.repositoryName, untagged, request);
     }
-    if (operation === 'DescribeImages') this.patchImageDetails(answer.imageDetails ?? []);
+    if (operation === 'DescribeImages') {
+      this.patchImageDetails(answer.imageDetails ?? []);
+      answer.imageDetails = this.archives.describe(answer.imageDetails ?? [], statusFilter);
+    }
     if (operation === 'BatchDeleteImage') await this.reportDeletedByDigest(request, input, answer);
     if (operation === 'BatchDeleteImage' && this.options.registry) await this.mirrorDeletes(request, input.repositoryName, answer.imageIds ?? []);
     if (operation === 'DeleteRepository' && this.options.registry) {
@@ -250,6 +272,11 @@ export class EcrFront {
     if (path === '/_front/calls') return json(this.calls);
     if (path === '/_front/reset' && method === 'POST') {
       this.reset();
+      return json({});
+    }
+    if (path === '/_front/archive' && method === 'POST') {
+      const { repositoryName, imageDigest } = JSON.parse(body.toString('utf8'));
+      this.archives.archive(repositoryName, imageDigest);
       return json({});
     }
     if (path === '/_front/faults' && method === 'POST') {
@@ -485,6 +512,7 @@ async function main(): Promise<void> {
     moto,
     registry: option('registry'),
     port: Number(option('port') ?? 0),
+    restoreMs: option('restore-ms') ? Number(option('restore-ms')) : undefined,
     log: (message) => console.log(`${new Date().toISOString()} ${message}`),
   });
   console.log(`ECR front at ${front.url} (moto ${moto}${option('registry') ? `, registry ${option('registry')}` : ''})`);

@@ -1,6 +1,7 @@
 import type { ClassifiedError } from '../ecr/errors';
 import type { ImageSummary, RepositorySummary } from '../ecr/listing';
 import type { ImageSortBy } from '../ecr/lastPull';
+import { isArchived } from '../ecr/storageClass';
 import type { ImageGraph } from '../images/graph';
 import { imageRows, type ImageRow, type ImageRows } from './imageRows';
 import { graphChildren, imageMatches, imageRowFields } from './imageNodes';
@@ -225,13 +226,14 @@ export class ExplorerModel {
     return Boolean(this.repositoryListings.get(registryKey)?.items.some((repository) => repository.name === repositoryName));
   }
 
-  /** Repositories and tags listed so far (no API call). */
+  /** Repositories and tags listed so far, archived images left out (no API call). */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
     return this.registryList.flatMap((registry) =>
       (this.repositoryListings.get(registry.key)?.items ?? []).map((repository) => ({
         registryHost: registry.registryHost(repository.uri),
         repository: repository.name,
-        tags: (this.imageListings.get(imageKey(registry.key, repository.name))?.items ?? []).flatMap((image) => image.tags),
+        // Archived images cannot be built from (nor pulled) until restored: not offered.
+        tags: (this.imageListings.get(imageKey(registry.key, repository.name))?.items ?? []).flatMap((image) => (isArchived(image) ? [] : image.tags)),
       })),
     );
   }
@@ -428,7 +430,7 @@ export class ExplorerModel {
     });
     // The registry's own row says how many repositories are listed (and the account, once learnt).
     const node = this.nodes.get(registryNodeId(registry.key));
-    if (node?.kind === 'registry' && (node.summary !== this.summaryOf(registry.key) || node.accountId !== registry.accountId)) {
+    if (node?.kind === 'registry' && (node.summary !== repositorySummaryText(this.repositoryListings.get(registry.key)) || node.accountId !== registry.accountId)) {
       this.changed(this.registryNode(registry));
     }
   }
@@ -468,12 +470,8 @@ export class ExplorerModel {
     return images.some((image) => imageMatches(image, filter, now));
   }
 
-  private summaryOf(registryKey: string): string | undefined {
-    return repositorySummaryText(this.repositoryListings.get(registryKey));
-  }
-
   private registryNode(registry: ExplorerRegistry): RegistryNode {
-    return this.nodes.registry(registry, this.summaryOf(registry.key));
+    return this.nodes.registry(registry, repositorySummaryText(this.repositoryListings.get(registry.key)));
   }
 
   private imageNode(repository: RepositoryNode, { image, tags, graph: graphNode }: ImageRow, graph: ImageGraph, parentId = repository.id): ImageNode {

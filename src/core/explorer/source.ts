@@ -63,7 +63,9 @@ export const ecrSource: ExplorerSource = {
   },
   async imagePage(registry, repository, startToken) {
     const { imagePages } = await import('../ecr/listing');
-    const page = await imagePages(await registry.client(), repository, { registryId: registry.config.accountId, pageSize: registry.pageSize, startToken }).next();
+    // ANY: ECR lists only active images unless asked; the tree shows archived ones apart.
+    const options = { registryId: registry.config.accountId, pageSize: registry.pageSize, startToken, imageStatus: 'ANY' as const };
+    const page = await imagePages(await registry.client(), repository, options).next();
     return page.value ?? { items: [] };
   },
   async scanSummary(registry, repository, digest) {

@@ -11,6 +11,7 @@ import { treeSnapshot } from './snapshot';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 
+const readSortBy = () => (vscode.workspace.getConfiguration('ecr').get<string>('images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
 const CONNECTION_SETTINGS = ['ecr.registries', 'ecr.endpoint', 'ecr.registryHostOverride', 'ecr.pageSize'];
 
 /**
@@ -38,6 +39,7 @@ export class Explorer implements vscode.Disposable {
       logger: this.log,
       track: (work) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work)),
     });
+    this.model.setSortBy(readSortBy());
     this.reconnect();
     this.provider = new RegistryTreeProvider(this.model);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
@@ -50,6 +52,7 @@ export class Explorer implements vscode.Disposable {
       this.view.onDidCollapseElement(({ element }) => isNode(element) && this.model.setExpanded(element, false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();
+        if (event.affectsConfiguration('ecr.images.sortBy')) this.model.setSortBy(readSortBy());
       }),
     );
   }
@@ -88,7 +91,11 @@ export class Explorer implements vscode.Disposable {
   }
 
   private updateMessage(): void {
-    const filter = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    const filter = this.model.filter
+      ? this.model.filter === 'stale'
+        ? 'Filtered by "stale": images not pulled for 90+ days (and repository names containing "stale")'
+        : `Filtered by "${this.model.filter}" (repository names and tags of loaded images)`
+      : undefined;
     this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 

@@ -1,5 +1,6 @@
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
+import { archiveCommands } from './archiveCommands';
 import { browseCommands } from './browseCommands';
 import { copyAsCommands } from './copyAsCommand';
 import { Explorer } from './explorer';
@@ -18,7 +19,8 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof lifecycleCommands> &
   ReturnType<typeof scanCommands> &
   ReturnType<typeof repositorySettingsCommands> &
-  ReturnType<typeof pullCommands>;
+  ReturnType<typeof pullCommands> &
+  ReturnType<typeof archiveCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -37,6 +39,7 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...scanCommands(explorer, documents),
     ...repositorySettingsCommands(explorer, documents),
     ...pullCommands(explorer),
+    ...archiveCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }
