@@ -32,7 +32,8 @@
  * `EcrFront.start`; the stack runs it as a process: node --import tsx test/stack/ecrFront.ts
  * --moto URL [--registry HOST] [--port N]. Control endpoints: GET /_front/health,
  * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults, POST /_front/archive
- * (archive an image; with UpdateImageStorageClass and DescribeImages' archive fields: ecrArchive.ts).
+ * (archive an image; with UpdateImageStorageClass and DescribeImages' archive fields: ecrArchive.ts),
+ * POST /_front/age (set an image's push time or last pull back).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -272,6 +273,15 @@ export class EcrFront {
     if (path === '/_front/calls') return json(this.calls);
     if (path === '/_front/reset' && method === 'POST') {
       this.reset();
+      return json({});
+    }
+    if (path === '/_front/age' && method === 'POST') {
+      // Time cannot pass in a test: an image's push or last pull is set back (ISO dates; null forgets the pull).
+      const { repositoryName, imageDigest, pushedAt, pulledAt } = JSON.parse(body.toString('utf8'));
+      const key = `${repositoryName}@${imageDigest}`;
+      if (pushedAt) this.pushedAt.set(key, new Date(pushedAt).getTime() / 1000);
+      if (pulledAt) this.pulls.set(key, new Date(pulledAt));
+      else if (pulledAt === null) this.pulls.delete(key);
       return json({});
     }
     if (path === '/_front/archive' && method === 'POST') {

@@ -395,9 +395,7 @@ export class ExplorerModel {
   }
 
   private *imageNodesOf(registryKey: string, repositoryName: string, digest: string): Generator<ImageNode> {
-    for (const node of this.nodes.values()) {
-      if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) yield node;
-    }
+    for (const node of this.nodes.values()) if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) yield node;
   }
 
   /** A listed image by tag or digest (no API call): what pull and build-from check before starting. */
@@ -409,8 +407,7 @@ export class ExplorerModel {
   private loadManifests(registry: ExplorerRegistry, repository: RepositoryNode, listing: ImageListing): Promise<void> {
     const name = repository.repository.name;
     const key = imageKey(registry.key, name);
-    let manifests = this.manifests.get(key);
-    if (!manifests) this.manifests.set(key, (manifests = new RepositoryManifests()));
+    const manifests = this.manifestsOf(key);
     if (!this.source.manifest || manifests.complete(listing.items)) return Promise.resolve();
     const fetch = this.source.manifest.bind(this.source, registry, name);
     const onError = (digest: string, error: unknown) => this.options.logger.warn(`manifest of ${name}@${digest}: ${errorMessage(error)}`);
@@ -457,6 +454,10 @@ export class ExplorerModel {
     return listing;
   }
 
+  private manifestsOf(key: string): RepositoryManifests {
+    return this.manifests.get(key) ?? this.manifests.set(key, new RepositoryManifests()).get(key)!;
+  }
+
   private sorted(registryKey: string, repositoryName: string, listing: ImageListing): NonNullable<ImageListing['sorted']> {
     const manifests = this.manifests.get(imageKey(registryKey, repositoryName));
     const key = `${listing.version}/${this.sortBy}/${manifests?.manifests.size ?? 0}/${manifests?.failed.size ?? 0}`;
@@ -476,7 +477,7 @@ export class ExplorerModel {
 
   private imageNode(repository: RepositoryNode, { image, tags, graph: graphNode }: ImageRow, graph: ImageGraph, parentId = repository.id): ImageNode {
     const key = imageKey(repository.registryKey, repository.repository.name);
-    const pendingIndexes = this.manifests.get(key)?.missingIndexes([image]) ?? new Set<string>();
+    const pendingIndexes = this.source.manifest ? this.manifestsOf(key).missingIndexes([image]) : new Set<string>();
     const child = parentId !== repository.id && !parentId.endsWith('/untagged') && !parentId.endsWith('/archived');
     return this.nodes.keep<ImageNode>({
       kind: 'image',

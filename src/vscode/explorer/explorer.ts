@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
-import { isNode } from '../../core/explorer/nodes';
+import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
@@ -180,6 +180,11 @@ export class Explorer implements vscode.Disposable {
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
         await this.view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
       },
+      revealImage: async (registryKey, repositoryName, digest, options = {}) => {
+        const found = await findImageNode(model, await model.findRepositoryNode(registryKey, repositoryName), digest);
+        if (found) await this.view.reveal(found, { expand: options.expand ?? false, select: options.select ?? false, focus: options.focus ?? false });
+        return found;
+      },
       loadMore: async (registryKey, repositoryName) => {
         const parent = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         // The "Load more" child exists only while the listing has a next page.
@@ -190,4 +195,15 @@ export class Explorer implements vscode.Disposable {
       },
     };
   }
+}
+
+/** The row of `digest` under `parent`: among its rows, in the Untagged and Archived groups, under indexes. */
+async function findImageNode(model: ExplorerModel, parent: ExplorerNode | undefined, digest: string): Promise<ImageNode | undefined> {
+  if (!parent) return undefined;
+  for (const child of await model.children(parent)) {
+    if (child.kind === 'image' && child.image.digest === digest) return child;
+    const inside = child.kind === 'untagged' || child.kind === 'archived' || (child.kind === 'image' && child.childCount) ? await findImageNode(model, child, digest) : undefined;
+    if (inside) return inside;
+  }
+  return undefined;
 }
