@@ -21,9 +21,10 @@ const dateTime = (date: Date | undefined) => (date ? `${date.toISOString().repla
 const STALE_TEXT = `not pulled for ${STALE_AFTER_DAYS}+ days`;
 
 /**
- * An image row's description: what it is (an index's platforms, a child's digest), the archive or
- * restore state, push or last pull (ecr.images.sortBy), size (an index: its platform images'
- * total), and the stale and lifecycle markers.
+ * An image row's description, most telling first (the sidebar cuts the rest): the lifecycle mark,
+ * the archive or restore state; for an index its platforms and total size; for a platform image
+ * or attachment its size and digest; then push or last pull (ecr.images.sortBy), the stale marker
+ * and, for plain images, the size.
  */
 export function imageRowDescription(node: ImageNode, now = new Date()): string {
   const image = node.image;
@@ -31,16 +32,18 @@ export function imageRowDescription(node: ImageNode, now = new Date()): string {
   if (node.expiresBy) parts.push('would expire');
   if (node.restoreStatus) parts.push(node.restoreStatus);
   else if (isArchived(image)) parts.push(image.status === 'ACTIVATING' ? 'restoring…' : `archived ${image.lastArchivedAt ? formatAge(image.lastArchivedAt, now) : ''}`.trim());
-  if (node.platforms) parts.push(node.platforms);
+  const size = node.totalBytes ?? image.sizeBytes;
+  const sizeText = size !== undefined ? formatBytes(size) : undefined;
+  if (node.platforms) parts.push(node.platforms, ...(sizeText ? [sizeText] : []));
   else if (node.detailsPending) parts.push('image index · reading platforms…');
-  if (node.role) parts.push(shortDigest(image.digest));
+  // Under an index, the push time is the index's: size and digest say which child it is.
+  if (node.role) return [...parts, ...(sizeText ? [sizeText] : []), shortDigest(image.digest)].join(' · ');
   const activity = lastActivity(image, node.sortBy ?? 'pushed');
   if (activity.label === 'pushed' && activity.at) parts.push(formatAge(activity.at, now));
   else if (activity.label === 'pulled' && activity.at) parts.push(`pulled ${formatAge(activity.at, now)}`);
   else if (activity.label === 'never pulled') parts.push('never pulled');
-  const size = node.totalBytes ?? image.sizeBytes;
-  if (size !== undefined) parts.push(formatBytes(size));
   if (node.stale && !isArchived(image)) parts.push(STALE_TEXT);
+  if (sizeText && !node.platforms) parts.push(sizeText);
   return parts.join(' · ');
 }
 
@@ -59,6 +62,7 @@ function imageIcon(node: ImageNode): vscode.ThemeIcon {
   const role = node.role && ROLE_ICONS.find(([pattern]) => pattern.test(node.role!));
   if (role) return new vscode.ThemeIcon(role[1]);
   if (node.platforms || node.detailsPending) return new vscode.ThemeIcon('layers');
+  if (node.stale) return new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'));
   return new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
 }
 
