@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, modals, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
 import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
 import { formatBytes } from '../../../src/core/ecr/format';
 import { RegistryClient } from '../../../src/core/registry/client';
@@ -22,15 +22,6 @@ const run = randomBytes(3).toString('hex');
 const REPOSITORY = `tree-${run}/operator`;
 const AGED = `tree-${run}/aged`;
 
-interface ModalRequest {
-  message: string;
-  detail?: string;
-  buttons: string[];
-}
-const modals = () =>
-  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
-    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
-  }).modals;
 
 const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
 
