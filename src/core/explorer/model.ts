@@ -66,7 +66,7 @@ export class ExplorerModel {
   private sortBy: ImageSortBy = 'pushed';
   private readonly listeners = new Set<(node: ExplorerNode | undefined) => void>();
   private filterText = '';
-  /** Node ids of repositories a person expanded, kept expanded across filter changes and redraws. */
+  /** Node ids of repository and index rows a person expanded, kept expanded across filter changes and redraws. */
   private readonly expanded = new Set<string>();
   private readonly source: ExplorerSource;
   private readonly now: () => number;
@@ -124,11 +124,11 @@ export class ExplorerModel {
   // ---- the tree -------------------------------------------------------------------------------
 
   /**
-   * A person expanded or collapsed a repository row. Remembered, so the row stays as it was when
-   * the filter changes or clears (the view would otherwise redraw it with its default state).
+   * A person expanded or collapsed a repository or index row. Remembered, so the row stays as it was
+   * when the filter changes or the repository redraws (the view would otherwise use its default state).
    */
   setExpanded(node: ExplorerNode, expanded: boolean): void {
-    if (node.kind !== 'repository') return;
+    if (node.kind !== 'repository' && node.kind !== 'image') return;
     if (expanded) this.expanded.add(node.id);
     else this.expanded.delete(node.id);
     node.expanded = expanded || undefined;
@@ -400,8 +400,7 @@ export class ExplorerModel {
 
   /** A listed image by tag or digest (no API call): what pull and build-from check before starting. */
   listedImage(registryKey: string, repositoryName: string, reference: { tag?: string; digest?: string }): ImageSummary | undefined {
-    const images = this.imageListings.get(imageKey(registryKey, repositoryName))?.items ?? [];
-    return images.find((image) => (reference.digest ? image.digest === reference.digest : reference.tag !== undefined && image.tags.includes(reference.tag)));
+    return this.imageListings.get(imageKey(registryKey, repositoryName))?.items.find((image) => (reference.digest ? image.digest === reference.digest : reference.tag !== undefined && image.tags.includes(reference.tag)));
   }
 
   private loadManifests(registry: ExplorerRegistry, repository: RepositoryNode, listing: ImageListing): Promise<void> {
@@ -479,10 +478,12 @@ export class ExplorerModel {
     const key = imageKey(repository.registryKey, repository.repository.name);
     const pendingIndexes = this.source.manifest ? this.manifestsOf(key).missingIndexes([image]) : new Set<string>();
     const child = parentId !== repository.id && !parentId.endsWith('/untagged') && !parentId.endsWith('/archived');
+    // One row per image (by digest), whatever tags it carries; untagged ones sit under their group, children under their index.
+    const id = child ? `${parentId}/${image.digest}` : `${repository.id}/${tags.length ? 'image' : 'digest'}/${image.digest}`;
     return this.nodes.keep<ImageNode>({
       kind: 'image',
-      // One row per image (by digest), whatever tags it carries; untagged ones sit under their group, children under their index.
-      id: child ? `${parentId}/${image.digest}` : `${repository.id}/${tags.length ? 'image' : 'digest'}/${image.digest}`,
+      id,
+      expanded: this.expanded.has(id) || undefined,
       parentId,
       registryKey: repository.registryKey,
       repositoryName: repository.repository.name,

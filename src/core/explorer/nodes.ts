@@ -70,6 +70,8 @@ export interface ImageNode extends NodeBase {
   sortBy?: 'pushed' | 'pulled';
   /** A restore from the archive in progress or just ended, as the row shows it ("restoring…"). */
   restoreStatus?: string;
+  /** A person expanded it (an index or an image with attachments): it stays expanded when the repository redraws. */
+  expanded?: boolean;
 }
 
 export interface UntaggedGroupNode extends NodeBase {

@@ -148,7 +148,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
       // A platform image or attachment under its index is named by what it is ("linux/arm64", "attestation manifest").
       const label = node.tags.length ? node.tags.join(', ') : node.role ? (node.platform ?? node.role) : shortDigest(image.digest);
-      const item = new vscode.TreeItem(label, node.childCount ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(label, node.childCount ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
       item.description = imageRowDescription(node);
       item.iconPath = imageIcon(node);
       item.contextValue = [

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, modals, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, hoverTreeRow, modals, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
 import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
 import { formatBytes } from '../../../src/core/ecr/format';
 import { RegistryClient } from '../../../src/core/registry/client';
@@ -105,11 +105,15 @@ describe('Images as they are (issues 12 and 14)', function () {
 
     const node = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.amd64, { select: true, focus: true, expand: true });
     assert.ok(node?.belongsTo?.some((owner) => owner.startsWith('image index 1.0')), `the tooltip says which index it belongs to: ${node?.belongsTo}`);
+    let visible: string[] = [];
     await waitFor('the index expanded on screen', async () => {
-      const visible = await visibleTreeRows();
+      visible = await visibleTreeRows();
       return visible.includes('linux/arm64') && visible.includes('attestation manifest') && visible.includes('signature');
-    });
+    }).catch((error: Error) => assert.fail(`${error.message}; rows on screen: ${visible.join(' | ')}`));
     await screenshot('images-index-expanded');
+    const hover = await hoverTreeRow('linux/arm64', '1.0');
+    assert.match(hover, /Belongs to: image index 1\.0 \(sha256:[0-9a-f]{12}\)\. Deleting it alone would break that image\./, hover);
+    await screenshot('images-platform-image-tooltip');
   });
 
   it('refuses to delete a platform image alone, naming the index; deleting the index offers its children in one modal', async () => {

@@ -141,6 +141,9 @@ describe('explorer model: images grouped by their index', () => {
     assert.equal(index.platforms, 'linux/amd64, linux/arm64/v8');
     assert.equal(index.totalBytes, 1000, 'the platform images together');
     assert.equal(index.childCount, 3);
+    model.setExpanded(index, true);
+    await model.children(repository);
+    assert.equal(index.expanded, true, 'an expanded index stays expanded when the repository redraws');
 
     const children = (await model.children(index)) as ImageNode[];
     assert.deepEqual(children.map((node) => [node.platform, node.role]), [
