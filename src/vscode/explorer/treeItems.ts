@@ -86,7 +86,7 @@ export function imageTooltip(node: ImageNode): vscode.MarkdownString {
       `Tags: ${image.tags.length ? image.tags.map(code).join(', ') : 'none (untagged)'}`,
       `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} (${image.sizeBytes.toLocaleString('en-US')} bytes)` : 'unknown'}`,
       ...(node.platforms ? [`Image index for ${node.platforms}; size ${formatBytes(node.totalBytes ?? 0)} (its platform images together)`] : []),
-      ...(node.role ? [`A ${node.role}`] : []),
+      ...(node.role ? [`Kind: ${node.role}`] : []),
       ...(node.belongsTo?.length ? [`Belongs to: ${node.belongsTo.join('; ')}. Deleting it alone would break that image.`] : []),
       `Pushed: ${dateTime(image.pushedAt)}`,
       `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}${node.stale ? ` ($(history) ${STALE_TEXT})` : ''}`,
