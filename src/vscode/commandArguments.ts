@@ -82,6 +82,7 @@ export type CommandArguments = Table<{
   'ecr.showScanFindings': [image?: Target];
   'ecr.toggleScanOnPush': [repository?: Target, enable?: boolean];
   'ecr.pullImage': [image?: ImageNode | RepositoryTarget];
+  'ecr.restoreImage': Row<ImageNode>;
   'ecr.toggleTagImmutability': [repository?: Target, mutability?: 'MUTABLE' | 'IMMUTABLE'];
   'ecr.viewRepositoryPolicy': [repository?: Target];
   'ecr.turnScanOnPushOn': [repository?: Target];

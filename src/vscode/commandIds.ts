@@ -38,6 +38,7 @@ export const COMMAND_IDS = [
   'ecr.showScanFindings',
   'ecr.toggleScanOnPush',
   'ecr.pullImage',
+  'ecr.restoreImage',
   'ecr.toggleTagImmutability',
   'ecr.viewRepositoryPolicy',
   'ecr.turnScanOnPushOn',

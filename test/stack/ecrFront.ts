@@ -35,12 +35,15 @@
  * `EcrFront.start`; the stack runs it as a process: node --import tsx test/stack/ecrFront.ts
  * --moto URL [--registry HOST] [--port N]. Control endpoints: GET /_front/health,
  * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults, POST /_front/image-times
- * (tests set an image's push and last-pull times in the past, standing in for days going by).
+ * (tests set an image's push and last-pull times in the past, standing in for days going by),
+ * POST /_front/archive (archive an image; with UpdateImageStorageClass and DescribeImages' archive
+ * fields: ecrArchive.ts), POST /_front/age (set an image's push time or last pull back).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RegistryFeatures } from './registryFeatures';
+import { ArchiveStates } from './ecrArchive';
 
 const PAGED: Record<string, { items: string; named?: string }> = {
   DescribeRepositories: { items: 'repositories', named: 'repositoryNames' },
@@ -92,6 +95,8 @@ export interface EcrFrontOptions {
   registryPassword?: string;
   port?: number;
   log?: (message: string) => void;
+  /** How long a restore from the archive takes (ACTIVATING to ACTIVE); default 3 s. */
+  restoreMs?: number;
 }
 
 type Json = Record<string, any>;
@@ -108,13 +113,16 @@ export class EcrFront {
   /** Pull-through cache rules and repository creation templates, which moto lacks. */
   private readonly features = new RegistryFeatures();
   private pending = 0;
+  private readonly archives: ArchiveStates;
   private idle: Array<() => void> = [];
 
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
     private readonly options: EcrFrontOptions,
-  ) {}
+  ) {
+    this.archives = new ArchiveStates(options.restoreMs);
+  }
 
   static async start(options: EcrFrontOptions): Promise<EcrFront> {
     let front!: EcrFront;
@@ -172,6 +180,7 @@ export class EcrFront {
         this.pulls.clear();
         this.pushedAt.clear();
         this.features.reset();
+        this.archives.clear();
       }
       const upstream = await this.forward(request, body);
       return this.reply(response, upstream.status, upstream.contentType, upstream.text);
@@ -200,8 +209,19 @@ export class EcrFront {
     const emulated = this.features.answer(operation, input);
     if (emulated) return done(emulated.status, JSON.stringify(emulated.body));
 
+    if (operation === 'UpdateImageStorageClass') {
+      const listed = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName, imageIds: [input.imageId ?? {}] }, request);
+      const answer = this.archives.update(input, input.registryId ?? '123456789012', listed.status === 200);
+      return done(answer.status, JSON.stringify(answer.body));
+    }
     let forwardBody = body;
     let untagged: Json | undefined;
+    // moto knows no imageStatus filter: the front applies it (ECR lists ACTIVE images unless asked).
+    const statusFilter: string | undefined = operation === 'DescribeImages' ? input.filter?.imageStatus : undefined;
+    if (statusFilter) {
+      delete input.filter.imageStatus;
+      forwardBody = Buffer.from(JSON.stringify(input));
+    }
     if (operation === 'PutImage' && typeof input.imageManifest === 'string') {
       // ECR's digest is the sha256 of the manifest bytes, whoever calls PutImage.
       input.imageDigest ??= sha256(input.imageManifest);
@@ -221,7 +241,10 @@ export class EcrFront {
       this.learnSize(input.repositoryName, input.imageDigest, input.imageManifest);
       if (untagged) await this.putBackUntagged(input.repositoryName, untagged, request);
     }
-    if (operation === 'DescribeImages') this.patchImageDetails(answer.imageDetails ?? []);
+    if (operation === 'DescribeImages') {
+      this.patchImageDetails(answer.imageDetails ?? []);
+      answer.imageDetails = this.archives.describe(answer.imageDetails ?? [], statusFilter);
+    }
     if (operation === 'BatchDeleteImage') await this.reportDeletedByDigest(request, input, answer);
     if (operation === 'BatchDeleteImage' && this.options.registry) await this.mirrorDeletes(request, input.repositoryName, answer.imageIds ?? []);
     if (operation === 'DeleteRepository' && this.options.registry) {
@@ -260,6 +283,20 @@ export class EcrFront {
     if (path === '/_front/calls') return json(this.calls);
     if (path === '/_front/reset' && method === 'POST') {
       this.reset();
+      return json({});
+    }
+    if (path === '/_front/age' && method === 'POST') {
+      // Time cannot pass in a test: an image's push or last pull is set back (ISO dates; null forgets the pull).
+      const { repositoryName, imageDigest, pushedAt, pulledAt } = JSON.parse(body.toString('utf8'));
+      const key = `${repositoryName}@${imageDigest}`;
+      if (pushedAt) this.pushedAt.set(key, new Date(pushedAt).getTime() / 1000);
+      if (pulledAt) this.pulls.set(key, new Date(pulledAt));
+      else if (pulledAt === null) this.pulls.delete(key);
+      return json({});
+    }
+    if (path === '/_front/archive' && method === 'POST') {
+      const { repositoryName, imageDigest } = JSON.parse(body.toString('utf8'));
+      this.archives.archive(repositoryName, imageDigest);
       return json({});
     }
     if (path === '/_front/faults' && method === 'POST') {
@@ -511,6 +548,7 @@ async function main(): Promise<void> {
     moto,
     registry: option('registry'),
     port: Number(option('port') ?? 0),
+    restoreMs: option('restore-ms') ? Number(option('restore-ms')) : undefined,
     log: (message) => console.log(`${new Date().toISOString()} ${message}`),
   });
   console.log(`ECR front at ${front.url} (moto ${moto}${option('registry') ? `, registry ${option('registry')}` : ''})`);

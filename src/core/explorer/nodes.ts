@@ -13,6 +13,7 @@ export type ExplorerNode =
   | RepositoryNode
   | ImageNode
   | UntaggedGroupNode
+  | ArchivedGroupNode
   | LoadMoreNode
   | ErrorNode
   | MessageNode
@@ -62,10 +63,39 @@ export interface ImageNode extends NodeBase {
   image: ImageSummary;
   /** Set while a lifecycle preview says this image would expire: the rule, in words. */
   expiresBy?: string;
+  /** What the image is, for rows under an index or image: "linux/arm64 image", "attestation manifest", "signature". */
+  role?: string;
+  /** Its platform ("linux/arm64/v8"), for a platform image of an index. */
+  platform?: string;
+  /** For an index: its platforms ("linux/amd64, linux/arm64") once its manifest is read. */
+  platforms?: string;
+  /** An index still waiting for its manifest: the row says so and fills in later. */
+  detailsPending?: boolean;
+  /** The size the row shows when it is not ECR's (an index: the sum of its platform images). */
+  totalBytes?: number;
+  /** Platform images and attachments shown under this row (it expands when > 0). */
+  childCount?: number;
+  /** Names of the indexes that list this image, or of the image an attachment describes. */
+  belongsTo?: string[];
+  /** Not pulled for STALE_AFTER_DAYS or more (ecr.images.sortBy decides what the description shows). */
+  stale?: boolean;
+  /** What the description's time says: push (default) or last pull. */
+  sortBy?: 'pushed' | 'pulled';
+  /** A restore from the archive in progress or just ended, as the row shows it ("restoring…"). */
+  restoreStatus?: string;
+  /** A person expanded it (an index or an image with attachments): it stays expanded when the repository redraws. */
+  expanded?: boolean;
 }
 
 export interface UntaggedGroupNode extends NodeBase {
   kind: 'untagged';
+  repositoryName: string;
+  count: number;
+}
+
+/** The repository's archived images (ECR's archive storage class): not pullable until restored. */
+export interface ArchivedGroupNode extends NodeBase {
+  kind: 'archived';
   repositoryName: string;
   count: number;
 }
@@ -114,6 +144,7 @@ const KINDS: ReadonlySet<string> = new Set<NodeKind>([
   'repository',
   'image',
   'untagged',
+  'archived',
   'loadMore',
   'error',
   'message',

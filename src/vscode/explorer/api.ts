@@ -1,3 +1,4 @@
+import type { ImageNode } from '../../core/explorer/nodes';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PullThroughRule } from '../../core/ecr/pullThroughCache';
 import type { NodeKind } from '../../core/explorer/nodes';
@@ -63,6 +64,8 @@ export interface ExplorerApi {
   treeSnapshot(expandRepositories?: string[]): Promise<TreeSnapshotEntry[]>;
   /** Reveals a registry or repository node in the view, listing pages until the repository shows up. */
   reveal(registryKey: string, repositoryName?: string, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;
+  /** Shows an image's row (under its group or index) and returns its node; undefined when the repository does not list it. */
+  revealImage(registryKey: string, repositoryName: string, digest: string, options?: { expand?: boolean; select?: boolean; focus?: boolean }): Promise<ImageNode | undefined>;
   /** Same as ecr.filter / ecr.clearFilter (empty text clears). */
   setFilter(text: string): void;
   /** The repository's row (a tree node, as a context menu passes it), listing pages until found; for tests. */

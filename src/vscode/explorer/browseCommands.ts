@@ -58,7 +58,7 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
           ? text
           : await vscode.window.showInputBox({
               title: 'Filter ECR Registries',
-              prompt: 'Shows repositories whose name contains this, and tags that contain it (in images already loaded)',
+              prompt: 'Shows repositories whose name contains this, and tags that contain it (in images already loaded); "stale" shows images not pulled for 90+ days',
               value: model.filter,
             });
       if (value !== undefined) explorer.setFilter(value);

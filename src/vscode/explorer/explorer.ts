@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
-import { isNode, type ExplorerNode } from '../../core/explorer/nodes';
+import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
@@ -12,6 +12,7 @@ import { treeSnapshot } from './snapshot';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 
+const readSortBy = () => (vscode.workspace.getConfiguration('ecr').get<string>('images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
 const CONNECTION_SETTINGS = ['ecr.registries', 'ecr.endpoint', 'ecr.registryHostOverride', 'ecr.pageSize'];
 
 /**
@@ -40,6 +41,7 @@ export class Explorer implements vscode.Disposable {
     const track = <T>(work: Promise<T>) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
     this.groups = new RegistryGroups({ classify, logger: this.log, track });
     this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups });
+    this.model.setSortBy(readSortBy());
     this.reconnect();
     this.provider = new RegistryTreeProvider(this.model);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
@@ -52,6 +54,7 @@ export class Explorer implements vscode.Disposable {
       this.view.onDidCollapseElement(({ element }) => isNode(element) && this.model.setExpanded(element, false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();
+        if (event.affectsConfiguration('ecr.images.sortBy')) this.model.setSortBy(readSortBy());
       }),
     );
   }
@@ -90,7 +93,11 @@ export class Explorer implements vscode.Disposable {
   }
 
   private updateMessage(): void {
-    const filter = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    const filter = this.model.filter
+      ? this.model.filter === 'stale'
+        ? 'Filtered by "stale": images not pulled for 90+ days (and repository names containing "stale")'
+        : `Filtered by "${this.model.filter}" (repository names and tags of loaded images)`
+      : undefined;
     this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 
@@ -193,6 +200,11 @@ export class Explorer implements vscode.Disposable {
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
         await this.view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
       },
+      revealImage: async (registryKey, repositoryName, digest, options = {}) => {
+        const found = await findImageNode(model, await model.findRepositoryNode(registryKey, repositoryName), digest);
+        if (found) await this.view.reveal(found, { expand: options.expand ?? false, select: options.select ?? false, focus: options.focus ?? false });
+        return found;
+      },
       loadMore: async (registryKey, repositoryName) => {
         const parent = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         // The "Load more" child exists only while the listing has a next page.
@@ -203,4 +215,15 @@ export class Explorer implements vscode.Disposable {
       },
     };
   }
+}
+
+/** The row of `digest` under `parent`: among its rows, in the Untagged and Archived groups, under indexes. */
+async function findImageNode(model: ExplorerModel, parent: ExplorerNode | undefined, digest: string): Promise<ImageNode | undefined> {
+  if (!parent) return undefined;
+  for (const child of await model.children(parent)) {
+    if (child.kind === 'image' && child.image.digest === digest) return child;
+    const inside = child.kind === 'untagged' || child.kind === 'archived' || (child.kind === 'image' && child.childCount) ? await findImageNode(model, child, digest) : undefined;
+    if (inside) return inside;
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
 import { errorMessage } from '../../core/errors';
 import { formatBytes } from '../../core/ecr/format';
+import { notPullableReason } from '../../core/ecr/storageClass';
 import { localDockerEngine } from '../dockerEngine';
 import { describeTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
@@ -23,6 +24,13 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   const resolved = explorer.targets.repository(arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
   if (!resolved) return undefined;
   const { target, connection } = resolved;
+  // Archived images cannot be pulled until restored: say so instead of a registry 404.
+  const listed = model.listedImage(connection.key, target.repository, target);
+  const refusal = listed && notPullableReason(listed);
+  if (refusal) {
+    void vscode.window.showErrorMessage(refusal);
+    return undefined;
+  }
   const logger = services.logger('pull');
   const written: string[] = [];
   const record = (level: 'info' | 'error', text: string) => {

@@ -1,5 +1,6 @@
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
+import { archiveCommands } from './archiveCommands';
 import { browseCommands } from './browseCommands';
 import { copyAsCommands } from './copyAsCommand';
 import { Explorer } from './explorer';
@@ -22,7 +23,8 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof repositorySettingsCommands> &
   ReturnType<typeof tagMutabilityCommands> &
   ReturnType<typeof pullCommands> &
-  ReturnType<typeof pullThroughCommands>;
+  ReturnType<typeof pullThroughCommands> &
+  ReturnType<typeof archiveCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -43,6 +45,7 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...tagMutabilityCommands(explorer),
     ...pullCommands(explorer),
     ...pullThroughCommands(explorer),
+    ...archiveCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }

@@ -14,6 +14,8 @@ export async function treeSnapshot(model: ExplorerModel, expandRepositories: str
           node.kind === 'registry' ||
           ((node.kind === 'pullThroughGroup' || node.kind === 'templateGroup') && expandRepositories.includes(label)) ||
           node.kind === 'untagged' ||
+          node.kind === 'archived' ||
+          (node.kind === 'image' && Boolean(node.childCount)) ||
           (node.kind === 'repository' && (expandRepositories.includes(node.repository.name) || expandRepositories.includes('*')));
         // Children first: listing them updates the parent's own row (e.g. "12 repositories").
         const children = expand ? await walk(await model.children(node)) : undefined;

@@ -19,6 +19,7 @@ const suites = [
   () => require('./polish.test'),
   () => require('./policies.test'),
   () => require('./pullThrough.test'),
+  () => require('./images.test'),
 ];
 
 /**

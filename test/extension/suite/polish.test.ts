@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, modals, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -24,16 +24,6 @@ interface BuildTranscript {
 const transcripts = (): readonly BuildTranscript[] =>
   vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 
-interface ModalRequest {
-  message: string;
-  detail?: string;
-  buttons: string[];
-}
-/** VS Code refuses dialogs under the extension-host tests: the extension's modals are read and answered here. */
-const modals = () =>
-  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
-    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
-  }).modals;
 const lastModal = (what: string) => {
   const shown = modals().shown().at(-1);
   assert.ok(shown, `${what} was asked`);

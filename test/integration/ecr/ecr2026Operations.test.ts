@@ -3,6 +3,7 @@
 // injects ECR's AccessDeniedException before moto), and an endpoint without the operation (moto's
 // HTML 500) is said to lack it rather than failing obscurely. Their success paths are unit-tested
 // over the SDK's response shapes (test/unit/ecr/pullThroughCache, creationTemplates, storageClass).
+// UpdateImageStorageClass the ECR front implements (the archive storage class): test/integration/ecr/archive.test.ts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ECRClient } from '@aws-sdk/client-ecr';
