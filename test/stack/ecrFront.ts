@@ -34,10 +34,9 @@
  * Tests also use it in-process (fault injection, call records with server time) through
  * `EcrFront.start`; the stack runs it as a process: node --import tsx test/stack/ecrFront.ts
  * --moto URL [--registry HOST] [--port N]. Control endpoints: GET /_front/health,
- * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults, POST /_front/image-times
- * (tests set an image's push and last-pull times in the past, standing in for days going by),
- * POST /_front/archive (archive an image; with UpdateImageStorageClass and DescribeImages' archive
- * fields: ecrArchive.ts), POST /_front/age (set an image's push time or last pull back).
+ * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults, POST /_front/archive
+ * (archive an image; with UpdateImageStorageClass and DescribeImages' archive fields: ecrArchive.ts),
+ * POST /_front/age (an image's push time or last pull set back, standing in for days going by).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -302,15 +301,6 @@ export class EcrFront {
     if (path === '/_front/faults' && method === 'POST') {
       const { operation, times, ...fault } = JSON.parse(body.toString('utf8'));
       this.inject(operation, fault, times ?? 1);
-      return json({});
-    }
-    if (path === '/_front/image-times' && method === 'POST') {
-      // Stands in for the passage of time (lifecycle rules age images by days): an image's push and
-      // last pull as if they happened then. Epoch seconds, as AWS JSON carries timestamps.
-      const { repository, digest, pushedAt, lastPulledAt } = JSON.parse(body.toString('utf8')) as { repository: string; digest: string; pushedAt?: number; lastPulledAt?: number };
-      const key = `${repository}@${digest}`;
-      if (typeof pushedAt === 'number') this.pushedAt.set(key, pushedAt);
-      if (typeof lastPulledAt === 'number') this.pulls.set(key, new Date(lastPulledAt * 1000));
       return json({});
     }
     if (path === '/_front/registry-events' && method === 'POST') {

@@ -142,9 +142,14 @@ describe('Policies (issue 14)', function () {
       const now = Date.now() / 1000;
       // moto records "now": the ECR front sets push and pull times in the past, standing in for days going by.
       const age = async (digest: string | undefined, pushedDaysAgo: number, pulledDaysAgo?: number) => {
-        const answer = await fetch(`${stack().ecrEndpoint}/_front/image-times`, {
+        const answer = await fetch(`${stack().ecrEndpoint}/_front/age`, {
           method: 'POST',
-          body: JSON.stringify({ repository, digest, pushedAt: now - pushedDaysAgo * DAY, ...(pulledDaysAgo ? { lastPulledAt: now - pulledDaysAgo * DAY } : {}) }),
+          body: JSON.stringify({
+            repositoryName: repository,
+            imageDigest: digest,
+            pushedAt: new Date((now - pushedDaysAgo * DAY) * 1000).toISOString(),
+            ...(pulledDaysAgo ? { pulledAt: new Date((now - pulledDaysAgo * DAY) * 1000).toISOString() } : {}),
+          }),
         });
         assert.equal(answer.status, 200);
       };

@@ -2,7 +2,7 @@
 // returns the index manifest moto holds, the graph ties its platform images to it, and an
 // archive-by-pull-age rule that reaches the platform images but not the index is warned about
 // instead of guessed. Push and pull times in the past are set through the front's
-// /_front/image-times (standing in for days going by; moto records only "now").
+// /_front/age (standing in for days going by; moto records only "now").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -16,6 +16,9 @@ import { buildLifecyclePolicy } from '../../../src/core/ecr/lifecycle';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
 import { imageGraphFromEcr, readManifests } from '../../../src/core/images/manifestsFromEcr';
 import { evaluateLifecycleWithIndexes, lifecycleMarks, readLifecycleMark } from '../../../src/core/images/lifecyclePreview';
+
+/** Epoch seconds as the ISO date the ECR front's /_front/age takes. */
+const isoDate = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 const { env, skip } = stackFor('moto');
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -48,13 +51,13 @@ describe('lifecycle preview over an index, against moto', { skip }, () => {
     const now = Date.now() / 1000;
     // The platform images and "old" were last pulled 120 days ago; the index was pulled today.
     for (const manifest of [amd64, arm64, old]) {
-      const answer = await fetch(`${env.ecrEndpoint}/_front/image-times`, {
+      const answer = await fetch(`${env.ecrEndpoint}/_front/age`, {
         method: 'POST',
-        body: JSON.stringify({ repository, digest: sha256(manifest), pushedAt: now - 200 * DAY, lastPulledAt: now - 120 * DAY }),
+        body: JSON.stringify({ repositoryName: repository, imageDigest: sha256(manifest), pushedAt: isoDate(now - 200 * DAY), pulledAt: isoDate(now - 120 * DAY) }),
       });
       assert.equal(answer.status, 200);
     }
-    await fetch(`${env.ecrEndpoint}/_front/image-times`, { method: 'POST', body: JSON.stringify({ repository, digest: sha256(index), lastPulledAt: now }) });
+    await fetch(`${env.ecrEndpoint}/_front/age`, { method: 'POST', body: JSON.stringify({ repositoryName: repository, imageDigest: sha256(index), pulledAt: isoDate(now) }) });
   });
   after(async () => front?.close());
 
