@@ -44,6 +44,10 @@ export const COMMAND_IDS = [
   'ecr.turnScanOnPushOff',
   'ecr.makeTagsImmutable',
   'ecr.makeTagsMutable',
+  'ecr.inspectImage',
+  'ecr.addTag',
+  'ecr.removeTag',
+  'ecr.copyImage',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -2,14 +2,18 @@ import type { Services } from '../services';
 import type { ExplorerApi } from './api';
 import { browseCommands } from './browseCommands';
 import { copyAsCommands } from './copyAsCommand';
+import { copyImageCommands } from './copyImageCommand';
 import { Explorer } from './explorer';
 import { imageCommands } from './imageCommands';
+import { inspectCommands } from './inspectCommand';
 import { lifecycleCommands } from './lifecycleCommands';
+import { preflightCommands } from './preflightCommand';
 import { pullCommands } from './pullCommand';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { repositoryCommands } from './repositoryCommands';
 import { repositorySettingsCommands } from './repositorySettingsCommands';
 import { scanCommands } from './scanCommands';
+import { tagCommands } from './tagCommands';
 
 type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof repositoryCommands> &
@@ -18,7 +22,11 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof lifecycleCommands> &
   ReturnType<typeof scanCommands> &
   ReturnType<typeof repositorySettingsCommands> &
-  ReturnType<typeof pullCommands>;
+  ReturnType<typeof pullCommands> &
+  ReturnType<typeof inspectCommands> &
+  ReturnType<typeof tagCommands> &
+  ReturnType<typeof copyImageCommands> &
+  ReturnType<typeof preflightCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -37,6 +45,10 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...scanCommands(explorer, documents),
     ...repositorySettingsCommands(explorer, documents),
     ...pullCommands(explorer),
+    ...inspectCommands(explorer, documents),
+    ...tagCommands(explorer),
+    ...copyImageCommands(explorer),
+    ...preflightCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }
