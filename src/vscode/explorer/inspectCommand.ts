@@ -37,8 +37,9 @@ export function inspectCommands(explorer: Explorer, documents: ReadOnlyDocuments
       const { inspectionMarkdown } = await import('../../core/images/inspectMarkdown');
       const title = `${target.repository}${target.tag ? `:${target.tag}` : ''}`;
       const markdown = inspectionMarkdown(`Inspect ${title}`, inspection);
-      const name = (target.tag ?? inspection.digest.replace(':', '-').slice(0, 19)).replace(/[^\w.-]/g, '_');
-      const uri = await documents.showRendered(`/${connection.key}/${target.repository}/${name}.inspect.md`, markdown);
+      // The tab reads "Inspect app:1.0"; the path keeps registries and repositories apart.
+      const name = `Inspect ${target.repository.split('/').pop()}${target.tag ? `:${target.tag}` : `@${inspection.digest.slice(7, 19)}`}.md`;
+      const uri = await documents.showRendered(`/${connection.key}/${target.repository}/${name}`, markdown);
       explorer.log.info(`inspected ${label}: ${inspection.digest} (${inspection.platforms.map((platform) => platform.platform).join(', ')})`);
       void vscode.window.setStatusBarMessage(`$(check) Inspected ${label}`, 3000);
       return { uri: uri.toString(), markdown, inspection };

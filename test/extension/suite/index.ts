@@ -17,6 +17,7 @@ const suites = [
   () => require('./demo.test'),
   () => require('./commands.test'),
   () => require('./polish.test'),
+  () => require('./imageOps.test'),
 ];
 
 /**
