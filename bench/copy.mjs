@@ -130,7 +130,7 @@ if (!process.env.ECR_WB_ECR_ENDPOINT) {
   for (const [kind, label] of [['command', '"Copy Image To…" command (mounts)'], ['streamed', 'same copy, mounts off (all bytes via host)']]) {
     const rows = host[kind];
     if (!rows.length) continue;
-    console.log(`${label.padEnd(46)} median ${(median(rows.map((row) => row.ms)) / 1000).toFixed(2)} s  peak RSS ${Math.max(...rows.map((row) => row.peak)).toFixed(0)} MiB (+${Math.max(...rows.map((row) => row.peak - row.before)).toFixed(0)} MiB over ${Math.min(...rows.map((row) => row.before)).toFixed(0)} before)  blobs ${rows[0].blobs}`);
+    console.log(`${label.padEnd(46)} median ${(median(rows.map((row) => row.ms)) / 1000).toFixed(2)} s  peak RSS ${Math.max(...rows.map((row) => row.peak)).toFixed(0)} MiB (rise during one copy: ${rows.map((row) => `+${(row.peak - row.before).toFixed(0)}`).join(' / ')} MiB)  blobs ${rows[0].blobs}`);
   }
   if (maxRss) console.log(`extension host peak RSS over its whole life (getrusage): ${maxRss.toFixed(0)} MiB`);
   if (code !== 0) {

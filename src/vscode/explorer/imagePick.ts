@@ -29,9 +29,10 @@ function pickReference(purpose: string, registryLabel: string, listed: string[])
   pick.placeholder = listed.length ? 'Pick an image, or type repository:tag or repository@sha256:…' : 'Type repository:tag or repository@sha256:… (expand repositories in the ECR view to list their tags here)';
   const base = listed.map((label) => ({ label }));
   pick.items = base;
+  // What was typed is an item of its own (an exact match ranks first), so Enter takes it.
   pick.onDidChangeValue((value) => {
     const text = value.trim();
-    pick.items = text && !listed.includes(text) ? [{ label: text, description: 'as typed' }, ...base] : base;
+    pick.items = text ? [{ label: text, description: listed.includes(text) ? '' : 'as typed' }, ...base.filter((item) => item.label !== text)] : base;
   });
   return new Promise((resolve) => {
     pick.onDidAccept(() => {

@@ -14,7 +14,7 @@ import type { InspectResult } from '../../../src/vscode/explorer/inspectCommand'
 import type { CheckImageReport } from '../../../src/vscode/explorer/preflightCommand';
 import type { TagOutcome } from '../../../src/core/images/tags';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
-import { activateExtension, frameShows, requireStack, screenshot, stack, waitFor } from './harness';
+import { activateExtension, frameShows, quickPickShown, requireStack, screenshot, stack, typeKeys, waitFor } from './harness';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { RegistryClient } from '../../../src/core/registry/client';
 
@@ -93,6 +93,12 @@ describe('Image operations (issue 12)', function () {
     await waitFor('the rendered inspect view', () => frameShows('pip install -r /tmp/requirements.txt'));
     assert.ok(!(await frameShows(SECRET)), 'the secret is not on screen');
     await screenshot('imageops-inspect');
+
+    // From the Command Palette: a pick of listed images, where repository:tag can be typed.
+    const fromPalette = vscode.commands.executeCommand<InspectResult>('ecr.inspectImage');
+    await quickPickShown('the image pick', 'Inspect Image');
+    await typeKeys(`${REPOSITORY}:1.0`, 'Enter');
+    assert.equal((await fromPalette)?.inspection.digest, digest);
   });
 
   it('Add Tag puts a second tag on the same digest; moving a tag asks first; Remove Tag keeps the others', async () => {
