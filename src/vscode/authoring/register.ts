@@ -24,5 +24,5 @@ export function registerAuthoring(services: Services, explorer: ExplorerApi): Co
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new AqueductHoverProvider(linter)),
     vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),
   );
-  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, new SettingsProblemReporter(log), services.modals) };
+  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, new SettingsProblemReporter(log), services.modals, explorer) };
 }

@@ -42,6 +42,8 @@ export interface ExplorerApi {
   resolveRegistry(arg: unknown, purpose: string): Promise<RegistryConnection | undefined>;
   /** Re-lists a registry (or one repository in it) in the tree, e.g. after a push. */
   refresh(registryKey?: string, repositoryName?: string): void;
+  /** A result shown above the tree, where a person who started something from the view looks (until the next result). */
+  tell(message: string): void;
   /** Repository names and tags the tree has already listed (no API call), for completion. */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }>;
 
@@ -54,6 +56,8 @@ export interface ExplorerApi {
   setFilter(text: string): void;
   /** The repository's row (a tree node, as a context menu passes it), listing pages until found; for tests. */
   repositoryNode(registryKey: string, repositoryName: string): Promise<unknown>;
+  /** An image's row (a tree node, as a context menu passes it) by tag or digest, listing the repository if needed; for tests. */
+  imageNode(registryKey: string, repositoryName: string, tagOrDigest: string): Promise<unknown>;
   /** The text above the tree now (a filter, the last result told there); for tests. */
   viewMessage(): string | undefined;
   /**

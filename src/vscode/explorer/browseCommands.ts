@@ -35,7 +35,7 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
     },
     'ecr.removeRegistry': async (arg) => {
       const connection = await targets.registry(arg, 'Remove Registry');
-      return connection ? removeRegistry(connection.key, keys) : false;
+      return connection ? removeRegistry(connection.key, keys, explorer.services.modals) : false;
     },
     'ecr.selectProfile': async (arg) => {
       const connection = await targets.registry(arg, 'Select AWS Profile');

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
-import { isNode } from '../../core/explorer/nodes';
+import { isNode, type ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
@@ -163,11 +163,22 @@ export class Explorer implements vscode.Disposable {
       connection: (nameOrKey) => this.targets.find(nameOrKey),
       resolveRegistry: (arg, purpose) => this.targets.registry(arg, purpose),
       refresh: (registryKey, repositoryName) => model.refresh(registryKey, repositoryName),
+      tell: (message) => this.tell(message),
       knownImages: () => model.knownImages(),
       treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
       setFilter: (text) => this.setFilter(text),
       viewMessage: () => this.view.message,
       repositoryNode: (registryKey, repositoryName) => model.findRepositoryNode(registryKey, repositoryName),
+      imageNode: async (registryKey, repositoryName, tagOrDigest) => {
+        // Breadth-first under the repository: image rows may sit in groups (Untagged, an index's platforms).
+        const repository = await model.findRepositoryNode(registryKey, repositoryName);
+        const queue: ExplorerNode[] = repository ? await model.children(repository) : [];
+        for (let node = queue.shift(); node; node = queue.shift()) {
+          if (isNode(node, 'image') && (node.tags.includes(tagOrDigest) || node.image.digest === tagOrDigest)) return node;
+          if (!isNode(node, 'loadMore', 'error', 'message')) queue.push(...(await model.children(node)));
+        }
+        return undefined;
+      },
       reveal: async (registryKey, repositoryName, options = {}) => {
         const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);

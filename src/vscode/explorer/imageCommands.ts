@@ -32,6 +32,12 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
       if (!isNode(node, 'registry', 'repository', 'image')) return undefined;
       const connection = targets.find(node.registryKey);
       if (!connection) return undefined;
+      // A registry served by another endpoint (a local ECR-compatible stack) is not in the AWS console.
+      const endpoint = connection.errorContext.$endpoint;
+      if (endpoint && !isAwsEndpoint(endpoint)) {
+        explorer.tell(`${connection.label} is served by ${endpoint}, not by AWS: the AWS console cannot show it.`);
+        return undefined;
+      }
       const url = consoleUrl({
         region: connection.region,
         accountId: node.kind === 'repository' ? node.repository.registryId : node.kind === 'image' ? node.image.registryId : connection.accountId,
@@ -39,7 +45,7 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
         digest: node.kind === 'image' ? node.image.digest : undefined,
       });
       if (!url) {
-        void vscode.window.showInformationMessage(`There is no public AWS console for ${connection.region}.`);
+        explorer.tell(`There is no public AWS console for ${connection.region}.`);
         return undefined;
       }
       await vscode.env.openExternal(vscode.Uri.parse(url));
@@ -110,4 +116,12 @@ async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Promise<{ 
     vscode.window.setStatusBarMessage(`$(check) Deleted ${deleted} image${deleted === 1 ? '' : 's'}`, 5000);
   }
   return { deleted, failures };
+}
+
+function isAwsEndpoint(endpoint: string): boolean {
+  try {
+    return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
 }

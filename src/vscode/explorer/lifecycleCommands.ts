@@ -4,7 +4,7 @@ import type { ServerPreview } from '../../core/ecr/lifecycleApi';
 import { formatAge } from '../../core/ecr/format';
 import { optionArgument } from '../../core/explorer/arguments';
 import { shortDigest } from '../../core/explorer/nodes';
-import { describeTarget, type RepositoryTarget } from '../../core/explorer/targets';
+import type { RepositoryTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
@@ -270,21 +270,30 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
+    const { deleteLifecyclePolicy, describePolicyRules, getLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
+    // Read it first: a modal about deleting a policy that does not exist would only confuse.
+    const current = await attempt(connection, `Could not read the lifecycle policy of ${target.repository}`, async () => ({
+      stored: await getLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
+    }));
+    if (!current) return false;
+    if (!current.stored) {
+      explorer.tell(`${target.repository} has no lifecycle policy: nothing to delete`);
+      return false;
+    }
     const answer = await explorer.services.modals.show(
       'warning',
       `Delete the lifecycle policy of ${target.repository}?`,
-      'Images stop expiring automatically. No image is deleted by this.',
+      `${describePolicyRules(current.stored.text)} Images stop expiring automatically. No image is deleted by this.`,
       'Delete Policy',
     );
     if (!answer) return false;
-    const { deleteLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
     const deleted = await attempt(connection, `Could not delete the lifecycle policy of ${target.repository}`, async () =>
       deleteLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
     );
     if (deleted === undefined) return false;
     model.setLifecycleMarks(connection.key, target.repository, undefined);
-    if (deleted) vscode.window.setStatusBarMessage(`$(check) Lifecycle policy of ${describeTarget(target)} deleted`, 5000);
-    else void vscode.window.showInformationMessage(`${target.repository} had no lifecycle policy.`);
+    // Said above the tree, where the menu was opened (a notification alone was missed).
+    explorer.tell(deleted ? `✓ Lifecycle policy of ${target.repository} deleted` : `${target.repository} had no lifecycle policy: nothing deleted`);
     return deleted;
   };
 
@@ -297,3 +306,4 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     'ecr.deleteLifecyclePolicy': deleteLifecyclePolicy,
   };
 }
+
