@@ -29,10 +29,11 @@ function pickReference(purpose: string, registryLabel: string, listed: string[])
   pick.placeholder = listed.length ? 'Pick an image, or type repository:tag or repository@sha256:…' : 'Type repository:tag or repository@sha256:… (expand repositories in the ECR view to list their tags here)';
   const base = listed.map((label) => ({ label }));
   pick.items = base;
-  // What was typed is an item of its own (an exact match ranks first), so Enter takes it.
+  // What was typed is an item of its own, made active, so Enter takes it (arrows still reach the listed ones).
   pick.onDidChangeValue((value) => {
     const text = value.trim();
     pick.items = text ? [{ label: text, description: listed.includes(text) ? '' : 'as typed' }, ...base.filter((item) => item.label !== text)] : base;
+    if (text) pick.activeItems = [pick.items[0]];
   });
   return new Promise((resolve) => {
     pick.onDidAccept(() => {

@@ -14,7 +14,7 @@ import type { InspectResult } from '../../../src/vscode/explorer/inspectCommand'
 import type { CheckImageReport } from '../../../src/vscode/explorer/preflightCommand';
 import type { TagOutcome } from '../../../src/core/images/tags';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
-import { activateExtension, frameShows, quickPickShown, requireStack, screenshot, stack, typeKeys, waitFor } from './harness';
+import { activateExtension, frameShows, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, waitFor } from './harness';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { RegistryClient } from '../../../src/core/registry/client';
 
@@ -28,8 +28,9 @@ interface ModalRequest {
   detail?: string;
   buttons: string[];
 }
-const transcripts = (): ReadonlyArray<{ lines: string[]; exitCode?: number }> =>
-  vscode.extensions.getExtension<{ buildTranscripts(): ReadonlyArray<{ lines: string[]; exitCode?: number }> }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
+type Transcript = { dockerfile: string; lines: string[]; exitCode?: number };
+const transcripts = (): readonly Transcript[] =>
+  vscode.extensions.getExtension<{ buildTranscripts(): readonly Transcript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 const modals = () =>
   (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
     modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
@@ -79,7 +80,8 @@ describe('Image operations (issue 12)', function () {
   afterEach(() => modals().answerWith(undefined));
 
   it('Inspect Image shows config, history and layers, with the secret masked everywhere', async () => {
-    const result = await vscode.commands.executeCommand<InspectResult>('ecr.inspectImage', { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '1.0', digest });
+    // As the image row's context menu calls it: with the row.
+    const result = await vscode.commands.executeCommand<InspectResult>('ecr.inspectImage', await explorer.imageNode(REGISTRY_KEY, REPOSITORY, '1.0'));
     assert.ok(result, 'the inspect view opened');
     assert.equal(result.inspection.digest, digest);
     const text = result.markdown;
@@ -97,13 +99,14 @@ describe('Image operations (issue 12)', function () {
     // From the Command Palette: a pick of listed images, where repository:tag can be typed.
     const fromPalette = vscode.commands.executeCommand<InspectResult>('ecr.inspectImage');
     await quickPickShown('the image pick', 'Inspect Image');
-    await typeKeys(`${REPOSITORY}:1.0`, 'Enter');
+    await typeKeys(`${REPOSITORY}:1.0`);
+    await waitFor('the typed reference offered first', async () => (await quickInput()).items[0] === `${REPOSITORY}:1.0` || undefined);
+    await typeKeys('', 'Enter');
     assert.equal((await fromPalette)?.inspection.digest, digest);
   });
 
   it('Add Tag puts a second tag on the same digest; moving a tag asks first; Remove Tag keeps the others', async () => {
-    const target = { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '1.0', digest };
-    const added = await vscode.commands.executeCommand<TagOutcome>('ecr.addTag', target, 'prod');
+    const added = await vscode.commands.executeCommand<TagOutcome>('ecr.addTag', await explorer.imageNode(REGISTRY_KEY, REPOSITORY, '1.0'), 'prod');
     assert.equal(added.status, 'tagged');
     assert.equal(added.digest, digest, 'the digest does not change');
     const row = await waitFor('the row of 1.0 with its new tag', async () => (await imageRows(explorer, REPOSITORY)).find((entry) => entry.label.split(', ').includes('prod')));
@@ -134,7 +137,8 @@ describe('Image operations (issue 12)', function () {
 
   it('Copy Image To copies to another repository, created on the way, with progress by bytes and the digest verified', async () => {
     const targetRepository = `${REPOSITORY}/promoted`;
-    const outcome = await vscode.commands.executeCommand<CopyImageOutcome>('ecr.copyImage', { registryKey: REGISTRY_KEY, repository: REPOSITORY, tag: '1.0', digest }, { registryKey: REGISTRY_KEY, repository: targetRepository, tag: 'release' });
+    const row = await explorer.imageNode(REGISTRY_KEY, REPOSITORY, digest);
+    const outcome = await vscode.commands.executeCommand<CopyImageOutcome>('ecr.copyImage', row, { registryKey: REGISTRY_KEY, repository: targetRepository, tag: 'release' });
     assert.equal(outcome?.status, 'copied', JSON.stringify(outcome));
     if (outcome.status !== 'copied') return;
     assert.equal(outcome.result.digest, digest);
@@ -192,9 +196,9 @@ describe('Image operations (issue 12)', function () {
     let transcript;
     try {
       const task = await waitFor(`the "${label}" task from tasks.json`, async () => (await vscode.tasks.fetchTasks({ type: 'ecr-build' })).find((candidate) => candidate.name === label));
-      const before = transcripts().length;
       await vscode.tasks.executeTask(task);
-      transcript = await waitFor('the task to start', () => transcripts().slice(before).at(-1), 30_000);
+      // By its Dockerfile: the extension keeps only the last few transcripts, so counting them says nothing.
+      transcript = await waitFor('the task to start', () => transcripts().find((candidate) => candidate.dockerfile === definition.dockerfile), 30_000);
       const started = transcript;
       await waitFor('the task to finish', () => started.exitCode !== undefined || undefined, 150_000);
     } finally {
