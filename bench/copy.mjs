@@ -7,8 +7,11 @@
 //   cache knows where the blobs are; the cache is cleared before each streamed skopeo run, since it
 //   would otherwise mount there too).
 // Alternating runs, each to a fresh target repository so nothing is skipped; prints the medians,
-// their ratios and each copying process's peak RSS (from /usr/bin/time). Needs the stack (ECR_WB_REGISTRY,
-// DOCKER_HOST): `npm run bench copy`, or with `eval "$(node test/stack/stack.mjs env)"` first.
+// their ratios and each copying process's peak RSS (from /usr/bin/time). Then the extension host's
+// own memory: the VS Code server runs bench/copySuite.ts, which copies the same image through the
+// "Copy Image To…" command (mounted) and through the same core copy with mounts off (every byte
+// through the host), sampling the host's RSS during each. Needs the stack (ECR_WB_REGISTRY,
+// ECR_WB_ECR_ENDPOINT, DOCKER_HOST): `npm run bench copy`, or with `eval "$(node test/stack/stack.mjs env)"` first.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -102,3 +105,36 @@ const oursMount = line('oursmount', 'ECR Workbench copy, cross-repository mount'
 console.log(`ratio streamed ECR Workbench / skopeo: ${(ours / skopeo).toFixed(2)} (below 1: faster than skopeo)`);
 console.log(`ratio mounted  ECR Workbench / skopeo: ${(oursMount / skopeoMount).toFixed(2)}`);
 console.log('(wall time of each process, start to exit, for both; the worker\'s peak RSS includes Node and tsx)');
+
+// ---- the extension host itself --------------------------------------------------------------
+if (!process.env.ECR_WB_ECR_ENDPOINT) {
+  console.log('\nextension host: skipped (ECR_WB_ECR_ENDPOINT not set; the copy command creates its target repository through the ECR API)');
+} else {
+  if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'ignore' }).status !== 0) throw new Error('build failed');
+  const { runExtensionSuite } = await import('../test/extension/server.mjs');
+  const host = { command: [], streamed: [] };
+  let maxRss;
+  const { code } = await runExtensionSuite({
+    stackEnv: { ECR_WB_ECR_ENDPOINT: process.env.ECR_WB_ECR_ENDPOINT, ECR_WB_REGISTRY: registry, DOCKER_HOST: dockerHost, ECR_WB_BENCH_SOURCE: source, ECR_WB_BENCH_RUNS: String(RUNS) },
+    extensionPath: REPO,
+    testsPath: path.join(REPO, 'dist', 'test', 'bench', 'copy.js'),
+    timeoutMs: 20 * 60_000,
+    onLine: (text) => {
+      const match = /^host-copy kind=(\w+) run=\d+ ms=(\d+) rssBefore=([\d.]+) rssPeak=([\d.]+) blobs=(.*)$/.exec(text);
+      if (match) host[match[1]].push({ ms: Number(match[2]), before: Number(match[3]), peak: Number(match[4]), blobs: match[5] });
+      const max = /^host-maxrss=([\d.]+)/.exec(text);
+      if (max) maxRss = Number(max[1]);
+    },
+  });
+  console.log(`\nextension host (VS Code server's extension host process, RSS sampled every 10 ms during each copy, ${RUNS} runs):`);
+  for (const [kind, label] of [['command', '"Copy Image To…" command (mounts)'], ['streamed', 'same copy, mounts off (all bytes via host)']]) {
+    const rows = host[kind];
+    if (!rows.length) continue;
+    console.log(`${label.padEnd(46)} median ${(median(rows.map((row) => row.ms)) / 1000).toFixed(2)} s  peak RSS ${Math.max(...rows.map((row) => row.peak)).toFixed(0)} MiB (rise during one copy: ${rows.map((row) => `+${(row.peak - row.before).toFixed(0)}`).join(' / ')} MiB)  blobs ${rows[0].blobs}`);
+  }
+  if (maxRss) console.log(`extension host peak RSS over its whole life (getrusage): ${maxRss.toFixed(0)} MiB`);
+  if (code !== 0) {
+    console.log(`the copy suite failed in the extension host (exit ${code})`);
+    process.exitCode = 1;
+  }
+}

@@ -30,6 +30,14 @@ export interface BuildAndPushOptions {
   createRepository?: boolean;
 }
 
+/** What `ecr.copyImage` takes to skip its prompts (any field given is not asked for). */
+export interface CopyImageOptions {
+  /** The target registry's key or label; default: pick (the image's own registry first). */
+  registryKey?: string;
+  repository?: string;
+  tag?: string;
+}
+
 /** What `ecr.newAqueductDockerfile` takes to skip its prompts. */
 export interface NewAqueductDockerfileOptions {
   folder?: string | vscode.Uri;
@@ -90,4 +98,8 @@ export type CommandArguments = Table<{
   'ecr.editTagMutability': [repository?: Target, settings?: { mode: string; exclusionFilters?: string[] }];
   'ecr.createPullThroughRule': [registry?: RegistryArgument];
   'ecr.deletePullThroughRule': Row<PullThroughRuleNode>;
+  'ecr.inspectImage': [image?: ImageNode | RepositoryTarget];
+  'ecr.addTag': [image?: ImageNode | RepositoryTarget, tag?: string];
+  'ecr.removeTag': [image?: ImageNode | RepositoryTarget, tag?: string];
+  'ecr.copyImage': [image?: ImageNode | RepositoryTarget, options?: CopyImageOptions];
 }>;

@@ -46,6 +46,10 @@ export const COMMAND_IDS = [
   'ecr.editTagMutability',
   'ecr.createPullThroughRule',
   'ecr.deletePullThroughRule',
+  'ecr.inspectImage',
+  'ecr.addTag',
+  'ecr.removeTag',
+  'ecr.copyImage',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -74,3 +74,16 @@ export async function removeTag(ecr: ECRClient, repository: string, tag: string,
   if (failure) return { removed: false, reason: `${failure.failureCode}: ${failure.failureReason}` };
   return { removed: (answer.imageIds ?? []).some((id) => id.imageTag === tag) };
 }
+
+/** The image a tag names now, as ECR lists it (its digest and every tag), or undefined when the tag does not exist. */
+export async function imageByTag(ecr: ECRClient, repository: string, tag: string, registryId?: string): Promise<{ digest: string; tags: string[] } | undefined> {
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
+  try {
+    const answer = await ecr.send(new DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+    const detail = answer.imageDetails?.[0];
+    return detail?.imageDigest ? { digest: detail.imageDigest, tags: detail.imageTags ?? [] } : undefined;
+  } catch (error) {
+    if ((error as Error).name === 'ImageNotFoundException') return undefined;
+    throw error;
+  }
+}

@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import type { ImageCheckReport } from '../../core/ecr/management';
-import { aqueductReferenceProblem } from '../../core/ecr/copyAs';
 import { consoleUrl, imageUriByDigest, imageUriByTag, pullCommand, repositoryUri } from '../../core/ecr/links';
 import { isNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Commands } from '../commands';
@@ -9,14 +7,13 @@ import type { Explorer } from './explorer';
 
 type ImageCommandId =
   | 'ecr.deleteImages'
-  | 'ecr.checkImage'
   | 'ecr.copyRepositoryUri'
   | 'ecr.copyImageUriByTag'
   | 'ecr.copyImageUriByDigest'
   | 'ecr.copyPullCommand'
   | 'ecr.openInConsole';
 
-/** Images: delete (many at once), check as Aqueduct does, copy URIs and pull commands, open in the console. */
+/** Images: delete (many at once), copy URIs and pull commands, open in the console. */
 export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
   const { targets } = explorer;
   const location = (node: { registryHost: string }, repository: string) => ({ registryHost: node.registryHost, repository });
@@ -24,44 +21,6 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
     'ecr.deleteImages': (node, selection) => {
       const chosen = (Array.isArray(selection) && selection.length ? selection : [node]).filter((item): item is ImageNode => isNode(item, 'image'));
       return chosen.length ? deleteImages(explorer, chosen) : undefined;
-    },
-    'ecr.checkImage': async (arg): Promise<ImageCheckReport | undefined> => {
-      const resolved = targets.repository(arg, 'Check Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
-      if (!resolved) return undefined;
-      const { connection } = resolved;
-      const target = { ...resolved.target, digest: resolved.target.tag ? undefined : resolved.target.digest };
-      const label = `${target.repository}${target.tag ? `:${target.tag}` : `@${target.digest}`}`;
-      const report = await explorer.attempt(connection, `Could not check ${label}`, () =>
-        explorer.withProgress(`Checking ${label} as Aqueduct does…`, async () => {
-          const { checkImage } = await import('../../core/ecr/management');
-          return checkImage(await connection.client(), { registryId: connection.config.accountId, ...target });
-        }),
-      );
-      if (!report) return undefined;
-      // Whatever Aqueduct's image() would fail on, the check fails on too (Copy As says the same).
-      const problem = aqueductReferenceProblem(target);
-      const checked: ImageCheckReport = {
-        ...report,
-        ok: report.ok && !problem,
-        checks: [
-          ...report.checks,
-          problem
-            ? { name: 'aqueduct-name', title: 'Named by image()', ok: false, detail: `${problem.problem} Fix: ${problem.fix}` }
-            : { name: 'aqueduct-name', title: 'Named by image()', ok: true, detail: `image("${target.repository}:${target.tag ?? 'latest'}")` },
-        ],
-      };
-      const lines = checked.checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.title}: ${check.detail}`);
-      explorer.log.info(`check ${label}:\n  ${lines.join('\n  ')}`);
-      if (checked.ok) {
-        explorer.tell(`✓ ${label} passes Aqueduct's image check`);
-        void vscode.window.showInformationMessage(`${label} passes Aqueduct's image check. ${lines.join(' · ')}`);
-      } else {
-        explorer.tell(`✗ ${label} fails Aqueduct's image check`);
-        // Blocking for the person about to use the image: a modal, with what failed and the fix.
-        void explorer.services.modals.show('warning', `${label} fails Aqueduct's image check`, lines.join('\n\n'));
-      }
-      return checked;
-      return report;
     },
     'ecr.copyRepositoryUri': (node) => (isNode(node, 'repository') ? explorer.copy(repositoryUri(location(node, node.repository.name)), 'repository URI') : undefined),
     'ecr.copyImageUriByTag': (node) =>

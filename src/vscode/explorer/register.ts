@@ -3,9 +3,12 @@ import type { ExplorerApi } from './api';
 import { archiveCommands } from './archiveCommands';
 import { browseCommands } from './browseCommands';
 import { copyAsCommands } from './copyAsCommand';
+import { copyImageCommands } from './copyImageCommand';
 import { Explorer } from './explorer';
 import { imageCommands } from './imageCommands';
+import { inspectCommands } from './inspectCommand';
 import { lifecycleCommands } from './lifecycleCommands';
+import { preflightCommands } from './preflightCommand';
 import { pullCommands } from './pullCommand';
 import { pullThroughCommands } from './pullThroughCommands';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
@@ -13,6 +16,7 @@ import { repositoryCommands } from './repositoryCommands';
 import { repositorySettingsCommands } from './repositorySettingsCommands';
 import { scanCommands } from './scanCommands';
 import { tagMutabilityCommands } from './tagMutabilityCommand';
+import { tagCommands } from './tagCommands';
 
 type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof repositoryCommands> &
@@ -24,7 +28,11 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof tagMutabilityCommands> &
   ReturnType<typeof pullCommands> &
   ReturnType<typeof pullThroughCommands> &
-  ReturnType<typeof archiveCommands>;
+  ReturnType<typeof archiveCommands> &
+  ReturnType<typeof inspectCommands> &
+  ReturnType<typeof tagCommands> &
+  ReturnType<typeof copyImageCommands> &
+  ReturnType<typeof preflightCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -46,6 +54,10 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...pullCommands(explorer),
     ...pullThroughCommands(explorer),
     ...archiveCommands(explorer),
+    ...inspectCommands(explorer, documents),
+    ...tagCommands(explorer),
+    ...copyImageCommands(explorer),
+    ...preflightCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }

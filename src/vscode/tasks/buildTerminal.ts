@@ -4,7 +4,8 @@ import type { Services } from '../services';
 import { localDockerEngine } from '../dockerEngine';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import type { EcrBuildTaskDefinition } from './taskDefinition';
-import type { BuildPushOutcome } from '../../core/docker/buildAndPush';
+import type { BuildPushDependencies, BuildPushOutcome, BuildPushRequest } from '../../core/docker/buildAndPush';
+import type { TaskOutcome } from './platformsBuild';
 import { errorMessage } from '../../core/errors';
 
 /** Exit codes the task reports: 0 pushed, 1 failed, 130 cancelled (as a shell reports Ctrl+C). */
@@ -107,6 +108,11 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       print('Building is disabled in untrusted workspaces: a build runs this workspace\'s Dockerfile. Trust the folder (Manage Workspace Trust) to build and push.', 'red');
       return finish(EXIT_FAILED);
     }
+    const platformsProblem = (await import('./platformsBuild')).platformsProblem(this.definition);
+    if (platformsProblem) {
+      print(platformsProblem, 'red');
+      return finish(EXIT_FAILED);
+    }
     if (this.definition.builder !== undefined && this.definition.builder !== 'classic' && this.definition.builder !== 'buildkit') {
       print(`The task's "builder" is "${String(this.definition.builder)}": use "classic" or "buildkit".`, 'red');
       return finish(EXIT_FAILED);
@@ -162,52 +168,53 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       return finish(EXIT_FAILED);
     }
     const tags = this.definition.tags?.length ? this.definition.tags : ['latest'];
-    print(`Build and push ${path.relative(folderPath, dockerfile) || dockerfile} → ${repositoryName} (${activeConnection.label}), tags: ${tags.join(', ')}`);
+    print(`Build and push ${path.relative(folderPath, dockerfile) || dockerfile} → ${repositoryName} (${activeConnection.label}), tags: ${tags.join(', ')}${this.definition.platforms ? `, platforms: ${this.definition.platforms.join(', ')}` : ''}`);
 
-    const outcome = await vscode.window.withProgress(
+    const { buildPlatforms } = await import('./platformsBuild');
+    const outcome: TaskOutcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ECR: ${repositoryName}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.abort.abort());
         let shownPercent = 0;
-        return buildAndPush(
-          {
-            dockerfile,
-            context,
-            repository: repositoryName,
-            tags,
-            buildArgs: this.definition.buildArgs,
-            target: this.definition.target,
-            platform: this.definition.platform,
-            pull: this.definition.pull,
-            networkMode: this.definition.network,
-            builder: this.definition.builder,
-            createRepository: this.definition.createRepository ?? true,
+        const request: BuildPushRequest = {
+          dockerfile,
+          context,
+          repository: repositoryName,
+          tags,
+          buildArgs: this.definition.buildArgs,
+          target: this.definition.target,
+          platform: this.definition.platform,
+          pull: this.definition.pull,
+          networkMode: this.definition.network,
+          builder: this.definition.builder,
+          createRepository: this.definition.createRepository ?? true,
+        };
+        const deps: BuildPushDependencies = {
+          engine,
+          auth: async ({ forceRefresh }) => {
+            const auth = await activeConnection.auth({ forceRefresh });
+            // Registered before anything can print it.
+            this.services.redactor.add(auth.password);
+            return auth;
           },
-          {
-            engine,
-            auth: async ({ forceRefresh }) => {
-              const auth = await activeConnection.auth({ forceRefresh });
-              // Registered before anything can print it.
-              this.services.redactor.add(auth.password);
-              return auth;
-            },
-            // A missing repository a creation template covers is left to ECR's create-on-push, with the template's settings.
-            repositories: ecrRepositoryGate(ecrClient, activeConnection.accountId, { creationTemplates: () => listCreationTemplates(ecrClient) }),
-            signal: this.abort.signal,
-            reporter: {
-              line: (text) => print(text, /^(#\d+ )?ERROR\b/.test(text) ? 'red' : /^Pushed /.test(text) ? 'green' : undefined),
-              note: (text) => log.info(redact(text)),
-              live: (lines) => this.writeEmitter.fire(region.update(lines.map(redact))),
-              endLive: () => region.settle(),
-              phase: (message, percent) => {
-                transcript.phase = percent === undefined ? message : `${message} ${percent}%`;
-                const increment = percent === undefined ? undefined : Math.max(percent - shownPercent, 0);
-                if (percent !== undefined) shownPercent = percent < shownPercent ? 0 : percent;
-                progress.report({ message: percent === undefined ? message : `${message} ${percent}%`, increment });
-              },
+          // A missing repository a creation template covers is left to ECR's create-on-push, with the template's settings.
+          repositories: ecrRepositoryGate(ecrClient, activeConnection.accountId, { creationTemplates: () => listCreationTemplates(ecrClient) }),
+          signal: this.abort.signal,
+          reporter: {
+            line: (text) => print(text, /^(#\d+ )?ERROR\b/.test(text) ? 'red' : /^Pushed /.test(text) ? 'green' : undefined),
+            note: (text) => log.info(redact(text)),
+            live: (lines) => this.writeEmitter.fire(region.update(lines.map(redact))),
+            endLive: () => region.settle(),
+            phase: (message, percent) => {
+              transcript.phase = percent === undefined ? message : `${message} ${percent}%`;
+              const increment = percent === undefined ? undefined : Math.max(percent - shownPercent, 0);
+              if (percent !== undefined) shownPercent = percent < shownPercent ? 0 : percent;
+              progress.report({ message: percent === undefined ? message : `${message} ${percent}%`, increment });
             },
           },
-        );
+        };
+        const platforms = this.definition.platforms;
+        return platforms ? buildPlatforms(request, deps, platforms, activeConnection, ecrClient, this.services.redactor, (text) => print(text, 'red')) : buildAndPush(request, deps);
       },
     );
 

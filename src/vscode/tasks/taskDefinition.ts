@@ -20,6 +20,8 @@ export interface EcrBuildTaskDefinition extends vscode.TaskDefinition {
   buildArgs?: Record<string, string>;
   target?: string;
   platform?: string;
+  /** Several platforms: each built and pushed by digest, then one index under the tags. */
+  platforms?: string[];
   registry?: string;
   createRepository?: boolean;
   pull?: boolean;

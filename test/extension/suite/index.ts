@@ -20,6 +20,7 @@ const suites = [
   () => require('./policies.test'),
   () => require('./pullThrough.test'),
   () => require('./images.test'),
+  () => require('./imageOps.test'),
 ];
 
 /**

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, frameShows, modals, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
+import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -103,12 +104,13 @@ describe('Polish (issue 16)', function () {
   describe('Check Image and Copy As agree', () => {
     it('fails Check Image where Aqueduct\'s image() would (a single "/"), saying the fix, as Copy As does', async () => {
       const target = { registryKey: REGISTRY_KEY, repository: DEMO_REPOSITORY, tag: '0.3.6' };
-      const report = await vscode.commands.executeCommand<{ ok: boolean; checks: Array<{ name: string; ok: boolean; detail: string }> }>('ecr.checkImage', target);
+      const report = await vscode.commands.executeCommand<{ ok: boolean; checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> }>('ecr.checkImage', target);
       assert.equal(report.ok, false);
-      assert.deepEqual(report.checks.map((check) => [check.name, check.ok]), [['exists', true], ['manifest', true], ['aqueduct-name', false]]);
-      const named = report.checks[2].detail;
-      assert.match(named, /would look up "churn-predictor:0.3.6"/);
-      assert.match(named, /Fix: Push the image to a repository without "\/".*"aqueduct-churn-predictor"/);
+      // The pre-flight's checks (the seeded image is not labelled with its Aqueduct base: those two are skipped), then image()'s name.
+      assert.deepEqual(report.checks.map((check) => [check.name, check.ok]), [['exists', true], ['manifest', true], ['platform', true], ['entrypoint', true], ['base-version', true], ['aqueduct-name', false]]);
+      const named = report.checks.find((check) => check.name === 'aqueduct-name');
+      assert.match(named?.detail ?? '', /would look up "churn-predictor:0.3.6"/);
+      assert.match(named?.fix ?? '', /Push the image to a repository without "\/".*"aqueduct-churn-predictor"/);
       const modal = lastModal('the failed check as a modal');
       assert.equal(modal.message, `${DEMO_REPOSITORY}:0.3.6 fails Aqueduct's image check`);
       assert.match(modal.detail ?? '', /aqueduct-churn-predictor/);
@@ -129,7 +131,9 @@ describe('Polish (issue 16)', function () {
       assert.equal(report.ok, false);
       const operator = `polish-${run}`;
       await client.send(new CreateRepositoryCommand({ repositoryName: operator }));
-      await client.send(new PutImageCommand({ repositoryName: operator, imageManifest: manifestFor(`polish-${run}`), imageTag: '0.3.6' }));
+      // A real push (the pre-flight reads the manifest and config from the registry, not only ECR's listing).
+      const pushed = await pushImage(await registryClientOf(explorer.connection(REGISTRY_KEY)!), operator, '0.3.6');
+      await untilListed(client, operator, '0.3.6', pushed);
       const passing = await vscode.commands.executeCommand<{ ok: boolean }>('ecr.checkImage', { registryKey: REGISTRY_KEY, repository: operator, tag: '0.3.6' });
       assert.equal(passing.ok, true);
       assert.equal(explorer.viewMessage(), `✓ ${operator}:0.3.6 passes Aqueduct's image check`);

@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/ecr/format';
+import { repositoryNameProblem } from '../../core/ecr/names';
+import { tagIsImmutable, tagMutabilityFrom } from '../../core/ecr/tagMutability';
+import { optionArgument } from '../../core/explorer/arguments';
+import type { CopyProgress, CopyResult } from '../../core/images/copy';
+import { tagProblem } from '../../core/images/tags';
+import type { CopyImageOptions } from '../commandArguments';
+import type { Commands } from '../commands';
+import { registryClientFor } from '../registryAccess';
+import type { Connection } from './connections';
+import type { Explorer } from './explorer';
+import { resolveImage } from './imagePick';
+
+export type CopyImageOutcome =
+  | { status: 'copied'; result: CopyResult; target: string; progress: CopyProgress[] }
+  | { status: 'cancelled'; progress: CopyProgress[] };
+
+const short = (digest: string) => digest.slice(0, 19);
+
+/**
+ * "Copy Image To…": copies or promotes an image, or a whole index with its platform images and
+ * attachments, to another repository of this or another configured registry (region, account),
+ * registry to registry without pulling. Progress by bytes, cancellable (a cancelled copy writes no
+ * tag), the target repository created when missing, the result verified by digest.
+ */
+export function copyImageCommands(explorer: Explorer): Commands<'ecr.copyImage'> {
+  return { 'ecr.copyImage': (arg, options) => copyImageCommand(explorer, arg, optionArgument(options)) };
+}
+
+async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: unknown): Promise<CopyImageOutcome | undefined> {
+  const resolved = await resolveImage(explorer, arg, 'Copy Image To');
+  if (!resolved) return undefined;
+  const { target: source, connection: sourceConnection } = resolved;
+  const options = (optionsArg && typeof optionsArg === 'object' ? optionsArg : {}) as CopyImageOptions;
+  const from = source.tag ? `${source.repository}:${source.tag}` : `${source.repository}@${short(source.digest ?? '')}`;
+
+  const targetConnection = options.registryKey ? explorer.targets.find(options.registryKey) : await pickRegistry(explorer, sourceConnection, from);
+  if (!targetConnection) {
+    if (options.registryKey) void vscode.window.showErrorMessage(`Copy Image To: no registry "${options.registryKey}" in ecr.registries.`);
+    return undefined;
+  }
+  const repository = (options.repository ?? (await ask(`Copy ${from} to which repository in ${targetConnection.label}?`, source.repository, repositoryNameProblem, 'Created when it does not exist, as Build and Push does.')))?.trim();
+  if (!repository) return undefined;
+  const tag = (options.tag ?? (await ask(`Tag for the copy in ${repository}`, source.tag ?? 'latest', tagProblem, 'The copy gets this tag once every blob and manifest is there.')))?.trim();
+  if (!tag) return undefined;
+  const problem = repositoryNameProblem(repository) ?? tagProblem(tag);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Copy Image To: ${problem}`);
+    return undefined;
+  }
+  const to = `${repository}:${tag}`;
+  const targetLabel = targetConnection === sourceConnection ? to : `${to} in ${targetConnection.label}`;
+  const { redactor } = explorer.services;
+  const prepared = await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, async () => {
+    const [sourceClient, targetClient] = await Promise.all([registryClientFor(sourceConnection, redactor), registryClientFor(targetConnection, redactor)]);
+    const [root, existing] = await Promise.all([sourceClient.headManifest(source.repository, source.digest ?? source.tag ?? 'latest'), targetClient.headManifest(repository, tag)]);
+    const { describeRepository } = await import('../../core/ecr/management');
+    const settings = existing ? await describeRepository(await targetConnection.client(), repository, targetConnection.config.accountId) : undefined;
+    return { sourceClient, targetClient, root, existing, settings };
+  });
+  if (!prepared) return undefined;
+  const { sourceClient, targetClient, root, existing, settings } = prepared;
+  if (!root) {
+    void vscode.window.showErrorMessage(`Copy Image To: ${from} no longer exists in the registry. Refresh the repository.`);
+    return undefined;
+  }
+  if (existing && existing.digest === root.digest) {
+    explorer.tell(`${targetLabel} already is this image (${short(root.digest)}): nothing to copy`);
+    return undefined;
+  }
+  if (existing) {
+    const decision = settings ? tagIsImmutable(tagMutabilityFrom(settings.tagMutability, settings.tagMutabilityExclusionFilters), tag) : undefined;
+    if (decision?.immutable) {
+      await explorer.services.modals.show('warning', `${targetLabel} exists and cannot be replaced`, `It names ${existing.digest}, and ${decision.reason}. Choose another tag for the copy.`);
+      return undefined;
+    }
+    const answer = await explorer.services.modals.show('warning', `Replace ${targetLabel}?`, `${to} names another image now (${existing.digest}). After the copy it names ${root.digest}; the other image keeps its other tags, or stays untagged.`, 'Copy and Move Tag');
+    if (!answer) return undefined;
+  }
+
+  const progressSeen: CopyProgress[] = [];
+  const { copyImage, CopyCancelledError } = await import('../../core/images/copy');
+  const { ecrRepositoryGate } = await import('../../core/docker/ecrRepository');
+  const attempt = () =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} → ${targetLabel}`, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let shown = 0;
+      const attachments = (await sourceClient.referrers(source.repository, root.digest).catch(() => undefined))?.map((descriptor) => descriptor.digest) ?? [];
+      return copyImage({
+        source: { client: sourceClient, repository: source.repository, reference: root.digest },
+        target: { client: targetClient, repository, tags: [tag] },
+        attachments,
+        gate: ecrRepositoryGate(await targetConnection.client(), targetConnection.accountId),
+        createRepository: true,
+        signal: abort.signal,
+        onProgress: (now) => {
+          progressSeen.push(now);
+          const percent = now.bytesTotal ? Math.floor((now.bytesDone / now.bytesTotal) * 100) : 100;
+          progress.report({ message: `${formatBytes(now.bytesDone)} of ${formatBytes(now.bytesTotal)} · ${now.blobsDone}/${now.blobsTotal} blobs`, increment: Math.max(percent - shown, 0) });
+          shown = Math.max(shown, percent);
+        },
+      });
+    });
+  try {
+    const result = await attempt();
+    const { streamed, mounted, skipped } = result.blobs;
+    const how = [streamed ? `${streamed} blob${streamed === 1 ? '' : 's'} copied (${formatBytes(result.bytesStreamed)})` : '', mounted ? `${mounted} mounted` : '', skipped ? `${skipped} already there` : ''].filter(Boolean).join(', ');
+    const created = result.createdRepository ? ` Created repository ${repository}.` : '';
+    explorer.tell(`✓ Copied ${from} → ${targetLabel}, digest ${short(result.digest)} verified`);
+    explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s); ${how || 'nothing to transfer'}${created}`);
+    explorer.model.refresh(targetConnection.key, repository);
+    void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${created}`);
+    return { status: 'copied', result, target: targetLabel, progress: progressSeen };
+  } catch (error) {
+    if (error instanceof CopyCancelledError) {
+      explorer.tell(`Copy of ${from} cancelled: no tag was written at ${targetLabel}`);
+      explorer.log.info(`copy of ${from} to ${targetLabel} cancelled; no tag written`);
+      return { status: 'cancelled', progress: progressSeen };
+    }
+    // Classified, logged and shown with its action, as every ECR failure is.
+    await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, () => Promise.reject(error));
+    return undefined;
+  }
+}
+
+async function pickRegistry(explorer: Explorer, source: Connection, from: string): Promise<Connection | undefined> {
+  const all = explorer.connections();
+  if (all.length <= 1) return source;
+  const items = [source, ...all.filter((connection) => connection !== source)].map((connection) => ({
+    label: connection.label,
+    description: connection === source ? 'this registry (another repository)' : connection.key,
+    connection,
+  }));
+  return (await vscode.window.showQuickPick(items, { title: `Copy ${from} to which registry?`, placeHolder: 'Another registry may be another account or region' }))?.connection;
+}
+
+function ask(title: string, value: string, problem: (text: string) => string | undefined, prompt: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title, value, prompt, ignoreFocusOut: true, validateInput: (text) => (text.trim() ? problem(text.trim()) : 'Type a name.') });
+}
