@@ -120,7 +120,7 @@ export interface MessageNode extends NodeBase {
   icon?: string;
 }
 
-/** A registry's "Pull-Through Cache Rules" or "Repository Creation Templates" group (registryGroups.ts). */
+/** A registry's "Pull-Through Cache Rules" or "Creation Templates" group (registryGroups.ts). */
 export interface RegistryGroupNode extends NodeBase {
   kind: 'pullThroughGroup' | 'templateGroup';
   /** "2 rules", once listed. */

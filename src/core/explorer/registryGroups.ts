@@ -48,7 +48,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 
 /**
  * The registry-level groups of the explorer, beside its repositories: "Pull-Through Cache Rules" and
- * "Repository Creation Templates". Each is listed when its group expands (never on activation),
+ * "Creation Templates". Each is listed when its group expands (never on activation),
  * kept until a refresh, and fails on its own: an error row in the group, the repositories untouched.
  * The rules are also what the Dockerfile quick fix and hover read (`pullThroughRules`), so typing
  * never calls ECR: the first question lists them once, later ones use the listing.

@@ -59,7 +59,7 @@ export interface ExplorerApi {
   // What tests and benches use to see and drive the tree (no hidden commands needed).
   /**
    * Registries with their first page of repositories, and the images of the named repositories ('*' for all listed);
-   * a registry group is expanded when its label is named ("Pull-Through Cache Rules", "Repository Creation Templates").
+   * a registry group is expanded when its label is named ("Pull-Through Cache Rules", "Creation Templates").
    */
   treeSnapshot(expandRepositories?: string[]): Promise<TreeSnapshotEntry[]>;
   /** Reveals a registry or repository node in the view, listing pages until the repository shows up. */

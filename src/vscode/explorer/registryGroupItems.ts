@@ -4,13 +4,13 @@ import { upstreamKind } from '../../core/ecr/pullThroughCache';
 import { formatAge } from '../../core/ecr/format';
 import type { CreationTemplateNode, PullThroughRuleNode, RegistryGroupNode } from '../../core/explorer/nodes';
 
-/** Rows of a registry's "Pull-Through Cache Rules" and "Repository Creation Templates" groups (see treeItems.ts). */
+/** Rows of a registry's "Pull-Through Cache Rules" and "Creation Templates" groups (see treeItems.ts). */
 
 const md = (lines: string[]) => new vscode.MarkdownString(lines.join('\n\n'));
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 const APPLIED_FOR: Record<AppliedFor, string> = { CREATE_ON_PUSH: 'create on push', PULL_THROUGH_CACHE: 'pull-through cache', REPLICATION: 'replication' };
 
-export const GROUP_LABELS = { pullThroughGroup: 'Pull-Through Cache Rules', templateGroup: 'Repository Creation Templates' } as const;
+export const GROUP_LABELS = { pullThroughGroup: 'Pull-Through Cache Rules', templateGroup: 'Creation Templates' } as const;
 
 export function registryGroupItem(node: RegistryGroupNode | PullThroughRuleNode | CreationTemplateNode): vscode.TreeItem {
   switch (node.kind) {
@@ -23,7 +23,7 @@ export function registryGroupItem(node: RegistryGroupNode | PullThroughRuleNode 
       item.tooltip =
         node.kind === 'pullThroughGroup'
           ? 'Rules that let this registry cache images from an upstream registry (Docker Hub, Quay, GitHub, …): pulling <registry>/<prefix>/<image> fetches and keeps the upstream image.'
-          : 'Settings ECR applies to repositories it creates itself: on push to a missing repository (create on push), for pull-through cache, for replication. Read-only here.';
+          : 'Repository creation templates: settings ECR applies to repositories it creates itself: on push to a missing repository (create on push), for pull-through cache, for replication. Read-only here.';
       return item;
     }
     case 'pullThroughRule': {

@@ -15,7 +15,7 @@ import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explore
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const RULES = 'Pull-Through Cache Rules';
-const TEMPLATES = 'Repository Creation Templates';
+const TEMPLATES = 'Creation Templates';
 const run = randomBytes(3).toString('hex');
 const PREFIX = `hub-${run}`;
 const TEMPLATE_PREFIX = `team-${run}`;

@@ -1,4 +1,4 @@
-// The registry groups of the explorer ("Pull-Through Cache Rules", "Repository Creation Templates"):
+// The registry groups of the explorer ("Pull-Through Cache Rules", "Creation Templates"):
 // listed only when expanded, failing on their own, and read once for the Dockerfile quick fix.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
