@@ -3,7 +3,9 @@ import type { ImageSummary, RepositorySummary } from '../ecr/listing';
 import { imageRows, type ImageRows } from './imageRows';
 import type { Page } from '../ecr/pagination';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
-import { errorMessage } from '../errors';
+import { ScanChecks } from './scanChecks';
+import { KeyedLimiter } from '../ecr/limiter';
+import { CollapseRetention, forgetRowsUnder, type RetentionTimers } from './retention';
 import type { Logger } from '../log';
 import {
   registryNodeId,
@@ -25,10 +27,11 @@ export interface ExplorerModelOptions {
   /** Wraps each page load a person waits for (the view shows a progress bar). */
   track?<T>(work: Promise<T>): Promise<T>;
   now?: () => number;
+  /** Timers of the release-on-collapse (retention.ts); real ones by default. */
+  timers?: RetentionTimers;
 }
 
-/** How long a hover's scan-status answer is trusted, and when a running scan is asked about again. */
-export const SCAN_RECHECK_MS = 30_000;
+export { SCAN_RECHECK_MS } from './scanChecks';
 
 /** A listing that grows a page at a time ("Load more"), with the error of its last page, if any. */
 class Listing<T> {
@@ -46,7 +49,6 @@ const byName = (a: RepositorySummary, b: RepositorySummary) => (a.name < b.name 
 
 const SEPARATOR = '\u0000';
 const imageKey = (registryKey: string, repositoryName: string) => `${registryKey}${SEPARATOR}${repositoryName}`;
-const isSettled = (scanStatus: string) => !/^(IN_PROGRESS|PENDING|SCAN_ELIGIBLE)$/.test(scanStatus);
 
 /**
  * The explorer's data, without VS Code: registries > repositories > images, listed a page at a
@@ -61,18 +63,26 @@ export class ExplorerModel {
   private readonly imageListings = new Map<string, Listing<ImageSummary>>();
   /** Lifecycle preview results: digest → why it would expire, per repository. */
   private readonly lifecycleMarks = new Map<string, Map<string, string>>();
-  /** When each image's scan status was last asked for (by digest). */
-  private readonly scanChecks = new Map<string, number>();
   private readonly listeners = new Set<(node: ExplorerNode | undefined) => void>();
   private filterText = '';
   /** Node ids of repositories a person expanded, kept expanded across filter changes and redraws. */
   private readonly expanded = new Set<string>();
   private readonly source: ExplorerSource;
   private readonly now: () => number;
+  /** At most a few ECR calls in flight per registry, however many rows expand at once. */
+  private readonly limiter = new KeyedLimiter();
+  private readonly retention: CollapseRetention;
+  private readonly scans: ScanChecks;
 
   constructor(private readonly options: ExplorerModelOptions) {
     this.source = options.source ?? ecrSource;
     this.now = options.now ?? Date.now;
+    this.scans = new ScanChecks({ source: this.source, limiter: this.limiter, logger: options.logger, now: this.now });
+    // A row left collapsed lets go of its listing and rows under it; the next expand lists again.
+    this.retention = new CollapseRetention((row) => {
+      forgetRowsUnder(this.nodes, new Set([row.id]));
+      this.refresh(row.registryKey, row.kind === 'repository' ? row.repository.name : undefined);
+    }, this.nodes, this.now, options.timers);
   }
 
   onDidChange(listener: (node: ExplorerNode | undefined) => void): { dispose(): void } {
@@ -87,11 +97,12 @@ export class ExplorerModel {
   /** A new set of registries (settings changed): everything listed, marked or checked is forgotten. */
   setRegistries(registries: ExplorerRegistry[]): void {
     this.registryList = registries;
+    this.retention.clear();
     this.nodes.clear();
     this.repositoryListings.clear();
     this.imageListings.clear();
     this.lifecycleMarks.clear();
-    this.scanChecks.clear();
+    this.scans.clear();
     this.expanded.clear();
     this.changed(undefined);
   }
@@ -123,6 +134,7 @@ export class ExplorerModel {
    * the filter changes or clears (the view would otherwise redraw it with its default state).
    */
   setExpanded(node: ExplorerNode, expanded: boolean): void {
+    this.retention.setExpanded(node, expanded);
     if (node.kind !== 'repository') return;
     if (expanded) this.expanded.add(node.id);
     else this.expanded.delete(node.id);
@@ -250,7 +262,7 @@ export class ExplorerModel {
 
   /** New scan status or counts for an image (a scan started, findings read): every row of that digest redraws. */
   updateScan(registryKey: string, repositoryName: string, digest: string, status: string | undefined, counts?: Record<string, number>): void {
-    this.scanChecks.delete(digest);
+    this.scans.forget(digest);
     for (const node of this.nodes.values()) {
       if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) {
         node.image.scanStatus = status;
@@ -260,30 +272,9 @@ export class ExplorerModel {
     }
   }
 
-  /**
-   * Before an image's tooltip shows: DescribeImages carries scan counts on real ECR, but not for a
-   * scan still running, nor on endpoints that leave the summary out; then one small call fills
-   * them in, at most once per image every 30 s. Returns the delay after which the row should be
-   * rebuilt (the scan was still running), or undefined.
-   */
-  async resolveScanStatus(node: ImageNode): Promise<number | undefined> {
-    const image = node.image;
-    // A final status from the listing is trusted: COMPLETE without counts means no findings.
-    const settled = image.scanStatus && isSettled(image.scanStatus);
-    const checkedAt = this.scanChecks.get(image.digest);
-    const registry = this.registry(node.registryKey);
-    if (settled || !registry || (checkedAt !== undefined && this.now() - checkedAt < SCAN_RECHECK_MS)) return undefined;
-    this.scanChecks.set(image.digest, this.now());
-    try {
-      const summary = await this.source.scanSummary(registry, node.repositoryName, image.digest);
-      image.scanStatus = summary.status === 'NOT_SCANNED' ? undefined : summary.status;
-      image.scanFindings = Object.keys(summary.counts).length ? summary.counts : undefined;
-      return image.scanStatus && !isSettled(image.scanStatus) ? SCAN_RECHECK_MS : undefined;
-    } catch (error) {
-      // The tooltip still shows everything else; the reason goes to the log.
-      this.options.logger.warn(`scan status of ${node.repositoryName}@${image.digest}: ${errorMessage(error)}`);
-      return undefined;
-    }
+  /** Before an image's tooltip shows: its scan status, asked of ECR when the listing's may be stale (scanChecks.ts). */
+  resolveScanStatus(node: ImageNode): Promise<number | undefined> {
+    return this.scans.resolve(node, this.registry(node.registryKey));
   }
 
   // ---- children -------------------------------------------------------------------------------
@@ -387,7 +378,7 @@ export class ExplorerModel {
     listing.pending ??= (async () => {
       const started = this.now();
       try {
-        const page = await fetchPage(listing.started ? listing.nextToken : undefined);
+        const page = await this.limiter.run(registry.key, () => fetchPage(listing.started ? listing.nextToken : undefined));
         listing.items.push(...page.items);
         listing.nextToken = page.nextToken;
         listing.error = undefined;
