@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
-import { shortDigest, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
+import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
 import type { CommandArguments } from '../commandArguments';
 import type { CommandId } from '../commandIds';
@@ -51,6 +51,22 @@ export function imageTooltip(node: ImageNode): vscode.MarkdownString {
   );
 }
 
+/** A repository row's hover: URI, ARN, creation, tag mutability, scan on push, encryption. */
+export function repositoryTooltip(node: RepositoryNode): vscode.MarkdownString {
+  const repository = node.repository;
+  return md(
+    [
+      `**${repository.name}**`,
+      `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
+      `ARN: ${code(repository.arn)}`,
+      `Created: ${dateTime(repository.createdAt)}`,
+      `Tag mutability: ${repository.tagMutability.toLowerCase().replace(/_/g, ' ')}`,
+      `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
+      `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
+    ].join('\n\n'),
+  );
+}
+
 export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   switch (node.kind) {
     case 'registry': {
@@ -82,17 +98,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         isImmutable(repository.tagMutability) ? 'immutable' : 'mutable',
       ].join(' ');
       if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
-      item.tooltip = md(
-        [
-          `**${repository.name}**`,
-          `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
-          `ARN: ${code(repository.arn)}`,
-          `Created: ${dateTime(repository.createdAt)}`,
-          `Tag mutability: ${repository.tagMutability.toLowerCase().replace(/_/g, ' ')}`,
-          `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
-          `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
-        ].join('\n\n'),
-      );
+      // No tooltip here: built on hover (repositoryTooltip), not for each of thousands of rows.
       return withId(item, node);
     }
     case 'image': {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerModel } from '../../core/explorer/model';
 import type { ExplorerNode } from '../../core/explorer/nodes';
-import { imageTooltip, toTreeItem } from './treeItems';
+import { imageTooltip, repositoryTooltip, toTreeItem } from './treeItems';
 
 export const VIEW_ID = 'ecr.registries';
 
@@ -26,7 +26,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    // An image's tooltip is left undefined here: VS Code resolves only undefined properties (below).
+    // Image and repository tooltips are left undefined here: VS Code resolves only undefined properties (below).
     return toTreeItem(node);
   }
 
@@ -43,6 +43,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
    * counts first. While a scan runs, the row is rebuilt later so a later hover asks again.
    */
   async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind === 'repository') item.tooltip = repositoryTooltip(node);
     if (node.kind !== 'image') return item;
     const recheckAfterMs = await this.model.resolveScanStatus(node);
     if (recheckAfterMs !== undefined) {
