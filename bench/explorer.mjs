@@ -111,6 +111,8 @@ try {
       ECR_WB_BENCH_REPOSITORIES: String(REPOSITORIES),
       ECR_WB_BENCH_IMAGES: String(IMAGES),
       ECR_WB_BENCH_TEAM_REGIONS: TEAM_REGIONS.join(','),
+      // Configured from the start (settings the extension host cannot rewrite: machine scope wins), listed only when the suite expands them.
+      ECR_WB_EXTRA_REGISTRIES: JSON.stringify(TEAM_REGIONS.map((region, index) => ({ region, accountId: '123456789012', label: `team-${index + 1}` }))),
       ECR_WB_BENCH_TEAM_REPOSITORIES: String(TEAM_REPOSITORIES),
     },
     extensionPath: REPO,
