@@ -236,11 +236,13 @@ async function teams(explorer: ExplorerApi, regions: string[], repositories: num
   );
   if (listed.some((count) => count !== Math.min(1000, repositories))) throw new Error(`ten registries: first pages listed ${listed.join('/')}`);
 
-  // Six repositories of each registry expanded at once: 60 listings, held to a few per registry.
+  // Six repositories of each registry listed at once (60 image listings), held to a few per
+  // registry by the model's limiter. Through the model (treeSnapshot), not 60 concurrent
+  // TreeView.reveal calls, which VS Code does not resolve reliably.
   const names = listedNames(keys[0]).sort().slice(0, 6);
   from = await mark();
   started = wallClock();
-  await Promise.all(keys.flatMap((key) => names.map((name) => explorer.reveal(key, name, { expand: true }))));
+  await explorer.treeSnapshot(names);
   const expanded = wallClock() - started;
   calls = await callsSince(from);
   flight = inFlight(calls);

@@ -135,6 +135,8 @@ export class ExplorerModel {
    */
   setExpanded(node: ExplorerNode, expanded: boolean): void {
     this.retention.setExpanded(node, expanded);
+    // VS Code asks for expanded rows' children one row at a time: listing starts here, so rows expanded together load side by side.
+    if (expanded) void this.startListing(node);
     if (node.kind !== 'repository') return;
     if (expanded) this.expanded.add(node.id);
     else this.expanded.delete(node.id);
@@ -393,6 +395,13 @@ export class ExplorerModel {
       }
     })();
     return listing.pending;
+  }
+
+  private startListing(node: ExplorerNode): Promise<void> | undefined {
+    const registry = this.registry(node.registryKey);
+    if (node.kind === 'registry' && registry && !this.repositoryListing(registry.key).started) return this.track(this.loadRepositoryPage(registry));
+    if (node.kind !== 'repository' || !registry || this.imageListing(imageKey(registry.key, node.repository.name)).started) return undefined;
+    return this.track(this.loadImagePage(registry, node.repository.name));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

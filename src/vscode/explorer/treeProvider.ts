@@ -5,6 +5,9 @@ import { imageTooltip, repositoryTooltip, toTreeItem } from './treeItems';
 
 export const VIEW_ID = 'ecr.registries';
 
+/** From this many rows under one node, the rows a listing replaced are let go of at once (getChildren). */
+const RELEASE_REPLACED_ROWS_FROM = 500;
+
 /**
  * The explorer model as VS Code's tree: nodes to TreeItems (treeItems.ts), the model's changes
  * to onDidChangeTreeData. Listing, filtering, marks and identity live in the model.
@@ -30,8 +33,25 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     return toTreeItem(node);
   }
 
-  getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    return this.model.children(node);
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    const children = await this.model.children(node);
+    // VS Code's extension host keeps the rows a getChildren replaces until the view's next change
+    // event: after "Load more" up to 10,000 images, the 9,000 rows shown before. Redrawing one
+    // leaf row is such an event and costs one row.
+    if (children.length >= RELEASE_REPLACED_ROWS_FROM) {
+      const leaf = [...children].reverse().find((child) => child.kind === 'loadMore' || child.kind === 'image' || child.kind === 'message');
+      if (leaf) this.later(0, () => this.model.isCurrent(leaf) && this.changed.fire(leaf));
+    }
+    return children;
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref?.();
+    this.timers.add(timer);
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
@@ -46,14 +66,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     if (node.kind === 'repository') item.tooltip = repositoryTooltip(node);
     if (node.kind !== 'image') return item;
     const recheckAfterMs = await this.model.resolveScanStatus(node);
-    if (recheckAfterMs !== undefined) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.model.isCurrent(node)) this.changed.fire(node);
-      }, recheckAfterMs);
-      timer.unref?.();
-      this.timers.add(timer);
-    }
+    if (recheckAfterMs !== undefined) this.later(recheckAfterMs, () => this.model.isCurrent(node) && this.changed.fire(node));
     if (!token.isCancellationRequested) item.tooltip = imageTooltip(node);
     return item;
   }

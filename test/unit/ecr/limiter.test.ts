@@ -86,3 +86,46 @@ describe('explorer model: rows expanding at once share the per-registry limit', 
     assert.deepEqual(rows.map((children) => children.length), names.map(() => 1), 'every repository still lists its image');
   });
 });
+
+describe('explorer model: rows expanded together list side by side', () => {
+  it('an expanded registry starts its first page at once, before VS Code asks for its rows', async () => {
+    const { ExplorerModel } = await import('../../../src/core/explorer/model');
+    const { silentLogger } = await import('../../../src/core/log');
+    const started: string[] = [];
+    const finish: Array<() => void> = [];
+    const registry = (region: string) => ({
+      key: `123456789012/${region}`,
+      label: region,
+      region,
+      accountId: '123456789012',
+      config: {},
+      pageSize: 1000,
+      client: () => Promise.reject(new Error('no client')),
+      registryHost: () => 'host',
+      learnAccount: () => {},
+    });
+    const explorer = new ExplorerModel({
+      classify: (error) => ({ kind: 'unknown', message: String(error), detail: '' }),
+      logger: silentLogger,
+      source: {
+        repositoryPage: (target) =>
+          new Promise((resolve) => {
+            started.push(target.region);
+            finish.push(() => resolve({ items: [] }));
+          }),
+        imagePage: async () => ({ items: [] }),
+        scanSummary: async () => ({ status: 'COMPLETE', counts: {} }),
+      },
+    });
+    explorer.setRegistries([registry('us-east-1'), registry('eu-west-1')]);
+    const [first, second] = await explorer.children();
+    explorer.setExpanded(first, true);
+    explorer.setExpanded(second, true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(started, ['us-east-1', 'eu-west-1'], 'both first pages in flight together');
+    const rows = explorer.children(second);
+    for (const done of finish) done();
+    assert.deepEqual((await rows).map((node) => node.kind), ['message'], 'the rows asked for come from the page already under way');
+    assert.equal(started.length, 2, 'no second call for the same page');
+  });
+});
