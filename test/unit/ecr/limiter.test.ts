@@ -2,6 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyedLimiter } from '../../../src/core/ecr/limiter';
 
+/** A registry for the model-level tests below (no client: their sources are fakes). */
+const testRegistry = (region: string) => ({
+  key: `123456789012/${region}`,
+  label: region,
+  region,
+  accountId: '123456789012',
+  config: {},
+  pageSize: 1000,
+  client: () => Promise.reject(new Error('no client')),
+  registryHost: () => 'host',
+  learnAccount: () => {},
+});
+
 /** Work that finishes when the test says so, recording how many ran at once under its key. */
 function gate() {
   const open: Array<() => void> = [];
@@ -50,17 +63,7 @@ describe('explorer model: rows expanding at once share the per-registry limit', 
     const names = Array.from({ length: 8 }, (_, index) => `repo-${index}`);
     let inFlight = 0;
     let maxInFlight = 0;
-    const registry = {
-      key: 'r',
-      label: 'r',
-      region: 'us-east-1',
-      accountId: '123456789012',
-      config: {},
-      pageSize: 1000,
-      client: () => Promise.reject(new Error('no client')),
-      registryHost: () => 'host',
-      learnAccount: () => {},
-    };
+    const registry = testRegistry('us-east-1');
     const explorer = new ExplorerModel({
       classify: (error) => ({ kind: 'unknown', message: String(error), detail: '' }),
       logger: silentLogger,
@@ -93,17 +96,6 @@ describe('explorer model: rows expanded together list side by side', () => {
     const { silentLogger } = await import('../../../src/core/log');
     const started: string[] = [];
     const finish: Array<() => void> = [];
-    const registry = (region: string) => ({
-      key: `123456789012/${region}`,
-      label: region,
-      region,
-      accountId: '123456789012',
-      config: {},
-      pageSize: 1000,
-      client: () => Promise.reject(new Error('no client')),
-      registryHost: () => 'host',
-      learnAccount: () => {},
-    });
     const explorer = new ExplorerModel({
       classify: (error) => ({ kind: 'unknown', message: String(error), detail: '' }),
       logger: silentLogger,
@@ -117,7 +109,7 @@ describe('explorer model: rows expanded together list side by side', () => {
         scanSummary: async () => ({ status: 'COMPLETE', counts: {} }),
       },
     });
-    explorer.setRegistries([registry('us-east-1'), registry('eu-west-1')]);
+    explorer.setRegistries([testRegistry('us-east-1'), testRegistry('eu-west-1')]);
     const [first, second] = await explorer.children();
     explorer.setExpanded(first, true);
     explorer.setExpanded(second, true);
