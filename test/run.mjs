@@ -126,6 +126,9 @@ async function extensionSuite(stackEnv) {
   // build task), not whatever the integration suite left in moto (thousands of listing repositories).
   const { resetAndSeed } = await import('./stack/seed.mjs');
   await resetAndSeed(stackEnv);
+  // "Log In Docker CLI…" offers Debian's amazon-ecr-credential-helper when it is on PATH (policies.test.ts).
+  const { ensureCommands } = await import('./stack/stack.mjs');
+  ensureCommands(['docker-credential-ecr-login']);
   const { runExtensionSuite } = await import('./extension/server.mjs');
   const { code, screenshots, passed, failed } = await runExtensionSuite({ stackEnv, grep: process.env.ECR_WB_TEST_GREP });
   console.log(`screenshots: ${screenshots.map((file) => path.relative(REPO, file)).join(', ') || 'none'}`);

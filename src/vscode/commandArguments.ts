@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { CopyAsFormat } from '../core/ecr/copyAs';
 import type { LifecycleRuleChoice } from '../core/ecr/lifecycle';
 import type { RegistryEntry } from '../core/explorer/arguments';
-import type { ErrorNode, ExplorerNode, ImageNode, LoadMoreNode, RegistryNode, RepositoryNode } from '../core/explorer/nodes';
+import type { ErrorNode, ExplorerNode, ImageNode, LoadMoreNode, PullThroughRuleNode, RegistryNode, RepositoryNode } from '../core/explorer/nodes';
 import type { RepositoryTarget } from '../core/explorer/targets';
 import type { CommandId } from './commandIds';
 
@@ -82,10 +82,12 @@ export type CommandArguments = Table<{
   'ecr.showScanFindings': [image?: Target];
   'ecr.toggleScanOnPush': [repository?: Target, enable?: boolean];
   'ecr.pullImage': [image?: ImageNode | RepositoryTarget];
+  'ecr.restoreImage': Row<ImageNode>;
   'ecr.toggleTagImmutability': [repository?: Target, mutability?: 'MUTABLE' | 'IMMUTABLE'];
   'ecr.viewRepositoryPolicy': [repository?: Target];
   'ecr.turnScanOnPushOn': [repository?: Target];
   'ecr.turnScanOnPushOff': [repository?: Target];
-  'ecr.makeTagsImmutable': [repository?: Target];
-  'ecr.makeTagsMutable': [repository?: Target];
+  'ecr.editTagMutability': [repository?: Target, settings?: { mode: string; exclusionFilters?: string[] }];
+  'ecr.createPullThroughRule': [registry?: RegistryArgument];
+  'ecr.deletePullThroughRule': Row<PullThroughRuleNode>;
 }>;

@@ -38,12 +38,14 @@ export const COMMAND_IDS = [
   'ecr.showScanFindings',
   'ecr.toggleScanOnPush',
   'ecr.pullImage',
+  'ecr.restoreImage',
   'ecr.toggleTagImmutability',
   'ecr.viewRepositoryPolicy',
   'ecr.turnScanOnPushOn',
   'ecr.turnScanOnPushOff',
-  'ecr.makeTagsImmutable',
-  'ecr.makeTagsMutable',
+  'ecr.editTagMutability',
+  'ecr.createPullThroughRule',
+  'ecr.deletePullThroughRule',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -27,15 +27,23 @@
  *   cannot delete one tag of several (it deletes manifests, with all their tags), so a tag removed
  *   from an image that keeps others stays pullable at the registry; a push to a repository ECR
  *   does not have is logged and not registered (ECR would have refused it; the registry cannot).
+ * - Pull-through cache rules and repository creation templates: moto answers them with HTML 500;
+ *   the front keeps them itself (registryFeatures.ts), and a push to a missing repository that a
+ *   CREATE_ON_PUSH template covers creates it with the template's settings, as ECR does.
  *
  * Tests also use it in-process (fault injection, call records with server time) through
  * `EcrFront.start`; the stack runs it as a process: node --import tsx test/stack/ecrFront.ts
  * --moto URL [--registry HOST] [--port N]. Control endpoints: GET /_front/health,
- * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults.
+ * GET /_front/calls, POST /_front/reset (calls and faults), POST /_front/faults, POST /_front/image-times
+ * (tests set an image's push and last-pull times in the past, standing in for days going by),
+ * POST /_front/archive (archive an image; with UpdateImageStorageClass and DescribeImages' archive
+ * fields: ecrArchive.ts), POST /_front/age (set an image's push time or last pull back).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RegistryFeatures } from './registryFeatures';
+import { ArchiveStates } from './ecrArchive';
 
 const PAGED: Record<string, { items: string; named?: string }> = {
   DescribeRepositories: { items: 'repositories', named: 'repositoryNames' },
@@ -92,6 +100,8 @@ export interface EcrFrontOptions {
   registryPassword?: string;
   port?: number;
   log?: (message: string) => void;
+  /** How long a restore from the archive takes (ACTIVATING to ACTIVE); default 3 s. */
+  restoreMs?: number;
 }
 
 type Json = Record<string, any>;
@@ -105,14 +115,19 @@ export class EcrFront {
   private readonly pulls = new Map<string, Date>();
   /** `${repository}@${digest}` → imagePushedAt (epoch seconds) of images put back untagged. */
   private readonly pushedAt = new Map<string, number>();
+  /** Pull-through cache rules and repository creation templates, which moto lacks. */
+  private readonly features = new RegistryFeatures();
   private pending = 0;
+  private readonly archives: ArchiveStates;
   private idle: Array<() => void> = [];
 
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
     private readonly options: EcrFrontOptions,
-  ) {}
+  ) {
+    this.archives = new ArchiveStates(options.restoreMs);
+  }
 
   static async start(options: EcrFrontOptions): Promise<EcrFront> {
     let front!: EcrFront;
@@ -169,6 +184,8 @@ export class EcrFront {
         this.sizes.clear();
         this.pulls.clear();
         this.pushedAt.clear();
+        this.features.reset();
+        this.archives.clear();
       }
       const upstream = await this.forward(request, body);
       return this.reply(response, upstream.status, upstream.contentType, upstream.text);
@@ -196,9 +213,22 @@ export class EcrFront {
       call.injected = true;
       return done(fault.status, JSON.stringify({ __type: fault.type, message: fault.message }));
     }
+    const emulated = this.features.answer(operation, input);
+    if (emulated) return done(emulated.status, JSON.stringify(emulated.body));
 
+    if (operation === 'UpdateImageStorageClass') {
+      const listed = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName, imageIds: [input.imageId ?? {}] }, request);
+      const answer = this.archives.update(input, input.registryId ?? '123456789012', listed.status === 200);
+      return done(answer.status, JSON.stringify(answer.body));
+    }
     let forwardBody = body;
     let untagged: Json | undefined;
+    // moto knows no imageStatus filter: the front applies it (ECR lists ACTIVE images unless asked).
+    const statusFilter: string | undefined = operation === 'DescribeImages' ? input.filter?.imageStatus : undefined;
+    if (statusFilter) {
+      delete input.filter.imageStatus;
+      forwardBody = Buffer.from(JSON.stringify(input));
+    }
     if (operation === 'PutImage' && typeof input.imageManifest === 'string') {
       // ECR's digest is the sha256 of the manifest bytes, whoever calls PutImage.
       input.imageDigest ??= sha256(input.imageManifest);
@@ -218,7 +248,10 @@ export class EcrFront {
       this.learnSize(input.repositoryName, input.imageDigest, input.imageManifest);
       if (untagged) await this.putBackUntagged(input.repositoryName, untagged, request);
     }
-    if (operation === 'DescribeImages') this.patchImageDetails(answer.imageDetails ?? []);
+    if (operation === 'DescribeImages') {
+      this.patchImageDetails(answer.imageDetails ?? []);
+      answer.imageDetails = this.archives.describe(answer.imageDetails ?? [], statusFilter);
+    }
     if (operation === 'BatchDeleteImage') await this.reportDeletedByDigest(request, input, answer);
     if (operation === 'BatchDeleteImage' && this.options.registry) await this.mirrorDeletes(request, input.repositoryName, answer.imageIds ?? []);
     if (operation === 'DeleteRepository' && this.options.registry) {
@@ -259,9 +292,32 @@ export class EcrFront {
       this.reset();
       return json({});
     }
+    if (path === '/_front/age' && method === 'POST') {
+      // Time cannot pass in a test: an image's push or last pull is set back (ISO dates; null forgets the pull).
+      const { repositoryName, imageDigest, pushedAt, pulledAt } = JSON.parse(body.toString('utf8'));
+      const key = `${repositoryName}@${imageDigest}`;
+      if (pushedAt) this.pushedAt.set(key, new Date(pushedAt).getTime() / 1000);
+      if (pulledAt) this.pulls.set(key, new Date(pulledAt));
+      else if (pulledAt === null) this.pulls.delete(key);
+      return json({});
+    }
+    if (path === '/_front/archive' && method === 'POST') {
+      const { repositoryName, imageDigest } = JSON.parse(body.toString('utf8'));
+      this.archives.archive(repositoryName, imageDigest);
+      return json({});
+    }
     if (path === '/_front/faults' && method === 'POST') {
       const { operation, times, ...fault } = JSON.parse(body.toString('utf8'));
       this.inject(operation, fault, times ?? 1);
+      return json({});
+    }
+    if (path === '/_front/image-times' && method === 'POST') {
+      // Stands in for the passage of time (lifecycle rules age images by days): an image's push and
+      // last pull as if they happened then. Epoch seconds, as AWS JSON carries timestamps.
+      const { repository, digest, pushedAt, lastPulledAt } = JSON.parse(body.toString('utf8')) as { repository: string; digest: string; pushedAt?: number; lastPulledAt?: number };
+      const key = `${repository}@${digest}`;
+      if (typeof pushedAt === 'number') this.pushedAt.set(key, pushedAt);
+      if (typeof lastPulledAt === 'number') this.pulls.set(key, new Date(lastPulledAt * 1000));
       return json({});
     }
     if (path === '/_front/registry-events' && method === 'POST') {
@@ -316,6 +372,13 @@ export class EcrFront {
     }
     const input = { repositoryName: repository, imageManifest: manifest.text, imageManifestMediaType: mediaType, imageDigest: digest, ...(tag ? { imageTag: tag } : {}) };
     const untagged = await this.imageLosingItsOnlyTag(input, like);
+    // ECR's create-on-push: a push to a missing repository that a CREATE_ON_PUSH template covers creates it with the template's settings.
+    const template = this.features.createOnPushTemplate(repository);
+    if (template && (await this.motoCall('DescribeRepositories', { repositoryNames: [repository] }, like)).status !== 200) {
+      const settings = { imageTagMutability: template.imageTagMutability, encryptionConfiguration: template.encryptionConfiguration, tags: template.resourceTags };
+      const created = await this.motoCall('CreateRepository', { repositoryName: repository, ...settings }, like);
+      this.log(`create on push of ${repository} from the creation template ${template.prefix}: ${created.status}`);
+    }
     const answer = await this.motoCall('PutImage', input, like);
     if (answer.status === 200) {
       this.learnSize(repository, digest, manifest.text);
@@ -492,6 +555,7 @@ async function main(): Promise<void> {
     moto,
     registry: option('registry'),
     port: Number(option('port') ?? 0),
+    restoreMs: option('restore-ms') ? Number(option('restore-ms')) : undefined,
     log: (message) => console.log(`${new Date().toISOString()} ${message}`),
   });
   console.log(`ECR front at ${front.url} (moto ${moto}${option('registry') ? `, registry ${option('registry')}` : ''})`);

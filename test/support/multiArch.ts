@@ -91,7 +91,7 @@ export function buildPlatformImage(cli: DockerCli, reference: string, platform: 
   }
 }
 
-async function pushJsonBlob(client: RegistryClient, repository: string, value: unknown, mediaType: string, annotations?: Record<string, string>): Promise<Descriptor> {
+export async function pushJsonBlob(client: RegistryClient, repository: string, value: unknown, mediaType: string, annotations?: Record<string, string>): Promise<Descriptor> {
   const bytes = Buffer.from(JSON.stringify(value));
   const digest = sha256Digest(bytes);
   if ((await client.headBlob(repository, digest)) === undefined) {
@@ -101,7 +101,7 @@ async function pushJsonBlob(client: RegistryClient, repository: string, value: u
   return { mediaType, digest, size: bytes.length, ...(annotations ? { annotations } : {}) };
 }
 
-async function pushManifest(client: RegistryClient, repository: string, manifest: Manifest, reference?: string): Promise<Descriptor> {
+export async function pushManifest(client: RegistryClient, repository: string, manifest: Manifest, reference?: string): Promise<Descriptor> {
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = sha256Digest(bytes);
   await client.putManifest(repository, reference ?? digest, bytes, manifest.mediaType ?? OCI_MANIFEST);
@@ -109,7 +109,7 @@ async function pushManifest(client: RegistryClient, repository: string, manifest
 }
 
 /** An attestation manifest as BuildKit lays it out, for the image `subjectDigest`. */
-async function pushAttestation(client: RegistryClient, repository: string, subjectDigest: string, platform: string): Promise<Descriptor> {
+export async function pushAttestation(client: RegistryClient, repository: string, subjectDigest: string, platform: string): Promise<Descriptor> {
   const statement = {
     _type: 'https://in-toto.io/Statement/v0.1',
     predicateType: 'https://slsa.dev/provenance/v0.2',

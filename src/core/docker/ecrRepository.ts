@@ -44,6 +44,7 @@ export function createOnPushNote(name: string, template: CreationTemplate): stri
 export function ecrRepositoryGate(client: ECRClient, registryId?: string, options: GateOptions = {}): RepositoryGate {
   return {
     async ensureRepository(name, create) {
+      let noTemplate: string | undefined;
       if (create && options.creationTemplates && !(await describeRepository(client, name, registryId))) {
         let templates: CreationTemplate[] | undefined;
         let unreadable: string | undefined;
@@ -65,6 +66,7 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string, option
             note: `Could not read the registry's repository creation templates (${unreadable}); created ${name} with this task's settings.`,
           };
         }
+        noTemplate = `No repository creation template applies to ${name} on push; created it with this task's settings.`;
       }
       // The ECR core owns the existence check, creation and the creation race; this gate only
       // turns "missing and not allowed to create" into the task's own message.
@@ -74,6 +76,7 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string, option
           created,
           immutable: isImmutable(repository.tagMutability),
           tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+          ...(created && noTemplate ? { note: noTemplate } : {}),
         };
       } catch (error) {
         if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);

@@ -113,3 +113,15 @@ export function comparePreviews(local: LifecycleEvaluation, server: ServerPrevie
   const onlyServer = [...serverDigests].filter((digest) => !localDigests.has(digest));
   return { agree: onlyLocal.length === 0 && onlyServer.length === 0, onlyLocal, onlyServer };
 }
+
+/** "Its 2 rules: keep the last 5 untagged images; …" from the stored policy's descriptions, or its rule count. */
+export function describePolicyRules(text: string): string {
+  try {
+    const rules = (JSON.parse(text) as { rules?: Array<{ description?: string }> }).rules ?? [];
+    const described = rules.map((rule) => rule.description).filter(Boolean);
+    const count = `${rules.length} rule${rules.length === 1 ? '' : 's'}`;
+    return described.length === rules.length && rules.length ? `Its ${count}: ${described.join('; ')}.` : `It has ${count}.`;
+  } catch {
+    return '';
+  }
+}

@@ -132,6 +132,23 @@ export function describeTagMutability(settings: TagMutabilitySettings): string {
   }
 }
 
+/**
+ * The codicon a repository row shows for its mode: a lock when tags are immutable, a small lock when
+ * most are (some excluded), an open lock when most tags move but some are locked, the plain repo otherwise.
+ */
+export function tagMutabilityIcon(mode: string): 'lock' | 'lock-small' | 'unlock' | 'repo' {
+  switch (mode) {
+    case 'IMMUTABLE':
+      return 'lock';
+    case 'IMMUTABLE_WITH_EXCLUSION':
+      return 'lock-small';
+    case 'MUTABLE_WITH_EXCLUSION':
+      return 'unlock';
+    default:
+      return 'repo';
+  }
+}
+
 /** The request fields for PutImageTagMutability / CreateRepository; throws the problems when ECR would refuse. */
 export function tagMutabilityRequest(settings: TagMutabilitySettings): {
   imageTagMutability: TagMutabilityMode;

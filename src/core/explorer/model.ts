@@ -1,15 +1,24 @@
 import type { ClassifiedError } from '../ecr/errors';
 import type { ImageSummary, RepositorySummary } from '../ecr/listing';
-import { imageRows, type ImageRows } from './imageRows';
-import type { Page } from '../ecr/pagination';
-import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
-import { ScanChecks } from './scanChecks';
+import type { ImageSortBy } from '../ecr/lastPull';
+import { isArchived } from '../ecr/storageClass';
+import type { ImageGraph } from '../images/graph';
+import { imageRows, type ImageRow, type ImageRows } from './imageRows';
+import { graphChildren, imageMatches, imageRowFields } from './imageNodes';
+import { RepositoryManifests } from './manifests';
+import { Listing, loadPage, repositorySummaryText, type PageLoading } from './pagedListing';
+import { NodeStore } from './nodeStore';
 import { KeyedLimiter } from '../ecr/limiter';
-import { CollapseRetention, forgetRowsUnder, type RetentionTimers } from './retention';
+import { CollapseRetention, type RetentionTimers } from './retention';
+import { ScanChecks } from './scanChecks';
+import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
+import { errorMessage } from '../errors';
 import type { Logger } from '../log';
+import type { RegistryGroups } from './registryGroups';
 import {
   registryNodeId,
   repositoryNodeId,
+  type ArchivedGroupNode,
   type ErrorNode,
   type ExplorerNode,
   type ImageNode,
@@ -27,23 +36,15 @@ export interface ExplorerModelOptions {
   /** Wraps each page load a person waits for (the view shows a progress bar). */
   track?<T>(work: Promise<T>): Promise<T>;
   now?: () => number;
+  /** Pull-through cache rules and creation templates, shown under each registry (registryGroups.ts). */
+  groups?: RegistryGroups;
   /** Timers of the release-on-collapse (retention.ts); real ones by default. */
   timers?: RetentionTimers;
 }
 
 export { SCAN_RECHECK_MS } from './scanChecks';
 
-/** A listing that grows a page at a time ("Load more"), with the error of its last page, if any. */
-class Listing<T> {
-  items: T[] = [];
-  nextToken: string | undefined;
-  started = false;
-  error: ClassifiedError | undefined;
-  pending: Promise<void> | undefined;
-  /** Bumped on every change, so derived data (sorted tags) can be cached. */
-  version = 0;
-  sorted: ({ version: number } & ImageRows) | undefined;
-}
+type ImageListing = Listing<ImageSummary, ImageRows & { key: string }>;
 
 const byName = (a: RepositorySummary, b: RepositorySummary) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -58,29 +59,37 @@ const imageKey = (registryKey: string, repositoryName: string) => `${registryKey
  */
 export class ExplorerModel {
   private registryList: ExplorerRegistry[] = [];
-  private readonly nodes = new Map<string, ExplorerNode>();
+  private readonly nodes = new NodeStore();
   private readonly repositoryListings = new Map<string, Listing<RepositorySummary>>();
-  private readonly imageListings = new Map<string, Listing<ImageSummary>>();
+  private readonly imageListings = new Map<string, ImageListing>();
+  /** Per repository, the index manifests (and candidate attachments) read so far; kept across refreshes (a digest's manifest never changes). */
+  private readonly manifests = new Map<string, RepositoryManifests>();
   /** Lifecycle preview results: digest → why it would expire, per repository. */
   private readonly lifecycleMarks = new Map<string, Map<string, string>>();
-  private readonly listeners = new Set<(node: ExplorerNode | undefined) => void>();
-  private filterText = '';
-  /** Node ids of repositories a person expanded, kept expanded across filter changes and redraws. */
-  private readonly expanded = new Set<string>();
-  private readonly source: ExplorerSource;
-  private readonly now: () => number;
+  private readonly scanChecks: ScanChecks;
   /** At most a few ECR calls in flight per registry, however many rows expand at once. */
   private readonly limiter = new KeyedLimiter();
   private readonly retention: CollapseRetention;
-  private readonly scans: ScanChecks;
+  private readonly pageLoading: PageLoading;
+  /** Restores from the archive under way: imageKey + digest → what the row says. */
+  private readonly restores = new Map<string, string>();
+  private sortBy: ImageSortBy = 'pushed';
+  private readonly listeners = new Set<(node: ExplorerNode | undefined) => void>();
+  private filterText = '';
+  /** Node ids of repository and index rows a person expanded, kept expanded across filter changes and redraws. */
+  private readonly expanded = new Set<string>();
+  private readonly source: ExplorerSource;
+  private readonly now: () => number;
 
   constructor(private readonly options: ExplorerModelOptions) {
     this.source = options.source ?? ecrSource;
     this.now = options.now ?? Date.now;
-    this.scans = new ScanChecks({ source: this.source, limiter: this.limiter, logger: options.logger, now: this.now });
+    options.groups?.attach({ registry: (key) => this.registry(key), changed: (node) => this.changed(node) });
+    this.scanChecks = new ScanChecks(this.source, options.logger, this.now);
+    this.pageLoading = { classify: options.classify, logger: options.logger, now: this.now };
     // A row left collapsed lets go of its listing and rows under it; the next expand lists again.
     this.retention = new CollapseRetention((row) => {
-      forgetRowsUnder(this.nodes, new Set([row.id]));
+      this.nodes.forgetUnder(new Set([row.id]));
       this.refresh(row.registryKey, row.kind === 'repository' ? row.repository.name : undefined);
     }, this.nodes, this.now, options.timers);
   }
@@ -98,11 +107,14 @@ export class ExplorerModel {
   setRegistries(registries: ExplorerRegistry[]): void {
     this.registryList = registries;
     this.retention.clear();
+    this.options.groups?.clear();
     this.nodes.clear();
     this.repositoryListings.clear();
     this.imageListings.clear();
+    this.manifests.clear();
+    this.restores.clear();
     this.lifecycleMarks.clear();
-    this.scans.clear();
+    this.scanChecks.clear();
     this.expanded.clear();
     this.changed(undefined);
   }
@@ -117,7 +129,7 @@ export class ExplorerModel {
     return this.filterText;
   }
 
-  /** Repository names and tags of loaded images that contain the text (case-insensitive); empty shows all. */
+  /** Repository names and tags of loaded images that contain the text (case-insensitive), "stale" images not pulled for 90+ days; empty shows all. */
   setFilter(text: string): void {
     // A repository the filter opened stays open afterwards: the person was looking into it.
     for (const node of this.nodes.values()) {
@@ -130,21 +142,21 @@ export class ExplorerModel {
   // ---- the tree -------------------------------------------------------------------------------
 
   /**
-   * A person expanded or collapsed a repository row. Remembered, so the row stays as it was when
-   * the filter changes or clears (the view would otherwise redraw it with its default state).
+   * A person expanded or collapsed a repository or index row. Remembered, so the row stays as it was
+   * when the filter changes or the repository redraws (the view would otherwise use its default state).
    */
   setExpanded(node: ExplorerNode, expanded: boolean): void {
     this.retention.setExpanded(node, expanded);
     // VS Code asks for expanded rows' children one row at a time: listing starts here, so rows expanded together load side by side.
     if (expanded) void this.startListing(node);
-    if (node.kind !== 'repository') return;
+    if (node.kind !== 'repository' && node.kind !== 'image') return;
     if (expanded) this.expanded.add(node.id);
     else this.expanded.delete(node.id);
     node.expanded = expanded || undefined;
   }
 
   parent(node: ExplorerNode): ExplorerNode | undefined {
-    return node.parentId ? this.nodes.get(node.parentId) : undefined;
+    return node.parentId ? (this.nodes.get(node.parentId) ?? this.options.groups?.node(node.parentId)) : undefined;
   }
 
   /** True while `node` is the object the model holds for its id (a stale one is not refreshed). */
@@ -156,13 +168,16 @@ export class ExplorerModel {
     if (!node) return this.registryList.map((registry) => this.registryNode(registry));
     switch (node.kind) {
       case 'registry':
-        return this.registryChildren(node);
+        return [...(this.options.groups?.groupNodes(node) ?? []), ...(await this.registryChildren(node))];
       case 'repository':
         return this.repositoryChildren(node);
       case 'untagged':
-        return this.untaggedChildren(node);
+      case 'archived':
+        return this.groupChildren(node);
+      case 'image':
+        return this.imageChildren(node);
       default:
-        return [];
+        return this.options.groups?.children(node) ?? [];
     }
   }
 
@@ -207,6 +222,7 @@ export class ExplorerModel {
 
   /** Drops what was listed (everything, one registry, or one repository's images); lists again on demand. */
   refresh(registryKey?: string, repositoryName?: string): void {
+    if (!repositoryName) this.options.groups?.refresh(registryKey);
     if (!registryKey) {
       this.repositoryListings.clear();
       this.imageListings.clear();
@@ -216,6 +232,7 @@ export class ExplorerModel {
     const listing = this.repositoryListings.get(registryKey);
     if (repositoryName && listing?.items.some((repository) => repository.name === repositoryName)) {
       this.imageListings.delete(imageKey(registryKey, repositoryName));
+      this.manifests.get(imageKey(registryKey, repositoryName))?.failed.clear();
       this.changed(this.nodes.get(repositoryNodeId(registryKey, repositoryName)));
       return;
     }
@@ -231,13 +248,14 @@ export class ExplorerModel {
     return Boolean(this.repositoryListings.get(registryKey)?.items.some((repository) => repository.name === repositoryName));
   }
 
-  /** Repositories and tags listed so far (no API call). */
+  /** Repositories and tags listed so far, archived images left out (no API call). */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
     return this.registryList.flatMap((registry) =>
       (this.repositoryListings.get(registry.key)?.items ?? []).map((repository) => ({
         registryHost: registry.registryHost(repository.uri),
         repository: repository.name,
-        tags: (this.imageListings.get(imageKey(registry.key, repository.name))?.items ?? []).flatMap((image) => image.tags),
+        // Archived images cannot be built from (nor pulled) until restored: not offered.
+        tags: (this.imageListings.get(imageKey(registry.key, repository.name))?.items ?? []).flatMap((image) => (isArchived(image) ? [] : image.tags)),
       })),
     );
   }
@@ -252,7 +270,7 @@ export class ExplorerModel {
   }
 
   /** A repository setting changed (tag mutability, scan on push): update its row without listing anything. */
-  updateRepository(registryKey: string, repositoryName: string, change: Partial<Pick<RepositorySummary, 'tagMutability' | 'scanOnPush'>>): void {
+  updateRepository(registryKey: string, repositoryName: string, change: Partial<Pick<RepositorySummary, 'tagMutability' | 'tagMutabilityExclusionFilters' | 'scanOnPush'>>): void {
     const listed = this.repositoryListings.get(registryKey)?.items.find((repository) => repository.name === repositoryName);
     if (listed) Object.assign(listed, change);
     const node = this.nodes.get(repositoryNodeId(registryKey, repositoryName));
@@ -264,19 +282,17 @@ export class ExplorerModel {
 
   /** New scan status or counts for an image (a scan started, findings read): every row of that digest redraws. */
   updateScan(registryKey: string, repositoryName: string, digest: string, status: string | undefined, counts?: Record<string, number>): void {
-    this.scans.forget(digest);
-    for (const node of this.nodes.values()) {
-      if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) {
-        node.image.scanStatus = status;
-        node.image.scanFindings = counts && Object.keys(counts).length ? { ...counts } : undefined;
-        this.changed(node);
-      }
+    this.scanChecks.forget(digest);
+    for (const node of this.imageNodesOf(registryKey, repositoryName, digest)) {
+      node.image.scanStatus = status;
+      node.image.scanFindings = counts && Object.keys(counts).length ? { ...counts } : undefined;
+      this.changed(node);
     }
   }
 
-  /** Before an image's tooltip shows: its scan status, asked of ECR when the listing's may be stale (scanChecks.ts). */
+  /** Before an image's tooltip shows: asks ECR for scan counts when needed; the delay after which to rebuild the row, or undefined. */
   resolveScanStatus(node: ImageNode): Promise<number | undefined> {
-    return this.scans.resolve(node, this.registry(node.registryKey));
+    return this.scanChecks.resolve(node, this.registry(node.registryKey));
   }
 
   // ---- children -------------------------------------------------------------------------------
@@ -286,7 +302,7 @@ export class ExplorerModel {
     if (!registry) return [];
     const listing = this.repositoryListing(registry.key);
     if (!listing.started) await this.track(this.loadRepositoryPage(registry));
-    if (listing.error && listing.items.length === 0) return [this.errorNode(node, listing.error)];
+    if (listing.error && listing.items.length === 0) return [this.nodes.error(node, listing.error)];
 
     const filter = this.filterText;
     const children: ExplorerNode[] = [];
@@ -296,7 +312,7 @@ export class ExplorerModel {
       const tagMatches = Boolean(filter) && !nameMatches && this.loadedTagsMatch(registry.key, repository.name, filter);
       if (!nameMatches && !tagMatches) continue;
       children.push(
-        this.keep<RepositoryNode>({
+        this.nodes.keep<RepositoryNode>({
           kind: 'repository',
           id: repositoryNodeId(registry.key, repository.name),
           parentId: node.id,
@@ -312,12 +328,12 @@ export class ExplorerModel {
     if (children.length === 0 && !listing.error) {
       children.push(
         listing.items.length === 0
-          ? this.message(node, 'No repositories yet. Create one with the + button.', 'info')
-          : this.message(node, `No repository name or loaded tag matches "${filter}".`, 'filter'),
+          ? this.nodes.message(node, 'No repositories yet. Create one with the + button.', 'info')
+          : this.nodes.message(node, `No repository name or loaded tag matches "${filter}".`, 'filter'),
       );
     }
-    if (listing.nextToken) children.push(this.loadMoreNode(node, listing.items.length, 'repositories'));
-    if (listing.error) children.push(this.errorNode(node, listing.error));
+    if (listing.nextToken) children.push(this.nodes.loadMore(node, listing.items.length, 'repositories'));
+    if (listing.error) children.push(this.nodes.error(node, listing.error));
     return children;
   }
 
@@ -327,74 +343,120 @@ export class ExplorerModel {
     const name = node.repository.name;
     const listing = this.imageListing(imageKey(registry.key, name));
     if (!listing.started) await this.track(this.loadImagePage(registry, name));
-    if (listing.error && listing.items.length === 0) return [this.errorNode(node, listing.error, name)];
+    if (listing.error && listing.items.length === 0) return [this.nodes.error(node, listing.error, name)];
 
-    const sorted = this.sorted(listing);
+    const sorted = this.sorted(registry.key, name, listing);
     const filter = this.filterText;
     const showAll = !filter || name.toLowerCase().includes(filter);
+    const now = new Date(this.now());
     const children: ExplorerNode[] = [];
-    for (const { tags, image } of sorted.tagged) {
-      if (showAll || tags.some((tag) => tag.toLowerCase().includes(filter))) children.push(this.imageNode(node, image, tags));
+    for (const row of sorted.tagged) {
+      if (showAll || imageMatches(row.image, filter, now)) children.push(this.imageNode(node, row, sorted.graph));
     }
-    if (showAll && sorted.untagged.length > 0) {
-      children.push(
-        this.keep<UntaggedGroupNode>({ kind: 'untagged', id: `${node.id}/untagged`, parentId: node.id, registryKey: node.registryKey, repositoryName: name, count: sorted.untagged.length }),
-      );
-    }
+    const group = { parentId: node.id, registryKey: node.registryKey, repositoryName: name };
+    if (showAll && sorted.untagged.length > 0) children.push(this.nodes.keep<UntaggedGroupNode>({ kind: 'untagged', id: `${node.id}/untagged`, ...group, count: sorted.untagged.length }));
+    if (showAll && sorted.archived.length > 0) children.push(this.nodes.keep<ArchivedGroupNode>({ kind: 'archived', id: `${node.id}/archived`, ...group, count: sorted.archived.length }));
+    // Rows first; the indexes' platforms and children fill in when their manifests arrive.
+    this.loadManifests(registry, node, listing);
     if (children.length === 0 && !listing.error) {
-      children.push(this.message(node, listing.items.length === 0 ? 'No images yet. Push one with ECR: Build and Push Image…' : `No tag matches "${filter}" in the loaded images.`));
+      children.push(this.nodes.message(node, listing.items.length === 0 ? 'No images yet. Push one with ECR: Build and Push Image…' : `No tag matches "${filter}" in the loaded images.`));
     }
-    if (listing.nextToken) children.push(this.loadMoreNode(node, listing.items.length, 'images', name));
-    if (listing.error) children.push(this.errorNode(node, listing.error, name));
+    if (listing.nextToken) children.push(this.nodes.loadMore(node, listing.items.length, 'images', name));
+    if (listing.error) children.push(this.nodes.error(node, listing.error, name));
     return children;
   }
 
-  private untaggedChildren(group: UntaggedGroupNode): ExplorerNode[] {
+  private groupChildren(group: UntaggedGroupNode | ArchivedGroupNode): ExplorerNode[] {
     const repository = this.nodes.get(group.parentId ?? '');
     if (!this.registry(group.registryKey) || repository?.kind !== 'repository') return [];
-    const listing = this.imageListing(imageKey(group.registryKey, group.repositoryName));
-    return this.sorted(listing).untagged.map((image) => this.imageNode(repository, image, [], group.id));
+    const sorted = this.sorted(group.registryKey, group.repositoryName, this.imageListing(imageKey(group.registryKey, group.repositoryName)));
+    if (group.kind === 'untagged') return sorted.untagged.map((row) => this.imageNode(repository, row, sorted.graph, group.id));
+    return sorted.archived.map((image) => this.imageNode(repository, { tags: image.tags, image }, sorted.graph, group.id));
+  }
+
+  /** An index's platform images and attachments, an image's attachments. */
+  private imageChildren(node: ImageNode): ExplorerNode[] {
+    const repository = this.nodes.get(repositoryNodeId(node.registryKey, node.repositoryName));
+    if (!node.childCount || repository?.kind !== 'repository') return [];
+    const sorted = this.sorted(node.registryKey, node.repositoryName, this.imageListing(imageKey(node.registryKey, node.repositoryName)));
+    return graphChildren(sorted.graph.nodes.get(node.image.digest)).map((child) =>
+      this.imageNode(repository, { tags: child.tags, image: child.image as ImageSummary, graph: child }, sorted.graph, node.id),
+    );
+  }
+
+  // ---- image graph, sort order, restores --------------------------------------------------------
+
+  /** ecr.images.sortBy: image rows by last push (default) or last pull, and what their descriptions say. */
+  setSortBy(sortBy: ImageSortBy): void {
+    if (sortBy === this.sortBy) return;
+    this.sortBy = sortBy;
+    this.changed(undefined);
+  }
+
+  /** The repository's images as a graph (which index owns what), every page listed and every index manifest read first. */
+  async imageGraph(registryKey: string, repositoryName: string): Promise<ImageGraph | undefined> {
+    const registry = this.registry(registryKey);
+    const repository = await this.findRepositoryNode(registryKey, repositoryName);
+    if (!registry || !repository) return undefined;
+    const listing = this.imageListing(imageKey(registryKey, repositoryName));
+    while (!listing.started || (listing.nextToken && !listing.error)) await this.loadImagePage(registry, repositoryName);
+    if (listing.error) throw new Error(`${listing.error.message} (${listing.error.detail})`);
+    await this.loadManifests(registry, repository, listing);
+    return this.sorted(registryKey, repositoryName, listing).graph;
+  }
+
+  /** A restore from the archive started, moved on or ended (undefined clears the row's status). */
+  setRestoreStatus(registryKey: string, repositoryName: string, digest: string, status: string | undefined): void {
+    const key = `${imageKey(registryKey, repositoryName)}${SEPARATOR}${digest}`;
+    if (status) this.restores.set(key, status);
+    else this.restores.delete(key);
+    for (const node of this.imageNodesOf(registryKey, repositoryName, digest)) {
+      node.restoreStatus = status;
+      this.changed(node);
+    }
+  }
+
+  private *imageNodesOf(registryKey: string, repositoryName: string, digest: string): Generator<ImageNode> {
+    for (const node of this.nodes.values()) if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) yield node;
+  }
+
+  /** A listed image by tag or digest (no API call): what pull and build-from check before starting. */
+  listedImage(registryKey: string, repositoryName: string, reference: { tag?: string; digest?: string }): ImageSummary | undefined {
+    return this.imageListings.get(imageKey(registryKey, repositoryName))?.items.find((image) => (reference.digest ? image.digest === reference.digest : reference.tag !== undefined && image.tags.includes(reference.tag)));
+  }
+
+  private loadManifests(registry: ExplorerRegistry, repository: RepositoryNode, listing: ImageListing): Promise<void> {
+    const name = repository.repository.name;
+    const key = imageKey(registry.key, name);
+    const manifests = this.manifestsOf(key);
+    if (!this.source.manifest || manifests.complete(listing.items)) return Promise.resolve();
+    const fetch = this.source.manifest.bind(this.source, registry, name);
+    const onError = (digest: string, error: unknown) => this.options.logger.warn(`manifest of ${name}@${digest}: ${errorMessage(error)}`);
+    return manifests.load(listing.items, fetch, onError).then((changed) => {
+      if (changed && this.imageListings.get(key) === listing) this.changed(repository);
+    });
   }
 
   // ---- loading --------------------------------------------------------------------------------
 
   private async loadRepositoryPage(registry: ExplorerRegistry): Promise<void> {
     const listing = this.repositoryListing(registry.key);
-    await this.loadPage(listing, registry, async (token) => {
-      const page = await this.source.repositoryPage(registry, token);
+    await loadPage(listing, registry, this.pageLoading, async (token) => {
+      const page = await this.limiter.run(registry.key, () => this.source.repositoryPage(registry, token));
       registry.learnAccount(page.items[0]?.registryId);
       return page;
     });
     // The registry's own row says how many repositories are listed (and the account, once learnt).
     const node = this.nodes.get(registryNodeId(registry.key));
-    if (node?.kind === 'registry' && (node.summary !== this.summaryOf(registry.key) || node.accountId !== registry.accountId)) {
+    if (node?.kind === 'registry' && (node.summary !== repositorySummaryText(this.repositoryListings.get(registry.key)) || node.accountId !== registry.accountId)) {
       this.changed(this.registryNode(registry));
     }
   }
 
   private loadImagePage(registry: ExplorerRegistry, repositoryName: string): Promise<void> {
-    return this.loadPage(this.imageListing(imageKey(registry.key, repositoryName)), registry, (token) => this.source.imagePage(registry, repositoryName, token));
-  }
-
-  private loadPage<T>(listing: Listing<T>, registry: ExplorerRegistry, fetchPage: (token: string | undefined) => Promise<Page<T>>): Promise<void> {
-    listing.pending ??= (async () => {
-      const started = this.now();
-      try {
-        const page = await this.limiter.run(registry.key, () => fetchPage(listing.started ? listing.nextToken : undefined));
-        listing.items.push(...page.items);
-        listing.nextToken = page.nextToken;
-        listing.error = undefined;
-        this.options.logger.debug(`${registry.label}: page of ${page.items.length} in ${(this.now() - started).toFixed(0)} ms`);
-      } catch (error) {
-        listing.error = this.options.classify(error, registry);
-        this.options.logger.warn(`${registry.label}: ${listing.error.message} (${listing.error.detail})`);
-      } finally {
-        listing.started = true;
-        listing.version++;
-        listing.pending = undefined;
-      }
-    })();
-    return listing.pending;
+    return loadPage(this.imageListing(imageKey(registry.key, repositoryName)), registry, this.pageLoading, (token) =>
+      this.limiter.run(registry.key, () => this.source.imagePage(registry, repositoryName, token)),
+    );
   }
 
   private startListing(node: ExplorerNode): Promise<void> | undefined {
@@ -416,49 +478,43 @@ export class ExplorerModel {
     return listing;
   }
 
-  private imageListing(key: string): Listing<ImageSummary> {
+  private imageListing(key: string): ImageListing {
     let listing = this.imageListings.get(key);
     if (!listing) this.imageListings.set(key, (listing = new Listing()));
     return listing;
   }
 
-  private sorted(listing: Listing<ImageSummary>): NonNullable<Listing<ImageSummary>['sorted']> {
-    if (listing.sorted?.version !== listing.version) listing.sorted = { version: listing.version, ...imageRows(listing.items) };
+  private manifestsOf(key: string): RepositoryManifests {
+    return this.manifests.get(key) ?? this.manifests.set(key, new RepositoryManifests()).get(key)!;
+  }
+
+  private sorted(registryKey: string, repositoryName: string, listing: ImageListing): NonNullable<ImageListing['sorted']> {
+    const manifests = this.manifests.get(imageKey(registryKey, repositoryName));
+    const key = `${listing.version}/${this.sortBy}/${manifests?.manifests.size ?? 0}/${manifests?.failed.size ?? 0}`;
+    if (listing.sorted?.key !== key) listing.sorted = { key, ...imageRows(listing.items, { sortBy: this.sortBy, manifests: manifests?.manifests }) };
     return listing.sorted;
   }
 
   private loadedTagsMatch(registryKey: string, repositoryName: string, filter: string): boolean {
     const images = this.imageListings.get(imageKey(registryKey, repositoryName))?.items ?? [];
-    return images.some((image) => image.tags.some((tag) => tag.toLowerCase().includes(filter)));
-  }
-
-  /** "12 repositories", "1,000+ repositories"; undefined before the first page, or when it failed. */
-  private summaryOf(registryKey: string): string | undefined {
-    const listing = this.repositoryListings.get(registryKey);
-    if (!listing?.started || (listing.error && listing.items.length === 0)) return undefined;
-    const count = listing.items.length;
-    return `${count.toLocaleString('en-US')}${listing.nextToken ? '+' : ''} repositor${count === 1 && !listing.nextToken ? 'y' : 'ies'}`;
+    const now = new Date(this.now());
+    return images.some((image) => imageMatches(image, filter, now));
   }
 
   private registryNode(registry: ExplorerRegistry): RegistryNode {
-    return this.keep<RegistryNode>({
-      kind: 'registry',
-      id: registryNodeId(registry.key),
-      registryKey: registry.key,
-      label: registry.label,
-      region: registry.region,
-      accountId: registry.accountId,
-      profile: registry.config.profile,
-      credentialsFile: registry.config.credentialsFile,
-      summary: this.summaryOf(registry.key),
-    });
+    return this.nodes.registry(registry, repositorySummaryText(this.repositoryListings.get(registry.key)));
   }
 
-  private imageNode(repository: RepositoryNode, image: ImageSummary, tags: string[], parentId = repository.id): ImageNode {
-    return this.keep<ImageNode>({
+  private imageNode(repository: RepositoryNode, { image, tags, graph: graphNode }: ImageRow, graph: ImageGraph, parentId = repository.id): ImageNode {
+    const key = imageKey(repository.registryKey, repository.repository.name);
+    const pendingIndexes = this.source.manifest ? this.manifestsOf(key).missingIndexes([image]) : new Set<string>();
+    const child = parentId !== repository.id && !parentId.endsWith('/untagged') && !parentId.endsWith('/archived');
+    // One row per image (by digest), whatever tags it carries; untagged ones sit under their group, children under their index.
+    const id = child ? `${parentId}/${image.digest}` : `${repository.id}/${tags.length ? 'image' : 'digest'}/${image.digest}`;
+    return this.nodes.keep<ImageNode>({
       kind: 'image',
-      // One row per image (by digest), whatever tags it carries; untagged ones sit under their group.
-      id: `${repository.id}/${tags.length ? 'image' : 'digest'}/${image.digest}`,
+      id,
+      expanded: this.expanded.has(id) || undefined,
       parentId,
       registryKey: repository.registryKey,
       repositoryName: repository.repository.name,
@@ -467,33 +523,9 @@ export class ExplorerModel {
       tag: tags[0],
       tags,
       image,
-      expiresBy: this.lifecycleMarks.get(imageKey(repository.registryKey, repository.repository.name))?.get(image.digest),
+      expiresBy: this.lifecycleMarks.get(key)?.get(image.digest),
+      restoreStatus: this.restores.get(`${key}${SEPARATOR}${image.digest}`),
+      ...imageRowFields(image, { graph, node: graphNode, pendingIndexes, sortBy: this.sortBy, now: new Date(this.now()), child }),
     });
-  }
-
-  private loadMoreNode(parent: RegistryNode | RepositoryNode, loaded: number, noun: string, repositoryName?: string): LoadMoreNode {
-    return this.keep<LoadMoreNode>({ kind: 'loadMore', id: `${parent.id}/more`, parentId: parent.id, registryKey: parent.registryKey, repositoryName, loaded, noun });
-  }
-
-  private errorNode(parent: ExplorerNode, error: ClassifiedError, repositoryName?: string): ErrorNode {
-    return this.keep<ErrorNode>({ kind: 'error', id: `${parent.id}/error`, parentId: parent.id, registryKey: parent.registryKey, repositoryName, error });
-  }
-
-  private message(parent: ExplorerNode, message: string, icon?: string): MessageNode {
-    return this.keep<MessageNode>({ kind: 'message', id: `${parent.id}/message`, parentId: parent.id, registryKey: parent.registryKey, message, icon });
-  }
-
-  /**
-   * Identity: the node already known under this id is updated to the fresh values and returned,
-   * so VS Code, which knows rows by object, can be told that exactly this row changed.
-   */
-  private keep<T extends ExplorerNode>(fresh: T): T {
-    const existing = this.nodes.get(fresh.id);
-    if (existing && existing.kind === fresh.kind) {
-      for (const key of Object.keys(existing)) if (!(key in fresh)) delete (existing as unknown as Record<string, unknown>)[key];
-      return Object.assign(existing, fresh) as T;
-    }
-    this.nodes.set(fresh.id, fresh);
-    return fresh;
   }
 }

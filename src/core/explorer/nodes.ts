@@ -1,12 +1,25 @@
 import type { ClassifiedError } from '../ecr/errors';
 import type { ImageSummary, RepositorySummary } from '../ecr/listing';
+import type { CreationTemplate } from '../ecr/creationTemplates';
+import type { PullThroughRule } from '../ecr/pullThroughCache';
 
 /**
  * The explorer tree is built from these plain data nodes (no `vscode` here): the model makes them,
  * the VS Code layer maps them to TreeItems in one place, and commands receive them as arguments.
  * One object per id: the model keeps them, so VS Code can refresh a single row.
  */
-export type ExplorerNode = RegistryNode | RepositoryNode | ImageNode | UntaggedGroupNode | LoadMoreNode | ErrorNode | MessageNode;
+export type ExplorerNode =
+  | RegistryNode
+  | RepositoryNode
+  | ImageNode
+  | UntaggedGroupNode
+  | ArchivedGroupNode
+  | LoadMoreNode
+  | ErrorNode
+  | MessageNode
+  | RegistryGroupNode
+  | PullThroughRuleNode
+  | CreationTemplateNode;
 export type NodeKind = ExplorerNode['kind'];
 
 interface NodeBase {
@@ -50,10 +63,39 @@ export interface ImageNode extends NodeBase {
   image: ImageSummary;
   /** Set while a lifecycle preview says this image would expire: the rule, in words. */
   expiresBy?: string;
+  /** What the image is, for rows under an index or image: "linux/arm64 image", "attestation manifest", "signature". */
+  role?: string;
+  /** Its platform ("linux/arm64/v8"), for a platform image of an index. */
+  platform?: string;
+  /** For an index: its platforms ("linux/amd64, linux/arm64") once its manifest is read. */
+  platforms?: string;
+  /** An index still waiting for its manifest: the row says so and fills in later. */
+  detailsPending?: boolean;
+  /** The size the row shows when it is not ECR's (an index: the sum of its platform images). */
+  totalBytes?: number;
+  /** Platform images and attachments shown under this row (it expands when > 0). */
+  childCount?: number;
+  /** Names of the indexes that list this image, or of the image an attachment describes. */
+  belongsTo?: string[];
+  /** Not pulled for STALE_AFTER_DAYS or more (ecr.images.sortBy decides what the description shows). */
+  stale?: boolean;
+  /** What the description's time says: push (default) or last pull. */
+  sortBy?: 'pushed' | 'pulled';
+  /** A restore from the archive in progress or just ended, as the row shows it ("restoring…"). */
+  restoreStatus?: string;
+  /** A person expanded it (an index or an image with attachments): it stays expanded when the repository redraws. */
+  expanded?: boolean;
 }
 
 export interface UntaggedGroupNode extends NodeBase {
   kind: 'untagged';
+  repositoryName: string;
+  count: number;
+}
+
+/** The repository's archived images (ECR's archive storage class): not pullable until restored. */
+export interface ArchivedGroupNode extends NodeBase {
+  kind: 'archived';
   repositoryName: string;
   count: number;
 }
@@ -78,7 +120,39 @@ export interface MessageNode extends NodeBase {
   icon?: string;
 }
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['registry', 'repository', 'image', 'untagged', 'loadMore', 'error', 'message']);
+/** A registry's "Pull-Through Cache Rules" or "Repository Creation Templates" group (registryGroups.ts). */
+export interface RegistryGroupNode extends NodeBase {
+  kind: 'pullThroughGroup' | 'templateGroup';
+  /** "2 rules", once listed. */
+  summary?: string;
+}
+
+export interface PullThroughRuleNode extends NodeBase {
+  kind: 'pullThroughRule';
+  rule: PullThroughRule;
+  /** The host images are pulled through, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com. */
+  registryHost: string;
+}
+
+export interface CreationTemplateNode extends NodeBase {
+  kind: 'creationTemplate';
+  template: CreationTemplate;
+}
+
+const KINDS: ReadonlySet<string> = new Set<NodeKind>([
+  'registry',
+  'repository',
+  'image',
+  'untagged',
+  'archived',
+  'loadMore',
+  'error',
+  'message',
+  'pullThroughGroup',
+  'templateGroup',
+  'pullThroughRule',
+  'creationTemplate',
+]);
 
 /** True for a tree node of one of `kinds` (any kind when none is named); the check every command starts with. */
 export function isNode<Kind extends NodeKind>(value: unknown, ...kinds: Kind[]): value is Extract<ExplorerNode, { kind: Kind }> {
@@ -86,6 +160,20 @@ export function isNode<Kind extends NodeKind>(value: unknown, ...kinds: Kind[]):
   const { kind, id, registryKey } = value as { kind?: unknown; id?: unknown; registryKey?: unknown };
   if (typeof kind !== 'string' || !KINDS.has(kind) || typeof id !== 'string' || typeof registryKey !== 'string') return false;
   return kinds.length === 0 || (kinds as string[]).includes(kind);
+}
+
+/**
+ * Identity: the node already known under this id is updated to the fresh values and returned,
+ * so VS Code, which knows rows by object, can be told that exactly this row changed.
+ */
+export function keepNode<T extends ExplorerNode>(nodes: Map<string, ExplorerNode>, fresh: T): T {
+  const existing = nodes.get(fresh.id);
+  if (existing && existing.kind === fresh.kind) {
+    for (const key of Object.keys(existing)) if (!(key in fresh)) delete (existing as unknown as Record<string, unknown>)[key];
+    return Object.assign(existing, fresh) as T;
+  }
+  nodes.set(fresh.id, fresh);
+  return fresh;
 }
 
 export const registryNodeId = (registryKey: string) => `registry:${registryKey}`;

@@ -32,7 +32,7 @@ export class CollapseRetention {
   /** `release` drops the row's listing; `nodes` is the model's node map (a row released is the one held there). */
   constructor(
     private readonly release: (row: ListingRow) => void,
-    private readonly nodes: ReadonlyMap<string, ExplorerNode>,
+    private readonly nodes: { get(id: string): ExplorerNode | undefined },
     private readonly now: () => number,
     private readonly timers: RetentionTimers = realTimers,
     readonly delayMs = RELEASE_AFTER_COLLAPSE_MS,

@@ -1,6 +1,8 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ImageSummary, RepositorySummary } from '../ecr/listing';
 import type { Page } from '../ecr/pagination';
+import type { RegistryClient } from '../registry/client';
+import type { Manifest } from '../registry/mediaTypes';
 
 /** What the model needs of a configured registry (the VS Code layer's Connection is one). */
 export interface ExplorerRegistry {
@@ -15,6 +17,8 @@ export interface ExplorerRegistry {
   registryHost(repositoryUri?: string): string;
   /** Learns the account from a listing when settings did not name it. */
   learnAccount(accountId: string | undefined): void;
+  /** The ECR token for the registry endpoint (cached; `forceRefresh` after a 401); absent: manifests are not read. */
+  auth?(options?: { forceRefresh?: boolean }): Promise<{ username: string; password: string; registryHost: string }>;
 }
 
 /** Where pages and scan summaries come from: ECR by default, fakes in unit tests. */
@@ -22,6 +26,32 @@ export interface ExplorerSource {
   repositoryPage(registry: ExplorerRegistry, startToken: string | undefined): Promise<Page<RepositorySummary>>;
   imagePage(registry: ExplorerRegistry, repository: string, startToken: string | undefined): Promise<Page<ImageSummary>>;
   scanSummary(registry: ExplorerRegistry, repository: string, digest: string): Promise<{ status: string; counts: Record<string, number> }>;
+  /** One manifest by digest from the registry endpoint (to group an index with its platform images); optional. */
+  manifest?(registry: ExplorerRegistry, repository: string, digest: string): Promise<Manifest>;
+}
+
+/** One registry client per registry: it keeps the token between requests (in memory only). */
+const registryClients = new WeakMap<ExplorerRegistry, Promise<RegistryClient>>();
+
+function registryClient(registry: ExplorerRegistry): Promise<RegistryClient> {
+  let client = registryClients.get(registry);
+  if (!client) {
+    const auth = registry.auth;
+    if (!auth) return Promise.reject(new Error(`${registry.label}: no registry credentials`));
+    client = (async () => {
+      const { RegistryClient } = await import('../registry/client');
+      const first = await auth.call(registry);
+      // The ECR token goes only into each request's Authorization header (asked again after a 401).
+      const credentials = async ({ refresh }: { refresh: boolean }) => {
+        const token = refresh ? await auth.call(registry, { forceRefresh: true }) : await auth.call(registry);
+        return { username: token.username, password: token.password };
+      };
+      return new RegistryClient({ host: first.registryHost, credentials, userAgent: 'ecr-workbench' });
+    })();
+    client.catch(() => registryClients.delete(registry));
+    registryClients.set(registry, client);
+  }
+  return client;
 }
 
 
@@ -33,11 +63,16 @@ export const ecrSource: ExplorerSource = {
   },
   async imagePage(registry, repository, startToken) {
     const { imagePages } = await import('../ecr/listing');
-    const page = await imagePages(await registry.client(), repository, { registryId: registry.config.accountId, pageSize: registry.pageSize, startToken }).next();
+    // ANY: ECR lists only active images unless asked; the tree shows archived ones apart.
+    const options = { registryId: registry.config.accountId, pageSize: registry.pageSize, startToken, imageStatus: 'ANY' as const };
+    const page = await imagePages(await registry.client(), repository, options).next();
     return page.value ?? { items: [] };
   },
   async scanSummary(registry, repository, digest) {
     const { describeScanSummary } = await import('../ecr/scanning');
     return describeScanSummary(await registry.client(), repository, { digest }, registry.config.accountId);
+  },
+  async manifest(registry, repository, digest) {
+    return (await (await registryClient(registry)).getManifest(repository, digest)).manifest;
   },
 };

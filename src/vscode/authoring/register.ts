@@ -5,6 +5,7 @@ import { DockerfileLinter } from './diagnostics';
 import { DOCKERFILE_SELECTOR } from './documents';
 import { AqueductHoverProvider, DockerfileCodeActions, FromCompletionProvider } from './providers';
 import { scaffoldCommand } from './scaffoldCommand';
+import { PullThroughCodeActions, PullThroughHover } from './pullThroughAuthoring';
 import type { Commands } from '../commands';
 import { ShellcheckDiagnostics } from './shellcheck';
 import { SettingsProblemReporter } from './settings';
@@ -22,7 +23,9 @@ export function registerAuthoring(services: Services, explorer: ExplorerApi): Co
     new ShellcheckDiagnostics(log),
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileCodeActions(linter), DockerfileCodeActions.metadata),
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new AqueductHoverProvider(linter)),
+    vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new PullThroughCodeActions(explorer, log), PullThroughCodeActions.metadata),
+    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new PullThroughHover(explorer, log)),
     vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),
   );
-  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, new SettingsProblemReporter(log), services.modals) };
+  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, new SettingsProblemReporter(log), services.modals, explorer) };
 }

@@ -12,6 +12,7 @@ import { isNode } from '../../core/explorer/nodes';
 import type { NewAqueductDockerfileOptions } from '../commandArguments';
 import type { CommandHandler } from '../commands';
 import type { Modals } from '../modal';
+import type { ExplorerApi } from '../explorer/api';
 import { readAuthoringSettings, SettingsProblemReporter } from './settings';
 
 
@@ -110,7 +111,7 @@ async function pickFolder(given: string | vscode.Uri | undefined, title: StepTit
   return chosen?.[0];
 }
 
-export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, modals: Modals, arg?: unknown): Promise<vscode.Uri | undefined> {
+export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, modals: Modals, explorer: Pick<ExplorerApi, 'tell'>, arg?: unknown): Promise<vscode.Uri | undefined> {
   // A folder (explorer context menu), options (tests, other features), or nothing; a row of the ECR
   // view (its title menu passes the focused row) is not options. The values are validated below.
   const options: NewAqueductDockerfileOptions =
@@ -175,9 +176,12 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
   const where = vscode.workspace.asRelativePath(folder);
   const kept = ['.dockerignore', 'requirements.txt'].filter((name) => !written.includes(name));
   const openIgnore = written.includes('.dockerignore') ? 'Open .dockerignore' : undefined;
+  const summary = `Created ${listed(written)} in ${where || 'the folder'} (FROM ${files.baseImage}).${kept.length ? ` Kept the existing ${listed(kept)}.` : ''}`;
+  // Above the ECR tree too: the wizard is usually started there, and a notification alone was missed.
+  explorer.tell(`✓ ${summary}`);
   void vscode.window
     .showInformationMessage(
-      `Created ${listed(written)} in ${where || 'the folder'} (FROM ${files.baseImage}).${kept.length ? ` Kept the existing ${listed(kept)}.` : ''}`,
+      summary,
       ...(openIgnore ? [openIgnore] : []),
     )
     .then(async (answer) => {
@@ -191,10 +195,10 @@ function listed(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
-export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter, modals: Modals): CommandHandler {
+export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter, modals: Modals, explorer: Pick<ExplorerApi, 'tell'>): CommandHandler {
   return async (arg) => {
     try {
-      return await newAqueductDockerfile(log, problems, modals, arg);
+      return await newAqueductDockerfile(log, problems, modals, explorer, arg);
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       log.error(`new Aqueduct Dockerfile failed: ${message}`);

@@ -35,7 +35,7 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
     },
     'ecr.removeRegistry': async (arg) => {
       const connection = await targets.registry(arg, 'Remove Registry');
-      return connection ? removeRegistry(connection.key, keys) : false;
+      return connection ? removeRegistry(connection.key, keys, explorer.services.modals) : false;
     },
     'ecr.selectProfile': async (arg) => {
       const connection = await targets.registry(arg, 'Select AWS Profile');
@@ -58,7 +58,7 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
           ? text
           : await vscode.window.showInputBox({
               title: 'Filter ECR Registries',
-              prompt: 'Shows repositories whose name contains this, and tags that contain it (in images already loaded)',
+              prompt: 'Shows repositories whose name contains this, and tags that contain it (in images already loaded); "stale" shows images not pulled for 90+ days',
               value: model.filter,
             });
       if (value !== undefined) explorer.setFilter(value);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
-import { isNode } from '../../core/explorer/nodes';
+import { RegistryGroups } from '../../core/explorer/registryGroups';
+import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
@@ -11,6 +12,7 @@ import { treeSnapshot } from './snapshot';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 
+const readSortBy = () => (vscode.workspace.getConfiguration('ecr').get<string>('images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
 const CONNECTION_SETTINGS = ['ecr.registries', 'ecr.endpoint', 'ecr.registryHostOverride', 'ecr.pageSize'];
 
 /**
@@ -21,6 +23,8 @@ export class Explorer implements vscode.Disposable {
   readonly log: Logger;
   readonly keys: AccessKeyStore;
   readonly model: ExplorerModel;
+  /** Each registry's pull-through cache rules and creation templates (rows under the registry). */
+  readonly groups: RegistryGroups;
   readonly targets: TargetResolver;
   private readonly provider: RegistryTreeProvider;
   private readonly view: vscode.TreeView<unknown>;
@@ -33,11 +37,11 @@ export class Explorer implements vscode.Disposable {
     this.log = services.logger('explorer');
     this.keys = new AccessKeyStore(services.context.secrets, services.redactor);
     this.targets = new TargetResolver(() => this.connectionList);
-    this.model = new ExplorerModel({
-      classify: (error, registry) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key)),
-      logger: this.log,
-      track: (work) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work)),
-    });
+    const classify = (error: unknown, registry: { key: string }) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key));
+    const track = <T>(work: Promise<T>) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
+    this.groups = new RegistryGroups({ classify, logger: this.log, track });
+    this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups });
+    this.model.setSortBy(readSortBy());
     this.reconnect();
     this.provider = new RegistryTreeProvider(this.model);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
@@ -50,6 +54,7 @@ export class Explorer implements vscode.Disposable {
       this.view.onDidCollapseElement(({ element }) => isNode(element) && this.model.setExpanded(element, false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CONNECTION_SETTINGS.some((section) => event.affectsConfiguration(section))) this.reconnect();
+        if (event.affectsConfiguration('ecr.images.sortBy')) this.model.setSortBy(readSortBy());
       }),
     );
   }
@@ -88,7 +93,11 @@ export class Explorer implements vscode.Disposable {
   }
 
   private updateMessage(): void {
-    const filter = this.model.filter ? `Filtered by "${this.model.filter}" (repository names and tags of loaded images)` : undefined;
+    const filter = this.model.filter
+      ? this.model.filter === 'stale'
+        ? 'Filtered by "stale": images not pulled for 90+ days (and repository names containing "stale")'
+        : `Filtered by "${this.model.filter}" (repository names and tags of loaded images)`
+      : undefined;
     this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 
@@ -163,15 +172,38 @@ export class Explorer implements vscode.Disposable {
       connection: (nameOrKey) => this.targets.find(nameOrKey),
       resolveRegistry: (arg, purpose) => this.targets.registry(arg, purpose),
       refresh: (registryKey, repositoryName) => model.refresh(registryKey, repositoryName),
+      tell: (message) => this.tell(message),
       knownImages: () => model.knownImages(),
+      pullThroughRules: () =>
+        Promise.all(
+          this.connectionList.map(async (connection) => {
+            const { rules, error } = await this.groups.pullThroughRules(connection.key);
+            return { registryKey: connection.key, label: connection.label, registryHost: connection.registryHost(), rules, problem: error?.message };
+          }),
+        ),
       treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
       setFilter: (text) => this.setFilter(text),
       viewMessage: () => this.view.message,
       repositoryNode: (registryKey, repositoryName) => model.findRepositoryNode(registryKey, repositoryName),
+      imageNode: async (registryKey, repositoryName, tagOrDigest) => {
+        // Breadth-first under the repository: image rows may sit in groups (Untagged, an index's platforms).
+        const repository = await model.findRepositoryNode(registryKey, repositoryName);
+        const queue: ExplorerNode[] = repository ? await model.children(repository) : [];
+        for (let node = queue.shift(); node; node = queue.shift()) {
+          if (isNode(node, 'image') && (node.tags.includes(tagOrDigest) || node.image.digest === tagOrDigest)) return node;
+          if (!isNode(node, 'loadMore', 'error', 'message')) queue.push(...(await model.children(node)));
+        }
+        return undefined;
+      },
       reveal: async (registryKey, repositoryName, options = {}) => {
         const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
         await this.view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
+      },
+      revealImage: async (registryKey, repositoryName, digest, options = {}) => {
+        const found = await findImageNode(model, await model.findRepositoryNode(registryKey, repositoryName), digest);
+        if (found) await this.view.reveal(found, { expand: options.expand ?? false, select: options.select ?? false, focus: options.focus ?? false });
+        return found;
       },
       loadMore: async (registryKey, repositoryName) => {
         const parent = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
@@ -183,4 +215,15 @@ export class Explorer implements vscode.Disposable {
       },
     };
   }
+}
+
+/** The row of `digest` under `parent`: among its rows, in the Untagged and Archived groups, under indexes. */
+async function findImageNode(model: ExplorerModel, parent: ExplorerNode | undefined, digest: string): Promise<ImageNode | undefined> {
+  if (!parent) return undefined;
+  for (const child of await model.children(parent)) {
+    if (child.kind === 'image' && child.image.digest === digest) return child;
+    const inside = child.kind === 'untagged' || child.kind === 'archived' || (child.kind === 'image' && child.childCount) ? await findImageNode(model, child, digest) : undefined;
+    if (inside) return inside;
+  }
+  return undefined;
 }

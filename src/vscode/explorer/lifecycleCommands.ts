@@ -1,26 +1,16 @@
 import * as vscode from 'vscode';
-import type { LifecycleEvaluation, LifecycleRuleChoice } from '../../core/ecr/lifecycle';
-import type { ServerPreview } from '../../core/ecr/lifecycleApi';
-import { formatAge } from '../../core/ecr/format';
+import type { LifecycleRuleChoice } from '../../core/ecr/lifecycle';
 import { optionArgument } from '../../core/explorer/arguments';
 import { shortDigest } from '../../core/explorer/nodes';
-import { describeTarget, type RepositoryTarget } from '../../core/explorer/targets';
+import type { RepositoryTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
+import { previewLifecycle } from './lifecyclePreviewCommand';
 import { askRuleChoices } from './lifecycleRuleBuilder';
 
 /** Editors holding a repository's policy are named so the contributed JSON schema applies to them. */
 export const POLICY_FILE_SUFFIX = '.ecr-lifecycle.json';
-
-export interface LifecyclePreviewResult {
-  repository: string;
-  expired: Array<{ digest: string; tags: string[]; rulePriority: number; reason: string }>;
-  keptCount: number;
-  server: ServerPreview;
-  /** Only when ECR's own preview ran: whether it expires the same images. */
-  agreesWithServer?: boolean;
-}
 
 type LifecycleCommandId =
   | 'ecr.viewLifecyclePolicy'
@@ -142,75 +132,8 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     }
   };
 
-  /** Evaluates the policy over every image of the repository, cross-checks with ECR's preview, marks the tree. */
-  const preview = async (
-    target: RepositoryTarget,
-    connection: Connection,
-    policyText: string,
-    { show = true }: { show?: boolean } = {},
-  ): Promise<LifecyclePreviewResult | undefined> => {
-    const { parseLifecyclePolicy, evaluateLifecyclePolicy } = await import('../../core/ecr/lifecycle');
-    const { serverLifecyclePreview, comparePreviews } = await import('../../core/ecr/lifecycleApi');
-    const { listImages } = await import('../../core/ecr/listing');
-    let policy;
-    try {
-      policy = parseLifecyclePolicy(policyText);
-    } catch (error) {
-      void vscode.window.showErrorMessage((error as Error).message);
-      return undefined;
-    }
-    return attempt(connection, `Could not preview the lifecycle policy of ${target.repository}`, () =>
-      withProgress(`Previewing the lifecycle policy of ${target.repository}…`, async (progress) => {
-        const client = await connection.client();
-        progress.report({ message: 'listing images' });
-        const images = await listImages(client, target.repository, { registryId: connection.config.accountId });
-        const local: LifecycleEvaluation = evaluateLifecyclePolicy(policy, images);
-        progress.report({ message: "asking ECR's own preview" });
-        const server = await serverLifecyclePreview(client, target.repository, policyText, { registryId: connection.config.accountId });
-        const comparison = comparePreviews(local, server);
-        // Marks and the list are for a preview asked for; Apply's own check shows in its modal.
-        if (show) model.setLifecycleMarks(target.registryKey!, target.repository, new Map(local.expired.map((entry) => [entry.image.digest, entry.reason])));
-        const result: LifecyclePreviewResult = {
-          repository: target.repository,
-          expired: local.expired.map((entry) => ({ digest: entry.image.digest, tags: entry.image.tags, rulePriority: entry.rulePriority, reason: entry.reason })),
-          keptCount: local.kept.length,
-          server,
-          agreesWithServer: comparison?.agree,
-        };
-        log.info(
-          `lifecycle preview of ${target.repository}: ${result.expired.length} of ${images.length} would expire; ${server.available ? `ECR's preview ${comparison?.agree ? 'agrees' : `differs (only here: ${comparison?.onlyLocal.length}, only ECR: ${comparison?.onlyServer.length})`}` : server.reason}`,
-        );
-        return { result, images: local };
-      }),
-    ).then((done) => {
-      if (!done) return undefined;
-      if (show) void showPreviewList(done.result, done.images);
-      return done.result;
-    });
-  };
-
-  const showPreviewList = async (result: LifecyclePreviewResult, evaluation: LifecycleEvaluation) => {
-    // One statement of where the list comes from: evaluated here, and whether ECR's preview agrees.
-    const crossCheck: vscode.QuickPickItem = result.server.available
-      ? result.agreesWithServer
-        ? { label: "$(pass) Evaluated here; ECR's own preview expires the same images" }
-        : { label: "$(warning) Evaluated here; ECR's own preview differs", detail: "ECR's result is what will happen." }
-      : { label: "$(info) Evaluated here from the image list; ECR's own preview could not confirm it", detail: result.server.reason };
-    const items: vscode.QuickPickItem[] = evaluation.expired.length
-      ? evaluation.expired.map((entry) => ({
-          label: `$(trash) ${entry.image.tags.length ? entry.image.tags.join(', ') : shortDigest(entry.image.digest)}`,
-          description: entry.image.pushedAt ? `pushed ${formatAge(entry.image.pushedAt)}` : undefined,
-          detail: entry.reason,
-        }))
-      : [{ label: '$(check) No image would expire' }];
-    const pick = vscode.window.createQuickPick();
-    pick.title = `Lifecycle preview of ${result.repository} (evaluated here): ${result.expired.length} would expire, ${result.keptCount} kept`;
-    pick.placeholder = crossCheck.label.replace(/^\$\([a-z-]+\) /, '');
-    pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, crossCheck];
-    pick.onDidHide(() => pick.dispose());
-    pick.onDidAccept(() => pick.hide());
-    pick.show();
-  };
+  const preview = (target: RepositoryTarget, connection: Connection, policyText: string, options?: { show?: boolean }) =>
+    previewLifecycle(explorer, target, connection, policyText, options);
 
   const previewLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
     const given = policyTextArgument(policyText, 'Preview Lifecycle Policy');
@@ -235,11 +158,15 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const result = await preview(target, connection, text, { show: false });
     if (!result) return false;
     const count = result.expired.length;
+    const archived = result.transitioned.length;
+    const names = (entries: typeof result.expired) =>
+      `${entries.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${entries.length > 10 ? `; and ${entries.length - 10} more` : ''}`;
     const answer = await explorer.services.modals.show(
       'warning',
-      `Apply this lifecycle policy to ${target.repository}? ${count === 0 ? 'No image would expire now.' : `${count} image${count === 1 ? '' : 's'} would expire.`}`,
+      `Apply this lifecycle policy to ${target.repository}? ${count === 0 ? 'No image would expire now.' : `${count} image${count === 1 ? '' : 's'} would expire.`}${archived ? ` ${archived} would be archived.` : ''}`,
       [
-        count ? `Expiring: ${result.expired.slice(0, 10).map((entry) => (entry.tags.length ? entry.tags.join(', ') : shortDigest(entry.digest))).join('; ')}${count > 10 ? `; and ${count - 10} more` : ''}.` : '',
+        count ? `Expiring: ${names(result.expired)}.` : '',
+        archived ? `Archiving (kept, but not pullable until restored): ${names(result.transitioned)}.` : '',
         'ECR applies the policy within 24 hours of it being set, and keeps applying it as images are pushed. Expired images cannot be recovered.',
       ]
         .filter(Boolean)
@@ -252,7 +179,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       withProgress(`Applying the lifecycle policy to ${target.repository}…`, async () => putLifecyclePolicy(await connection.client(), target.repository, text, connection.config.accountId)),
     );
     if (applied === undefined) return false;
-    log.info(`applied a lifecycle policy to ${target.repository} (${count} images would expire)`);
+    log.info(`applied a lifecycle policy to ${target.repository} (${count} images would expire, ${archived} would be archived)`);
     // The preview's marks were about a draft; from now on ECR decides, so the tree shows no mark.
     model.setLifecycleMarks(connection.key, target.repository, undefined);
     // The editor holds what ECR now has: saved, so closing it asks nothing.
@@ -270,21 +197,30 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
+    const { deleteLifecyclePolicy, describePolicyRules, getLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
+    // Read it first: a modal about deleting a policy that does not exist would only confuse.
+    const current = await attempt(connection, `Could not read the lifecycle policy of ${target.repository}`, async () => ({
+      stored: await getLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
+    }));
+    if (!current) return false;
+    if (!current.stored) {
+      explorer.tell(`${target.repository} has no lifecycle policy: nothing to delete`);
+      return false;
+    }
     const answer = await explorer.services.modals.show(
       'warning',
       `Delete the lifecycle policy of ${target.repository}?`,
-      'Images stop expiring automatically. No image is deleted by this.',
+      `${describePolicyRules(current.stored.text)} Images stop expiring automatically. No image is deleted by this.`,
       'Delete Policy',
     );
     if (!answer) return false;
-    const { deleteLifecyclePolicy } = await import('../../core/ecr/lifecycleApi');
     const deleted = await attempt(connection, `Could not delete the lifecycle policy of ${target.repository}`, async () =>
       deleteLifecyclePolicy(await connection.client(), target.repository, connection.config.accountId),
     );
     if (deleted === undefined) return false;
     model.setLifecycleMarks(connection.key, target.repository, undefined);
-    if (deleted) vscode.window.setStatusBarMessage(`$(check) Lifecycle policy of ${describeTarget(target)} deleted`, 5000);
-    else void vscode.window.showInformationMessage(`${target.repository} had no lifecycle policy.`);
+    // Said above the tree, where the menu was opened (a notification alone was missed).
+    explorer.tell(deleted ? `✓ Lifecycle policy of ${target.repository} deleted` : `${target.repository} had no lifecycle policy: nothing deleted`);
     return deleted;
   };
 
@@ -297,3 +233,4 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     'ecr.deleteLifecyclePolicy': deleteLifecyclePolicy,
   };
 }
+

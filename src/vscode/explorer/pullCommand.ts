@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
 import { errorMessage } from '../../core/errors';
 import { formatBytes } from '../../core/ecr/format';
+import { notPullableReason } from '../../core/ecr/storageClass';
 import { localDockerEngine } from '../dockerEngine';
 import { describeTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
@@ -23,6 +24,13 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   const resolved = explorer.targets.repository(arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
   if (!resolved) return undefined;
   const { target, connection } = resolved;
+  // Archived images cannot be pulled until restored: say so instead of a registry 404.
+  const listed = model.listedImage(connection.key, target.repository, target);
+  const refusal = listed && notPullableReason(listed);
+  if (refusal) {
+    void vscode.window.showErrorMessage(refusal);
+    return undefined;
+  }
   const logger = services.logger('pull');
   const written: string[] = [];
   const record = (level: 'info' | 'error', text: string) => {
@@ -78,8 +86,10 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
     const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
     // ECR records the pull time; show it next time the repository is listed.
     model.refresh(connection.key, target.repository);
+    const result = `${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)}).${moved}`;
+    explorer.tell(`✓ ${result}`);
     void vscode.window
-      .showInformationMessage(`${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)}).${moved}`, 'Copy Reference')
+      .showInformationMessage(result, 'Copy Reference')
       .then((answer) => {
         if (answer) void vscode.env.clipboard.writeText(outcome.reference);
       });

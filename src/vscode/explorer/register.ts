@@ -1,15 +1,18 @@
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
+import { archiveCommands } from './archiveCommands';
 import { browseCommands } from './browseCommands';
 import { copyAsCommands } from './copyAsCommand';
 import { Explorer } from './explorer';
 import { imageCommands } from './imageCommands';
 import { lifecycleCommands } from './lifecycleCommands';
 import { pullCommands } from './pullCommand';
+import { pullThroughCommands } from './pullThroughCommands';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { repositoryCommands } from './repositoryCommands';
 import { repositorySettingsCommands } from './repositorySettingsCommands';
 import { scanCommands } from './scanCommands';
+import { tagMutabilityCommands } from './tagMutabilityCommand';
 
 type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof repositoryCommands> &
@@ -18,7 +21,10 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
   ReturnType<typeof lifecycleCommands> &
   ReturnType<typeof scanCommands> &
   ReturnType<typeof repositorySettingsCommands> &
-  ReturnType<typeof pullCommands>;
+  ReturnType<typeof tagMutabilityCommands> &
+  ReturnType<typeof pullCommands> &
+  ReturnType<typeof pullThroughCommands> &
+  ReturnType<typeof archiveCommands>;
 
 /**
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
@@ -36,7 +42,10 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...lifecycleCommands(explorer),
     ...scanCommands(explorer, documents),
     ...repositorySettingsCommands(explorer, documents),
+    ...tagMutabilityCommands(explorer),
     ...pullCommands(explorer),
+    ...pullThroughCommands(explorer),
+    ...archiveCommands(explorer),
   };
   return { api: explorer.api(), commands };
 }

@@ -3,6 +3,7 @@ import { parseRegistryUri } from '../../core/ecr/registryHost';
 import { problemFrom } from '../validateInput';
 import { ECR_REGIONS, listAwsProfiles, type AwsProfile } from '../../core/ecr/profiles';
 import type { AccessKeyStore, RegistryConfig } from './connections';
+import type { Modals } from '../modal';
 import { readRegistryConfigs, registryKeyOf, registryLabelOf } from './connections';
 
 /** Adding, removing and re-crediting registries: everything that edits `ecr.registries` or the stored keys. */
@@ -134,16 +135,18 @@ export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfi
   return saveRegistry({ ...entry, label: label.trim() && label.trim() !== registryLabelOf(entry) ? label.trim() : undefined });
 }
 
-export async function removeRegistry(registryKey: string, keys: AccessKeyStore): Promise<boolean> {
+export async function removeRegistry(registryKey: string, keys: AccessKeyStore, modals: Modals): Promise<boolean> {
   const current = readRegistryConfigs();
   const entry = current.find((config) => registryKeyOf(config) === registryKey);
   if (!entry) return false;
-  const answer = await vscode.window.showWarningMessage(
+  const storedKeys = Boolean(await keys.get(registryKey));
+  const answer = await modals.show(
+    'warning',
     `Remove ${registryLabelOf(entry)} from the ECR view?`,
-    { modal: true, detail: 'Nothing is deleted in ECR. Access keys stored for it in secret storage are forgotten.' },
-    'Remove',
+    `Nothing is deleted in ECR: Add Registry brings it back.${storedKeys ? ' The access keys stored for it in secret storage are forgotten and would have to be entered again.' : ''}`,
+    'Remove from View',
   );
-  if (answer !== 'Remove') return false;
+  if (answer !== 'Remove from View') return false;
   await keys.delete(registryKey);
   await writeRegistries(current.filter((config) => config !== entry));
   return true;

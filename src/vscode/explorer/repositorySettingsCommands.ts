@@ -16,11 +16,11 @@ export async function currentSettings(explorer: Explorer, connection: Connection
   return read?.found;
 }
 
-/** Repository settings: tag immutability toggle and the repository policy, shown read-only as JSON. */
+/** Repository settings: the plain tag-mutability toggle (scripts; the menu has Tag Mutability…) and the repository policy, shown read-only as JSON. */
 export function repositorySettingsCommands(
   explorer: Explorer,
   documents: ReadOnlyDocuments,
-): Commands<'ecr.toggleTagImmutability' | 'ecr.makeTagsImmutable' | 'ecr.makeTagsMutable' | 'ecr.viewRepositoryPolicy'> {
+): Commands<'ecr.toggleTagImmutability' | 'ecr.viewRepositoryPolicy'> {
   const { model } = explorer;
   const attempt = explorer.attempt.bind(explorer);
   const withProgress = explorer.withProgress.bind(explorer);
@@ -58,15 +58,12 @@ export function repositorySettingsCommands(
         : `$(unlock) Tags of ${target.repository} are now mutable: a push can move a tag`,
       6000,
     );
-    model.updateRepository(connection.key, target.repository, { tagMutability: now });
+    model.updateRepository(connection.key, target.repository, { tagMutability: now, tagMutabilityExclusionFilters: [] });
     return now;
   };
 
   return {
   'ecr.toggleTagImmutability': (arg, option) => setMutability(arg, option, 'Toggle Tag Immutability'),
-  // The repository's context menu offers the one that changes something, so it reads as the state.
-  'ecr.makeTagsImmutable': (arg) => setMutability(arg, 'IMMUTABLE', 'Make Tags Immutable'),
-  'ecr.makeTagsMutable': (arg) => setMutability(arg, 'MUTABLE', 'Make Tags Mutable'),
 
   'ecr.viewRepositoryPolicy': async (arg) => {
     const resolved = resolve(arg, 'View Repository Policy');

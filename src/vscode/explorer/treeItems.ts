@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
+import { lastActivity, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
+import { isArchived } from '../../core/ecr/storageClass';
 import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
+import { readLifecycleMark } from '../../core/images/lifecyclePreview';
+import { describeTagMutability, tagMutabilityFrom, tagMutabilityIcon } from '../../core/ecr/tagMutability';
 import type { CommandArguments } from '../commandArguments';
 import type { CommandId } from '../commandIds';
+import { registryGroupItem } from './registryGroupItems';
 
 /** The one place explorer nodes (plain data from the core model) become what VS Code shows. */
 
@@ -16,11 +21,52 @@ const md = (text: string) => {
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 const dateTime = (date: Date | undefined) => (date ? `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (${formatAge(date)})` : 'unknown');
 
-export function imageDescription(image: ImageSummary, now = new Date()): string {
+const STALE_TEXT = `not pulled for ${STALE_AFTER_DAYS}+ days`;
+
+/**
+ * An image row's description, most telling first (the sidebar cuts the rest): the lifecycle mark,
+ * the archive or restore state; for an index its platforms and total size; for a platform image
+ * or attachment its size and digest; then push or last pull (ecr.images.sortBy), the stale marker
+ * and, for plain images, the size.
+ */
+export function imageRowDescription(node: ImageNode, now = new Date()): string {
+  const image = node.image;
   const parts: string[] = [];
-  if (image.pushedAt) parts.push(formatAge(image.pushedAt, now));
-  if (image.sizeBytes !== undefined) parts.push(formatBytes(image.sizeBytes));
+  if (node.expiresBy) parts.push(readLifecycleMark(node.expiresBy).action === 'transition' ? 'would be archived' : 'would expire');
+  if (node.restoreStatus) parts.push(node.restoreStatus);
+  else if (isArchived(image)) parts.push(image.status === 'ACTIVATING' ? 'restoring…' : `archived ${image.lastArchivedAt ? formatAge(image.lastArchivedAt, now) : ''}`.trim());
+  const size = node.totalBytes ?? image.sizeBytes;
+  const sizeText = size !== undefined ? formatBytes(size) : undefined;
+  if (node.platforms) parts.push(node.platforms, ...(sizeText ? [sizeText] : []));
+  else if (node.detailsPending) parts.push('image index · reading platforms…');
+  // Under an index, the push time is the index's: size and digest say which child it is.
+  if (node.role) return [...parts, ...(sizeText ? [sizeText] : []), shortDigest(image.digest)].join(' · ');
+  const activity = lastActivity(image, node.sortBy ?? 'pushed');
+  if (activity.label === 'pushed' && activity.at) parts.push(formatAge(activity.at, now));
+  else if (activity.label === 'pulled' && activity.at) parts.push(`pulled ${formatAge(activity.at, now)}`);
+  else if (activity.label === 'never pulled') parts.push('never pulled');
+  if (node.stale && !isArchived(image)) parts.push(STALE_TEXT);
+  if (sizeText && !node.platforms) parts.push(sizeText);
   return parts.join(' · ');
+}
+
+const ROLE_ICONS: Array<[RegExp, string]> = [
+  [/attestation/, 'verified'],
+  [/signature/, 'workspace-trusted'],
+  [/SBOM/, 'checklist'],
+  [/artifact/, 'file-binary'],
+  [/image$/, 'vm'],
+];
+
+function imageIcon(node: ImageNode): vscode.ThemeIcon {
+  if (node.expiresBy) return new vscode.ThemeIcon(readLifecycleMark(node.expiresBy).action === 'transition' ? 'archive' : 'trash', new vscode.ThemeColor('list.warningForeground'));
+  if (node.restoreStatus || node.image.status === 'ACTIVATING') return new vscode.ThemeIcon('sync~spin');
+  if (isArchived(node.image)) return new vscode.ThemeIcon('archive');
+  const role = node.role && ROLE_ICONS.find(([pattern]) => pattern.test(node.role!));
+  if (role) return new vscode.ThemeIcon(role[1]);
+  if (node.platforms || node.detailsPending) return new vscode.ThemeIcon('layers');
+  if (node.stale) return new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'));
+  return new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
 }
 
 export function scanText(image: ImageSummary): string {
@@ -42,13 +88,24 @@ export function imageTooltip(node: ImageNode): vscode.MarkdownString {
       `Digest: ${code(image.digest)}`,
       `Tags: ${image.tags.length ? image.tags.map(code).join(', ') : 'none (untagged)'}`,
       `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} (${image.sizeBytes.toLocaleString('en-US')} bytes)` : 'unknown'}`,
+      ...(node.platforms ? [`Image index for ${node.platforms}; size ${formatBytes(node.totalBytes ?? 0)} (its platform images together)`] : []),
+      ...(node.role ? [`Kind: ${node.role}`] : []),
+      ...(node.belongsTo?.length ? [`Belongs to: ${node.belongsTo.join('; ')}. Deleting it alone would break that image.`] : []),
       `Pushed: ${dateTime(image.pushedAt)}`,
-      `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}`,
+      `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}${node.stale ? ` ($(history) ${STALE_TEXT})` : ''}`,
+      ...(isArchived(image) ? [`$(archive) Archived: ${dateTime(image.lastArchivedAt)}. It cannot be pulled until restored (ECR: Restore Image).`] : []),
+      ...(node.restoreStatus ? [`Restore: ${node.restoreStatus}`] : []),
       `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
       `Scan: ${scanText(image)}`,
-      ...(node.expiresBy ? [`$(trash) Lifecycle preview: would expire (${node.expiresBy})`] : []),
+      ...(node.expiresBy ? [lifecycleMarkLine(node.expiresBy)] : []),
     ].join('\n\n'),
   );
+}
+
+/** The tooltip's lifecycle line: what the preview would do to the image, and by which rule. */
+function lifecycleMarkLine(mark: string): string {
+  const { action, reason } = readLifecycleMark(mark);
+  return action === 'transition' ? `$(archive) Lifecycle preview: would be archived (${reason})` : `$(trash) Lifecycle preview: would expire (${reason})`;
 }
 
 /** A repository row's hover: URI, ARN, creation, tag mutability, scan on push, encryption. */
@@ -60,7 +117,7 @@ export function repositoryTooltip(node: RepositoryNode): vscode.MarkdownString {
       `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
       `ARN: ${code(repository.arn)}`,
       `Created: ${dateTime(repository.createdAt)}`,
-      `Tag mutability: ${repository.tagMutability.toLowerCase().replace(/_/g, ' ')}`,
+      `${describeTagMutability(tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters))} (${code(repository.tagMutability)})`,
       `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
       `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
     ].join('\n\n'),
@@ -90,7 +147,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         repository.name,
         node.expandForFilter || node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
-      item.iconPath = new vscode.ThemeIcon(isImmutable(repository.tagMutability) ? 'lock' : 'repo');
+      item.iconPath = new vscode.ThemeIcon(tagMutabilityIcon(repository.tagMutability));
       // Tokens the menus read to offer the opposite of the current state ("Turn Scan on Push Off").
       item.contextValue = [
         'repository',
@@ -104,13 +161,20 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
     case 'image': {
       const image = node.image;
       // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
-      const label = node.tags.length ? node.tags.join(', ') : shortDigest(image.digest);
-      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-      item.description = node.expiresBy ? `would expire · ${imageDescription(image)}` : imageDescription(image);
-      item.iconPath = node.expiresBy
-        ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('list.warningForeground'))
-        : new vscode.ThemeIcon(node.tag ? 'tag' : 'circle-outline');
-      item.contextValue = `${node.tag ? 'image tagged' : 'image untagged'}${node.expiresBy ? ' expiring' : ''}`;
+      // A platform image or attachment under its index is named by what it is ("linux/arm64", "attestation manifest").
+      const label = node.tags.length ? node.tags.join(', ') : node.role ? (node.platform ?? node.role) : shortDigest(image.digest);
+      const item = new vscode.TreeItem(label, node.childCount ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+      item.description = imageRowDescription(node);
+      item.iconPath = imageIcon(node);
+      item.contextValue = [
+        'image',
+        node.tag ? 'tagged' : 'untagged',
+        isArchived(image) ? 'archived' : 'pullable',
+        ...(node.platforms || node.detailsPending ? ['index'] : []),
+        ...(node.belongsTo?.length ? ['referenced'] : []),
+        ...(node.stale ? ['stale'] : []),
+        ...(node.expiresBy ? ['expiring'] : []),
+      ].join(' ');
       // No tooltip here: the provider resolves it on hover (imageTooltip), when it may ask ECR for scan counts.
       return withId(item, node);
     }
@@ -122,6 +186,15 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.tooltip = 'Images with no tag (for example, replaced by a newer push of the same tag). They can be pulled only by digest.';
       // Screen readers read the row (VS Code would otherwise read the tooltip as its label).
       item.accessibilityInformation = { label: `Untagged, ${item.description}`, role: 'treeitem' };
+      return withId(item, node);
+    }
+    case 'archived': {
+      const item = new vscode.TreeItem('Archived', vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${node.count} image${node.count === 1 ? '' : 's'} · restore to pull`;
+      item.iconPath = new vscode.ThemeIcon('archive');
+      item.contextValue = 'archivedGroup';
+      item.tooltip = "Images in ECR's archive storage class (moved there by a lifecycle rule). They cannot be pulled or built from until restored: right-click one and choose Restore Image.";
+      item.accessibilityInformation = { label: `Archived, ${node.count} image${node.count === 1 ? '' : 's'}`, role: 'treeitem' };
       return withId(item, node);
     }
     case 'loadMore': {
@@ -148,6 +221,11 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.contextValue = 'message';
       return withId(item, node);
     }
+    case 'pullThroughGroup':
+    case 'templateGroup':
+    case 'pullThroughRule':
+    case 'creationTemplate':
+      return withId(registryGroupItem(node), node);
   }
 }
 

@@ -141,7 +141,11 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       return finish(EXIT_FAILED);
     }
 
-    const [{ buildAndPush }, { ecrRepositoryGate }] = await Promise.all([import('../../core/docker/buildAndPush'), import('../../core/docker/ecrRepository')]);
+    const [{ buildAndPush }, { ecrRepositoryGate }, { listCreationTemplates }] = await Promise.all([
+      import('../../core/docker/buildAndPush'),
+      import('../../core/docker/ecrRepository'),
+      import('../../core/ecr/creationTemplates'),
+    ]);
     let engine;
     try {
       engine = await localDockerEngine(this.folder);
@@ -187,7 +191,8 @@ export class BuildTerminal implements vscode.Pseudoterminal {
               this.services.redactor.add(auth.password);
               return auth;
             },
-            repositories: ecrRepositoryGate(ecrClient, activeConnection.accountId),
+            // A missing repository a creation template covers is left to ECR's create-on-push, with the template's settings.
+            repositories: ecrRepositoryGate(ecrClient, activeConnection.accountId, { creationTemplates: () => listCreationTemplates(ecrClient) }),
             signal: this.abort.signal,
             reporter: {
               line: (text) => print(text, /^(#\d+ )?ERROR\b/.test(text) ? 'red' : /^Pushed /.test(text) ? 'green' : undefined),

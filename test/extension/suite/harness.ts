@@ -119,6 +119,18 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+export interface ModalRequest {
+  message: string;
+  detail?: string;
+  buttons: string[];
+}
+
+/** VS Code refuses dialogs under the extension-host tests: the extension's modals are read and answered here. */
+export const modals = () =>
+  (vscode.extensions.getExtension(EXTENSION_ID)?.exports as {
+    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
+  }).modals;
+
 export async function activateExtension(): Promise<vscode.Extension<{ activationMs(): number }>> {
   const extension = vscode.extensions.getExtension<{ activationMs(): number }>(EXTENSION_ID);
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this host`);

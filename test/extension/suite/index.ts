@@ -17,6 +17,9 @@ const suites = [
   () => require('./demo.test'),
   () => require('./commands.test'),
   () => require('./polish.test'),
+  () => require('./policies.test'),
+  () => require('./pullThrough.test'),
+  () => require('./images.test'),
 ];
 
 /**

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, modals, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -24,16 +24,6 @@ interface BuildTranscript {
 const transcripts = (): readonly BuildTranscript[] =>
   vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 
-interface ModalRequest {
-  message: string;
-  detail?: string;
-  buttons: string[];
-}
-/** VS Code refuses dialogs under the extension-host tests: the extension's modals are read and answered here. */
-const modals = () =>
-  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
-    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
-  }).modals;
 const lastModal = (what: string) => {
   const shown = modals().shown().at(-1);
   assert.ok(shown, `${what} was asked`);
@@ -105,8 +95,8 @@ describe('Polish (issue 16)', function () {
         .contributes.menus['ecr.repositorySettings'];
       const offered = (contextValue: string) =>
         menu.filter((entry) => !entry.when || new RegExp(/\/(.*)\//.exec(entry.when)![1]).test(contextValue)).map((entry) => entry.command);
-      assert.deepEqual(offered(find(repositories, 'zenml/step-runner')!.contextValue!), ['ecr.turnScanOnPushOff', 'ecr.makeTagsMutable', 'ecr.viewRepositoryPolicy']);
-      assert.deepEqual(offered(find(repositories, DEMO_REPOSITORY)!.contextValue!), ['ecr.turnScanOnPushOn', 'ecr.makeTagsImmutable', 'ecr.viewRepositoryPolicy']);
+      assert.deepEqual(offered(find(repositories, 'zenml/step-runner')!.contextValue!), ['ecr.turnScanOnPushOff', 'ecr.editTagMutability', 'ecr.viewRepositoryPolicy']);
+      assert.deepEqual(offered(find(repositories, DEMO_REPOSITORY)!.contextValue!), ['ecr.turnScanOnPushOn', 'ecr.editTagMutability', 'ecr.viewRepositoryPolicy']);
     });
   });
 
@@ -292,6 +282,8 @@ describe('Polish (issue 16)', function () {
       const created = await vscode.commands.executeCommand<vscode.Uri>('ecr.newAqueductDockerfile', { folder: vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, folder), python: '3.10', variant: 'cpu', version: '0.3.6' });
       assert.ok(created);
       await vscode.workspace.fs.stat(vscode.Uri.joinPath(created, '..', '.dockerignore'));
+      // Every file written is said where the wizard was started (above the ECR tree), not only in a notification.
+      assert.equal(explorer.viewMessage()?.split('\n')[0], `✓ Created Dockerfile, .dockerignore and requirements.txt in ${folder} (FROM aqueducthq/function310:0.3.6).`);
       await screenshot('polish-wizard-files-written');
     });
   });
@@ -317,7 +309,8 @@ describe('Polish (issue 16)', function () {
       await walk('ecr.addRegistry', asks('Add ECR Registry'));
       await walk('ecr.filter', async () => (await quickInput()).visible || undefined);
       await walk('ecr.buildAndPush', asks('Build and Push'));
-      await walk('ecr.loginDockerCli', async () => modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
+      // With the credential helper on PATH the first step is the choice of login; without it, the plain login's modal.
+      await walk('ecr.loginDockerCli', async () => (await asks('Log the docker CLI in to')()) || modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
       await walk('ecr.showLog', async () => true);
       explorer.setFilter('churn');
       await walk('ecr.clearFilter', async () => !explorer.viewMessage()?.includes('Filtered') || undefined);
@@ -338,6 +331,80 @@ describe('Polish (issue 16)', function () {
       const deleted = await vscode.commands.executeCommand('ecr.deleteRepository', repository);
       assert.equal(deleted, false);
       assert.equal(lastModal('the delete modal').message, 'Delete the empty repository sandbox/empty?');
+    });
+
+    it('context menus: every other entry once, on the row it was opened on', async () => {
+      modals().answerWith(() => undefined);
+      const repository = await explorer.repositoryNode(REGISTRY_KEY, DEMO_REPOSITORY);
+      const image = await explorer.imageNode(REGISTRY_KEY, DEMO_REPOSITORY, '0.3.5');
+      assert.ok(repository && image, 'the demo repository and its 0.3.5 image are rows in the tree');
+
+      // Copy entries: the clipboard holds exactly what the row names.
+      const uri = await vscode.commands.executeCommand<string>('ecr.copyRepositoryUri', repository);
+      assert.match(uri, new RegExp(`/${DEMO_REPOSITORY}$`));
+      assert.equal(await vscode.env.clipboard.readText(), uri);
+      assert.equal(await vscode.commands.executeCommand<string>('ecr.copyImageUriByTag', image), `${uri}:0.3.5`);
+      const byDigest = await vscode.commands.executeCommand<string>('ecr.copyImageUriByDigest', image);
+      assert.match(byDigest, new RegExp(`^${uri.replace(/[.]/g, '\\.')}@sha256:[0-9a-f]{64}$`));
+      assert.equal(await vscode.commands.executeCommand<string>('ecr.copyPullCommand', image), `docker pull ${uri}:0.3.5`);
+      assert.equal(await vscode.env.clipboard.readText(), `docker pull ${uri}:0.3.5`);
+
+      // The local stack is not AWS: the console entry says so instead of opening a page for a made-up account.
+      assert.equal(await vscode.commands.executeCommand('ecr.openInConsole', repository), undefined);
+      assert.match(explorer.viewMessage() ?? '', /is served by http:\/\/127\.0\.0\.1:\d+, not by AWS: the AWS console cannot show it/);
+      await screenshot('polish-walk-open-in-console-local');
+
+      // Registry entries ask first and change nothing when the person backs out.
+      const registry = { registryKey: REGISTRY_KEY };
+      const before = JSON.stringify(vscode.workspace.getConfiguration('ecr').get('registries'));
+      const profile = vscode.commands.executeCommand('ecr.selectProfile', registry);
+      await quickPickShown('the profile pick', 'Credentials for local');
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await profile;
+      const keys = vscode.commands.executeCommand('ecr.setAccessKeys', registry);
+      await waitFor('the access key step', async () => ((await quickInput()).title ?? '').includes('local') || undefined);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await keys;
+      assert.equal(await vscode.commands.executeCommand('ecr.removeRegistry', registry), false);
+      const remove = lastModal('the Remove Registry modal');
+      assert.equal(remove.message, 'Remove local from the ECR view?');
+      assert.match(remove.detail ?? '', /Nothing is deleted in ECR/);
+      assert.equal(JSON.stringify(vscode.workspace.getConfiguration('ecr').get('registries')), before, 'settings unchanged');
+
+      // Delete Image(s): the modal names the tag that would go; backing out deletes nothing.
+      assert.equal(await vscode.commands.executeCommand('ecr.deleteImages', image, [image]), undefined);
+      assert.match(`${lastModal('the delete modal').message}\n${lastModal('the delete modal').detail}`, /0\.3\.5/);
+      assert.ok(await explorer.imageNode(REGISTRY_KEY, DEMO_REPOSITORY, '0.3.5'), 'the image is still there');
+
+      // Lifecycle entries: Clear Lifecycle Preview removes the marks; Delete says there is nothing to delete.
+      const lifecycle = `polish-walk-${run}`;
+      await client.send(new CreateRepositoryCommand({ repositoryName: lifecycle }));
+      await client.send(new PutImageCommand({ repositoryName: lifecycle, imageManifest: manifestFor(`walk-old-${run}`), imageTag: 'old' }));
+      await nextSecond();
+      await client.send(new PutImageCommand({ repositoryName: lifecycle, imageManifest: manifestFor(`walk-new-${run}`), imageTag: 'new' }));
+      explorer.refresh(REGISTRY_KEY);
+      const target = { registryKey: REGISTRY_KEY, repository: lifecycle };
+      await vscode.commands.executeCommand('ecr.buildLifecyclePolicy', target, [{ kind: 'keepLast', tagStatus: 'any', count: 1 }]);
+      await vscode.commands.executeCommand('ecr.previewLifecyclePolicy', target);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      const marked = async () => {
+        const snapshot = await explorer.treeSnapshot([lifecycle]);
+        return (find(find(snapshot, 'local')?.children, lifecycle)?.children ?? []).filter((row) => /would expire/.test(row.description ?? '')).map((row) => row.label);
+      };
+      assert.deepEqual(await marked(), ['old']);
+      await vscode.commands.executeCommand('ecr.clearLifecyclePreview', await explorer.repositoryNode(REGISTRY_KEY, lifecycle));
+      assert.deepEqual(await marked(), [], 'no mark after Clear Lifecycle Preview');
+      assert.equal(await vscode.commands.executeCommand('ecr.deleteLifecyclePolicy', await explorer.repositoryNode(REGISTRY_KEY, lifecycle)), false);
+      assert.equal(explorer.viewMessage()?.split('\n')[0], `${lifecycle} has no lifecycle policy: nothing to delete`);
+      assert.equal(modals().shown().filter((request) => /lifecycle policy/.test(request.message)).length, 0, 'no modal about a policy that does not exist');
+
+      // With a policy, the modal says which rules stop, and the result shows above the tree.
+      modals().answerWith((request) => request.buttons.find((button) => /^(Apply|Delete Policy)/.test(button)));
+      assert.equal(await vscode.commands.executeCommand<boolean>('ecr.applyLifecyclePolicy', target), true);
+      assert.equal(await vscode.commands.executeCommand<boolean>('ecr.deleteLifecyclePolicy', await explorer.repositoryNode(REGISTRY_KEY, lifecycle)), true);
+      assert.match(lastModal('the delete-policy modal').detail ?? '', /^It has 1 rule\.|^Its 1 rule: /);
+      assert.equal(explorer.viewMessage()?.split('\n')[0], `✓ Lifecycle policy of ${lifecycle} deleted`);
+      modals().answerWith(undefined);
     });
   });
 });

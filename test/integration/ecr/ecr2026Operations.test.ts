@@ -3,18 +3,18 @@
 // injects ECR's AccessDeniedException before moto), and an endpoint without the operation (moto's
 // HTML 500) is said to lack it rather than failing obscurely. Their success paths are unit-tested
 // over the SDK's response shapes (test/unit/ecr/pullThroughCache, creationTemplates, storageClass).
-import { after, before, beforeEach, describe, it } from 'node:test';
+// UpdateImageStorageClass the ECR front implements (the archive storage class): test/integration/ecr/archive.test.ts.
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { stackFor, resetMoto } from '../../support/stack';
-import { EcrFront } from '../../stack/ecrFront';
+import { stackFor } from '../../support/stack';
 import { classifyEcrError, type ClassifiedError } from '../../../src/core/ecr/errors';
 import { createPullThroughRule, deletePullThroughRule, listPullThroughRules } from '../../../src/core/ecr/pullThroughCache';
 import { listCreationTemplates } from '../../../src/core/ecr/creationTemplates';
 import { restoreImage } from '../../../src/core/ecr/storageClass';
 import { describeRepository } from '../../../src/core/ecr/management';
 import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { motoClient } from './fixtures';
+import { frontForSuite, motoClient } from './fixtures';
 
 const { env, skip } = stackFor('moto');
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf';
@@ -37,41 +37,32 @@ const operations: Array<[string, (client: ECRClient) => Promise<unknown>]> = [
 ];
 
 describe('operations moto lacks, against the local ECR', { skip }, () => {
-  let front: EcrFront;
-  let client: ECRClient;
-
-  before(async () => {
-    front = await EcrFront.start({ moto: env.motoUrl });
-    client = await motoClient(front.url, { maxAttempts: 1 });
-  });
-  after(async () => front?.close());
-  beforeEach(async () => {
-    await resetMoto(env.ecrEndpoint);
-    front.reset();
-  });
+  const suite = frontForSuite(env.motoUrl);
 
   for (const [operation, call] of operations) {
     it(`${operation} without permission names ecr:${operation}`, async () => {
-      front.inject(operation, {
+      suite.front.inject(operation, {
         status: 400,
         type: 'AccessDeniedException',
         message: `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:${operation} on resource: arn:aws:ecr:us-east-1:123456789012:repository/*`,
       });
-      const result = await failure(call(client));
+      const result = await failure(call(suite.client));
       assert.equal(result.kind, 'access-denied');
       assert.match(result.message, new RegExp(`lack the IAM permission ecr:${operation}\\b`));
-      assert.equal(front.callsOf(operation).length, 1);
+      assert.equal(suite.front.callsOf(operation).length, 1);
     });
 
     it(`${operation} on an endpoint without it says so`, async () => {
-      const result = await failure(call(client));
+      // moto itself: the front keeps pull-through rules and creation templates (registryFeatures.ts).
+      const result = await failure(call(await motoClient(env.motoUrl, { maxAttempts: 1 })));
       assert.equal(result.kind, 'not-implemented', result.detail);
       assert.match(result.message, new RegExp(`does not implement ${operation}`));
     });
   }
 
   it('the push gate creates the repository itself, and says why, when the endpoint has no creation templates', async () => {
-    const direct = await motoClient(env.ecrEndpoint, { maxAttempts: 1 });
+    // moto itself: the stack's front keeps creation templates.
+    const direct = await motoClient(env.motoUrl, { maxAttempts: 1 });
     const gate = ecrRepositoryGate(direct, undefined, { creationTemplates: () => listCreationTemplates(direct) });
     const state = await gate.ensureRepository('ml/created-by-task', true);
     assert.equal(state.created, true);

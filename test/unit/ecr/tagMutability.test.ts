@@ -8,6 +8,7 @@ import {
   exclusionFilterProblem,
   tagIsImmutable,
   tagMutabilityFrom,
+  tagMutabilityIcon,
   tagMutabilityProblems,
   tagMutabilityRequest,
   wildcardMatches,
@@ -122,5 +123,12 @@ describe('reading and describing settings', () => {
     assert.equal(describeTagMutability(settings('IMMUTABLE_WITH_EXCLUSION', 'latest', 'dev-*')), 'Tags: immutable, except latest, dev-*');
     assert.equal(describeTagMutability(settings('MUTABLE_WITH_EXCLUSION', 'release-*')), 'Tags: mutable, except release-* (immutable)');
     assert.equal(describeTagMutability(settings('IMMUTABLE')), 'Tags: immutable');
+  });
+
+  it('gives each mode its own row icon (lock, small lock, open lock, plain repository)', () => {
+    assert.deepEqual(
+      ['IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION', 'MUTABLE', 'SOMETHING_NEW'].map(tagMutabilityIcon),
+      ['lock', 'lock-small', 'unlock', 'repo', 'repo'],
+    );
   });
 });

@@ -5,18 +5,8 @@ import type { ImageSummary, RepositorySummary } from '../../../src/core/ecr/list
 import { silentLogger } from '../../../src/core/log';
 import { ExplorerModel, SCAN_RECHECK_MS } from '../../../src/core/explorer/model';
 import type { ExplorerNode, ImageNode, LoadMoreNode, RegistryNode, RepositoryNode } from '../../../src/core/explorer/nodes';
-import type { ExplorerRegistry, ExplorerSource } from '../../../src/core/explorer/source';
-
-const repository = (name: string): RepositorySummary => ({
-  name,
-  registryId: '123456789012',
-  uri: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${name}`,
-  arn: `arn:aws:ecr:us-east-1:123456789012:repository/${name}`,
-  tagMutabilityExclusionFilters: [],
-  tagMutability: 'MUTABLE',
-  scanOnPush: false,
-  encryption: { type: 'AES256' },
-});
+import type { ExplorerSource } from '../../../src/core/explorer/source';
+import { registry, repository } from './fixtures';
 
 const image = (repositoryName: string, digest: string, tags: string[], pushedAt = new Date('2026-01-01')): ImageSummary => ({
   repository: repositoryName,
@@ -25,20 +15,6 @@ const image = (repositoryName: string, digest: string, tags: string[], pushedAt 
   tags,
   pushedAt,
 });
-
-function registry(key = '123456789012/us-east-1'): ExplorerRegistry {
-  return {
-    key,
-    label: key,
-    region: 'us-east-1',
-    accountId: '123456789012',
-    config: {},
-    pageSize: 2,
-    client: () => Promise.reject(new Error('no client in unit tests')),
-    registryHost: () => '123456789012.dkr.ecr.us-east-1.amazonaws.com',
-    learnAccount: () => {},
-  };
-}
 
 /** Pages of `size` from fixed lists, counting calls; `fail` makes the next call throw. */
 function fakeSource(repositories: RepositorySummary[], images: Record<string, ImageSummary[]> = {}, size = 2) {

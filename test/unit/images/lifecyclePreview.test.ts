@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildImageGraph } from '../../../src/core/images/graph';
-import { evaluateLifecycleWithIndexes } from '../../../src/core/images/lifecyclePreview';
+import { evaluateLifecycleWithIndexes, lifecycleMarks, readLifecycleMark } from '../../../src/core/images/lifecyclePreview';
 import type { ImageSummary } from '../../../src/core/ecr/listing';
 import type { LifecyclePolicy } from '../../../src/core/ecr/lifecycle';
 import { amd64, arm64, attAmd64, digestOf, index, listing, signature } from './fixtures';
@@ -40,5 +40,29 @@ describe('lifecycle preview with indexes', () => {
     const children = result.warnings.get(digestOf(index))!.find((warning) => warning.kind === 'index-children-kept')!;
     assert.ok(children.related.includes(digestOf(amd64)) && children.related.includes(digestOf(attAmd64)));
     assert.deepEqual(result.warnings.get(digestOf(index))!.find((warning) => warning.kind === 'attachment-left')!.related, [digestOf(signature)]);
+  });
+
+  it('warns the same way for a transition: an archived index whose platform images stay in standard storage', () => {
+    // Only the index was pulled long ago; its platform images, attestations and signature were pulled today.
+    const pulled = summaries.map((summary) => ({ ...summary, lastPulledAt: summary.digest === digestOf(index) ? new Date(now.getTime() - 200 * 86400_000) : now }));
+    const archiveStale: LifecyclePolicy = {
+      rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 }, action: { type: 'transition', targetStorageClass: 'archive' } }],
+    };
+    const result = evaluateLifecycleWithIndexes(archiveStale, pulled, graph, now);
+    assert.deepEqual(result.expired, []);
+    assert.deepEqual(result.transitioned.map((entry) => entry.image.digest), [digestOf(index)]);
+    const kinds = result.warnings.get(digestOf(index))!.map((warning) => warning.kind).sort();
+    assert.deepEqual(kinds, ['attachment-left', 'index-children-kept']);
+    assert.match(result.warnings.get(digestOf(index))!.find((warning) => warning.kind === 'index-children-kept')!.message, /not archived by any rule; .* whether archiving an index archives them too/);
+
+    const marks = lifecycleMarks(result);
+    assert.deepEqual([...marks.keys()], [digestOf(index)]);
+    assert.deepEqual(readLifecycleMark(marks.get(digestOf(index))!), { action: 'transition', reason: 'rule 1: archive images not pulled for 90 days (⚠ 2 warnings: see the preview)' });
+  });
+
+  it('marks an expired image with its rule alone, as before', () => {
+    const result = evaluateLifecycleWithIndexes(expireAllOld, summaries, graph, now);
+    const mark = lifecycleMarks(result).get(digestOf(amd64))!;
+    assert.deepEqual(readLifecycleMark(mark), { action: 'expire', reason: 'rule 1: expire images older than 0 days' });
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * The manifests the tree needs to know which images belong together, fetched lazily per
+ * repository: only indexes (DescribeImages' imageManifestMediaType says which), then the untagged
+ * OCI manifests no index lists (they may be signatures or SBOMs naming an image as `subject`;
+ * Docker schema 2 manifests cannot). A digest's manifest never changes, so each is fetched once.
+ */
+import type { ImageSummary } from '../ecr/listing';
+import { isIndexType, OCI_MANIFEST, type Manifest } from '../registry/mediaTypes';
+import { isArchived } from '../ecr/storageClass';
+
+/** At most this many candidate attachments are fetched per repository (old untagged builds are many). */
+const ATTACHMENT_FETCH_LIMIT = 100;
+const PARALLEL = 4;
+const IMAGE_CONFIGS = /^application\/vnd\.(oci\.image\.config\.v1|docker\.container\.image\.v1)\+json$/;
+
+export class RepositoryManifests {
+  readonly manifests = new Map<string, Manifest>();
+  /** Digests whose manifest could not be read (shown without their details; not asked again until a refresh). */
+  readonly failed = new Set<string>();
+  private pending: Promise<boolean> | undefined;
+
+  /** Index digests still without a manifest: their rows say "loading". */
+  missingIndexes(images: readonly ImageSummary[]): Set<string> {
+    return new Set(images.filter((image) => isIndexType(image.mediaType) && !this.known(image.digest)).map((image) => image.digest));
+  }
+
+  /**
+   * Fetches what `images` still need (indexes first, then candidate attachments); resolves true
+   * when any row changes (a manifest arrived or failed). Concurrent calls share one run.
+   */
+  load(images: readonly ImageSummary[], fetch: (digest: string) => Promise<Manifest>, onError: (digest: string, error: unknown) => void): Promise<boolean> {
+    this.pending ??= (async () => {
+      try {
+        const indexes = [...this.missingIndexes(images)];
+        let learnt = await this.fetchAll(indexes, fetch, onError);
+        const candidates = this.attachmentCandidates(images);
+        learnt = (await this.fetchAll(candidates, fetch, onError)) || learnt;
+        return learnt;
+      } finally {
+        this.pending = undefined;
+      }
+    })();
+    return this.pending;
+  }
+
+  /** True when nothing is left to fetch for `images`. */
+  complete(images: readonly ImageSummary[]): boolean {
+    return this.missingIndexes(images).size === 0 && this.attachmentCandidates(images).length === 0;
+  }
+
+  private known(digest: string): boolean {
+    return this.manifests.has(digest) || this.failed.has(digest);
+  }
+
+  private attachmentCandidates(images: readonly ImageSummary[]): string[] {
+    const listed = new Set<string>();
+    for (const manifest of this.manifests.values()) for (const child of manifest.manifests ?? []) listed.add(child.digest);
+    const checked = images.filter((image) => image.tags.length === 0 && image.mediaType === OCI_MANIFEST && this.known(image.digest)).length;
+    return images
+      .filter(
+        (image) =>
+          image.tags.length === 0 &&
+          !isArchived(image) &&
+          image.mediaType === OCI_MANIFEST &&
+          !listed.has(image.digest) &&
+          !this.known(image.digest) &&
+          !(image.artifactMediaType && IMAGE_CONFIGS.test(image.artifactMediaType)),
+      )
+      .slice(0, Math.max(0, ATTACHMENT_FETCH_LIMIT - checked))
+      .map((image) => image.digest);
+  }
+
+  private async fetchAll(digests: string[], fetch: (digest: string) => Promise<Manifest>, onError: (digest: string, error: unknown) => void): Promise<boolean> {
+    const queue = [...digests];
+    const worker = async () => {
+      for (let digest = queue.shift(); digest; digest = queue.shift()) {
+        try {
+          this.manifests.set(digest, await fetch(digest));
+        } catch (error) {
+          this.failed.add(digest);
+          onError(digest, error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
+    // A failure changes the rows too (an index stops saying "loading").
+    return digests.length > 0;
+  }
+}

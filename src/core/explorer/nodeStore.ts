@@ -1,0 +1,56 @@
+import type { ClassifiedError } from '../ecr/errors';
+import { registryNodeId, type ErrorNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type RegistryNode, type RepositoryNode } from './nodes';
+import { forgetRowsUnder } from './retention';
+import type { ExplorerRegistry } from './source';
+
+/**
+ * Node identity: one object per node id. A node made again is the known object updated to the
+ * fresh values, so VS Code, which knows rows by object, can be told that exactly this row changed.
+ */
+export class NodeStore {
+  private readonly byId = new Map<string, ExplorerNode>();
+
+  get(id: string): ExplorerNode | undefined {
+    return this.byId.get(id);
+  }
+
+  values(): IterableIterator<ExplorerNode> {
+    return this.byId.values();
+  }
+
+  clear(): void {
+    this.byId.clear();
+  }
+
+  /** Forgets the nodes listed under these rows (not the rows), so nothing keeps their items alive (retention.ts). */
+  forgetUnder(rowIds: ReadonlySet<string>): void {
+    forgetRowsUnder(this.byId, rowIds);
+  }
+
+  keep<T extends ExplorerNode>(fresh: T): T {
+    const existing = this.byId.get(fresh.id);
+    if (existing && existing.kind === fresh.kind) {
+      for (const key of Object.keys(existing)) if (!(key in fresh)) delete (existing as unknown as Record<string, unknown>)[key];
+      return Object.assign(existing, fresh) as T;
+    }
+    this.byId.set(fresh.id, fresh);
+    return fresh;
+  }
+
+  registry(registry: ExplorerRegistry, summary: string | undefined): RegistryNode {
+    const { key, label, region, accountId, config } = registry;
+    return this.keep<RegistryNode>({ kind: 'registry', id: registryNodeId(key), registryKey: key, label, region, accountId, profile: config.profile, credentialsFile: config.credentialsFile, summary });
+  }
+
+  loadMore(parent: RegistryNode | RepositoryNode, loaded: number, noun: string, repositoryName?: string): LoadMoreNode {
+    return this.keep<LoadMoreNode>({ kind: 'loadMore', id: `${parent.id}/more`, parentId: parent.id, registryKey: parent.registryKey, repositoryName, loaded, noun });
+  }
+
+  error(parent: ExplorerNode, error: ClassifiedError, repositoryName?: string): ErrorNode {
+    return this.keep<ErrorNode>({ kind: 'error', id: `${parent.id}/error`, parentId: parent.id, registryKey: parent.registryKey, repositoryName, error });
+  }
+
+  message(parent: ExplorerNode, message: string, icon?: string): MessageNode {
+    return this.keep<MessageNode>({ kind: 'message', id: `${parent.id}/message`, parentId: parent.id, registryKey: parent.registryKey, message, icon });
+  }
+}

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { isArchived, type RestoreState } from '../../core/ecr/storageClass';
+import { describeTarget } from '../../core/explorer/targets';
+import { isNode } from '../../core/explorer/nodes';
+import type { Commands } from '../commands';
+import type { Explorer } from './explorer';
+
+const STATE_TEXT: Record<RestoreState['state'], string> = {
+  restored: 'restored',
+  restoring: 'restoring…',
+  'still-archived': 'restore requested…',
+  gone: 'no longer in the repository',
+  'timed-out': 'still restoring (refresh later)',
+};
+
+/**
+ * "Restore Image": an archived image back to the standard storage class (UpdateImageStorageClass
+ * to STANDARD), its row saying "restoring…" until ECR shows it active, then listed again.
+ */
+export function archiveCommands(explorer: Explorer): Commands<'ecr.restoreImage'> {
+  return { 'ecr.restoreImage': (arg) => restoreImageCommand(explorer, arg) };
+}
+
+async function restoreImageCommand(explorer: Explorer, arg: unknown): Promise<RestoreState | undefined> {
+  if (!isNode(arg, 'image')) {
+    void vscode.window.showInformationMessage('Restore Image works on an archived image: right-click it in the Archived group of a repository in the ECR view.');
+    return undefined;
+  }
+  const { model } = explorer;
+  const label = describeTarget({ repository: arg.repositoryName, tag: arg.tag, digest: arg.image.digest });
+  if (!isArchived(arg.image)) {
+    void vscode.window.showInformationMessage(`${label} is not archived: it can be pulled as it is.`);
+    return undefined;
+  }
+  const connection = explorer.targets.find(arg.registryKey);
+  if (!connection) return undefined;
+  const { registryKey, repositoryName } = arg;
+  const digest = arg.image.digest;
+  const show = (text: string | undefined) => model.setRestoreStatus(registryKey, repositoryName, digest, text);
+  show('restore requested…');
+  const { followRestore, restoreImage } = await import('../../core/ecr/storageClass');
+  const started = await explorer.attempt(connection, `Could not restore ${label}`, async () => {
+    const client = await connection.client();
+    // Already ACTIVATING: nothing to ask for, only to follow.
+    if (arg.image.status === 'ARCHIVED') await restoreImage(client, repositoryName, { digest }, connection.config.accountId);
+    return client;
+  });
+  if (!started) {
+    show(undefined);
+    return undefined;
+  }
+  explorer.log.info(`restoring ${label} from the archive`);
+  const final = await explorer.attempt(connection, `Could not follow the restore of ${label}`, () =>
+    followRestore(started, repositoryName, digest, { registryId: connection.config.accountId, firstPollMs: 1_000, maxPollMs: 30_000, onStatus: (_status, state) => show(STATE_TEXT[state.state]) }),
+  );
+  show(final?.state === 'timed-out' ? STATE_TEXT['timed-out'] : undefined);
+  model.refresh(registryKey, repositoryName);
+  if (final?.state === 'restored') vscode.window.setStatusBarMessage(`$(check) Restored ${label}: it can be pulled again`, 8000);
+  else if (final) void vscode.window.showInformationMessage(`Restore of ${label}: ${STATE_TEXT[final.state]}.`);
+  explorer.log.info(`restore of ${label}: ${final?.state ?? 'failed'}`);
+  return final;
+}

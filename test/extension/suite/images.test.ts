@@ -1,0 +1,197 @@
+/**
+ * Issues 12 and 14 in a real extension host against the stack: a multi-arch image (two platform
+ * images, BuildKit-style attestations, an OCI index tagged 1.0 and a signature naming it, pushed
+ * through the registry endpoint and listed by the ECR API through the front) shown as one row with
+ * its children; deletes refused or cascading; an archived image in the Archived group, refused by
+ * Pull and restored; ecr.images.sortBy "pulled", the stale marker and the "stale" filter.
+ */
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { activateExtension, frameShows, hoverTreeRow, modals, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
+import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { formatBytes } from '../../../src/core/ecr/format';
+import { RegistryClient } from '../../../src/core/registry/client';
+import { OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, type Descriptor } from '../../../src/core/registry/mediaTypes';
+import { pushAttestation, pushJsonBlob, pushManifest } from '../../support/multiArch';
+import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+
+const REGISTRY_KEY = '123456789012/us-east-1';
+const run = randomBytes(3).toString('hex');
+const REPOSITORY = `tree-${run}/operator`;
+const AGED = `tree-${run}/aged`;
+
+
+const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
+
+/** A single-platform image: an OCI config naming the platform, one layer of about `bytes` bytes (layerBytes: exactly). */
+async function pushPlatformImage(client: RegistryClient, repository: string, architecture: string, bytes: number, tag?: string): Promise<Descriptor & { layerBytes: number }> {
+  const layer = await pushJsonBlob(client, repository, randomBytes(bytes).toString('base64'), 'application/vnd.oci.image.layer.v1.tar');
+  const config = await pushJsonBlob(client, repository, { architecture, os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [layer.digest] } }, 'application/vnd.oci.image.config.v1+json');
+  const manifest = await pushManifest(client, repository, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [layer] }, tag);
+  return { ...manifest, platform: { os: 'linux', architecture }, layerBytes: layer.size };
+}
+
+describe('Images as they are (issues 12 and 14)', function () {
+  this.timeout(180_000);
+  let explorer: ExplorerApi;
+  let ecr: ECRClient;
+  let registry: RegistryClient;
+  const digests: Record<string, string> = {};
+  const sizes: Record<string, number> = {};
+
+  const rowsOf = async (repository: string): Promise<TreeSnapshotEntry[]> => find(find(await explorer.treeSnapshot([repository]), 'local')?.children, repository)?.children ?? [];
+  const listed = async (repository: string) => ((await ecr.send(new DescribeImagesCommand({ repositoryName: repository }))).imageDetails ?? []).map((detail) => detail.imageDigest);
+  const front = (path: string, body: unknown) =>
+    fetch(`${stack().ecrEndpoint}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((response) => assert.equal(response.status, 200, `${path} answered`));
+
+  before(async function () {
+    requireStack(this);
+    explorer = ((await activateExtension()).exports as unknown as { explorer: ExplorerApi }).explorer;
+    ecr = new ECRClient({ region: 'us-east-1', endpoint: stack().ecrEndpoint, credentials: { accessKeyId: 'AKIDIMAGESTEST000000', secretAccessKey: 'images-test-not-a-secret' } });
+    for (const name of [REPOSITORY, AGED]) await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    const auth = await fetchRegistryAuth(ecr, { registryHostOverride: stack().registryHost });
+    registry = new RegistryClient({ host: stack().registryHost!, credentials: async () => ({ username: auth.username, password: auth.password }) });
+    // What `docker buildx build --platform linux/amd64,linux/arm64 --provenance=true --push` leaves in ECR, plus a cosign signature.
+    const { layerBytes: amd64Bytes, ...amd64 } = await pushPlatformImage(registry, REPOSITORY, 'amd64', 3000);
+    const { layerBytes: arm64Bytes, ...arm64 } = await pushPlatformImage(registry, REPOSITORY, 'arm64', 5000);
+    sizes.amd64 = amd64Bytes;
+    sizes.total = amd64Bytes + arm64Bytes;
+    const attestation = async (of: Descriptor, platform: string): Promise<Descriptor> => ({
+      ...(await pushAttestation(registry, REPOSITORY, of.digest, platform)),
+      annotations: { 'vnd.docker.reference.digest': of.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+      platform: { architecture: 'unknown', os: 'unknown' },
+    });
+    const attestations = [await attestation(amd64, 'linux/amd64'), await attestation(arm64, 'linux/arm64')];
+    const index = await pushManifest(registry, REPOSITORY, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [amd64, arm64, ...attestations] }, '1.0');
+    const empty = await pushJsonBlob(registry, REPOSITORY, {}, OCI_EMPTY);
+    const payload = await pushJsonBlob(registry, REPOSITORY, { critical: { image: { 'docker-manifest-digest': index.digest } } }, 'application/vnd.dev.cosign.simplesigning.v1+json');
+    const signature = await pushManifest(registry, REPOSITORY, { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', config: empty, layers: [payload], subject: index });
+    const solo = await pushPlatformImage(registry, REPOSITORY, 'amd64', 1000, 'solo');
+    Object.assign(digests, { index: index.digest, amd64: amd64.digest, arm64: arm64.digest, attestation: attestations[0].digest, signature: signature.digest, solo: solo.digest });
+    digests.fresh = (await pushPlatformImage(registry, AGED, 'amd64', 1000, 'fresh')).digest;
+    digests.old = (await pushPlatformImage(registry, AGED, 'amd64', 1000, 'old')).digest;
+    await waitFor('every pushed image listed by the ECR API', async () => {
+      const all = [...(await listed(REPOSITORY)), ...(await listed(AGED))];
+      return Object.values(digests).every((digest) => all.includes(digest));
+    });
+    await vscode.commands.executeCommand('workbench.view.extension.ecr');
+  });
+
+  beforeEach(() => modals().answerWith(() => undefined));
+  afterEach(async () => {
+    modals().answerWith(undefined);
+    await vscode.workspace.getConfiguration('ecr').update('images.sortBy', undefined, vscode.ConfigurationTarget.Global);
+    explorer.setFilter('');
+  });
+
+  it('shows the index as one row with its platforms and total size; its platform images, attestations and signature under it; nothing Untagged', async () => {
+    explorer.refresh(REGISTRY_KEY, REPOSITORY);
+    // Rows come first; the index's platforms fill in once its manifest is read, the signature once its own is.
+    const rows = await waitFor('the index row with its platforms, and no Untagged group', async () => {
+      const current = await rowsOf(REPOSITORY);
+      return /linux\/amd64, linux\/arm64/.test(find(current, '1.0')?.description ?? '') && !find(current, 'Untagged') ? current : undefined;
+    });
+    assert.deepEqual(rows.map((row) => row.label), ['solo', '1.0'], 'the signature and the platform images are no longer Untagged');
+    const index = find(rows, '1.0')!;
+    const total = formatBytes(sizes.total);
+    assert.ok(index.description?.startsWith(`linux/amd64, linux/arm64 · ${total} · `), `platforms, the platform images' layers together (${sizes.total} bytes = ${total}), push: ${index.description}`);
+    assert.match(index.contextValue ?? '', /\bindex\b/);
+    assert.deepEqual(index.children?.map((child) => child.label), ['linux/amd64', 'linux/arm64', 'signature']);
+    const amd64 = find(index.children, 'linux/amd64')!;
+    assert.match(amd64.description ?? '', new RegExp(`^${formatBytes(sizes.amd64)} · sha256:[0-9a-f]{12}$`));
+    assert.deepEqual(amd64.children?.map((child) => child.label), ['attestation manifest']);
+
+    const node = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.amd64, { select: true, focus: true, expand: true });
+    assert.ok(node?.belongsTo?.some((owner) => owner.startsWith('image index 1.0')), `the tooltip says which index it belongs to: ${node?.belongsTo}`);
+    let visible: string[] = [];
+    await waitFor('the index expanded on screen', async () => {
+      visible = await visibleTreeRows();
+      return visible.includes('linux/arm64') && visible.includes('attestation manifest') && visible.includes('signature');
+    }).catch((error: Error) => assert.fail(`${error.message}; rows on screen: ${visible.join(' | ')}`));
+    await screenshot('images-index-expanded');
+    const hover = await hoverTreeRow('linux/arm64', '1.0');
+    assert.match(hover, /Belongs to: image index 1\.0 \(sha256:[0-9a-f]{12}\)\. Deleting it alone would break that image\./, hover);
+    await screenshot('images-platform-image-tooltip');
+  });
+
+  it('refuses to delete a platform image alone, naming the index; deleting the index offers its children in one modal', async () => {
+    const amd64 = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.amd64);
+    const refused = await vscode.commands.executeCommand<{ deleted: number; refused: string[] }>('ecr.deleteImages', amd64);
+    assert.equal(refused.deleted, 0);
+    const refusal = modals().shown().at(-1)!;
+    assert.match(refusal.message, /Nothing deleted: the image belongs to an index/);
+    assert.match(refusal.detail ?? '', /linux\/amd64 image of 1\.0 \(sha256:[0-9a-f]{12}\)/, refusal.detail);
+    assert.ok((await listed(REPOSITORY)).includes(digests.amd64), 'still in ECR');
+
+    const index = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.index);
+    // Cancel first: nothing goes.
+    assert.equal(await vscode.commands.executeCommand('ecr.deleteImages', index), undefined);
+    const offer = modals().shown().at(-1)!;
+    assert.equal(offer.message, `Delete 1 image from ${REPOSITORY}?`);
+    assert.deepEqual(offer.buttons, ['Delete 1 Image Only', 'Delete 6 Images'], 'the first (default) button deletes less');
+    for (const line of ['• image index: 1.0', '• linux/amd64 image: sha256:', '• linux/arm64 image: sha256:', '• attestation manifest: sha256:', '• signature: sha256:']) {
+      assert.ok(offer.detail?.includes(line), `the modal lists "${line}": ${offer.detail}`);
+    }
+    assert.match(offer.detail ?? '', /its platform images and attachments \(5 · /);
+    assert.ok((await listed(REPOSITORY)).includes(digests.index));
+
+    // A selection of the index and one of its platform images is planned as a whole: nothing refused.
+    modals().answerWith((request) => request.buttons.at(-1));
+    const result = await vscode.commands.executeCommand<{ deleted: number; failures: string[]; refused: string[] }>('ecr.deleteImages', index, [index, amd64]);
+    assert.deepEqual(result.refused, []);
+    assert.deepEqual(result.failures, []);
+    assert.equal(result.deleted, 6);
+    assert.deepEqual(await listed(REPOSITORY), [digests.solo], 'the index, its platform images, attestations and signature are gone; solo stays');
+  });
+
+  it('shows an archived image in the Archived group; Pull refuses it; Restore shows its status until it is back', async () => {
+    await front('/_front/archive', { repositoryName: REPOSITORY, imageDigest: digests.solo });
+    explorer.refresh(REGISTRY_KEY, REPOSITORY);
+    const rows = await rowsOf(REPOSITORY);
+    const archived = find(rows, 'Archived');
+    assert.equal(archived?.kind, 'archived');
+    assert.match(archived?.description ?? '', /^1 image · restore to pull$/);
+    assert.match(find(archived?.children, 'solo')?.description ?? '', /^archived just now · /);
+    assert.match(find(archived?.children, 'solo')?.contextValue ?? '', /\barchived\b/);
+
+    const solo = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.solo, { select: true, focus: true });
+    await waitFor('the Archived group on screen', async () => (await visibleTreeRows()).includes('Archived'));
+    await screenshot('images-archived-group');
+
+    assert.equal(await vscode.commands.executeCommand('ecr.pullImage', solo), undefined);
+    await waitFor('the refusal on screen', () => frameShows('ECR refuses to pull archived images. Restore it first'));
+
+    const restoring = vscode.commands.executeCommand<{ state: string }>('ecr.restoreImage', solo);
+    await waitFor('"restoring…" on the row', async () => /restoring…|restore requested…/.test(find(find(await rowsOf(REPOSITORY), 'Archived')?.children, 'solo')?.description ?? ''));
+    await screenshot('images-restoring');
+    assert.equal((await restoring).state, 'restored');
+    const after = await rowsOf(REPOSITORY);
+    assert.deepEqual(after.map((row) => row.label), ['solo'], 'back among the pullable images, no Archived group');
+  });
+
+  it('sortBy "pulled" orders by last pull and says so; images not pulled for 90+ days are marked and match the "stale" filter', async () => {
+    const day = 24 * 3600_000;
+    await front('/_front/age', { repositoryName: AGED, imageDigest: digests.old, pushedAt: new Date(Date.now() - 200 * day).toISOString(), pulledAt: null });
+    // A real pull of "fresh": the front records the registry's manifest GET as its last pull.
+    await registry.getManifest(AGED, 'fresh');
+    await vscode.workspace.getConfiguration('ecr').update('images.sortBy', 'pulled', vscode.ConfigurationTarget.Global);
+    const rows = await waitFor('"fresh" pulled', async () => {
+      explorer.refresh(REGISTRY_KEY, AGED);
+      const current = await rowsOf(AGED);
+      return /pulled/.test(find(current, 'fresh')?.description ?? '') ? current : undefined;
+    });
+    assert.deepEqual(rows.map((row) => row.label), ['fresh', 'old']);
+    assert.match(find(rows, 'fresh')?.description ?? '', /^pulled just now · /);
+    assert.match(find(rows, 'old')?.description ?? '', /^never pulled · not pulled for 90\+ days · [\d.]+ kB$/);
+
+    explorer.setFilter('stale');
+    const filtered = await rowsOf(AGED);
+    assert.deepEqual(filtered.map((row) => row.label), ['old']);
+    assert.match(explorer.viewMessage() ?? '', /images not pulled for 90\+ days/);
+    await explorer.reveal(REGISTRY_KEY, AGED, { expand: true, select: true, focus: true });
+    await waitFor('"old" on screen', async () => (await visibleTreeRows()).includes('old'));
+    await screenshot('images-stale-filter');
+  });
+});

@@ -1,0 +1,66 @@
+// The archive storage class against the local ECR (moto lacks it; the ECR front keeps it with ECR's
+// shapes): DescribeImages lists archived images only when asked (imageStatus ANY), a restore goes
+// ARCHIVED → ACTIVATING → ACTIVE and followRestore sees it through, a missing image is
+// ImageNotFoundException, and pulls are refused by the same rule the explorer's Pull uses.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { stackFor } from '../../support/stack';
+import { EcrFront } from '../../stack/ecrFront';
+import { listImages } from '../../../src/core/ecr/listing';
+import { followRestore, imageStatusOf, notPullableReason, restoreImage } from '../../../src/core/ecr/storageClass';
+import { classifyEcrError } from '../../../src/core/ecr/errors';
+import { motoClient, putImage } from './fixtures';
+
+const { env, skip } = stackFor('moto');
+const REPOSITORY = `archive-${randomBytes(3).toString('hex')}/models`;
+
+describe('archived images in the local ECR', { skip }, () => {
+  let front: EcrFront;
+  let client: ECRClient;
+  let archived: string;
+  let active: string;
+
+  before(async () => {
+    front = await EcrFront.start({ moto: env.motoUrl, restoreMs: 300 });
+    client = await motoClient(front.url, { maxAttempts: 1 });
+    await client.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
+    archived = await putImage(client, REPOSITORY, `${REPOSITORY}-old`, 'v1');
+    active = await putImage(client, REPOSITORY, `${REPOSITORY}-new`, 'v2');
+    const response = await fetch(`${front.url}/_front/archive`, { method: 'POST', body: JSON.stringify({ repositoryName: REPOSITORY, imageDigest: archived }) });
+    assert.equal(response.status, 200);
+  });
+  after(async () => front?.close());
+
+  it('lists archived images only when asked, with their status and when they were archived', async () => {
+    assert.deepEqual((await listImages(client, REPOSITORY)).map((image) => image.digest), [active], 'ECR lists active images by default');
+    const all = await listImages(client, REPOSITORY, { imageStatus: 'ANY' });
+    const old = all.find((image) => image.digest === archived)!;
+    assert.equal(old.status, 'ARCHIVED');
+    assert.ok(old.lastArchivedAt instanceof Date && Date.now() - old.lastArchivedAt.getTime() < 60_000);
+    assert.match(notPullableReason(old) ?? '', /^The image :v1 was archived on \d{4}-\d\d-\d\d; ECR refuses to pull archived images\. Restore it first/);
+    assert.equal(notPullableReason(all.find((image) => image.digest === active)!), undefined);
+  });
+
+  it('restores: ACTIVATING at once, then ACTIVE, followed until done', async () => {
+    const change = await restoreImage(client, REPOSITORY, { digest: archived });
+    assert.deepEqual(change, { digest: archived, status: 'ACTIVATING' });
+    const seen: Array<string | undefined> = [];
+    const final = await followRestore(client, REPOSITORY, archived, { firstPollMs: 100, onStatus: (status) => seen.push(status) });
+    assert.equal(final.state, 'restored');
+    assert.equal(seen[0], 'ACTIVATING');
+    assert.equal(seen.at(-1), 'ACTIVE');
+    assert.equal(await imageStatusOf(client, REPOSITORY, archived), 'ACTIVE');
+    const restored = (await listImages(client, REPOSITORY)).find((image) => image.digest === archived);
+    assert.ok(restored?.lastActivatedAt instanceof Date, 'listed again, with when it was restored');
+  });
+
+  it('an image the repository does not hold is ImageNotFoundException; a restore of an active image is refused', async () => {
+    const missing = await restoreImage(client, REPOSITORY, { digest: `sha256:${'0'.repeat(64)}` }).then(() => undefined, (error: unknown) => error);
+    assert.equal((missing as { name?: string })?.name, 'ImageNotFoundException');
+    const notArchived = await restoreImage(client, REPOSITORY, { digest: active }).then(() => undefined, (error: unknown) => error);
+    assert.ok(notArchived, 'refused');
+    assert.match(classifyEcrError(notArchived).detail, /not archived/);
+  });
+});
