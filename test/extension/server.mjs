@@ -20,7 +20,8 @@ export function extensionConfiguration(stackEnv) {
     'ecr.endpoint': stackEnv.ECR_WB_ECR_ENDPOINT ?? '',
     'ecr.registryHostOverride': stackEnv.ECR_WB_REGISTRY ?? '',
     'ecr.docker.host': stackEnv.DOCKER_HOST ?? '',
-    'ecr.registries': [{ region: 'us-east-1', accountId: '123456789012', label: 'local' }],
+    // A bench may add registries (JSON in ECR_WB_EXTRA_REGISTRIES) after the stack's own.
+    'ecr.registries': [{ region: 'us-east-1', accountId: '123456789012', label: 'local' }, ...JSON.parse(stackEnv.ECR_WB_EXTRA_REGISTRIES ?? '[]')],
   };
   const env = {
     // moto accepts any key; these are not real credentials.

@@ -70,6 +70,11 @@ export interface FrontCall {
   injected?: boolean;
   /** Request received to response sent, in milliseconds: the server's time as a client sees it. */
   serverMs?: number;
+  /** Wall-clock times (ms since the epoch, sub-ms) the request arrived and its response was sent, comparable with another process's. */
+  receivedAt?: number;
+  sentAt?: number;
+  /** The region of the caller's credential scope: which registry the call was for. */
+  region?: string;
 }
 
 interface Fault {
@@ -191,11 +196,13 @@ export class EcrFront {
     } catch {
       // Not JSON: moto answers it.
     }
-    const call: FrontCall = { operation, maxResults: input.maxResults, nextToken: input.nextToken };
+    const region = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const call: FrontCall = { operation, maxResults: input.maxResults, nextToken: input.nextToken, region, receivedAt: performance.timeOrigin + received };
     this.calls.push(call);
     const done = (status: number, text: string, contentType = 'application/x-amz-json-1.1') => {
       this.reply(response, status, contentType, text);
       call.serverMs = performance.now() - received;
+      call.sentAt = performance.timeOrigin + received + call.serverMs;
     };
     await this.registrationsSettled();
 

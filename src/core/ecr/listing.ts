@@ -1,4 +1,5 @@
 import type { ECRClient, ImageDetail, ImageIdentifier, Repository } from '@aws-sdk/client-ecr';
+import { intern } from './intern';
 import { clampPageSize, collectAll, paginate, type Page } from './pagination';
 
 /** A repository as the tree and commands see it (plain data, no SDK types). */
@@ -52,20 +53,25 @@ export interface ListOptions {
   imageStatus?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING' | 'ANY';
 }
 
+// Listed items are compact records: plain fields copied out of the SDK response (which is then
+// dropped), strings that repeat across items interned, and shared empty values.
+const NO_EXCLUSION_FILTERS: RepositorySummary['tagMutabilityExclusionFilters'] = Object.freeze([]) as unknown as RepositorySummary['tagMutabilityExclusionFilters'];
+
 export function toRepositorySummary(repository: Repository): RepositorySummary {
+  const exclusionFilters = repository.imageTagMutabilityExclusionFilters ?? [];
   return {
-    name: repository.repositoryName ?? '',
-    registryId: repository.registryId ?? '',
+    name: intern(repository.repositoryName ?? ''),
+    registryId: intern(repository.registryId ?? ''),
     uri: repository.repositoryUri ?? '',
     arn: repository.repositoryArn ?? '',
     createdAt: repository.createdAt,
-    tagMutability: repository.imageTagMutability ?? 'MUTABLE',
-    tagMutabilityExclusionFilters: (repository.imageTagMutabilityExclusionFilters ?? [])
+    tagMutability: intern(repository.imageTagMutability ?? 'MUTABLE'),
+    tagMutabilityExclusionFilters: exclusionFilters.length === 0 ? NO_EXCLUSION_FILTERS : exclusionFilters
       .filter((entry) => typeof entry.filter === 'string')
       .map((entry) => ({ filterType: 'WILDCARD' as const, filter: entry.filter as string })),
     scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
     encryption: {
-      type: repository.encryptionConfiguration?.encryptionType ?? 'AES256',
+      type: intern(repository.encryptionConfiguration?.encryptionType ?? 'AES256'),
       kmsKey: repository.encryptionConfiguration?.kmsKey,
     },
   };
@@ -74,18 +80,18 @@ export function toRepositorySummary(repository: Repository): RepositorySummary {
 export function toImageSummary(detail: ImageDetail): ImageSummary {
   const counts = detail.imageScanFindingsSummary?.findingSeverityCounts;
   return {
-    repository: detail.repositoryName ?? '',
-    registryId: detail.registryId ?? '',
+    repository: intern(detail.repositoryName ?? ''),
+    registryId: intern(detail.registryId ?? ''),
     digest: detail.imageDigest ?? '',
     tags: [...(detail.imageTags ?? [])],
     sizeBytes: detail.imageSizeInBytes,
     pushedAt: detail.imagePushedAt,
     lastPulledAt: detail.lastRecordedPullTime,
-    mediaType: detail.imageManifestMediaType,
-    artifactMediaType: detail.artifactMediaType,
-    scanStatus: detail.imageScanStatus?.status,
+    mediaType: intern(detail.imageManifestMediaType),
+    artifactMediaType: intern(detail.artifactMediaType),
+    scanStatus: intern(detail.imageScanStatus?.status),
     scanFindings: counts && Object.keys(counts).length ? { ...counts } : undefined,
-    status: detail.imageStatus,
+    status: intern(detail.imageStatus),
     lastArchivedAt: detail.lastArchivedAt,
     lastActivatedAt: detail.lastActivatedAt,
   };

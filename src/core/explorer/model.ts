@@ -8,6 +8,8 @@ import { graphChildren, imageMatches, imageRowFields } from './imageNodes';
 import { RepositoryManifests } from './manifests';
 import { Listing, loadPage, repositorySummaryText, type PageLoading } from './pagedListing';
 import { NodeStore } from './nodeStore';
+import { KeyedLimiter } from '../ecr/limiter';
+import { CollapseRetention, type RetentionTimers } from './retention';
 import { ScanChecks } from './scanChecks';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
 import { errorMessage } from '../errors';
@@ -36,6 +38,8 @@ export interface ExplorerModelOptions {
   now?: () => number;
   /** Pull-through cache rules and creation templates, shown under each registry (registryGroups.ts). */
   groups?: RegistryGroups;
+  /** Timers of the release-on-collapse (retention.ts); real ones by default. */
+  timers?: RetentionTimers;
 }
 
 export { SCAN_RECHECK_MS } from './scanChecks';
@@ -63,6 +67,9 @@ export class ExplorerModel {
   /** Lifecycle preview results: digest → why it would expire, per repository. */
   private readonly lifecycleMarks = new Map<string, Map<string, string>>();
   private readonly scanChecks: ScanChecks;
+  /** At most a few ECR calls in flight per registry, however many rows expand at once. */
+  private readonly limiter = new KeyedLimiter();
+  private readonly retention: CollapseRetention;
   private readonly pageLoading: PageLoading;
   /** Restores from the archive under way: imageKey + digest → what the row says. */
   private readonly restores = new Map<string, string>();
@@ -80,6 +87,11 @@ export class ExplorerModel {
     options.groups?.attach({ registry: (key) => this.registry(key), changed: (node) => this.changed(node) });
     this.scanChecks = new ScanChecks(this.source, options.logger, this.now);
     this.pageLoading = { classify: options.classify, logger: options.logger, now: this.now };
+    // A row left collapsed lets go of its listing and rows under it; the next expand lists again.
+    this.retention = new CollapseRetention((row) => {
+      this.nodes.forgetUnder(new Set([row.id]));
+      this.refresh(row.registryKey, row.kind === 'repository' ? row.repository.name : undefined);
+    }, this.nodes, this.now, options.timers);
   }
 
   onDidChange(listener: (node: ExplorerNode | undefined) => void): { dispose(): void } {
@@ -94,6 +106,7 @@ export class ExplorerModel {
   /** A new set of registries (settings changed): everything listed, marked or checked is forgotten. */
   setRegistries(registries: ExplorerRegistry[]): void {
     this.registryList = registries;
+    this.retention.clear();
     this.options.groups?.clear();
     this.nodes.clear();
     this.repositoryListings.clear();
@@ -133,6 +146,9 @@ export class ExplorerModel {
    * when the filter changes or the repository redraws (the view would otherwise use its default state).
    */
   setExpanded(node: ExplorerNode, expanded: boolean): void {
+    this.retention.setExpanded(node, expanded);
+    // VS Code asks for expanded rows' children one row at a time: listing starts here, so rows expanded together load side by side.
+    if (expanded) void this.startListing(node);
     if (node.kind !== 'repository' && node.kind !== 'image') return;
     if (expanded) this.expanded.add(node.id);
     else this.expanded.delete(node.id);
@@ -426,7 +442,7 @@ export class ExplorerModel {
   private async loadRepositoryPage(registry: ExplorerRegistry): Promise<void> {
     const listing = this.repositoryListing(registry.key);
     await loadPage(listing, registry, this.pageLoading, async (token) => {
-      const page = await this.source.repositoryPage(registry, token);
+      const page = await this.limiter.run(registry.key, () => this.source.repositoryPage(registry, token));
       registry.learnAccount(page.items[0]?.registryId);
       return page;
     });
@@ -438,7 +454,16 @@ export class ExplorerModel {
   }
 
   private loadImagePage(registry: ExplorerRegistry, repositoryName: string): Promise<void> {
-    return loadPage(this.imageListing(imageKey(registry.key, repositoryName)), registry, this.pageLoading, (token) => this.source.imagePage(registry, repositoryName, token));
+    return loadPage(this.imageListing(imageKey(registry.key, repositoryName)), registry, this.pageLoading, (token) =>
+      this.limiter.run(registry.key, () => this.source.imagePage(registry, repositoryName, token)),
+    );
+  }
+
+  private startListing(node: ExplorerNode): Promise<void> | undefined {
+    const registry = this.registry(node.registryKey);
+    if (node.kind === 'registry' && registry && !this.repositoryListing(registry.key).started) return this.track(this.loadRepositoryPage(registry));
+    if (node.kind !== 'repository' || !registry || this.imageListing(imageKey(registry.key, node.repository.name)).started) return undefined;
+    return this.track(this.loadImagePage(registry, node.repository.name));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

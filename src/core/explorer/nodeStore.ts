@@ -1,5 +1,6 @@
 import type { ClassifiedError } from '../ecr/errors';
 import { registryNodeId, type ErrorNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type RegistryNode, type RepositoryNode } from './nodes';
+import { forgetRowsUnder } from './retention';
 import type { ExplorerRegistry } from './source';
 
 /**
@@ -19,6 +20,11 @@ export class NodeStore {
 
   clear(): void {
     this.byId.clear();
+  }
+
+  /** Forgets the nodes listed under these rows (not the rows), so nothing keeps their items alive (retention.ts). */
+  forgetUnder(rowIds: ReadonlySet<string>): void {
+    forgetRowsUnder(this.byId, rowIds);
   }
 
   keep<T extends ExplorerNode>(fresh: T): T {

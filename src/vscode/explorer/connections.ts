@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { Logger, SecretRedactor } from '../../core/log';
 import type { AccessKeys, EcrClientOptions } from '../../core/ecr/client';
+import { intern } from '../../core/ecr/intern';
 import { registryHostFor, parseRegistryHost } from '../../core/ecr/registryHost';
 import { TokenCache } from '../../core/ecr/tokenCache';
 import type { RegistryEntry } from '../../core/explorer/arguments';
@@ -129,7 +130,8 @@ export class Connection implements RegistryConnection {
   /** The host image URIs use: the override, else the account's ECR host (or one seen in a repository URI). */
   registryHost(fallbackUri?: string): string {
     if (this.settings.registryHostOverride) return this.settings.registryHostOverride;
-    if (fallbackUri) return fallbackUri.split('/')[0];
+    // One string for every row of the registry (thousands of repositories share the host).
+    if (fallbackUri) return intern(fallbackUri.split('/')[0]);
     return this.resolvedAccountId ? registryHostFor(this.resolvedAccountId, this.region) : `<account>.dkr.ecr.${this.region}.amazonaws.com`;
   }
 

@@ -3,7 +3,7 @@ import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
 import { lastActivity, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
 import { isArchived } from '../../core/ecr/storageClass';
-import { shortDigest, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
+import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
 import { readLifecycleMark } from '../../core/images/lifecyclePreview';
 import { describeTagMutability, tagMutabilityFrom, tagMutabilityIcon } from '../../core/ecr/tagMutability';
@@ -108,6 +108,22 @@ function lifecycleMarkLine(mark: string): string {
   return action === 'transition' ? `$(archive) Lifecycle preview: would be archived (${reason})` : `$(trash) Lifecycle preview: would expire (${reason})`;
 }
 
+/** A repository row's hover: URI, ARN, creation, tag mutability, scan on push, encryption. */
+export function repositoryTooltip(node: RepositoryNode): vscode.MarkdownString {
+  const repository = node.repository;
+  return md(
+    [
+      `**${repository.name}**`,
+      `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
+      `ARN: ${code(repository.arn)}`,
+      `Created: ${dateTime(repository.createdAt)}`,
+      `${describeTagMutability(tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters))} (${code(repository.tagMutability)})`,
+      `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
+      `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
+    ].join('\n\n'),
+  );
+}
+
 export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   switch (node.kind) {
     case 'registry': {
@@ -139,17 +155,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         isImmutable(repository.tagMutability) ? 'immutable' : 'mutable',
       ].join(' ');
       if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
-      item.tooltip = md(
-        [
-          `**${repository.name}**`,
-          `URI: ${code(`${node.registryHost}/${repository.name}`)}`,
-          `ARN: ${code(repository.arn)}`,
-          `Created: ${dateTime(repository.createdAt)}`,
-          `${describeTagMutability(tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters))} (${code(repository.tagMutability)})`,
-          `Scan on push: ${repository.scanOnPush ? 'on' : 'off'}`,
-          `Encryption: ${repository.encryption.type}${repository.encryption.kmsKey ? ` (${code(repository.encryption.kmsKey)})` : ''}`,
-        ].join('\n\n'),
-      );
+      // No tooltip here: built on hover (repositoryTooltip), not for each of thousands of rows.
       return withId(item, node);
     }
     case 'image': {

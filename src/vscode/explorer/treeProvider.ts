@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { ExplorerModel } from '../../core/explorer/model';
 import type { ExplorerNode } from '../../core/explorer/nodes';
-import { imageTooltip, toTreeItem } from './treeItems';
+import { imageTooltip, repositoryTooltip, toTreeItem } from './treeItems';
 
 export const VIEW_ID = 'ecr.registries';
+
+/** From this many rows under one node, the rows a listing replaced are let go of at once (getChildren). */
+const RELEASE_REPLACED_ROWS_FROM = 500;
 
 /**
  * The explorer model as VS Code's tree: nodes to TreeItems (treeItems.ts), the model's changes
@@ -26,12 +29,29 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    // An image's tooltip is left undefined here: VS Code resolves only undefined properties (below).
+    // Image and repository tooltips are left undefined here: VS Code resolves only undefined properties (below).
     return toTreeItem(node);
   }
 
-  getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    return this.model.children(node);
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    const children = await this.model.children(node);
+    // VS Code's extension host keeps the rows a getChildren replaces until the view's next change
+    // event: after "Load more" up to 10,000 images, the 9,000 rows shown before. Redrawing one
+    // leaf row is such an event and costs one row.
+    if (children.length >= RELEASE_REPLACED_ROWS_FROM) {
+      const leaf = [...children].reverse().find((child) => child.kind === 'loadMore' || child.kind === 'image' || child.kind === 'message');
+      if (leaf) this.later(0, () => this.model.isCurrent(leaf) && this.changed.fire(leaf));
+    }
+    return children;
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref?.();
+    this.timers.add(timer);
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
@@ -43,16 +63,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
    * counts first. While a scan runs, the row is rebuilt later so a later hover asks again.
    */
   async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind === 'repository') item.tooltip = repositoryTooltip(node);
     if (node.kind !== 'image') return item;
     const recheckAfterMs = await this.model.resolveScanStatus(node);
-    if (recheckAfterMs !== undefined) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.model.isCurrent(node)) this.changed.fire(node);
-      }, recheckAfterMs);
-      timer.unref?.();
-      this.timers.add(timer);
-    }
+    if (recheckAfterMs !== undefined) this.later(recheckAfterMs, () => this.model.isCurrent(node) && this.changed.fire(node));
     if (!token.isCancellationRequested) item.tooltip = imageTooltip(node);
     return item;
   }
