@@ -7,6 +7,9 @@
 import type { ImageSummary } from '../ecr/listing';
 import { isIndexType, OCI_MANIFEST, type Manifest } from '../registry/mediaTypes';
 import { isArchived } from '../ecr/storageClass';
+import { errorMessage } from '../errors';
+import type { Logger } from '../log';
+import type { ExplorerRegistry, ExplorerSource } from './source';
 
 /** At most this many candidate attachments are fetched per repository (old untagged builds are many). */
 const ATTACHMENT_FETCH_LIMIT = 100;
@@ -87,3 +90,21 @@ export class RepositoryManifests {
     return digests.length > 0;
   }
 }
+
+/**
+ * Reads the index manifests (and candidate attachments) of a repository's listed images that are not
+ * known yet, through the source's registry client; true when something new was read (rows redraw).
+ */
+export function loadIndexManifests(
+  manifests: RepositoryManifests,
+  source: ExplorerSource,
+  registry: ExplorerRegistry,
+  repositoryName: string,
+  images: readonly ImageSummary[],
+  logger: Logger,
+): Promise<boolean> {
+  if (!source.manifest || manifests.complete(images)) return Promise.resolve(false);
+  const fetch = source.manifest.bind(source, registry, repositoryName);
+  return manifests.load(images, fetch, (digest, error) => logger.warn(`manifest of ${repositoryName}@${digest}: ${errorMessage(error)}`));
+}
+

@@ -5,14 +5,14 @@ import { isArchived } from '../ecr/storageClass';
 import type { ImageGraph } from '../images/graph';
 import { imageRows, type ImageRow, type ImageRows } from './imageRows';
 import { graphChildren, imageMatches, imageRowFields } from './imageNodes';
-import { RepositoryManifests } from './manifests';
+import { loadIndexManifests, RepositoryManifests } from './manifests';
 import { Listing, loadPage, repositorySummaryText, type PageLoading } from './pagedListing';
 import { NodeStore } from './nodeStore';
+import { RowMarks } from './rowMarks';
 import { KeyedLimiter } from '../ecr/limiter';
 import { CollapseRetention, type RetentionTimers } from './retention';
 import { ScanChecks } from './scanChecks';
 import { ecrSource, type ExplorerRegistry, type ExplorerSource } from './source';
-import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { RegistryGroups } from './registryGroups';
 import {
@@ -64,15 +64,13 @@ export class ExplorerModel {
   private readonly imageListings = new Map<string, ImageListing>();
   /** Per repository, the index manifests (and candidate attachments) read so far; kept across refreshes (a digest's manifest never changes). */
   private readonly manifests = new Map<string, RepositoryManifests>();
-  /** Lifecycle preview results: digest → why it would expire, per repository. */
-  private readonly lifecycleMarks = new Map<string, Map<string, string>>();
+  /** Lifecycle preview marks and restore status shown on image rows. */
+  private readonly marks: RowMarks;
   private readonly scanChecks: ScanChecks;
   /** At most a few ECR calls in flight per registry, however many rows expand at once. */
   private readonly limiter = new KeyedLimiter();
   private readonly retention: CollapseRetention;
   private readonly pageLoading: PageLoading;
-  /** Restores from the archive under way: imageKey + digest → what the row says. */
-  private readonly restores = new Map<string, string>();
   private sortBy: ImageSortBy = 'pushed';
   private readonly listeners = new Set<(node: ExplorerNode | undefined) => void>();
   private filterText = '';
@@ -85,6 +83,7 @@ export class ExplorerModel {
     this.source = options.source ?? ecrSource;
     this.now = options.now ?? Date.now;
     options.groups?.attach({ registry: (key) => this.registry(key), changed: (node) => this.changed(node) });
+    this.marks = new RowMarks(this.nodes, (node) => this.changed(node));
     this.scanChecks = new ScanChecks(this.source, options.logger, this.now);
     this.pageLoading = { classify: options.classify, logger: options.logger, now: this.now };
     // A row left collapsed lets go of its listing and rows under it; the next expand lists again.
@@ -112,8 +111,7 @@ export class ExplorerModel {
     this.repositoryListings.clear();
     this.imageListings.clear();
     this.manifests.clear();
-    this.restores.clear();
-    this.lifecycleMarks.clear();
+    this.marks.clear();
     this.scanChecks.clear();
     this.expanded.clear();
     this.changed(undefined);
@@ -264,8 +262,7 @@ export class ExplorerModel {
 
   /** Marks the images a lifecycle preview would expire (digest → reason; undefined clears) and redraws the repository. */
   setLifecycleMarks(registryKey: string, repositoryName: string, marks: Map<string, string> | undefined): void {
-    if (marks) this.lifecycleMarks.set(imageKey(registryKey, repositoryName), marks);
-    else this.lifecycleMarks.delete(imageKey(registryKey, repositoryName));
+    this.marks.setLifecycleMarks(imageKey(registryKey, repositoryName), marks);
     this.changed(this.nodes.get(repositoryNodeId(registryKey, repositoryName)));
   }
 
@@ -283,11 +280,7 @@ export class ExplorerModel {
   /** New scan status or counts for an image (a scan started, findings read): every row of that digest redraws. */
   updateScan(registryKey: string, repositoryName: string, digest: string, status: string | undefined, counts?: Record<string, number>): void {
     this.scanChecks.forget(digest);
-    for (const node of this.imageNodesOf(registryKey, repositoryName, digest)) {
-      node.image.scanStatus = status;
-      node.image.scanFindings = counts && Object.keys(counts).length ? { ...counts } : undefined;
-      this.changed(node);
-    }
+    this.marks.setScan(registryKey, repositoryName, digest, status, counts);
   }
 
   /** Before an image's tooltip shows: asks ECR for scan counts when needed; the delay after which to rebuild the row, or undefined. */
@@ -311,19 +304,8 @@ export class ExplorerModel {
       const nameMatches = !filter || repository.name.toLowerCase().includes(filter);
       const tagMatches = Boolean(filter) && !nameMatches && this.loadedTagsMatch(registry.key, repository.name, filter);
       if (!nameMatches && !tagMatches) continue;
-      children.push(
-        this.nodes.keep<RepositoryNode>({
-          kind: 'repository',
-          id: repositoryNodeId(registry.key, repository.name),
-          parentId: node.id,
-          registryKey: registry.key,
-          repository,
-          registryHost: registry.registryHost(repository.uri),
-          region: registry.region,
-          expandForFilter: tagMatches,
-          expanded: this.expanded.has(repositoryNodeId(registry.key, repository.name)) || undefined,
-        }),
-      );
+      const expanded = this.expanded.has(repositoryNodeId(registry.key, repository.name));
+      children.push(this.nodes.repository(node, registry, repository, { expandForFilter: tagMatches, expanded }));
     }
     if (children.length === 0 && !listing.error) {
       children.push(
@@ -407,17 +389,7 @@ export class ExplorerModel {
 
   /** A restore from the archive started, moved on or ended (undefined clears the row's status). */
   setRestoreStatus(registryKey: string, repositoryName: string, digest: string, status: string | undefined): void {
-    const key = `${imageKey(registryKey, repositoryName)}${SEPARATOR}${digest}`;
-    if (status) this.restores.set(key, status);
-    else this.restores.delete(key);
-    for (const node of this.imageNodesOf(registryKey, repositoryName, digest)) {
-      node.restoreStatus = status;
-      this.changed(node);
-    }
-  }
-
-  private *imageNodesOf(registryKey: string, repositoryName: string, digest: string): Generator<ImageNode> {
-    for (const node of this.nodes.values()) if (node.kind === 'image' && node.registryKey === registryKey && node.repositoryName === repositoryName && node.image.digest === digest) yield node;
+    this.marks.setRestoreStatus(imageKey(registryKey, repositoryName), registryKey, repositoryName, digest, status);
   }
 
   /** A listed image by tag or digest (no API call): what pull and build-from check before starting. */
@@ -426,13 +398,8 @@ export class ExplorerModel {
   }
 
   private loadManifests(registry: ExplorerRegistry, repository: RepositoryNode, listing: ImageListing): Promise<void> {
-    const name = repository.repository.name;
-    const key = imageKey(registry.key, name);
-    const manifests = this.manifestsOf(key);
-    if (!this.source.manifest || manifests.complete(listing.items)) return Promise.resolve();
-    const fetch = this.source.manifest.bind(this.source, registry, name);
-    const onError = (digest: string, error: unknown) => this.options.logger.warn(`manifest of ${name}@${digest}: ${errorMessage(error)}`);
-    return manifests.load(listing.items, fetch, onError).then((changed) => {
+    const key = imageKey(registry.key, repository.repository.name);
+    return loadIndexManifests(this.manifestsOf(key), this.source, registry, repository.repository.name, listing.items, this.options.logger).then((changed) => {
       if (changed && this.imageListings.get(key) === listing) this.changed(repository);
     });
   }
@@ -523,8 +490,8 @@ export class ExplorerModel {
       tag: tags[0],
       tags,
       image,
-      expiresBy: this.lifecycleMarks.get(key)?.get(image.digest),
-      restoreStatus: this.restores.get(`${key}${SEPARATOR}${image.digest}`),
+      expiresBy: this.marks.lifecycleMark(key, image.digest),
+      restoreStatus: this.marks.restoreStatus(key, image.digest),
       ...imageRowFields(image, { graph, node: graphNode, pendingIndexes, sortBy: this.sortBy, now: new Date(this.now()), child }),
     });
   }

@@ -1,7 +1,8 @@
 import type { ClassifiedError } from '../ecr/errors';
-import { registryNodeId, type ErrorNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type RegistryNode, type RepositoryNode } from './nodes';
+import { registryNodeId, repositoryNodeId, type ErrorNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type RegistryNode, type RepositoryNode } from './nodes';
 import { forgetRowsUnder } from './retention';
 import type { ExplorerRegistry } from './source';
+import type { RepositorySummary } from '../ecr/listing';
 
 /**
  * Node identity: one object per node id. A node made again is the known object updated to the
@@ -40,6 +41,20 @@ export class NodeStore {
   registry(registry: ExplorerRegistry, summary: string | undefined): RegistryNode {
     const { key, label, region, accountId, config } = registry;
     return this.keep<RegistryNode>({ kind: 'registry', id: registryNodeId(key), registryKey: key, label, region, accountId, profile: config.profile, credentialsFile: config.credentialsFile, summary });
+  }
+
+  repository(parent: RegistryNode, registry: ExplorerRegistry, repository: RepositorySummary, state: { expandForFilter: boolean; expanded: boolean }): RepositoryNode {
+    return this.keep<RepositoryNode>({
+      kind: 'repository',
+      id: repositoryNodeId(registry.key, repository.name),
+      parentId: parent.id,
+      registryKey: registry.key,
+      repository,
+      registryHost: registry.registryHost(repository.uri),
+      region: registry.region,
+      expandForFilter: state.expandForFilter,
+      expanded: state.expanded || undefined,
+    });
   }
 
   loadMore(parent: RegistryNode | RepositoryNode, loaded: number, noun: string, repositoryName?: string): LoadMoreNode {
