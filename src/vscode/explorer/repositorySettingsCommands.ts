@@ -41,9 +41,10 @@ export function repositorySettingsCommands(
     if (!wanted && !current) return undefined;
     const next = wanted ?? toggledMutability(current!);
     if (current?.includes('WITH_EXCLUSION')) {
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await explorer.services.modals.show(
+        'warning',
         `${target.repository} has tag mutability exclusion filters (${current.toLowerCase().replace(/_/g, ' ')}). Making its tags ${next.toLowerCase()} removes the filters.`,
-        { modal: true },
+        'Tag Mutability… keeps them.',
         `Make Tags ${next === 'IMMUTABLE' ? 'Immutable' : 'Mutable'}`,
       );
       if (!answer) return undefined;
