@@ -72,6 +72,8 @@ export interface ExplorerApi {
   repositoryNode(registryKey: string, repositoryName: string): Promise<unknown>;
   /** An image's row (a tree node, as a context menu passes it) by tag or digest, listing the repository if needed; for tests. */
   imageNode(registryKey: string, repositoryName: string, tagOrDigest: string): Promise<unknown>;
+  /** The rows right under a repository (tree nodes: images, groups, an error row…), listing it if needed; for tests. */
+  repositoryRows(registryKey: string, repositoryName: string): Promise<unknown[]>;
   /** The text above the tree now (a filter, the last result told there); for tests. */
   viewMessage(): string | undefined;
   /**

@@ -195,6 +195,10 @@ export class Explorer implements vscode.Disposable {
         }
         return undefined;
       },
+      repositoryRows: async (registryKey, repositoryName) => {
+        const repository = await model.findRepositoryNode(registryKey, repositoryName);
+        return repository ? model.children(repository) : [];
+      },
       reveal: async (registryKey, repositoryName, options = {}) => {
         const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
         if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);

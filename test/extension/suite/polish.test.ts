@@ -409,6 +409,28 @@ describe('Polish (issue 16)', function () {
       assert.match(lastModal('the delete-policy modal').detail ?? '', /^It has 1 rule\.|^Its 1 rule: /);
       assert.equal(explorer.viewMessage()?.split('\n')[0], `✓ Lifecycle policy of ${lifecycle} deleted`);
       modals().answerWith(undefined);
+
+      // Retry on an error row: ECR refuses one listing (the local ECR injects it), Retry lists again.
+      const refused = `polish-retry-${run}`;
+      await client.send(new CreateRepositoryCommand({ repositoryName: refused }));
+      await client.send(new PutImageCommand({ repositoryName: refused, imageManifest: manifestFor(`retry-${run}`), imageTag: 'v1' }));
+      explorer.refresh(REGISTRY_KEY);
+      const injected = await fetch(new URL('/_front/faults', stack().ecrEndpoint), {
+        method: 'POST',
+        body: JSON.stringify({
+          operation: 'DescribeImages',
+          status: 400,
+          type: 'AccessDeniedException',
+          message: `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecr:DescribeImages on resource: arn:aws:ecr:us-east-1:123456789012:repository/${refused}`,
+        }),
+      });
+      assert.equal(injected.status, 200);
+      const [errorRow] = (await explorer.repositoryRows(REGISTRY_KEY, refused)) as Array<{ kind: string; error?: { message: string } }>;
+      assert.equal(errorRow?.kind, 'error', 'the refused listing is an error row');
+      assert.match(errorRow.error?.message ?? '', /ecr:DescribeImages/);
+      await vscode.commands.executeCommand('ecr.retry', errorRow);
+      const rows = (await explorer.repositoryRows(REGISTRY_KEY, refused)) as Array<{ kind: string; tags?: string[] }>;
+      assert.deepEqual(rows.map((row) => [row.kind, row.tags]), [['image', ['v1']]], 'Retry lists the repository again');
     });
   });
 });
