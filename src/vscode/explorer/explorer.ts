@@ -185,16 +185,7 @@ export class Explorer implements vscode.Disposable {
       setFilter: (text) => this.setFilter(text),
       viewMessage: () => this.view.message,
       repositoryNode: (registryKey, repositoryName) => model.findRepositoryNode(registryKey, repositoryName),
-      imageNode: async (registryKey, repositoryName, tagOrDigest) => {
-        // Breadth-first under the repository: image rows may sit in groups (Untagged, an index's platforms).
-        const repository = await model.findRepositoryNode(registryKey, repositoryName);
-        const queue: ExplorerNode[] = repository ? await model.children(repository) : [];
-        for (let node = queue.shift(); node; node = queue.shift()) {
-          if (isNode(node, 'image') && (node.tags.includes(tagOrDigest) || node.image.digest === tagOrDigest)) return node;
-          if (!isNode(node, 'loadMore', 'error', 'message')) queue.push(...(await model.children(node)));
-        }
-        return undefined;
-      },
+      imageNode: async (registryKey, repositoryName, tagOrDigest) => findImageNode(model, await model.findRepositoryNode(registryKey, repositoryName), tagOrDigest),
       repositoryRows: async (registryKey, repositoryName) => {
         const repository = await model.findRepositoryNode(registryKey, repositoryName);
         return repository ? model.children(repository) : [];
@@ -221,12 +212,12 @@ export class Explorer implements vscode.Disposable {
   }
 }
 
-/** The row of `digest` under `parent`: among its rows, in the Untagged and Archived groups, under indexes. */
-async function findImageNode(model: ExplorerModel, parent: ExplorerNode | undefined, digest: string): Promise<ImageNode | undefined> {
+/** The row of an image (by digest, or by a tag it carries) under `parent`: among its rows, in the Untagged and Archived groups, under indexes. */
+async function findImageNode(model: ExplorerModel, parent: ExplorerNode | undefined, tagOrDigest: string): Promise<ImageNode | undefined> {
   if (!parent) return undefined;
   for (const child of await model.children(parent)) {
-    if (child.kind === 'image' && child.image.digest === digest) return child;
-    const inside = child.kind === 'untagged' || child.kind === 'archived' || (child.kind === 'image' && child.childCount) ? await findImageNode(model, child, digest) : undefined;
+    if (child.kind === 'image' && (child.image.digest === tagOrDigest || child.tags.includes(tagOrDigest))) return child;
+    const inside = child.kind === 'untagged' || child.kind === 'archived' || (child.kind === 'image' && child.childCount) ? await findImageNode(model, child, tagOrDigest) : undefined;
     if (inside) return inside;
   }
   return undefined;

@@ -79,6 +79,16 @@ export async function typeKeys(text: string, key?: string): Promise<void> {
 }
 
 /**
+ * Types into the quick pick on screen, then presses Enter once the first item shown is the one typed:
+ * Enter pressed before the list has filtered (a loaded machine) would take another item.
+ */
+export async function pickTyped(text: string): Promise<void> {
+  await typeKeys(text);
+  await waitFor(`"${text}" first in the quick pick`, async () => (await quickInput()).items[0]?.includes(text) || undefined);
+  await typeKeys('', 'Enter');
+}
+
+/**
  * Clicks a side-bar view title action by its label (e.g. "Add Registry"), as a person would, so the
  * command receives what VS Code passes from there (the focused row).
  */

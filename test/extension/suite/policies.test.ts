@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, hoverTreeRow, modals, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, hoverTreeRow, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
@@ -72,7 +72,7 @@ describe('Policies (issue 14)', function () {
       // The harness reads labels and detail lines alike: each mode comes with what it does.
       assert.deepEqual(modes.items.filter((item) => /^(Im)?[Mm]utable( except matching tags)?$/.test(item)), ['Mutable', 'Immutable', 'Immutable except matching tags', 'Mutable except matching tags']);
       assert.ok(modes.items.includes('Tags are locked once pushed, except those an exclusion filter matches (e.g. latest, dev-*), which pushes can move.'));
-      await typeKeys('Immutable except', 'Enter');
+      await pickTyped('Immutable except');
       await quickPickShown('the filter step', '(2/2): exclusion filters');
       assert.ok((await quickInput()).items.some((item) => /Cannot save yet: IMMUTABLE_WITH_EXCLUSION needs at least one exclusion filter/.test(item)));
 
@@ -178,9 +178,9 @@ describe('Policies (issue 14)', function () {
     it('builds "archive images not pulled for 90 days" (and "expire archived after 180 days") and previews it: archived apart from expired, marked in the tree', async () => {
       const building = Promise.resolve(vscode.commands.executeCommand('ecr.buildLifecyclePolicy', target));
       await quickPickShown('the rule kind', 'rule 1');
-      await typeKeys('Archive images not pulled', 'Enter');
+      await pickTyped('Archive images not pulled');
       await quickPickShown('the images step', 'Which images');
-      await typeKeys('Any image', 'Enter');
+      await pickTyped('Any image');
       const days = await waitFor('the days step', async () => {
         const state = await quickInput();
         return state.visible && /Archive images not pulled for how many days/.test(state.title ?? '') ? state : undefined;
@@ -188,9 +188,9 @@ describe('Policies (issue 14)', function () {
       assert.equal(days.value, '90');
       await typeKeys('', 'Enter');
       await quickPickShown('the next rule', 'rule 2');
-      await typeKeys('Expire archived images', 'Enter');
+      await pickTyped('Expire archived images');
       await quickPickShown('the archived images step', 'Which archived images');
-      await typeKeys('Any image', 'Enter');
+      await pickTyped('Any image');
       await waitFor('the archive days step', async () => /Expire archived images how many days/.test((await quickInput()).title ?? ''));
       await typeKeys('', 'Control+A');
       await typeKeys('30');
@@ -198,7 +198,7 @@ describe('Policies (issue 14)', function () {
       await typeKeys('', 'Control+A');
       await typeKeys('180', 'Enter');
       await quickPickShown('the third rule', 'rule 3');
-      await typeKeys('Done', 'Enter');
+      await pickTyped('Done');
       const policy = (await building) as { rules: Array<{ selection: Record<string, unknown>; action: Record<string, unknown> }> };
       assert.deepEqual(policy.rules[0].selection, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 });
       assert.deepEqual(policy.rules[0].action, { type: 'transition', targetStorageClass: 'archive' });

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCreationTemplateCommand, DeleteRepositoryCreationTemplateCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, hoverTreeRow, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, hoverTreeRow, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -77,7 +77,7 @@ describe('Pull-through cache and creation templates (issue 14)', function () {
     const upstreams = await quickPickShown('the upstream pick', 'Create Pull-Through Cache Rule');
     assert.equal(upstreams.items[0], 'Docker Hub');
     assert.ok(upstreams.items.includes('needs a Secrets Manager secret (ecr-pullthroughcache/…)') && upstreams.items.includes('no authentication needed'), upstreams.items.join(' | '));
-    await typeKeys('Docker Hub', 'Enter');
+    await pickTyped('Docker Hub');
 
     const prefixStep = await waitFor('the prefix step', async () => {
       const state = await input('Create Pull-Through Cache Rule')();
