@@ -1,19 +1,10 @@
+import { registry } from '../explorer/fixtures';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyedLimiter } from '../../../src/core/ecr/limiter';
 
 /** A registry for the model-level tests below (no client: their sources are fakes). */
-const testRegistry = (region: string) => ({
-  key: `123456789012/${region}`,
-  label: region,
-  region,
-  accountId: '123456789012',
-  config: {},
-  pageSize: 1000,
-  client: () => Promise.reject(new Error('no client')),
-  registryHost: () => 'host',
-  learnAccount: () => {},
-});
+const testRegistry = (region: string) => registry(`123456789012/${region}`, 1000);
 
 /** Work that finishes when the test says so, recording how many ran at once under its key. */
 function gate() {

@@ -13,12 +13,12 @@ export const repository = (name: string): RepositorySummary => ({
   encryption: { type: 'AES256' },
 });
 
-/** A configured registry without a client (the model's sources are fakes in unit tests). */
+/** A configured registry without a client (the model's sources are fakes in unit tests); its region is the key's. */
 export function registry(key = '123456789012/us-east-1', pageSize = 2): ExplorerRegistry {
   return {
     key,
     label: key,
-    region: 'us-east-1',
+    region: key.split('/')[1] ?? 'us-east-1',
     accountId: '123456789012',
     config: {},
     pageSize,

@@ -10,7 +10,8 @@ import type { ImageSummary, RepositorySummary } from '../../../src/core/ecr/list
 import { silentLogger } from '../../../src/core/log';
 import { ExplorerModel } from '../../../src/core/explorer/model';
 import type { ExplorerNode, ImageNode, RepositoryNode } from '../../../src/core/explorer/nodes';
-import type { ExplorerRegistry, ExplorerSource } from '../../../src/core/explorer/source';
+import type { ExplorerSource } from '../../../src/core/explorer/source';
+import { registry as testRegistry } from './fixtures';
 import { ATTESTATION_MANIFEST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, REFERENCE_DIGEST, REFERENCE_TYPE, type Manifest } from '../../../src/core/registry/mediaTypes';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -86,17 +87,7 @@ function setup(images: ImageSummary[], manifests = new Map<string, Manifest>()) 
       return found;
     },
   };
-  const registry: ExplorerRegistry = {
-    key: '123456789012/us-east-1',
-    label: 'test',
-    region: 'us-east-1',
-    accountId: '123456789012',
-    config: {},
-    pageSize: 100,
-    client: () => Promise.reject(new Error('no client in unit tests')),
-    registryHost: () => '123456789012.dkr.ecr.us-east-1.amazonaws.com',
-    learnAccount: () => {},
-  };
+  const registry = testRegistry('123456789012/us-east-1', 100);
   const classify = (error: unknown): ClassifiedError => ({ kind: 'unknown', message: 'failed', detail: String(error) });
   const model = new ExplorerModel({ classify, logger: silentLogger, source, now: () => NOW.getTime() });
   model.setRegistries([registry]);

@@ -5,19 +5,10 @@ import { silentLogger } from '../../../src/core/log';
 import { ExplorerModel } from '../../../src/core/explorer/model';
 import type { ExplorerNode, ImageNode, RegistryNode, RepositoryNode } from '../../../src/core/explorer/nodes';
 import { RELEASE_AFTER_COLLAPSE_MS, type RetentionTimers } from '../../../src/core/explorer/retention';
-import type { ExplorerRegistry, ExplorerSource } from '../../../src/core/explorer/source';
+import type { ExplorerSource } from '../../../src/core/explorer/source';
+import { registry } from './fixtures';
 
-const REGISTRY: ExplorerRegistry = {
-  key: '123456789012/us-east-1',
-  label: 'local',
-  region: 'us-east-1',
-  accountId: '123456789012',
-  config: {},
-  pageSize: 1000,
-  client: () => Promise.reject(new Error('no client in unit tests')),
-  registryHost: () => '123456789012.dkr.ecr.us-east-1.amazonaws.com',
-  learnAccount: () => {},
-};
+const REGISTRY = registry('123456789012/us-east-1', 1000);
 
 const repository = (name: string) => ({ name, registryId: '123456789012', uri: `x/${name}`, arn: `arn/${name}`, tagMutability: 'MUTABLE', tagMutabilityExclusionFilters: [], scanOnPush: false, encryption: { type: 'AES256' } }) as RepositorySummary;
 const image = (name: string, digest: string, tags: string[]): ImageSummary => ({ repository: name, registryId: '123456789012', digest, tags, pushedAt: new Date('2026-01-01') });
