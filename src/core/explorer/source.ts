@@ -38,16 +38,7 @@ function registryClient(registry: ExplorerRegistry): Promise<RegistryClient> {
   if (!client) {
     const auth = registry.auth;
     if (!auth) return Promise.reject(new Error(`${registry.label}: no registry credentials`));
-    client = (async () => {
-      const { RegistryClient } = await import('../registry/client');
-      const first = await auth.call(registry);
-      // The ECR token goes only into each request's Authorization header (asked again after a 401).
-      const credentials = async ({ refresh }: { refresh: boolean }) => {
-        const token = refresh ? await auth.call(registry, { forceRefresh: true }) : await auth.call(registry);
-        return { username: token.username, password: token.password };
-      };
-      return new RegistryClient({ host: first.registryHost, credentials, userAgent: 'ecr-workbench' });
-    })();
+    client = import('../registry/client').then(({ registryClientFrom }) => registryClientFrom((options) => auth.call(registry, options)));
     client.catch(() => registryClients.delete(registry));
     registryClients.set(registry, client);
   }

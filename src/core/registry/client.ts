@@ -98,6 +98,25 @@ export function isLoopbackHost(host: string): boolean {
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 export const isDigest = (reference: string) => DIGEST.test(reference);
 
+/** Registry credentials from ECR's GetAuthorizationToken through a token cache (a connection's `auth()`), with the registry host to use. */
+export type RegistryAuth = (options?: { forceRefresh?: boolean }) => Promise<{ username: string; password: string; registryHost: string }>;
+
+/**
+ * A client for the registry `auth` serves (its host: the registry-host override when one is set). The
+ * token is asked of `auth` (a cache) for each request and afresh after a 401; it goes only into the
+ * Authorization header, is handed to `onSecret` (the redactor) and is never written anywhere.
+ */
+export async function registryClientFrom(auth: RegistryAuth, onSecret?: (secret: string) => void): Promise<RegistryClient> {
+  const first = await auth();
+  onSecret?.(first.password);
+  const credentials = async ({ refresh }: { refresh: boolean }) => {
+    const token = await auth(refresh ? { forceRefresh: true } : undefined);
+    onSecret?.(token.password);
+    return { username: token.username, password: token.password };
+  };
+  return new RegistryClient({ host: first.registryHost, credentials, userAgent: 'ecr-workbench' });
+}
+
 export class RegistryClient {
   readonly host: string;
   readonly baseUrl: string;
