@@ -162,20 +162,6 @@ export function isNode<Kind extends NodeKind>(value: unknown, ...kinds: Kind[]):
   return kinds.length === 0 || (kinds as string[]).includes(kind);
 }
 
-/**
- * Identity: the node already known under this id is updated to the fresh values and returned,
- * so VS Code, which knows rows by object, can be told that exactly this row changed.
- */
-export function keepNode<T extends ExplorerNode>(nodes: Map<string, ExplorerNode>, fresh: T): T {
-  const existing = nodes.get(fresh.id);
-  if (existing && existing.kind === fresh.kind) {
-    for (const key of Object.keys(existing)) if (!(key in fresh)) delete (existing as unknown as Record<string, unknown>)[key];
-    return Object.assign(existing, fresh) as T;
-  }
-  nodes.set(fresh.id, fresh);
-  return fresh;
-}
-
 export const registryNodeId = (registryKey: string) => `registry:${registryKey}`;
 export const repositoryNodeId = (registryKey: string, repositoryName: string) => `registry:${registryKey}/repo:${repositoryName}`;
 

@@ -2,7 +2,8 @@ import type { ClassifiedError } from '../ecr/errors';
 import type { CreationTemplate } from '../ecr/creationTemplates';
 import type { PullThroughRule } from '../ecr/pullThroughCache';
 import type { Logger } from '../log';
-import { keepNode, type CreationTemplateNode, ErrorNode, ExplorerNode, MessageNode, PullThroughRuleNode, RegistryGroupNode, type RegistryNode } from './nodes';
+import type { CreationTemplateNode, ExplorerNode, PullThroughRuleNode, RegistryGroupNode, RegistryNode } from './nodes';
+import { NodeStore } from './nodeStore';
 import type { ExplorerRegistry } from './source';
 
 /** Where a registry's pull-through cache rules and creation templates come from: ECR, or fakes in unit tests. */
@@ -54,7 +55,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
  * never calls ECR: the first question lists them once, later ones use the listing.
  */
 export class RegistryGroups {
-  private readonly nodes = new Map<string, ExplorerNode>();
+  private readonly nodes = new NodeStore();
   private readonly listings = { pullThrough: new Map<string, Listed<PullThroughRule>>(), templates: new Map<string, Listed<CreationTemplate>>() };
   private readonly source: RegistryGroupsSource;
   private host: GroupsHost | undefined;
@@ -71,7 +72,7 @@ export class RegistryGroups {
   /** The two group rows under a registry (its first children). */
   groupNodes(registry: RegistryNode): RegistryGroupNode[] {
     return (['pullThrough', 'templates'] as const).map((group) =>
-      this.keep<RegistryGroupNode>({
+      this.nodes.keep<RegistryGroupNode>({
         kind: group === 'pullThrough' ? 'pullThroughGroup' : 'templateGroup',
         id: groupId(registry.registryKey, group),
         parentId: registry.id,
@@ -96,7 +97,7 @@ export class RegistryGroups {
         .slice()
         .sort((a, b) => a.ecrRepositoryPrefix.localeCompare(b.ecrRepositoryPrefix))
         .map((rule) =>
-          this.keep<PullThroughRuleNode>({
+          this.nodes.keep<PullThroughRuleNode>({
             kind: 'pullThroughRule',
             id: `${node.id}/${rule.ecrRepositoryPrefix}`,
             parentId: node.id,
@@ -111,7 +112,7 @@ export class RegistryGroups {
     const rows = (listed.items ?? [])
       .slice()
       .sort((a, b) => (a.prefix === 'ROOT' ? 1 : b.prefix === 'ROOT' ? -1 : a.prefix.localeCompare(b.prefix)))
-      .map((template) => this.keep<CreationTemplateNode>({ kind: 'creationTemplate', id: `${node.id}/${template.prefix}`, parentId: node.id, registryKey: node.registryKey, template }));
+      .map((template) => this.nodes.keep<CreationTemplateNode>({ kind: 'creationTemplate', id: `${node.id}/${template.prefix}`, parentId: node.id, registryKey: node.registryKey, template }));
     return this.withStatus(node, rows, listed, 'No repository creation templates: repositories ECR creates get its defaults.');
   }
 
@@ -180,14 +181,10 @@ export class RegistryGroups {
 
   private withStatus(group: RegistryGroupNode, rows: ExplorerNode[], listed: Listed<unknown>, empty: string): ExplorerNode[] {
     if (listed.error) {
-      return [...rows, this.keep<ErrorNode>({ kind: 'error', id: `${group.id}/error`, parentId: group.id, registryKey: group.registryKey, error: listed.error })];
+      return [...rows, this.nodes.error(group, listed.error)];
     }
-    if (rows.length === 0) return [this.keep<MessageNode>({ kind: 'message', id: `${group.id}/message`, parentId: group.id, registryKey: group.registryKey, message: empty, icon: 'info' })];
+    if (rows.length === 0) return [this.nodes.message(group, empty, 'info')];
     return rows;
-  }
-
-  private keep<T extends ExplorerNode>(fresh: T): T {
-    return keepNode(this.nodes, fresh);
   }
 }
 
