@@ -144,6 +144,13 @@ async function startScreenshotService(getPage) {
       return { body: 'typed' };
     },
     '/quick-input': async () => json(await quickInputState(getPage())),
+    // Puts text in the quick input's box (focusing it first, as a click would), whatever else had the keyboard.
+    '/quick-input-fill': async (query) => {
+      const box = getPage().locator('.quick-input-widget input.input').first();
+      await box.focus();
+      await box.fill(query.get('text') ?? '');
+      return { body: 'filled' };
+    },
     '/tree-rows': async () => json(await visibleTreeRows(getPage())),
     '/hover': async (query) => ({ body: await hoverTreeRow(getPage(), query.get('label') ?? '', query.get('parent') ?? undefined) }),
     '/screenshot': async (query) => {

@@ -83,8 +83,18 @@ export async function typeKeys(text: string, key?: string): Promise<void> {
  * Enter pressed before the list has filtered (a loaded machine) would take another item.
  */
 export async function pickTyped(text: string): Promise<void> {
-  await typeKeys(text);
-  await waitFor(`"${text}" first in the quick pick`, async () => (await quickInput()).items[0]?.includes(text) || undefined);
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error('typing needs the browser harness (test/extension/server.mjs)');
+  // Into the quick pick's own box: keys typed while something else had focus would go there instead.
+  const filled = await fetch(`${harness}/quick-input-fill?${new URLSearchParams({ text })}`);
+  if (!filled.ok) throw new Error(`typing "${text}" into the quick pick failed: HTTP ${filled.status} ${await filled.text()}`);
+  let state: QuickInputState | undefined;
+  await waitFor(`"${text}" first in the quick pick`, async () => {
+    state = await quickInput();
+    return state.items[0]?.includes(text) || undefined;
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; the quick input shows: ${JSON.stringify(state)}`);
+  });
   await typeKeys('', 'Enter');
 }
 
