@@ -135,10 +135,14 @@ async function startScreenshotService(getPage) {
       }
       return json(found);
     },
-    // Types into whatever has focus (the quick input, a dialog), then presses a key, as a person would.
+    // Types into the quick input when one is shown, else into whatever has focus, then presses a key, as a person would.
     '/keyboard': async (query) => {
       const text = query.get('text');
       const key = query.get('press');
+      // A person types into the quick input they see: focus it first, since another part of the
+      // window (a task's terminal, the tree after a reveal) may have taken the keyboard meanwhile.
+      const box = getPage().locator('.quick-input-widget input.input').first();
+      if (await box.isVisible().catch(() => false)) await box.focus();
       if (text) await getPage().keyboard.type(text);
       if (key) await getPage().keyboard.press(key);
       return { body: 'typed' };
