@@ -127,6 +127,23 @@ const DOMAINS: Record<Partition, string> = {
   'aws-iso-f': 'csp.hci.ic.gov',
 };
 
+/** The DNS suffixes of ECR's dual-stack API endpoints (`ecr.<region>.api.aws`), beside the partitions' domains above. */
+const DUAL_STACK_DOMAINS = ['api.aws', 'api.amazonwebservices.com.cn'];
+
+/**
+ * True when an ECR API endpoint override is still AWS (a VPC, FIPS or dual-stack endpoint of any
+ * partition), false for another server (a local ECR-compatible stack, a proxy) or text that is no URL.
+ */
+export function isAwsEndpoint(endpoint: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(endpoint).hostname;
+  } catch {
+    return false;
+  }
+  return [...new Set(Object.values(DOMAINS)), ...DUAL_STACK_DOMAINS].some((domain) => hostname.endsWith(`.${domain}`));
+}
+
 /** The standard registry host of an account in a region: `<account>.dkr.ecr.<region>.<domain>`. */
 export function registryHostFor(accountId: string, region: string): string {
   return `${accountId}.dkr.ecr.${region}.${DOMAINS[partitionOfRegion(region)]}`;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { consoleUrl, imageUriByDigest, imageUriByTag, pullCommand, repositoryUri } from '../../core/ecr/links';
+import { isAwsEndpoint } from '../../core/ecr/registryHost';
 import { isNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Commands } from '../commands';
 import { deleteImages } from './deleteImagesCommand';
@@ -53,12 +54,4 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
       return url;
     },
   };
-}
-
-function isAwsEndpoint(endpoint: string): boolean {
-  try {
-    return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
 }

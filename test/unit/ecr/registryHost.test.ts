@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRegistryHost, parseRegistryUri, registryHostFor } from '../../../src/core/ecr/registryHost';
+import { isAwsEndpoint, parseRegistryHost, parseRegistryUri, registryHostFor } from '../../../src/core/ecr/registryHost';
 import { consoleUrl, imageUriByDigest, imageUriByTag, pullCommand, repositoryUri } from '../../../src/core/ecr/links';
 
 describe('parseRegistryHost', () => {
@@ -112,5 +112,26 @@ describe('parseRegistryUri refuses what it cannot fully understand', () => {
     const parsed = parseRegistryUri(`https://${host}:443/team/app@sha256:${'a'.repeat(64)}`);
     assert.equal(parsed.repository, 'team/app');
     assert.equal(parsed.digest, `sha256:${'a'.repeat(64)}`);
+  });
+});
+
+describe('isAwsEndpoint (Open in AWS Console on an endpoint override)', () => {
+  it('takes VPC, FIPS and dual-stack endpoints of every partition for AWS', () => {
+    for (const endpoint of [
+      'https://api.ecr.us-east-1.amazonaws.com',
+      'https://vpce-0a1b2c3d-e4f5g6h7.api.ecr.eu-west-1.vpce.amazonaws.com',
+      'https://ecr-fips.us-gov-west-1.amazonaws.com',
+      'https://api.ecr.cn-north-1.amazonaws.com.cn',
+      'https://ecr.us-east-1.api.aws',
+      'https://api.ecr.eusc-de-east-1.amazonaws.eu',
+    ]) {
+      assert.equal(isAwsEndpoint(endpoint), true, endpoint);
+    }
+  });
+
+  it('takes a local stack, a look-alike host and text that is no URL for something else', () => {
+    for (const endpoint of ['http://127.0.0.1:43225', 'http://localhost:4566', 'https://api.ecr.us-east-1.amazonaws.com.evil.example', 'https://amazonaws.com', 'not a url']) {
+      assert.equal(isAwsEndpoint(endpoint), false, endpoint);
+    }
   });
 });
