@@ -73,7 +73,13 @@ async function seedScan(ecr, endpoint, repositoryName, tag) {
   const response = await fetch(new URL('/moto-api/static/ecr/scan-finding-results', endpoint), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ region: 'us-east-1', results: [result({ imageTag: tag }), ...(digest ? [result({ imageDigest: digest })] : [])] }),
+    // moto gives each custom result to one asker (one image id form: by tag, by other tag, by digest) and
+    // its placeholder "moto_fake" finding to the next: enough copies that the tree's hovers, Show Scan
+    // Findings by tag and by digest all read the demo's findings.
+    body: JSON.stringify({
+      region: 'us-east-1',
+      results: Array.from({ length: 4 }, () => [result({ imageTag: tag }), ...(digest ? [result({ imageDigest: digest })] : [])]).flat(),
+    }),
   });
   if (!response.ok) throw new StackError(`moto scan findings for ${repositoryName}:${tag}: HTTP ${response.status}`);
 }
