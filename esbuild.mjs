@@ -108,6 +108,9 @@ if (!production) {
   builds.push({ ...shared, entryPoints: ['bench/activationSuite.ts'], outfile: 'dist/test/bench/activation.js', plugins: [reportSizes] });
   // The explorer benchmark's probe (bench/explorer.mjs), loaded the same way.
   builds.push({ ...shared, entryPoints: ['bench/explorerSuite.ts'], outfile: 'dist/test/bench/explorer.js', plugins: [reportSizes] });
+  // Its peer (a bare tree view, bench/peerTree): built inside that extension's folder, so the suite's
+  // `vscode` is the peer extension's API.
+  builds.push({ ...shared, entryPoints: ['bench/peerTreeSuite.ts'], outfile: 'bench/peerTree/dist/suite.js', plugins: [reportSizes] });
   // The copy benchmark's probe (bench/copy.mjs): the extension host's memory during a copy.
   builds.push({ ...shared, entryPoints: ['bench/copySuite.ts'], outfile: 'dist/test/bench/copy.js', plugins: [reportSizes] });
 }

@@ -98,10 +98,36 @@ try {
   });
   await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
 
-  const listings = { repositories: [], images: [] };
-  const memory = {};
-  const teams = {};
-  const notes = [];
+  /** Collects the suite's "[suite] …" lines: listings per run, memory by label, team figures, notes. */
+  const collector = () => {
+    const figures = { listings: { repositories: [], images: [] }, memory: {}, teams: {}, notes: [] };
+    figures.onLine = (line) => {
+      const fields = Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map(([, key, value]) => [key, value]));
+      const number = (key) => Number.parseFloat(fields[key]);
+      const listing = line.match(/^(repositories|images) run=/);
+      if (listing) {
+        figures.listings[listing[1]].push({
+          first: number('first'),
+          firstServer: number('firstServer') || 0,
+          firstAfterResponse: number('firstAfterResponse'),
+          full: number('full'),
+          fullServer: number('fullServer') || 0,
+          pageAfterResponse: fields.pageAfterResponse.replace(/ms$/, '').split('/').map(Number),
+          pages: number('pages'),
+          listed: number('listed'),
+          calls: fields.calls,
+        });
+      }
+      const mem = line.match(/^memory (.+?)(?: run=(\d+))?: rss=([\d.]+) heapUsed=([\d.]+)/);
+      if (mem) (figures.memory[mem[1]] ??= []).push({ rss: Number(mem[3]), heapUsed: Number(mem[4]) });
+      const team = line.match(/^teams (firstPages|expand) /);
+      if (team) figures.teams[team[1]] = fields;
+      if (/^(released|not released)/.test(line)) figures.notes.push(line);
+    };
+    return figures;
+  };
+  const ours = collector();
+  const { listings, memory, teams, notes } = ours;
   const { code } = await runExtensionSuite({
     stackEnv: {
       ECR_WB_ECR_ENDPOINT: proxy.url,
@@ -118,29 +144,18 @@ try {
     extensionPath: REPO,
     testsPath: path.join(REPO, 'dist', 'test', 'bench', 'explorer.js'),
     timeoutMs: 40 * 60_000,
-    onLine: (line) => {
-      const fields = Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map(([, key, value]) => [key, value]));
-      const number = (key) => Number.parseFloat(fields[key]);
-      const listing = line.match(/^(repositories|images) run=/);
-      if (listing) {
-        listings[listing[1]].push({
-          first: number('first'),
-          firstServer: number('firstServer'),
-          firstAfterResponse: number('firstAfterResponse'),
-          full: number('full'),
-          fullServer: number('fullServer'),
-          pageAfterResponse: fields.pageAfterResponse.replace(/ms$/, '').split('/').map(Number),
-          pages: number('pages'),
-          listed: number('listed'),
-          calls: fields.calls,
-        });
-      }
-      const mem = line.match(/^memory (.+?)(?: run=(\d+))?: rss=([\d.]+) heapUsed=([\d.]+)/);
-      if (mem) (memory[mem[1]] ??= []).push({ rss: Number(mem[3]), heapUsed: Number(mem[4]) });
-      const team = line.match(/^teams (firstPages|expand) /);
-      if (team) teams[team[1]] = fields;
-      if (/^(released|not released)/.test(line)) notes.push(line);
-    },
+    onLine: ours.onLine,
+  });
+
+  // The peer: the same listings through a tree that only hands VS Code ready rows (bench/peerTree),
+  // in a fresh VS Code server and browser. Its "own" is VS Code's cost alone: the floor under ours.
+  const peer = collector();
+  const { code: peerCode } = await runExtensionSuite({
+    stackEnv: { ECR_WB_BENCH_RUNS: String(RUNS), ECR_WB_BENCH_REPOSITORIES: String(REPOSITORIES), ECR_WB_BENCH_IMAGES: String(IMAGES) },
+    extensionPath: path.join(REPO, 'bench', 'peerTree'),
+    testsPath: path.join(REPO, 'bench', 'peerTree', 'dist', 'suite.js'),
+    timeoutMs: 20 * 60_000,
+    onLine: peer.onLine,
   });
 
   // moto's own cost: it builds the whole list on every call (the proxy then slices one page), so
@@ -182,6 +197,16 @@ try {
     console.log(`${what} (${total.toLocaleString('en-US')}), medians of ${rows.length} runs (first run included):`);
     console.log(`  first page:          ${f0(median(rows.map((row) => row.first)))} ms shown = server ${f0(median(rows.map((row) => row.firstServer)))} ms + own ${f1(firstOwn)} ms; answer sent -> rows shown ${f1(firstAfterResponse)} ms (target <= 30 ms per 1,000-item page: ${met(perThousand(firstAfterResponse) <= 30)})`);
     console.log(`  full listing:        ${f0(median(rows.map((row) => row.full)))} ms shown = server ${f0(fullServer)} ms + own ${f0(fullOwn)} ms; own/server ${(share * 100).toFixed(1)} % (target <= 10 %: ${met(share <= 0.1)}); answer -> rows per page ${f1(pageAfterResponse)} ms, ${rows[0].pages} pages`);
+    const peerRows = peer.listings[what];
+    if (peerRows.length) {
+      const peerFirst = median(peerRows.map((row) => row.firstAfterResponse));
+      const peerFull = median(peerRows.map((row) => row.full));
+      const peerPage = median(peerRows.flatMap((row) => row.pageAfterResponse));
+      console.log(
+        `  peer (bare tree):    answer ready -> rows shown ${f1(peerFirst)} ms first page, ${f1(peerPage)} ms per page; full listing ${f0(peerFull)} ms, ${peerRows[0].pages} pages` +
+          ` | ours/peer: first page ${(firstAfterResponse / peerFirst).toFixed(2)}x, full listing own ${(fullOwn / peerFull).toFixed(2)}x`,
+      );
+    } else console.log('  peer (bare tree):    no figures reported');
     console.log(`  API calls:           ${rows.map((row) => row.calls).join(' / ')} per listing (minimum at 1000 per page: ${operation} ${minimum})`);
     const counted = rows.map((row) => Number(new RegExp(`${operation}:(\\d+)`).exec(row.calls)?.[1] ?? 0));
     if (rows.some((row) => row.listed !== total) || counted.some((n) => n > minimum)) process.exitCode = 1;
@@ -207,6 +232,16 @@ try {
     const collapsed = at('after collapse and GC', 'heapUsed');
     console.log(`  after collapse + GC: ${line('after collapse and GC', `${f1(collapsed - start.heapUsed)} MiB over start; target within 10 MiB: ${met(Math.abs(collapsed - start.heapUsed) <= 10)}`)}`);
     for (const note of notes) console.log(`  ${note}`);
+    const peerStart = peer.memory['start (after GC)']?.[0];
+    if (peerStart) {
+      const peerAt = (label) => median(peer.memory[label].map((m) => m.heapUsed));
+      const peerListed = peer.memory['after listing and GC'][0].heapUsed - peerStart.heapUsed;
+      const peerRun = median(peer.memory['after listing and GC'].map((m, run) => m.heapUsed - peer.memory['before listing'][run].heapUsed));
+      console.log(
+        `  peer (bare tree):    start heapUsed ${f0(peerStart.heapUsed)} MiB; first run listed + GC +${f1(peerListed)} MiB, each run over its own start +${f1(peerRun)} MiB; ` +
+          `rows forgotten + GC ${f1(peerAt('after collapse and GC') - peerStart.heapUsed)} MiB over start (VS Code's own share of the figures above)`,
+      );
+    } else console.log('  peer (bare tree):    no memory figures reported');
   } else {
     console.log('extension host memory: no figures reported');
     process.exitCode = 1;
@@ -220,6 +255,10 @@ try {
     const t = teams.expand;
     console.log(`  ${t.repositories} repositories expanded at once: ${t.all}; most in flight per registry ${t.maxInFlightPerRegistry} (limit 3), overall ${t.maxInFlightTotal}; ${t.calls}`);
     if (Number(t.maxInFlightPerRegistry) > 3) process.exitCode = 1;
+  }
+  if (peerCode !== 0) {
+    console.log(`the peer suite failed in the extension host (exit ${peerCode})`);
+    process.exitCode = 1;
   }
   if (code !== 0) {
     console.log(`the bench suite failed in the extension host (exit ${code})`);

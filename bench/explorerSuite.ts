@@ -17,6 +17,7 @@ import { createWriteStream } from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../src/vscode/explorer/api';
+import { collectGarbage, memoryLine } from './hostMemory';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 
@@ -29,21 +30,7 @@ interface Call {
 }
 
 const wallClock = () => performance.timeOrigin + performance.now();
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const ms = (value: number) => value.toFixed(1);
-
-/** A full collection through the inspector protocol: the extension host runs without --expose-gc. */
-async function collectGarbage(): Promise<void> {
-  const session = new inspector.Session();
-  session.connect();
-  try {
-    for (let pass = 0; pass < 2; pass++) {
-      await new Promise<void>((resolve, reject) => session.post('HeapProfiler.collectGarbage', (error) => (error ? reject(error) : resolve())));
-    }
-  } finally {
-    session.disconnect();
-  }
-}
 
 /**
  * With ECR_WB_BENCH_PROFILE set, a CPU profile of `work` in the extension host, printed as the
@@ -87,11 +74,6 @@ async function heapSnapshot(name: string): Promise<void> {
   await new Promise<void>((resolve, reject) => session.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, (error) => (error ? reject(error) : resolve())));
   session.disconnect();
   await new Promise((resolve) => file.end(resolve));
-}
-
-function memoryLine(label: string): string {
-  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  return `[suite] memory ${label}: rss=${mib(rss)} heapUsed=${mib(heapUsed)} heapTotal=${mib(heapTotal)} external=${mib(external)} (MiB)`;
 }
 
 async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
