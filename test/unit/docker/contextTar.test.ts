@@ -8,13 +8,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request, createServer } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { contextIgnoreRules, createBuildContext } from '../../../src/core/docker/buildContext';
+import { ContextTarStream } from '../../../src/core/docker/contextTarStream';
 
 const MiB = 1024 * 1024;
 
@@ -154,5 +155,28 @@ describe('build context tar', () => {
       if (!mayDiffer && actual[offset] !== expected[offset]) assert.fail(`byte ${offset} differs`);
     }
     assert.equal(actual.subarray(header + 512, header + 512 + 27).toString(), 'FROM scratch\nCOPY src /src\n');
+  });
+});
+
+describe('build context tar, a context that changes while it is sent', () => {
+  it('leaves out a file removed after its folder was listed and still sends the rest (tar-fs ended the tar there)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'context-vanish-'));
+    mkdirSync(path.join(root, 'a'));
+    for (const name of ['1', '2', '3']) writeFileSync(path.join(root, 'a', name), name);
+    writeFileSync(path.join(root, 'z'), 'z');
+    const names: string[] = [];
+    const stream = new ContextTarStream({
+      root,
+      topLevel: ['a', 'z'],
+      // Listing a/ removes a/2 before it is packed, as an editor or a build tool might.
+      ignored: (absolute) => {
+        if (absolute === path.join(root, 'a', '3')) rmSync(path.join(root, 'a', '2'), { force: true });
+        return false;
+      },
+      onEntry: (name) => names.push(name),
+    });
+    const tar = await collect(stream);
+    assert.deepEqual(names, ['a', 'z', 'a/1', 'a/3']);
+    assert.equal(tar.length % 512, 0);
   });
 });
