@@ -38,7 +38,6 @@ const VENDOR = {
   aws: ['@aws-sdk/client-ecr', '@aws-sdk/credential-providers'],
   // CommonJS packages whose export is a function or class get a file each.
   dockerode: ['dockerode'],
-  'tar-fs': ['tar-fs'],
   dockerignore: ['@balena/dockerignore'],
 };
 const vendorOf = Object.fromEntries(Object.entries(VENDOR).flatMap(([file, packages]) => packages.map((name) => [name, file])));

@@ -14,8 +14,11 @@
 // transfer. After one unmeasured round each (page cache, module loading), runs alternate which side
 // goes first; figures are medians. The extension side's rss is
 // sampled every 20 ms while it sends; the growth is the peak minus rss just before the run.
+// CPU (user + system) until the build ends: the extension's is this process's own (packing, sending,
+// reading the engine's answer); the CLI's is what its process used, from this process's reaped
+// children's times in /proc/self/stat (Linux; 10 ms ticks). The engine's own CPU is in neither.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBuildContext } from '../src/core/docker/buildContext.ts';
@@ -84,6 +87,22 @@ function writeEmpty(file) {
   return file;
 }
 
+/** CPU seconds of this process's children that have ended and been reaped (cutime + cstime), or undefined off Linux. */
+function reapedChildrenCpu() {
+  try {
+    // Fields after the command name (which may hold spaces): cutime and cstime are the 16th and 17th of the line.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function ownCpuSince(start) {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 const engine = new DockerodeEngine(resolveEngineHost({ setting: dockerHost }));
 await engine.ping();
 
@@ -92,6 +111,7 @@ async function extensionRun(root, tag) {
   const before = process.memoryUsage().rss;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const cpuStart = process.cpuUsage();
   const started = performance.now();
   const context = createBuildContext(root, path.join(root, 'Dockerfile'));
   let startedMs;
@@ -100,13 +120,15 @@ async function extensionRun(root, tag) {
     if (event.error) throw new Error(`build failed: ${event.error}`);
   }
   clearInterval(sampler);
+  const cpu = ownCpuSince(cpuStart);
   peak = Math.max(peak, process.memoryUsage().rss);
   if (startedMs === undefined) throw new Error('the engine never reported Step 1');
-  return { ms: startedMs, rssGrowth: peak - before, walk: context.walk };
+  return { ms: startedMs, cpu, rssGrowth: peak - before, walk: context.walk };
 }
 
 function cliRun(root, tag) {
   return new Promise((resolve, reject) => {
+    const cpuBefore = reapedChildrenCpu();
     const started = performance.now();
     const child = spawn('docker', ['build', '-t', tag, root], { env: { ...process.env, DOCKER_HOST: dockerHost, DOCKER_BUILDKIT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let startedMs;
@@ -118,8 +140,9 @@ function cliRun(root, tag) {
     child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      const cpuAfter = reapedChildrenCpu();
       if (code !== 0 || startedMs === undefined) reject(new Error(`docker build failed (${code}): ${output.slice(-500)}`));
-      else resolve({ ms: startedMs });
+      else resolve({ ms: startedMs, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore });
     });
   });
 }
@@ -143,7 +166,7 @@ try {
     const second = extFirst ? await cliRun(root, cliTag) : await extensionRun(root, extTag);
     const [ext, cli] = extFirst ? [first, second] : [second, first];
     rows.push({ ext, cli, ratio: ext.ms / cli.ms });
-    console.log(`run ${index + 1}/${runs} (${extFirst ? 'extension' : 'docker build'} first): extension ${(ext.ms / 1000).toFixed(2)} s, docker build ${(cli.ms / 1000).toFixed(2)} s, ratio ${(ext.ms / cli.ms).toFixed(3)}, rss +${(ext.rssGrowth / MiB).toFixed(1)} MiB`);
+    console.log(`run ${index + 1}/${runs} (${extFirst ? 'extension' : 'docker build'} first): extension ${(ext.ms / 1000).toFixed(2)} s, docker build ${(cli.ms / 1000).toFixed(2)} s, ratio ${(ext.ms / cli.ms).toFixed(3)}, rss +${(ext.rssGrowth / MiB).toFixed(1)} MiB, cpu extension ${ext.cpu.toFixed(2)} s, docker build ${cli.cpu?.toFixed(2) ?? '?'} s`);
   }
   const walk = rows[0].ext.walk;
   console.log('');
@@ -151,6 +174,8 @@ try {
   console.log(`  extension path (dockerode):  median ${(median(rows.map((row) => row.ext.ms)) / 1000).toFixed(2)} s`);
   console.log(`  docker build (classic):      median ${(median(rows.map((row) => row.cli.ms)) / 1000).toFixed(2)} s`);
   console.log(`  median ratio extension/CLI:  ${median(rows.map((row) => row.ratio)).toFixed(3)}`);
+  const cliCpu = rows.map((row) => row.cli.cpu).filter((value) => value !== undefined);
+  console.log(`  cpu until the build ends:    extension median ${median(rows.map((row) => row.ext.cpu)).toFixed(2)} s, docker build ${cliCpu.length ? `median ${median(cliCpu).toFixed(2)} s` : 'not measured (no /proc)'}`);
   console.log(`  rss growth while sending:    median ${(median(rows.map((row) => row.ext.rssGrowth)) / MiB).toFixed(1)} MiB, max ${(Math.max(...rows.map((row) => row.ext.rssGrowth)) / MiB).toFixed(1)} MiB${globalThis.gc ? '' : ' (run with --expose-gc for a steadier baseline)'}`);
   console.log(`  walk: ${walk.entriesSeen} directory entries looked at, ${walk.prunedDirectories} excluded folders pruned, ${walk.walkedExcludedDirectories} excluded folders walked (${excludedFiles} files under node_modules never read)`);
   console.log(`  machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average ${os.loadavg().map((value) => value.toFixed(1)).join(' ')} (shared machine)`);

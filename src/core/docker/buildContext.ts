@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-
-const READ_CHUNK_BYTES = 1024 * 1024;
+import { ContextTarStream } from './contextTarStream';
 
 export interface BuildContext {
   /** The tar stream to send as the build request body (packed as it is read: never held in memory). */
@@ -39,10 +37,6 @@ export interface ContextWalkStats {
  * time as the engine reads, so memory does not grow with the context's size.
  */
 export function createBuildContext(contextDir: string, dockerfilePath: string): BuildContext {
-  // Loaded here, not at module load: only a running build needs them.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tar = require('tar-fs') as typeof import('tar-fs');
-
   const root = path.resolve(contextDir);
   const dockerfile = path.resolve(dockerfilePath);
   const relativeDockerfile = toPosix(path.relative(root, dockerfile));
@@ -55,11 +49,11 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
   const rules = contextIgnoreRules([...patterns, ...always.map((entry) => `!${entry}`)]);
 
   const walk: ContextWalkStats = { entriesSeen: 0, prunedDirectories: 0, walkedExcludedDirectories: 0 };
-  const ignored = (absolute: string): boolean => {
+  const ignored = (absolute: string, isDirectory: () => boolean): boolean => {
     walk.entriesSeen++;
     const relative = toPosix(path.relative(root, absolute));
     if (!relative) return false;
-    const verdict = rules.verdict(relative, () => lstatSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false);
+    const verdict = rules.verdict(relative, isDirectory);
     if (verdict === 'prune') walk.prunedDirectories++;
     if (verdict === 'walk-excluded') walk.walkedExcludedDirectories++;
     return verdict === 'exclude' || verdict === 'prune';
@@ -67,32 +61,15 @@ export function createBuildContext(contextDir: string, dockerfilePath: string): 
 
   const entries: string[] = [];
   const extraName = `.ecr-build-dockerfile-${randomBytes(6).toString('hex')}`;
-  const stream = tar.pack(root, {
+  const stream = new ContextTarStream({
+    root,
     // Top-level names listed here rather than "." so the tar has no "./" entry, like the CLI's.
-    entries: readdirSync(root).filter((name) => !ignored(path.join(root, name))),
-    ignore: ignored,
-    map: (header) => {
-      // The daemon owns the files it receives, as with the CLI: root, no host user names.
-      header.uid = 0;
-      header.gid = 0;
-      entries.push(header.name);
-      return header;
-    },
-    // Files are read 1 MiB at a time (Node's default is 64 KiB): a 500 MiB context is 500 reads
-    // and writes instead of 8,000, which is what the CPU time of sending it goes to.
-    // (tar-fs takes an `fs` option its typings do not declare.)
-    ...({ fs: { ...fs, createReadStream: (file: string, options?: object) => fs.createReadStream(file, { ...options, highWaterMark: READ_CHUNK_BYTES }) } } as object),
-    finalize: dockerfileInside,
-    finish: dockerfileInside
-      ? undefined
-      : (pack) => {
-          entries.push(extraName);
-          pack.entry({ name: extraName, mode: 0o644, uid: 0, gid: 0, mtime: new Date() }, readFileSync(dockerfile));
-          pack.finalize();
-        },
+    topLevel: readdirSync(root, { withFileTypes: true }).filter((entry) => !ignored(path.join(root, entry.name), () => entry.isDirectory())).map((entry) => entry.name),
+    ignored,
+    onEntry: (name) => entries.push(name),
+    extra: dockerfileInside ? undefined : { name: extraName, read: () => readFileSync(dockerfile) },
   });
-  // tar-stream's Pack is a streamx Readable; dockerode pipes it into the request like a Node stream.
-  return { stream: stream as unknown as Readable, dockerfileInContext: dockerfileInside ? relativeDockerfile : extraName, ignoreFile, entries, walk };
+  return { stream, dockerfileInContext: dockerfileInside ? relativeDockerfile : extraName, ignoreFile, entries, walk };
 }
 
 /**
