@@ -5,8 +5,16 @@ import { imageTooltip, repositoryTooltip, toTreeItem } from './treeItems';
 
 export const VIEW_ID = 'ecr.registries';
 
-/** From this many rows under one node, the rows a listing replaced are let go of at once (getChildren). */
-const RELEASE_REPLACED_ROWS_FROM = 500;
+/**
+ * VS Code's extension host keeps the rows a change replaced (after "Load more", the 9,000 rows shown
+ * before; after a collapsed registry let go of its listing, every row that was under it) until the
+ * view's next change event. Once the view has been quiet this long, an event for a row that is not
+ * in the tree, which VS Code skips without redrawing anything, lets them go. Not sooner: VS Code
+ * holds a change that follows another within 200 ms (and TreeView.reveal waits for it), so an
+ * event in the middle of paging would delay the next page.
+ */
+const LET_GO_AFTER_QUIET_MS = 1000;
+const NOT_A_ROW = Object.freeze({}) as ExplorerNode;
 
 /**
  * The explorer model as VS Code's tree: nodes to TreeItems (treeItems.ts), the model's changes
@@ -17,15 +25,27 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
   private readonly timers = new Set<NodeJS.Timeout>();
+  private letGoTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly model: ExplorerModel) {
-    this.subscription = model.onDidChange((node) => this.changed.fire(node));
+    this.subscription = model.onDidChange((node) => {
+      this.changed.fire(node);
+      this.letGoWhenQuiet();
+    });
   }
 
   dispose(): void {
     this.subscription.dispose();
     for (const timer of this.timers) clearTimeout(timer);
+    clearTimeout(this.letGoTimer);
     this.changed.dispose();
+  }
+
+  /** (Re)starts the quiet period after which VS Code is told to let go of replaced rows (LET_GO_AFTER_QUIET_MS). */
+  private letGoWhenQuiet(): void {
+    clearTimeout(this.letGoTimer);
+    this.letGoTimer = setTimeout(() => this.changed.fire(NOT_A_ROW), LET_GO_AFTER_QUIET_MS);
+    this.letGoTimer.unref?.();
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
@@ -35,13 +55,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     const children = await this.model.children(node);
-    // VS Code's extension host keeps the rows a getChildren replaces until the view's next change
-    // event: after "Load more" up to 10,000 images, the 9,000 rows shown before. Redrawing one
-    // leaf row is such an event and costs one row.
-    if (children.length >= RELEASE_REPLACED_ROWS_FROM) {
-      const leaf = [...children].reverse().find((child) => child.kind === 'loadMore' || child.kind === 'image' || child.kind === 'message');
-      if (leaf) this.later(0, () => this.model.isCurrent(leaf) && this.changed.fire(leaf));
-    }
+    // The rows these replace stay in VS Code's extension host until the next change event.
+    this.letGoWhenQuiet();
     return children;
   }
 
