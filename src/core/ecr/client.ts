@@ -73,6 +73,10 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
     retryMode: 'standard',
     requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 5000, requestTimeout: 60_000 },
   });
+  // The SDK reads ~/.aws/config once per process and keeps the promise. Where the file is missing
+  // that promise holds an error whose stack keeps every awaiting caller's variables alive: read
+  // first by a listing, the whole listing, for good. Read here from a fresh chain, it holds none of ours.
+  await new Promise<void>((resolve) => setImmediate(() => void client.config.useFipsEndpoint().then(() => resolve(), () => resolve())));
   const context: EcrErrorContext = { $profile: options.profile, $endpoint: endpoint, $region: options.region };
   client.middlewareStack.add(
     (next, handlerContext) => async (args) => {
