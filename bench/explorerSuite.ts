@@ -17,7 +17,7 @@ import { createWriteStream } from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../src/vscode/explorer/api';
-import { collectGarbage, memoryLine } from './hostMemory';
+import { collectGarbage, idle, memoryLine } from './hostMemory';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 
@@ -131,6 +131,7 @@ export async function run(): Promise<void> {
   await explorer.reveal(REGISTRY_KEY, undefined, { expand: false });
   await collectGarbage();
   console.log(memoryLine('start (after GC)'));
+  await heapSnapshot('start');
 
   /**
    * Expands the node (first page shown), then clicks "Load more" until there is none. Per page: the
@@ -178,6 +179,7 @@ export async function run(): Promise<void> {
     );
     await list('images', imageRepository, expectedImages, async () => new Set(explorer.knownImages().find((entry) => entry.repository === imageRepository)?.tags).size, run);
     console.log(memoryLine(`after listing run=${run}`));
+    await idle();
     await collectGarbage();
     console.log(memoryLine(`after listing and GC run=${run}`));
     await heapSnapshot(`after-run-${run}`);
@@ -192,8 +194,10 @@ export async function run(): Promise<void> {
   } catch (error) {
     console.log(`[suite] not released after collapse: ${error instanceof Error ? error.message : String(error)}`);
   }
+  await idle();
   await collectGarbage();
   console.log(memoryLine('after collapse and GC'));
+  await heapSnapshot('after-collapse');
 
   if (teamRegions.length === 0) return;
   await teams(explorer, teamRegions, teamRepositories, mark, callsSince);

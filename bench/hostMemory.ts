@@ -21,3 +21,11 @@ export function memoryLine(label: string): string {
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   return `[suite] memory ${label}: rss=${mib(rss)} heapUsed=${mib(heapUsed)} heapTotal=${mib(heapTotal)} external=${mib(external)} (MiB)`;
 }
+
+/**
+ * Memory after a listing is read once the view has been idle a moment, as a sidebar is when a person
+ * reads it: VS Code's extension host drops the rows a listing replaced at the view's next change
+ * event, which the explorer sends after 1 s of quiet (src/vscode/explorer/treeProvider.ts) and the
+ * peer at once. Not a stand-in for a condition: the idle time is what is measured after.
+ */
+export const idle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2000));

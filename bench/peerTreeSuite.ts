@@ -6,12 +6,13 @@
  * floor under the explorer's "own" time and memory; bench/explorer.mjs prints the ratio.
  */
 import * as vscode from 'vscode';
-import { collectGarbage, memoryLine } from './hostMemory';
+import { collectGarbage, idle, memoryLine } from './hostMemory';
 
 interface PeerTree {
   reset(count: number, pageSize: number): void;
   loadMore(): boolean;
   clear(): void;
+  letGo(): void;
   reveal(options: { expand?: boolean; select?: boolean; focus?: boolean }): Thenable<void>;
   answeredAt(): number;
 }
@@ -60,6 +61,8 @@ export async function run(): Promise<void> {
       );
     }
     console.log(memoryLine(`after listing run=${run}`));
+    peer.letGo();
+    await idle();
     await collectGarbage();
     console.log(memoryLine(`after listing and GC run=${run}`));
   }
@@ -67,6 +70,8 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('workbench.actions.treeView.peerTree.rows.collapseAll');
   peer.clear();
   await peer.reveal({ expand: false });
+  peer.letGo();
+  await idle();
   await collectGarbage();
   console.log(memoryLine('after collapse and GC'));
 }

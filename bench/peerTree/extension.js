@@ -62,6 +62,8 @@ exports.activate = () => {
       total = 0;
       changed.fire(root);
     },
+    /** A change event for a row not in the tree: VS Code's extension host then drops the rows it replaced (as the explorer does). */
+    letGo: () => changed.fire({}),
     reveal: (options) => view.reveal(root, options),
     answeredAt: () => answeredAt,
   };
