@@ -212,10 +212,10 @@ export class ExplorerModel {
     const listing = node.repositoryName ? this.imageListing(imageKey(registry.key, node.repositoryName)) : this.repositoryListing(registry.key);
     // A stale "Load more" (clicked twice, or left from before the last page arrived) must not
     // start the listing over: without a next token it would fetch page 1 again and list it twice.
-    if (!(listing.started && !listing.nextToken && !listing.pending)) {
-      await this.track(node.repositoryName ? this.loadImagePage(registry, node.repositoryName) : this.loadRepositoryPage(registry));
-    }
-    this.changed(parent);
+    const fetch = () => (node.repositoryName ? this.loadImagePage(registry, node.repositoryName).then(() => false) : this.loadRepositoryPage(registry));
+    const redrawn = !(listing.started && !listing.nextToken && !listing.pending) && (await this.track(fetch()));
+    // A registry row redrawn with its new count has its rows redrawn too: again would resend them all, 200 ms later.
+    if (!redrawn) this.changed(parent);
   }
 
   /** Drops what was listed (everything, one registry, or one repository's images); lists again on demand. */
@@ -406,18 +406,20 @@ export class ExplorerModel {
 
   // ---- loading --------------------------------------------------------------------------------
 
-  private async loadRepositoryPage(registry: ExplorerRegistry): Promise<void> {
+  private async loadRepositoryPage(registry: ExplorerRegistry): Promise<boolean> {
     const listing = this.repositoryListing(registry.key);
     await loadPage(listing, registry, this.pageLoading, async (token) => {
       const page = await this.limiter.run(registry.key, () => this.source.repositoryPage(registry, token));
       registry.learnAccount(page.items[0]?.registryId);
       return page;
     });
-    // The registry's own row says how many repositories are listed (and the account, once learnt).
+    // The registry's own row says how many repositories are listed (and the account, once learnt): true when redrawn.
     const node = this.nodes.get(registryNodeId(registry.key));
     if (node?.kind === 'registry' && (node.summary !== repositorySummaryText(this.repositoryListings.get(registry.key)) || node.accountId !== registry.accountId)) {
       this.changed(this.registryNode(registry));
+      return true;
     }
+    return false;
   }
 
   private loadImagePage(registry: ExplorerRegistry, repositoryName: string): Promise<void> {
@@ -426,7 +428,7 @@ export class ExplorerModel {
     );
   }
 
-  private startListing(node: ExplorerNode): Promise<void> | undefined {
+  private startListing(node: ExplorerNode): Promise<unknown> | undefined {
     const registry = this.registry(node.registryKey);
     if (node.kind === 'registry' && registry && !this.repositoryListing(registry.key).started) return this.track(this.loadRepositoryPage(registry));
     if (node.kind !== 'repository' || !registry || this.imageListing(imageKey(registry.key, node.repository.name)).started) return undefined;

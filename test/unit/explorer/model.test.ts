@@ -100,6 +100,23 @@ describe('explorer model: paging', () => {
     assert.ok(events.includes(root), 'the registry row is refreshed once its first page arrived');
   });
 
+  it('Load more redraws the registry row once per page (each redraw sends every row shown again)', async () => {
+    const { source } = fakeSource(['a', 'b', 'c', 'd', 'e'].map(repository));
+    const { model: explorer, events } = model(source);
+    const root = await registryNode(explorer);
+    const more = (await explorer.children(root)).at(-1) as LoadMoreNode;
+    for (const expected of ['4+ repositories', '5 repositories']) {
+      events.length = 0;
+      await explorer.loadMore(more);
+      assert.equal(root.summary, expected);
+      assert.deepEqual(events, [root]);
+    }
+    // A stale Load more fetches nothing and changes no count: the row is redrawn, as the click asks.
+    events.length = 0;
+    await explorer.loadMore(more);
+    assert.deepEqual(events, [root]);
+  });
+
   it('an error with nothing listed is one error row; refresh lists again', async () => {
     const { source, state, calls } = fakeSource(['a'].map(repository));
     const { model: explorer } = model(source);
