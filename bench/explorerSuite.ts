@@ -169,8 +169,10 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('workbench.actions.treeView.ecr.registries.collapseAll');
     explorer.refresh();
     await explorer.reveal(REGISTRY_KEY, undefined, { expand: false });
+    await idle();
     await collectGarbage();
     console.log(memoryLine(`before listing run=${run}`));
+    if (run > 1) await heapSnapshot(`before-run-${run}`);
 
     // Counted from what the explorer has listed (no API call; the ten other registries stay unlisted).
     // Distinct names and tags (one per seeded image): a page listed twice must not pass for a full listing.

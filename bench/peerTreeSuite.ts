@@ -43,6 +43,8 @@ export async function run(): Promise<void> {
       peer.reset(total, 1000);
       await peer.reveal({ expand: false });
       if (what === 'repositories') {
+        peer.letGo();
+        await idle();
         await collectGarbage();
         console.log(memoryLine(`before listing run=${run}`));
       }
