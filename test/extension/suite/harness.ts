@@ -151,6 +151,17 @@ export const modals = () =>
     modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
   }).modals;
 
+export interface BuildTranscript {
+  dockerfile: string;
+  lines: string[];
+  phase?: string;
+  exitCode?: number;
+  outcome?: string;
+}
+/** The last builds' (redacted) terminal text, from the extension's exported API; VS Code cannot read a terminal back. */
+export const transcripts = (): readonly BuildTranscript[] =>
+  vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>(EXTENSION_ID)?.exports?.buildTranscripts() ?? [];
+
 export async function activateExtension(): Promise<vscode.Extension<{ activationMs(): number }>> {
   const extension = vscode.extensions.getExtension<{ activationMs(): number }>(EXTENSION_ID);
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this host`);

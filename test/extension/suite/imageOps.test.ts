@@ -14,7 +14,7 @@ import type { InspectResult } from '../../../src/vscode/explorer/inspectCommand'
 import type { CheckImageReport } from '../../../src/vscode/explorer/preflightCommand';
 import type { TagOutcome } from '../../../src/core/images/tags';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
-import { activateExtension, frameShows, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, waitFor } from './harness';
+import { activateExtension, frameShows, modals, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, waitFor } from './harness';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { RegistryClient } from '../../../src/core/registry/client';
 
@@ -22,19 +22,6 @@ const REGISTRY_KEY = '123456789012/us-east-1';
 const run = randomBytes(3).toString('hex');
 const REPOSITORY = `imageops-${run}`;
 const SECRET = `hf_${randomBytes(12).toString('hex')}`;
-
-interface ModalRequest {
-  message: string;
-  detail?: string;
-  buttons: string[];
-}
-type Transcript = { dockerfile: string; lines: string[]; exitCode?: number };
-const transcripts = (): readonly Transcript[] =>
-  vscode.extensions.getExtension<{ buildTranscripts(): readonly Transcript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
-const modals = () =>
-  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
-    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
-  }).modals;
 
 const imageRows = async (explorer: ExplorerApi, repository: string): Promise<TreeSnapshotEntry[]> => {
   const snapshot = await explorer.treeSnapshot([repository]);

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, modals, requireStack, nextSecond, quickInput, quickPickShown, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, modals, nextSecond, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
@@ -18,12 +18,6 @@ const REGISTRY_KEY = '123456789012/us-east-1';
 const DEMO_REPOSITORY = 'aqueduct/churn-predictor';
 const run = randomBytes(3).toString('hex');
 
-interface BuildTranscript {
-  lines: string[];
-  exitCode?: number;
-}
-const transcripts = (): readonly BuildTranscript[] =>
-  vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 
 const lastModal = (what: string) => {
   const shown = modals().shown().at(-1);

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCreationTemplateCommand, DeleteRepositoryCreationTemplateCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, hoverTreeRow, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, hoverTreeRow, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -20,22 +20,6 @@ const run = randomBytes(3).toString('hex');
 const PREFIX = `hub-${run}`;
 const TEMPLATE_PREFIX = `team-${run}`;
 const SECRET = `arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-${run}`;
-
-interface ModalRequest {
-  message: string;
-  detail?: string;
-  buttons: string[];
-}
-interface BuildTranscript {
-  lines: string[];
-  exitCode?: number;
-}
-const transcripts = (): readonly BuildTranscript[] =>
-  vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
-const modals = () =>
-  (vscode.extensions.getExtension('ecr-workbench.ecr-workbench')?.exports as {
-    modals: { answerWith(answerer: ((request: ModalRequest) => string | undefined) | undefined): void; shown(): readonly ModalRequest[] };
-  }).modals;
 
 const find = (entries: TreeSnapshotEntry[] | undefined, label: string) => entries?.find((entry) => entry.label === label);
 const group = async (explorer: ExplorerApi, label: string) => find(find(await explorer.treeSnapshot([label]), 'local')?.children, label);

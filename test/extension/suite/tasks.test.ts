@@ -7,18 +7,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { activateExtension, requireStack, screenshot, stack, waitFor } from './harness';
+import { activateExtension, requireStack, screenshot, stack, transcripts, waitFor } from './harness';
 
-interface BuildTranscript {
-  dockerfile: string;
-  lines: string[];
-  phase?: string;
-  exitCode?: number;
-  outcome?: string;
-}
-/** The last runs' (redacted) terminal text, from the extension's exported API; VS Code cannot read a terminal back. */
-const transcripts = (): readonly BuildTranscript[] =>
-  vscode.extensions.getExtension<{ buildTranscripts(): readonly BuildTranscript[] }>('ecr-workbench.ecr-workbench')?.exports?.buildTranscripts() ?? [];
 
 const REGISTRY_PASSWORD = '123456789012-auth-token';
 const run = randomBytes(3).toString('hex');
