@@ -212,8 +212,8 @@ export class ExplorerModel {
     const listing = node.repositoryName ? this.imageListing(imageKey(registry.key, node.repositoryName)) : this.repositoryListing(registry.key);
     // A stale "Load more" (clicked twice, or left from before the last page arrived) must not
     // start the listing over: without a next token it would fetch page 1 again and list it twice.
-    const fetch = () => (node.repositoryName ? this.loadImagePage(registry, node.repositoryName).then(() => false) : this.loadRepositoryPage(registry));
-    const redrawn = !(listing.started && !listing.nextToken && !listing.pending) && (await this.track(fetch()));
+    const nextPage = () => (node.repositoryName ? this.loadImagePage(registry, node.repositoryName).then(() => false) : this.loadRepositoryPage(registry));
+    const redrawn = !(listing.started && !listing.nextToken && !listing.pending) && (await this.track(nextPage()));
     // A registry row redrawn with its new count has its rows redrawn too: again would resend them all, 200 ms later.
     if (!redrawn) this.changed(parent);
   }
