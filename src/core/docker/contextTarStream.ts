@@ -235,19 +235,19 @@ class BlockWriter {
   /** The header, then the file read straight into the blocks (exactly `size` bytes, as the header says), then padding. */
   async file(absolute: string, header: TarHeader): Promise<void> {
     await this.header(header);
-    const fd = await promisified<number>((done) => fs.open(absolute, 'r', done));
+    const file = await fs.promises.open(absolute, 'r');
     try {
       for (let position = 0; position < header.size; ) {
         const block = await this.room();
         const wanted = Math.min(block.byteLength - this.used, header.size - position);
-        const read = await promisified<number>((done) => fs.read(fd, block, this.used, wanted, position, done));
+        const { bytesRead: read } = await file.read(block, this.used, wanted, position);
         if (read === 0) throw new Error(`${header.name} shrank while it was being sent (expected ${header.size} bytes)`);
         this.used += read;
         position += read;
         await this.flushIfFull();
       }
     } finally {
-      await promisified<void>((done) => fs.close(fd, (error) => done(error, undefined)));
+      await file.close();
     }
     await this.zeros(paddingAfter(header.size));
   }
@@ -275,8 +275,4 @@ class BlockWriter {
 
 function entryName(name: string): string {
   return process.platform === 'win32' ? name.replace(/\\/g, '/').replace(/[:?<>|]/g, '_') : name;
-}
-
-function promisified<T>(call: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => call((error, value) => (error ? reject(error) : resolve(value))));
 }
