@@ -40,7 +40,6 @@ exports.activate = () => {
     for (let i = start; i < Math.min(total, start + pageSize); i++) rows.push({ id: `row-${i}`, label: `bench/repo-${String(i).padStart(4, '0')}`, description: `${(i % 97) + 1} images · pushed 3 days ago` });
   };
   return {
-    root,
     /** Starts over with `count` rows to list, `size` per page; nothing listed until the root expands. */
     reset(count, size) {
       rows = [];
