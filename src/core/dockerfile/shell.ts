@@ -103,6 +103,38 @@ export function quotedWords(model: DockerfileModel, instruction: InstructionInfo
 }
 
 /**
+ * An instruction's arguments as hadolint reads COPY's: split on blanks outside quotes, the
+ * surrounding quotes removed, backslashes kept ("C:\\Program Files\\x" is one Windows path, where
+ * dockerfile-ast drops the backslashes and splits at the blank).
+ */
+export function rawWords(model: DockerfileModel, instruction: InstructionInfo): ShellWord[] {
+  if (instruction.args.length === 0) return [];
+  const last = instruction.args[instruction.args.length - 1];
+  const source = dockerfileSource(model.lines, instruction.args[0].range.start, last.range.end, model.escapeChar);
+  const words: ShellWord[] = [];
+  const text = source.text;
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    const start = i;
+    let quote: string | undefined;
+    let quoted = false;
+    while (i < text.length && (quote !== undefined || !/\s/.test(text[i]))) {
+      if (quote === undefined && (text[i] === '"' || text[i] === "'")) {
+        quote = text[i];
+        quoted = true;
+      } else if (text[i] === quote) quote = undefined;
+      i++;
+    }
+    const raw = text.slice(start, i);
+    const end = source.positions[i - 1];
+    words.push({ text: raw.replace(/["']/g, ''), quoted, range: { start: source.positions[start], end: { line: end.line, character: end.character + 1 } } });
+  }
+  return words;
+}
+
+/**
  * Results per instruction text and line: each lint re-creates the instruction objects, but
  * typing changes one instruction, so every other one is found here instead of parsed again.
  * The key is the cached parse the instruction came from (InstructionInfo.origin) and its line.
@@ -140,11 +172,46 @@ export function isExecForm(model: DockerfileModel, words: ReadonlyArray<{ value:
   }
 }
 
+export interface RunFlag {
+  name: string;
+  value: string | null;
+}
+
+/** "--mount=type=cache,target=/x", "--network=none", "--security=insecure", a bare "--network": a RUN flag, never a command. */
+const RUN_FLAG = /^--([A-Za-z][A-Za-z0-9-]*)(?:=(.*))?$/s;
+const BARE_RUN_FLAGS = new Set(['mount', 'network', 'security', 'device']);
+
+function runFlagWord(word: { value: string }): RunFlag | undefined {
+  const match = RUN_FLAG.exec(word.value);
+  if (!match || (match[2] === undefined && !BARE_RUN_FLAGS.has(match[1]))) return undefined;
+  return { name: match[1], value: match[2] ?? null };
+}
+
+/**
+ * The flags of a RUN or ONBUILD RUN (--mount, --network, --security) and the index in `args` of
+ * the first word of its command. Docker reads the flags before the command in both; dockerfile-ast
+ * separates them for RUN only, so ONBUILD RUN's (and any it missed) are read here.
+ */
+export function runFlagsOf(instruction: InstructionInfo): { flags: RunFlag[]; firstArg: number } | undefined {
+  const onbuildRun = instruction.keyword === 'ONBUILD' && instruction.args[0]?.value.toUpperCase() === 'RUN';
+  if (!onbuildRun && instruction.keyword !== 'RUN') return undefined;
+  const flags: RunFlag[] = onbuildRun ? [] : instruction.flags.map((flag) => ({ name: flag.name, value: flag.value }));
+  let firstArg = onbuildRun ? 1 : 0;
+  for (; firstArg < instruction.args.length; firstArg++) {
+    const flag = runFlagWord(instruction.args[firstArg]);
+    if (!flag) break;
+    flags.push(flag);
+  }
+  return { flags, firstArg };
+}
+
 /** The shell script a RUN or ONBUILD RUN instruction executes, or undefined for other instructions. */
 export function shellScriptOf(model: DockerfileModel, instruction: InstructionInfo): ShellScript | undefined {
-  const onbuildRun = instruction.keyword === 'ONBUILD' && instruction.args[0]?.value.toUpperCase() === 'RUN' && instruction.args.length > 1;
-  if (!onbuildRun && (instruction.keyword !== 'RUN' || instruction.args.length === 0)) return undefined;
-  return cached(scriptCache, instruction, () => buildScript(model, instruction, onbuildRun ? 1 : 0)) ?? undefined;
+  if (instruction.keyword !== 'RUN' && instruction.keyword !== 'ONBUILD') return undefined;
+  return cached(scriptCache, instruction, () => {
+    const run = runFlagsOf(instruction);
+    return run && run.firstArg < instruction.args.length ? buildScript(model, instruction, run.firstArg) : null;
+  }) ?? undefined;
 }
 
 function buildScript(model: DockerfileModel, instruction: InstructionInfo, firstArg: number): ShellScript {

@@ -63,7 +63,7 @@ const CASES: Record<string, RuleCase> = {
   DL3037: { fires: lines(FROM, 'RUN zypper install -y curl && zypper clean'), on: ['curl'], silent: [lines(FROM, 'RUN zypper install -y curl=8 "git>=2" && zypper clean')] },
   DL3038: { fires: lines(FROM, 'RUN dnf install httpd-2.4 && dnf clean all'), on: ['install'], silent: [lines(FROM, 'RUN dnf install -y httpd-2.4 && dnf clean all')] },
   DL3040: { fires: lines(FROM, 'RUN dnf install -y httpd-2.4'), on: ['dnf install'], silent: [lines(FROM, 'RUN microdnf install -y httpd-2.4 && microdnf clean all')] },
-  DL3041: { fires: lines(FROM, 'RUN dnf install -y httpd && dnf clean all'), on: ['httpd'], silent: [lines(FROM, 'RUN dnf install -y httpd-2.4.57 x.rpm pkg-$VERSION && dnf module install -y nodejs:18 && dnf clean all')] },
+  DL3041: { fires: lines(FROM, 'RUN dnf install -y httpd && dnf clean all'), on: ['httpd'], silent: [lines(FROM, 'ARG VERSION=1.2', 'RUN dnf install -y httpd-2.4.57 x.rpm pkg-$VERSION && dnf module install -y nodejs:18 && dnf clean all')] },
   DL3042: { fires: lines(FROM, 'RUN pip install flask==3'), on: ['install'], silent: [lines(FROM, 'ENV PIP_NO_CACHE_DIR=1', 'RUN pip install flask==3'), lines(FROM, 'RUN pipx install black==24.1')], fix: ['--no-cache-dir', lines(FROM, 'RUN pip install --no-cache-dir flask==3')] },
   DL3043: { fires: lines(FROM, 'ONBUILD FROM debian:12'), on: ['FROM'], silent: [lines(FROM, 'ONBUILD RUN true')] },
   DL3044: { fires: lines(FROM, 'ENV A=1 B=$A'), on: ['B=$A'], silent: [lines(FROM, 'ENV A=1', 'ENV B=$A'), lines(FROM, 'ENV PATH=/x:$PATH')] },
@@ -82,6 +82,18 @@ const CASES: Record<string, RuleCase> = {
   DL4001: { fires: lines(FROM, 'RUN curl -fsSLO https://x', 'RUN wget -q https://y'), on: ['wget'], silent: [lines(FROM, 'RUN curl -fsSLO https://x', FROM, 'RUN wget -q https://y')] },
   DL4003: { fires: lines(FROM, 'CMD ["a"]', 'CMD ["b"]'), on: ['CMD'], silent: [lines(FROM, 'CMD ["a"]', FROM, 'CMD ["b"]')], fix: ['Remove the CMD on line 2', lines(FROM, 'CMD ["b"]')] },
   DL4004: { fires: lines(FROM, 'ENTRYPOINT ["a"]', 'ENTRYPOINT ["b"]'), on: ['ENTRYPOINT'], silent: [lines(FROM, 'ENTRYPOINT ["a"]', 'CMD ["b"]')] },
+  DL3063: {
+    fires: lines('FROM alpine:3.20 AS scratch', 'RUN true', 'FROM alpine:3.20', 'COPY --from=scratch /a /b'),
+    on: ['scratch'],
+    silent: [lines('FROM alpine:3.20 AS build', 'FROM scratch')],
+    fix: ['scratch-stage', lines('FROM alpine:3.20 AS scratch-stage', 'RUN true', 'FROM alpine:3.20', 'COPY --from=scratch-stage /a /b')],
+  },
+  DL3065: {
+    fires: lines('FROM --platform=${TARGETPLATFORM} alpine:3.20'),
+    on: ['--platform=${TARGETPLATFORM}'],
+    silent: [lines('FROM --platform=$BUILDPLATFORM golang:1.22 AS build')],
+    fix: ['Remove', lines('FROM alpine:3.20')],
+  },
   DL4005: { fires: lines(FROM, 'RUN ln -sf /bin/bash /bin/sh'), on: ['ln'], silent: [lines(FROM, 'SHELL ["/bin/bash", "-c"]', 'RUN ln -s /a /b')] },
   DL4006: { fires: lines(FROM, 'RUN curl -fsSL https://x | bash'), on: ['|'], silent: [lines(FROM, 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'RUN curl -fsSL https://x | bash'), lines(FROM, 'RUN a || b')] },
 };

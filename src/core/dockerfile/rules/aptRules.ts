@@ -2,7 +2,7 @@
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
 import { expandBraces } from '../shellParser';
 import type { ShellScript } from '../shell';
-import { argWord, argsNoFlags, commandsOf, flagsOfWord, hasFlag, isCommand, packagesAfter, reportPerScript, runScripts, subcommandRange, usesCacheMount, type Command, type ScriptCheck } from './commands';
+import { argWord, argsNoFlags, commandsOf, flagsOfWord, hasFlag, isCommand, packagesAfter, reportPerScript, runScripts, subcommandRange, mountsCacheOrTmpfs, type Command, type ScriptCheck } from './commands';
 import { insertAt, replaceRange } from './edits';
 import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
 
@@ -69,7 +69,7 @@ function cleansAptLists(commands: readonly Command[]): boolean {
 }
 
 /** Whether what a stage leaves behind ends up in the image: the last stage, or a stage another FROM builds on. */
-function stageShips(model: DockerfileModel, stage: Stage | undefined): boolean {
+export function stageShips(model: DockerfileModel, stage: Stage | undefined): boolean {
   if (!stage || stage.index === model.stages.length - 1) return true;
   const alias = stage.from.stageName?.toLowerCase();
   return alias !== undefined && model.stages.some((other) => other.from.written?.toLowerCase() === alias);
@@ -77,10 +77,11 @@ function stageShips(model: DockerfileModel, stage: Stage | undefined): boolean {
 
 function checkAptLists(context: RuleContext, instruction: InstructionInfo, script: ShellScript): void {
   const commands = commandsOf(script);
-  const update = commands.find((command) => isCommand(command, ['apt-get', 'apt'], 'update'));
+  const update = commands.find((command) => isCommand(command, ['apt-get', 'apt', 'aptitude'], 'update'));
   if (!update || cleansAptLists(commands)) return;
-  if (usesCacheMount(instruction, '/var/lib/apt/lists') || (usesCacheMount(instruction, '/var/lib/apt') && usesCacheMount(instruction, '/var/cache/apt'))) return;
-  if (!stageShips(context.model, context.model.stages[instruction.stage])) return;
+  if (mountsCacheOrTmpfs(instruction, '/var/lib/apt/lists') || (mountsCacheOrTmpfs(instruction, '/var/lib/apt') && mountsCacheOrTmpfs(instruction, '/var/cache/apt'))) return;
+  // An ONBUILD trigger runs in the image built FROM this one: what it leaves behind always ships.
+  if (instruction.keyword !== 'ONBUILD' && !stageShips(context.model, context.model.stages[instruction.stage])) return;
   const cleanup = 'rm -rf /var/lib/apt/lists/*';
   const fix = script.heredoc
     ? insertAt(script.end, script.end.character > 0 ? `\n${cleanup}` : `${cleanup}\n`)

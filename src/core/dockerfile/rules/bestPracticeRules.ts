@@ -6,7 +6,7 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import { splitImageReference, type DockerfileModel, type InstructionInfo, type Stage } from '../parse';
-import { isExecForm, quotedWords, shellScriptOf } from '../shell';
+import { isExecForm, quotedWords, rawWords, shellScriptOf } from '../shell';
 import { argsNoFlags, commandsOf, type Command } from './commands';
 import type { Range } from '../text';
 import { insertAt, removeInstruction, replaceRange, spanOf } from './edits';
@@ -33,7 +33,9 @@ export const BEST_PRACTICE_RULES: RuleInfo[] = [
   bestPracticeRule('DL3044', 'error', 'Do not refer to an environment variable within the same ENV statement where it is defined'),
   bestPracticeRule('DL3045', 'warning', 'COPY to a relative destination without WORKDIR set'),
   bestPracticeRule('DL3061', 'error', 'Invalid instruction order: a Dockerfile must begin with FROM, ARG or a comment'),
+  bestPracticeRule('DL3063', 'warning', 'Stage name should not be a reserved word (scratch, context)'),
   bestPracticeRule('DL3064', 'warning', 'Potentially sensitive data should not be used in ARG or ENV'),
+  bestPracticeRule('DL3065', 'warning', 'FROM --platform=$TARGETPLATFORM is redundant'),
   bestPracticeRule('DL3066', 'info', 'A non-numeric user id may not be resolvable by the host system'),
   bestPracticeRule('DL3067', 'warning', 'Do not copy an entire filesystem from another stage'),
   bestPracticeRule('DL4000', 'error', 'MAINTAINER is deprecated'),
@@ -51,6 +53,16 @@ function checkBaseImages(context: RuleContext): void {
     const { written, imageRange, image, nameRange, tagRange } = stage.from;
     const instruction = stage.from.instruction;
     const platform = instruction.flags.find((flag) => flag.name === 'platform');
+    if (platform && /^(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})$/.test(platform.value ?? '')) {
+      // The end of the flag up to the image: removing both leaves "FROM image".
+      const next = instruction.args[0]?.range.start ?? platform.range.end;
+      context.report({
+        ruleId: 'DL3065',
+        message: 'FROM --platform=$TARGETPLATFORM is redundant: a build already pulls the base for the target platform.',
+        range: platform.range,
+        fixes: [{ title: 'Remove --platform=$TARGETPLATFORM', edits: [replaceRange({ start: platform.range.start, end: next }, '')], preferred: true }],
+      });
+    }
     if (platform && !(platform.value ?? '').includes('$')) {
       context.report({ ruleId: 'DL3029', message: 'Do not pin --platform in FROM: let the build choose it (or use $BUILDPLATFORM / $TARGETPLATFORM).', range: platform.range });
     }
@@ -79,6 +91,24 @@ function checkBaseImages(context: RuleContext): void {
       }
     }
     const alias = stage.from.stageName?.toLowerCase();
+    if (alias === 'scratch' || alias === 'context') {
+      const args = instruction.args;
+      const word = args[args.length - 1];
+      const renamed = `${stage.from.stageName}-stage`;
+      // Rename the stage and what names it later (FROM <stage>, COPY --from=<stage>).
+      const edits = [replaceRange(word.range, renamed)];
+      for (const later of context.model.instructions) {
+        if (later.index <= instruction.index) continue;
+        const from = later.flags.find((flag) => flag.name === 'from' && flag.value?.toLowerCase() === alias);
+        if (from) edits.push(replaceRange(from.range, `--from=${renamed}`));
+      }
+      context.report({
+        ruleId: 'DL3063',
+        message: `"${stage.from.stageName}" is a reserved word: FROM ${alias} and --from=${alias} mean ${alias === 'scratch' ? 'the empty image' : 'the build context'}, not this stage. Name the stage differently.`,
+        range: word.range,
+        fixes: [{ title: `Rename the stage to ${renamed}`, edits, preferred: true }],
+      });
+    }
     if (alias !== undefined) {
       if (aliases.has(alias)) {
         const args = instruction.args;
@@ -113,9 +143,12 @@ function checkCopy(context: RuleContext, stage: Stage, aliasesSoFar: Set<string>
       }
     }
     if (args.length === 0 || args[0].value.startsWith('[')) continue;
-    const destination = args[args.length - 1];
-    const target = unquote(destination.value);
-    if (args.length > 2 && !target.endsWith('/')) {
+    // Read from the document: a Windows path keeps its backslashes and its quoted blanks.
+    const words = rawWords(context.model, instruction);
+    if (words.length === 0) continue;
+    const destination = words[words.length - 1];
+    const target = destination.text;
+    if (words.length > 2 && !target.endsWith('/') && !target.endsWith('\\')) {
       context.report({
         ruleId: 'DL3021',
         message: 'COPY with several sources needs a folder as destination: end it with /.',
@@ -123,7 +156,7 @@ function checkCopy(context: RuleContext, stage: Stage, aliasesSoFar: Set<string>
         fixes: [{ title: `Use ${target}/`, edits: [insertAt(destination.range.end, '/')], preferred: true }],
       });
     }
-    const absolute = target.startsWith('/') || target.startsWith('$') || /^[A-Za-z]:[\/]/.test(target);
+    const absolute = target.startsWith('/') || target.startsWith('$') || /^[A-Za-z]:/.test(target);
     if (!workdir && !absolute) {
       context.report({ ruleId: 'DL3045', message: 'COPY to a relative destination before any WORKDIR in this stage: where it lands depends on the base image.', range: destination.range });
     }
@@ -145,13 +178,14 @@ function extracts(command: Command): boolean {
 
 /** DL3010: an archive COPY'd into the image and unpacked by a later RUN of the stage; ADD unpacks it in one layer. */
 function checkCopiedArchives(context: RuleContext, stage: Stage): void {
-  const archives: Array<{ name: string; word: InstructionInfo['args'][number] }> = [];
+  const archives: Array<{ name: string; word: { range: InstructionInfo['range'] } }> = [];
   for (const instruction of stage.instructions) {
     const args = instruction.args;
     if (instruction.keyword === 'COPY' && args.length >= 2 && !instruction.flags.some((flag) => flag.name === 'from') && !args[0].value.startsWith('[')) {
-      const target = args[args.length - 1];
-      const sources = ARCHIVE.test(unquote(target.value)) ? [target] : args.slice(0, -1).filter((word) => ARCHIVE.test(unquote(word.value)));
-      for (const word of sources) archives.push({ name: basename(word.value), word });
+      const words = rawWords(context.model, instruction);
+      const target = words[words.length - 1];
+      const sources = ARCHIVE.test(target.text) ? [target] : words.slice(0, -1).filter((word) => ARCHIVE.test(word.text));
+      for (const word of sources) archives.push({ name: basename(word.text), word });
     }
     const script = archives.length > 0 ? shellScriptOf(context.model, instruction) : undefined;
     if (!script) continue;
@@ -241,7 +275,7 @@ function checkWorkdir(context: RuleContext, instruction: InstructionInfo): void 
   if (instruction.keyword !== 'WORKDIR' || instruction.args.length === 0) return;
   const word = instruction.args[0];
   const path = unquote(word.value);
-  if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path)) return;
+  if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:/.test(path)) return;
   context.report({
     ruleId: 'DL3000',
     message: `Use an absolute WORKDIR (/${path}): a relative one depends on the WORKDIR the base image happens to set.`,

@@ -4,7 +4,7 @@
  * ("-yq" is the flags y and q; "--no-cache=1" is the flag no-cache).
  */
 import type { DockerfileModel, InstructionInfo } from '../parse';
-import { programIndex, programName, shellScriptOf, type ShellCommand, type ShellScript, type ShellWord } from '../shell';
+import { programIndex, programName, runFlagsOf, shellScriptOf, type ShellCommand, type ShellScript, type ShellWord } from '../shell';
 import type { Range } from '../text';
 import type { Finding, RuleContext } from './types';
 
@@ -56,7 +56,7 @@ export function isCommand(command: Command, names: string | readonly string[], .
 
 /**
  * Arguments that are not flags, leaving out the value after each flag named in `valueFlags`
- * (hadolint drops the next argument even when the value was attached with "=").
+ * (unless the value was attached with "=", as in hadolint's dropFlagArg).
  */
 export function argsNoFlags(command: Command, valueFlags: readonly string[] = []): ShellWord[] {
   const result: ShellWord[] = [];
@@ -64,7 +64,7 @@ export function argsNoFlags(command: Command, valueFlags: readonly string[] = []
   for (const word of command.args) {
     const flags = flagsOfWord(word.text);
     if (flags.length > 0) {
-      if (flags.some((flag) => valueFlags.includes(flag))) skipNext = true;
+      if (!word.text.includes('=') && flags.some((flag) => valueFlags.includes(flag))) skipNext = true;
       continue;
     }
     if (word.text === '-' || word.text === '--') continue;
@@ -123,8 +123,8 @@ const scriptFindings = new WeakMap<ShellScript, Map<ScriptCheck, Finding[]>>();
  * Runs `check` on every RUN script and reports what it finds. Scripts are cached per
  * instruction text, so typing re-runs the check only for the RUN that changed.
  */
-export function reportPerScript(context: RuleContext, check: ScriptCheck): void {
-  for (const { script } of runScripts(context.model)) {
+export function reportPerScript(context: RuleContext, check: ScriptCheck, keep?: (finding: Finding, instruction: InstructionInfo) => boolean): void {
+  for (const { instruction, script } of runScripts(context.model)) {
     let byCheck = scriptFindings.get(script);
     if (!byCheck) scriptFindings.set(script, (byCheck = new Map()));
     let found = byCheck.get(check);
@@ -133,14 +133,26 @@ export function reportPerScript(context: RuleContext, check: ScriptCheck): void 
       check((finding) => collected.push(finding), commandsOf(script));
       byCheck.set(check, (found = collected));
     }
-    found.forEach((finding) => context.report(finding));
+    for (const finding of found) if (!keep || keep(finding, instruction)) context.report(finding);
   }
 }
 
-export function usesCacheMount(instruction: InstructionInfo, target: string): boolean {
-  return instruction.flags.some((flag) => {
-    if (flag.name !== 'mount' || flag.value === null || !/type=cache/.test(flag.value)) return false;
-    const match = /(?:^|,)(?:target|dst|destination)=([^,]+)/.exec(flag.value);
-    return match !== null && match[1].replace(/^["']|["']$/g, '').startsWith(target);
+/**
+ * A cache or tmpfs mount on this RUN (or ONBUILD RUN) whose target contains `fragment`: what a
+ * package manager leaves there never reaches the layer. hadolint's hasCacheOrTmpfsMountWith.
+ */
+export function mountsCacheOrTmpfs(instruction: InstructionInfo, fragment: string): boolean {
+  const flags = runFlagsOf(instruction)?.flags ?? [];
+  return flags.some((flag) => {
+    if (flag.name !== 'mount' || flag.value === null) return false;
+    const options = new Map<string, string>();
+    for (const part of flag.value.replace(/^["']|["']$/g, '').split(',')) {
+      const at = part.indexOf('=');
+      if (at > 0) options.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim().replace(/^["']|["']$/g, ''));
+    }
+    const type = options.get('type');
+    if (type !== 'cache' && type !== 'tmpfs') return false;
+    const target = options.get('target') ?? options.get('dst') ?? options.get('destination');
+    return target !== undefined && target.includes(fragment);
   });
 }

@@ -42,7 +42,8 @@ function labelsOf(model: DockerfileModel, instruction: InstructionInfo): Label[]
 /** Docker's guidance: a lower-case letter, then lower-case letters, digits, . - _; no reserved namespace. */
 function validKey(key: string): boolean {
   if (/^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(key)) return false;
-  return /^[a-z][a-z0-9._-]*$/.test(key) && !key.includes('..');
+  // hadolint's DL3048: starts with a lower-case letter, ends with one or a digit, only [a-z0-9._/-], no ".." or "--".
+  return /^[a-z]([a-z0-9._/-]*[a-z0-9])?$/.test(key) && !key.includes('..') && !key.includes('--');
 }
 
 const SPDX = /^(MIT|Apache-2\.0|BSD-[234]-Clause(-[A-Za-z]+)?|GPL-[23]\.0(-only|-or-later)?|LGPL-[23]\.[01](-only|-or-later)?|AGPL-3\.0(-only|-or-later)?|MPL-2\.0|ISC|Unlicense|CC0-1\.0|EPL-[12]\.0|[A-Za-z0-9.+-]+)$/;
@@ -61,7 +62,8 @@ export function checkLabels(context: RuleContext): void {
   for (const instruction of context.model.instructions) {
     if (instruction.keyword !== 'LABEL') continue;
     const labels = labelsOf(context.model, instruction);
-    const invalid = labels.find((label) => !label.key.includes('$') && !validKey(label.key));
+    // A key that is a variable ($KEY) is the build's choice; one with a variable inside is checked as written, as hadolint does.
+    const invalid = labels.find((label) => !label.key.startsWith('$') && !validKey(label.key));
     if (invalid) context.report({ ruleId: 'DL3048', message: `"${invalid.key}" is not a valid label key: use lower-case reverse-DNS names such as org.opencontainers.image.source.`, range: invalid.range });
     if (!schema) continue;
     for (const label of labels) {

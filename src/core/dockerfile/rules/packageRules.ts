@@ -3,9 +3,11 @@
  * apk (DL3018, DL3019), gem (DL3028), yarn (DL3060), go (DL3062), yum (DL3030, DL3032, DL3033),
  * zypper (DL3034-DL3037) and dnf/microdnf (DL3038, DL3040, DL3041).
  */
-import type { InstructionInfo } from '../parse';
+import type { DockerfileModel, InstructionInfo } from '../parse';
+import { quotedWords } from '../shell';
+import { stageShips } from './aptRules';
 import type { ShellScript } from '../shell';
-import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, usesCacheMount, type Command, reportPerScript, type ScriptCheck } from './commands';
+import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, mountsCacheOrTmpfs, type Command, reportPerScript, type ScriptCheck } from './commands';
 import { insertAt } from './edits';
 import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
 
@@ -34,12 +36,13 @@ export const PACKAGE_RULES: RuleInfo[] = [
 
 // ---- pip ----
 
-const PIP_VALUE_FLAGS = ['abi', 'b', 'build', 'e', 'editable', 'extra-index-url', 'f', 'find-links', 'i', 'index-url', 'implementation', 'no-binary', 'only-binary', 'platform', 'prefix', 'progress-bar', 'proxy', 'python-version', 'root', 'src', 't', 'target', 'trusted-host', 'upgrade-strategy'];
+const PIP_VALUE_FLAGS = ['abi', 'b', 'build', 'e', 'editable', 'extra-index-url', 'f', 'find-links', 'i', 'index-url', 'implementation', 'no-binary', 'only-binary', 'platform', 'prefix', 'progress-bar', 'proxy', 'python', 'python-version', 'root', 'root-user-action', 'src', 't', 'target', 'trusted-host', 'upgrade-strategy'];
 const VCS_SCHEMES = /^(git\+file|git\+https|git\+ssh|git\+http|git\+git|git|hg\+file|hg\+http|hg\+https|hg\+ssh|hg\+static-http|svn|svn\+svn|svn\+http|svn\+https|svn\+ssh|bzr\+http|bzr\+https|bzr\+ssh|bzr\+sftp|bzr\+ftp|bzr\+lp)/;
 
 /** pip, pip3, pip3.11, pipx… install, or python -m pip install. */
 function isPipInstall(command: Command): boolean {
-  if (command.name.startsWith('pip')) return hasArg(command, 'install');
+  // pipenv installs from its Pipfile (its own lock pins); hadolint leaves it alone too.
+  if (command.name.startsWith('pip')) return !command.name.startsWith('pipenv') && hasArg(command, 'install');
   if (!command.name.startsWith('python')) return false;
   const texts = command.args.map((word) => word.text);
   return texts.some((text, i) => text === '-m' && /^pip3?$/.test(texts[i + 1] ?? '') && texts[i + 2] === 'install');
@@ -87,7 +90,7 @@ function pipCacheOffInScript(commands: readonly Command[], install: Command): bo
 function checkPipCache(context: RuleContext, instruction: InstructionInfo, script: ShellScript): void {
   const commands = commandsOf(script);
   const installs = commands.filter((command) => isPipInstall(command) && !hasArg(command, '--no-cache-dir') && !pipCacheOffInScript(commands, command));
-  if (installs.length === 0 || usesCacheMount(instruction, '/root/.cache/pip') || pipCacheOffInStage(context, instruction)) return;
+  if (installs.length === 0 || mountsCacheOrTmpfs(instruction, '.cache/pip') || pipCacheOffInStage(context, instruction)) return;
   for (const command of installs) {
     const wrapper = /pipx|pipenv/.test(command.name) || command.args.some((word, i) => word.text === '-m' && /^(pipx|pipenv)$/.test(command.args[i + 1]?.text ?? ''));
     if (wrapper) continue;
@@ -103,9 +106,12 @@ function checkPipCache(context: RuleContext, instruction: InstructionInfo, scrip
 
 // ---- npm, apk, gem, yarn, go ----
 
+/** npm options whose value is the next word (npm install --loglevel verbose sax@1). */
+const NPM_VALUE_FLAGS = ['loglevel', 'registry'];
+
 function checkNpm(report: Report, command: Command): void {
-  if (!isCommand(command, 'npm', 'install') || argsNoFlags(command)[0]?.text !== 'install') return;
-  for (const pkg of packagesAfter(command, 'install')) {
+  if (!isCommand(command, 'npm', 'install') || argsNoFlags(command, NPM_VALUE_FLAGS)[0]?.text !== 'install') return;
+  for (const pkg of packagesAfter(command, 'install', NPM_VALUE_FLAGS)) {
     const text = pkg.text;
     let pinned: boolean;
     if (/^(git|git\+ssh|git\+http|git\+https):\/\//.test(text)) pinned = text.includes('#');
@@ -118,7 +124,7 @@ function checkNpm(report: Report, command: Command): void {
 function checkApk(report: Report, command: Command): void {
   if (!isCommand(command, 'apk', 'add')) return;
   for (const pkg of argsNoFlags(command, ['t', 'virtual', 'repository', 'X'])) {
-    if (pkg.text === 'add' || pkg.text.includes('=') || pkg.text.includes('~') || pkg.text.endsWith('.apk')) continue;
+    if (pkg.text === 'add' || /[=~<>]/.test(pkg.text) || pkg.text.endsWith('.apk')) continue;
     report({ ruleId: 'DL3018', message: `Pin the version of ${pkg.text} (apk add ${pkg.text}=<version>).`, range: pkg.range });
   }
   if (!hasFlag(command, 'no-cache')) {
@@ -132,47 +138,73 @@ function checkApk(report: Report, command: Command): void {
   }
 }
 
+/** gem install options that take the next word as their value. */
+const GEM_VALUE_OPTIONS = new Set(['-i', '--install-dir', '-n', '--bindir', '--document', '--build-root', '-P', '--trust-policy', '-g', '--file', '-s', '--source', '-p', '--http-proxy', '--platform', '--config-file', '--target-rbconfig']);
+
 function checkGem(report: Report, command: Command): void {
-  if (!isCommand(command, 'gem', 'install') || hasArg(command, '-v', '--version') || command.args.some((word) => word.text.startsWith('--version='))) return;
-  for (const pkg of argsNoFlags(command)) {
-    if (pkg.text === 'install' || pkg.text.includes(':')) continue;
-    report({ ruleId: 'DL3028', message: `Pin the version of ${pkg.text} (gem install ${pkg.text}:<version>).`, range: pkg.range });
+  if (!isCommand(command, 'gem', 'install', 'i') || hasArg(command, '-v', '--version') || command.args.some((word) => word.text.startsWith('--version='))) return;
+  const args = command.args;
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i].text;
+    // After "--" come options for the gem's build (gem install x -- --use-system-libraries).
+    if (text === '--') break;
+    if (text.startsWith('-')) {
+      // A value after an option: a known value option, or a boolean ("--use-system-libraries true").
+      if (!text.includes('=') && (GEM_VALUE_OPTIONS.has(text) || /^(true|false)$/.test(args[i + 1]?.text ?? ''))) i++;
+      continue;
+    }
+    if (text === 'install' || text === 'i' || text.includes(':')) continue;
+    report({ ruleId: 'DL3028', message: `Pin the version of ${text} (gem install ${text}:<version>).`, range: args[i].range });
   }
 }
 
+/** A go package pinned to a version: a local path, or @<version> (@latest and @none move). */
+function goPinned(text: string): boolean {
+  if (text === '.' || text.startsWith('.') || text.startsWith('/')) return true;
+  return text.includes('@') && !text.endsWith('@latest') && !text.endsWith('@none');
+}
+
 function checkGo(report: Report, command: Command): void {
-  const subcommand = isCommand(command, 'go', 'install') ? 'install' : isCommand(command, 'go', 'get') ? 'get' : undefined;
-  if (!subcommand) return;
-  for (const pkg of packagesAfter(command, subcommand)) {
-    // @latest moves: only a version pins.
-    if ((pkg.text.includes('@') && !pkg.text.endsWith('@latest')) || pkg.text.startsWith('.') || pkg.text.startsWith('/')) continue;
-    report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text}@<version>).`, range: pkg.range });
+  if (command.name !== 'go') return;
+  const args = argsNoFlags(command);
+  const subcommand = args[0]?.text;
+  // go run <pkg> [arguments]: only the package; what follows is the program's arguments.
+  const packages = subcommand === 'run' ? args.slice(1, 2) : subcommand === 'install' || subcommand === 'get' ? args.slice(1).filter((word) => word.text !== 'tool') : [];
+  for (const pkg of packages) {
+    if (goPinned(pkg.text)) continue;
+    report({ ruleId: 'DL3062', message: `Pin the version of ${pkg.text} (go ${subcommand} ${pkg.text.replace(/@(latest|none)$/, '')}@<version>).`, range: pkg.range });
   }
 }
 
 function checkYarnCache(report: Report, commands: readonly Command[]): void {
-  const install = commands.find((command) => isCommand(command, 'yarn', 'install'));
-  if (!install || commands.some((command) => isCommand(command, 'yarn', 'cache', 'clean'))) return;
-  report({ ruleId: 'DL3060', message: 'Run yarn cache clean after yarn install in the same RUN: the cache stays in this layer otherwise.', range: subcommandRange(install, 'install') });
+  const install = commands.findIndex((command) => isCommand(command, 'yarn', 'install'));
+  const clean = commands.findIndex((command) => isCommand(command, 'yarn', 'cache') && hasArg(command, 'clean'));
+  // A clean before the install leaves the install's cache in the layer.
+  if (install < 0 || clean > install) return;
+  report({ ruleId: 'DL3060', message: 'Run yarn cache clean after yarn install in the same RUN: the cache stays in this layer otherwise.', range: subcommandRange(commands[install], 'install') });
 }
 
 // ---- yum, dnf, zypper ----
 
 interface RpmManager {
   names: readonly string[];
+  /** Subcommands that fill the package cache (DL3032/DL3040). */
+  cacheVerbs: readonly string[];
   yesRule: string;
   cleanRule: string;
   pinRule: string;
   cleanCache: string;
 }
 
-const YUM: RpmManager = { names: ['yum'], yesRule: 'DL3030', cleanRule: 'DL3032', pinRule: 'DL3033', cleanCache: '/var/cache/yum/*' };
-const DNF: RpmManager = { names: ['dnf', 'microdnf'], yesRule: 'DL3038', cleanRule: 'DL3040', pinRule: 'DL3041', cleanCache: '/var/cache/yum/*' };
+const YUM: RpmManager = { names: ['yum'], cacheVerbs: ['install'], yesRule: 'DL3030', cleanRule: 'DL3032', pinRule: 'DL3033', cleanCache: '/var/cache/yum/*' };
+// dnf 5 keeps its cache in /var/cache/libdnf5; dnf 4 in /var/cache/dnf (and yum's path on older releases).
+const DNF: RpmManager = { names: ['dnf', 'microdnf'], cacheVerbs: ['install', 'in', 'upgrade', 'up', 'upgrade-minimal', 'up-min', 'reinstall', 'rei'], yesRule: 'DL3038', cleanRule: 'DL3040', pinRule: 'DL3041', cleanCache: '/var/cache/yum/*' };
 
 /** "name-1.2.3" or a .rpm file: what yum (loosely) and dnf (strictly) take as a pinned package. */
 function rpmPinned(manager: RpmManager, text: string): boolean {
-  // "name-$VERSION": the version comes from the build.
-  if (text.endsWith('.rpm') || /-.*\$/.test(text)) return true;
+  if (text.endsWith('.rpm')) return true;
+  // "name-${VERSION}": left to the caller, which knows the declared variables.
+  if (text.includes('$') && text.includes('-')) return false;
   const parts = text.split('-');
   if (manager === YUM) return parts.length > 1;
   const version = parts.slice(1);
@@ -197,14 +229,20 @@ function checkRpmManager(report: Report, manager: RpmManager, commands: readonly
       for (const pkg of argsNoFlags(command)) {
         if (pkg.text === 'install' || pkg.text === 'module') continue;
         if (module ? pkg.text.includes(':') : rpmPinned(manager, pkg.text)) continue;
-        report({ ruleId: manager.pinRule, message: `Pin the version of ${pkg.text} (${name} install -y ${pkg.text}${module ? ':<stream>' : '-<version>'}).`, range: pkg.range });
+        // "name-${VERSION}": pinned when the build declares the variable (checked by the caller).
+        const variables = !module && pkg.text.includes('-') && pkg.text.includes('$') ? [...pkg.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]) : undefined;
+        report({ ruleId: manager.pinRule, message: `Pin the version of ${pkg.text} (${name} install -y ${pkg.text}${module ? ':<stream>' : '-<version>'}).`, range: pkg.range, unlessDeclared: variables });
       }
     }
-    if (installs.length === 0) continue;
-    const firstInstall = commands.indexOf(installs[0]);
-    const cleans = (command: Command) => isCommand(command, name, 'clean') && hasArg(command, 'all') || (command.name === 'rm' && hasArg(command, '-rf') && hasArg(command, manager.cleanCache));
+    const verbOf = (command: Command) => (command.name === name ? command.args.find((word) => manager.cacheVerbs.includes(word.text)) : undefined);
+    const fills = commands.find((command) => verbOf(command) !== undefined);
+    if (!fills) continue;
+    const firstInstall = commands.indexOf(fills);
+    const cleans = (command: Command) =>
+      (isCommand(command, name, 'clean') && hasArg(command, 'all')) || (command.name === 'rm' && hasFlag(command, 'r', 'R', 'recursive') && command.args.some((word) => word.text.replace(/^["']|["']$/g, '') === manager.cleanCache || /^\/var\/cache\/(yum|dnf|libdnf5)(\/\*|\*|\/)?$/.test(word.text)));
     if (commands.some((command, index) => index > firstInstall && cleans(command))) continue;
-    report({ ruleId: manager.cleanRule, message: `Run ${name} clean all after ${name} install in the same RUN: the package cache stays in this layer otherwise.`, range: subcommandRange(installs[0], 'install') });
+    const verb = verbOf(fills)!.text;
+    report({ ruleId: manager.cleanRule, message: `Run ${name} clean all after ${name} ${verb} in the same RUN: the package cache stays in this layer otherwise.`, range: subcommandRange(fills, verb) });
   }
 }
 
@@ -227,7 +265,7 @@ function checkZypper(report: Report, commands: readonly Command[]): void {
     }
   }
   const install = zyppers.find((command) => hasArg(command, 'install', 'in'));
-  if (install && !zyppers.some((command) => hasArg(command, 'clean', 'cc'))) {
+  if (install && !zyppers.some((command) => hasArg(command, 'clean', 'cc') && commands.indexOf(command) > commands.indexOf(install))) {
     report({ ruleId: 'DL3036', message: 'Run zypper clean after zypper install in the same RUN: the package cache stays in this layer otherwise.', range: install.nameWord.range });
   }
 }
@@ -246,7 +284,41 @@ const checkPackageCommands: ScriptCheck = (report, commands) => {
   checkZypper(report, commands);
 };
 
+/** Where a manager keeps the cache its clean rule is about: a cache or tmpfs mount there leaves nothing in the layer. */
+const CACHE_MOUNTS: Readonly<Record<string, readonly string[]>> = {
+  DL3019: ['/var/cache/apk'],
+  DL3036: ['/var/cache/zypp'],
+  DL3040: ['/var/cache/libdnf5', '.cache/libdnf5'],
+  DL3060: ['.cache/yarn'],
+};
+
+/** Variables declared before `instruction`: ARGs anywhere before it, ENVs in its stage and the stages it builds on. */
+function declaredBefore(model: DockerfileModel, instruction: InstructionInfo): Set<string> {
+  const stages = new Set<number>();
+  for (let stage: number | undefined = instruction.stage; stage !== undefined && stage >= 0 && !stages.has(stage); stage = model.stages[stage]?.from.parentStage) stages.add(stage);
+  const names = new Set<string>();
+  for (const candidate of model.instructions) {
+    if (candidate.index >= instruction.index) break;
+    if (candidate.keyword !== 'ARG' && !(candidate.keyword === 'ENV' && stages.has(candidate.stage))) continue;
+    for (const word of quotedWords(model, candidate)) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(word.text)?.[0];
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+
 export function checkPackageRules(context: RuleContext): void {
-  reportPerScript(context, checkPackageCommands);
+  const model = context.model;
+  reportPerScript(context, checkPackageCommands, (finding, instruction) => {
+    if (CACHE_MOUNTS[finding.ruleId]?.some((fragment) => mountsCacheOrTmpfs(instruction, fragment))) return false;
+    // A yarn cache left in a stage nothing ships does not matter (an ONBUILD trigger always ships).
+    if (finding.ruleId === 'DL3060' && instruction.keyword !== 'ONBUILD' && !stageShips(model, model.stages[instruction.stage])) return false;
+    if (finding.unlessDeclared) {
+      const declared = declaredBefore(model, instruction);
+      if (finding.unlessDeclared.some((name) => declared.has(name))) return false;
+    }
+    return true;
+  });
   for (const { instruction, script } of runScripts(context.model)) checkPipCache(context, instruction, script);
 }

@@ -17,6 +17,11 @@ export interface Finding {
   message: string;
   range: Range;
   fixes?: Fix[];
+  /**
+   * A package pinned through a variable ("git-core-${version}"): reported only when none of these
+   * is declared (ARG, or ENV in the stage) before the RUN. Dropped by the rule before reporting.
+   */
+  unlessDeclared?: string[];
   /** For codes that are not among RULES (ShellCheck's SCxxxx): the severity the tool gave. */
   defaultSeverity?: Severity;
 }
