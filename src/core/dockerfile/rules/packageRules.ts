@@ -200,13 +200,13 @@ const YUM: RpmManager = { names: ['yum'], cacheVerbs: ['install'], yesRule: 'DL3
 // dnf 5 keeps its cache in /var/cache/libdnf5; dnf 4 in /var/cache/dnf (and yum's path on older releases).
 const DNF: RpmManager = { names: ['dnf', 'microdnf'], cacheVerbs: ['install', 'in', 'upgrade', 'up', 'upgrade-minimal', 'up-min', 'reinstall', 'rei'], yesRule: 'DL3038', cleanRule: 'DL3040', pinRule: 'DL3041', cleanCache: '/var/cache/yum/*' };
 
-/** "name-1.2.3" or a .rpm file: what yum (loosely) and dnf (strictly) take as a pinned package. */
-function rpmPinned(manager: RpmManager, text: string): boolean {
+/** "name-1.2.3" or a .rpm file: what yum and dnf take as a pinned package. */
+function rpmPinned(text: string): boolean {
   if (text.endsWith('.rpm')) return true;
   // "name-${VERSION}": left to the caller, which knows the declared variables.
   if (text.includes('$') && text.includes('-')) return false;
   const parts = text.split('-');
-  if (manager === YUM) return parts.length > 1;
+  // yum-utils is a name, not a version: yum and dnf alike need a version-like part (as hadolint checks both).
   const version = parts.slice(1);
   return version.length > 0 && version.every((part) => /^[0-9A-Za-z.~^_:+]*$/.test(part)) && version.some((part) => /^\d/.test(part));
 }
@@ -228,7 +228,7 @@ function checkRpmManager(report: Report, manager: RpmManager, commands: readonly
       if (manager === DNF && hasArg(command, 'group')) continue;
       for (const pkg of argsNoFlags(command)) {
         if (pkg.text === 'install' || pkg.text === 'module') continue;
-        if (module ? pkg.text.includes(':') : rpmPinned(manager, pkg.text)) continue;
+        if (module ? pkg.text.includes(':') : rpmPinned(pkg.text)) continue;
         // "name-${VERSION}": pinned when the build declares the variable (checked by the caller).
         const variables = !module && pkg.text.includes('-') && pkg.text.includes('$') ? [...pkg.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]) : undefined;
         report({ ruleId: manager.pinRule, message: `Pin the version of ${pkg.text} (${name} install -y ${pkg.text}${module ? ':<stream>' : '-<version>'}).`, range: pkg.range, unlessDeclared: variables });
