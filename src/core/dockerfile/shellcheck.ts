@@ -4,7 +4,7 @@
  * `# hadolint shell=…` pragma), with the stage's ARG/ENV names and the proxy variables known, and
  * every finding mapped back to its exact range in the Dockerfile as an SCxxxx diagnostic. The same
  * pragmas, .hadolint.yaml and ecr.lint.rules apply as to the DL rules. Runs one shellcheck
- * process per lint; the caller keeps it off the typing path.
+ * process per lint, bounded in input size and time; the caller keeps it off the typing path.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,8 +18,21 @@ import { quotedWords, shellScriptOf, type ShellScript } from './shell';
 
 /** Variables every build knows (Docker passes the proxy settings through); hadolint declares the same. */
 const PREDEFINED_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy'];
-/** SC2187 (ash is not supported) and SC1090 (needs a directive a Dockerfile cannot carry), as hadolint excludes them. */
-const EXCLUDED = ['SC2187', 'SC1090'];
+/**
+ * SC2187 (ash is not supported), SC1090 and SC1091 (a sourced file is not there to follow: it is
+ * in the image, not beside the Dockerfile), as hadolint excludes them.
+ */
+const EXCLUDED = ['SC2187', 'SC1090', 'SC1091'];
+
+/** Bounds on one ShellCheck run; past them it is skipped (or stopped) with a one-line reason. */
+export interface ShellcheckLimits {
+  /** Total size of the scripts written for ShellCheck. */
+  maxScriptBytes: number;
+  /** Wall-clock time the shellcheck process may take. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_SHELLCHECK_LIMITS: ShellcheckLimits = { maxScriptBytes: 2 * 1024 * 1024, timeoutMs: 30_000 };
 
 export interface ShellcheckInput {
   instruction: InstructionInfo;
@@ -53,23 +66,38 @@ function variableNames(model: DockerfileModel, instruction: InstructionInfo): st
     .filter((name): name is string => name !== undefined);
 }
 
-/** One input per RUN script ShellCheck can check. */
+/** Names a script expands ($NAME, ${NAME…}): the only declared variables its input needs. */
+function referencedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/\$\{?#?!?([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(match[1]);
+  return names;
+}
+
+/**
+ * One input per RUN script ShellCheck can check. The stage's ARG/ENV names (and those of the
+ * stages it is built FROM, and the global ARGs) are declared, as hadolint does, but only those the
+ * script uses: a file with 1,000 ENV does not repeat 1,000 exports in each of its scripts.
+ */
 export function shellcheckInputs(model: DockerfileModel): ShellcheckInput[] {
   const pragma = shellPragma(model);
-  const globalVariables: string[] = [];
-  let variables: string[] = [];
+  const globalVariables = new Set<string>();
+  const stageVariables: Array<Set<string>> = [];
+  let variables = globalVariables;
   let shell = '/bin/sh';
   const inputs: ShellcheckInput[] = [];
   for (const instruction of model.instructions) {
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
       shell = '/bin/sh';
-      variables = [...globalVariables];
+      const stage = model.stages[instruction.stage];
+      // FROM <earlier stage> inherits that stage's ENV (and so its names), as the image does.
+      const parent = stage?.from.parentStage === undefined ? undefined : stageVariables[stage.from.parentStage];
+      variables = new Set([...globalVariables, ...(parent ?? [])]);
+      if (instruction.stage >= 0) stageVariables[instruction.stage] = variables;
       continue;
     }
     if (keyword === 'ARG' || keyword === 'ENV') {
-      const names = variableNames(model, instruction);
-      (instruction.stage < 0 ? globalVariables : variables).push(...names);
+      for (const name of variableNames(model, instruction)) (instruction.stage < 0 ? globalVariables : variables).add(name);
       continue;
     }
     if (keyword === 'SHELL') {
@@ -80,9 +108,10 @@ export function shellcheckInputs(model: DockerfileModel): ShellcheckInput[] {
     if (!script || script.execForm || script.source.text.trim() === '') continue;
     const dialect = shellcheckDialect(pragma ?? shell);
     if (!dialect) continue;
-    const declared = [...new Set([...PREDEFINED_VARIABLES, ...variables])].map((name) => `export ${name}=1`);
+    const known = new Set([...PREDEFINED_VARIABLES, ...variables]);
+    const declared = [...referencedNames(script.source.text)].filter((name) => known.has(name)).map((name) => `export ${name}=1`);
     // Tabs become spaces: ShellCheck counts a tab as 8 columns, and offsets must stay one per character.
-    const text = `#!/bin/${dialect}\n${declared.join('\n')}\n${script.source.text.replace(/\t/g, ' ')}\n`;
+    const text = [`#!/bin/${dialect}`, ...declared, script.source.text.replace(/\t/g, ' ')].join('\n') + '\n';
     inputs.push({ instruction, script, dialect, text, prefixLines: declared.length + 1 });
   }
   return inputs;
@@ -107,18 +136,23 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** ShellCheck's json1 output, mapped back to the Dockerfile. `fileOf` names the input each comment's file is. */
-export function findingsFromShellcheck(output: string, fileOf: (file: string) => ShellcheckInput | undefined): Finding[] {
-  let comments: Json1Comment[];
+function parseComments(output: string): Json1Comment[] {
   try {
-    comments = (JSON.parse(output) as { comments?: Json1Comment[] }).comments ?? [];
+    return (JSON.parse(output) as { comments?: Json1Comment[] }).comments ?? [];
   } catch {
     return [];
   }
+}
+
+/** ShellCheck's json1 output, mapped back to the Dockerfile. `fileOf` names the input each comment's file is. */
+export function findingsFromShellcheck(output: string, fileOf: (file: string) => ShellcheckInput | undefined): Finding[] {
+  return mapComments(parseComments(output).map((comment) => ({ comment, input: fileOf(comment.file) })));
+}
+
+function mapComments(comments: ReadonlyArray<{ comment: Json1Comment; input: ShellcheckInput | undefined }>): Finding[] {
   const findings: Finding[] = [];
   const starts = new Map<ShellcheckInput, number[]>();
-  for (const comment of comments) {
-    const input = fileOf(comment.file);
+  for (const { comment, input } of comments) {
     if (!input) continue;
     const { source } = input.script;
     if (!starts.has(input)) starts.set(input, lineStarts(source.text));
@@ -142,28 +176,76 @@ export function findingsFromShellcheck(output: string, fileOf: (file: string) =>
   return findings;
 }
 
+/**
+ * ShellCheck's comments per input text (shebang, declarations and script: all it saw), so a run
+ * after an edit checks only the scripts that changed. Bounded; the oldest entries go first.
+ */
+const commentCache = new Map<string, Json1Comment[]>();
+const COMMENT_CACHE_ENTRIES = 5000;
+
+function remember(text: string, comments: Json1Comment[]): void {
+  commentCache.delete(text);
+  commentCache.set(text, comments);
+  if (commentCache.size > COMMENT_CACHE_ENTRIES) commentCache.delete(commentCache.keys().next().value!);
+}
+
 export class ShellcheckNotFound extends Error {}
 
-/** Runs `executable` over the model's RUN scripts; resolves to diagnostics with the person's settings applied. */
-export async function runShellcheck(model: DockerfileModel, executable: string, options: LintOptions & { signal?: AbortSignal } = {}): Promise<LintDiagnostic[]> {
+/** ShellCheck was not run to the end: the scripts were too large, or it took too long. The message is one line for the user. */
+export class ShellcheckSkipped extends Error {}
+
+const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`);
+
+/**
+ * Runs `executable` over the model's RUN scripts; resolves to diagnostics with the person's
+ * settings applied. One process; each script is written once, to a fresh temporary folder that is
+ * removed afterwards. Rejects with ShellcheckSkipped past `limits` (the process is killed when it
+ * runs out of time) and ShellcheckNotFound when there is no such executable.
+ */
+export async function runShellcheck(model: DockerfileModel, executable: string, options: LintOptions & { signal?: AbortSignal; limits?: Partial<ShellcheckLimits> } = {}): Promise<LintDiagnostic[]> {
+  const limits = { ...DEFAULT_SHELLCHECK_LIMITS, ...options.limits };
   const inputs = shellcheckInputs(model);
   if (inputs.length === 0) return [];
+  // Scripts ShellCheck has seen as they are now need no new run; each other one is written once.
+  const unchecked = [...new Set(inputs.filter((input) => !commentCache.has(input.text)).map((input) => input.text))];
+  const findings = () => applySettings(model, mapComments(inputs.flatMap((input) => (commentCache.get(input.text) ?? []).map((comment) => ({ comment, input })))), options);
+  if (unchecked.length === 0) return findings();
+  const bytes = unchecked.reduce((sum, text) => sum + text.length, 0);
+  if (bytes > limits.maxScriptBytes) {
+    throw new ShellcheckSkipped(`ShellCheck skipped: the ${unchecked.length} RUN scripts are ${formatBytes(bytes)}, more than the ${formatBytes(limits.maxScriptBytes)} it is run on.`);
+  }
+  options.signal?.throwIfAborted();
   const folder = await mkdtemp(path.join(tmpdir(), 'ecr-shellcheck-'));
   try {
-    const files = inputs.map((_, index) => `run-${index}.sh`);
-    await Promise.all(inputs.map((input, index) => writeFile(path.join(folder, files[index]), input.text)));
+    const files = unchecked.map((_, index) => `run-${index}.sh`);
+    await Promise.all(unchecked.map((text, index) => writeFile(path.join(folder, files[index]), text)));
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(executable, ['--format=json1', `--exclude=${EXCLUDED.join(',')}`, ...files], { cwd: folder, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, limits.timeoutMs);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
       child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ShellcheckNotFound(`no shellcheck at "${executable}"`) : error));
-      // 0: nothing found, 1: findings; anything else is ShellCheck failing.
-      child.on('close', (code) => (code === 0 || code === 1 ? resolve(stdout) : reject(new Error(`shellcheck exited with ${code}: ${stderr.trim().split('\n')[0]}`))));
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(error.code === 'ENOENT' ? new ShellcheckNotFound(`no shellcheck at "${executable}"`) : error);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (timedOut) reject(new ShellcheckSkipped(`ShellCheck stopped: it took more than ${Math.round(limits.timeoutMs / 1000)} s over ${unchecked.length} RUN scripts.`));
+        // 0: nothing found, 1: findings; anything else is ShellCheck failing.
+        else if (code === 0 || code === 1) resolve(stdout);
+        else reject(new Error(`shellcheck exited with ${code}: ${stderr.trim().split('\n')[0]}`));
+      });
     });
-    const findings = findingsFromShellcheck(output, (file) => inputs[files.indexOf(file)]);
-    return applySettings(model, findings, options);
+    const byFile = new Map<string, Json1Comment[]>(files.map((file) => [file, []]));
+    for (const comment of parseComments(output)) byFile.get(comment.file)?.push(comment);
+    files.forEach((file, index) => remember(unchecked[index], byFile.get(file)!));
+    return findings();
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

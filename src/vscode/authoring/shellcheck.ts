@@ -2,7 +2,9 @@
  * ShellCheck findings for RUN scripts, in their own "shellcheck" diagnostic collection. Off the
  * typing path: a run starts only after typing has paused (never sooner than
  * SHELLCHECK_DELAY_MS), a newer edit cancels the run in flight (its process is killed), and a
- * result for an older version of the buffer is dropped. Settings: ecr.lint.shellcheck.enabled and
+ * result for an older version of the buffer is dropped. One shellcheck process per document at a
+ * time, bounded in script size and time (core/dockerfile/shellcheck.ts): past the bounds the
+ * Problems panel shows one line saying why ShellCheck was skipped. Settings: ecr.lint.shellcheck.enabled and
  * ecr.lint.shellcheck.path; ecr.lint.enabled turns it off with the rest of the linting.
  */
 import * as path from 'node:path';
@@ -77,7 +79,7 @@ export class ShellcheckDiagnostics implements vscode.Disposable {
       return;
     }
     const core = await loadDockerfileCore();
-    const { runShellcheck, ShellcheckNotFound } = await import('../../core/dockerfile/shellcheck');
+    const { runShellcheck, ShellcheckNotFound, ShellcheckSkipped } = await import('../../core/dockerfile/shellcheck');
     const version = document.version;
     const controller = new AbortController();
     this.running.set(key, controller);
@@ -93,6 +95,15 @@ export class ShellcheckDiagnostics implements vscode.Disposable {
       this.collection.set(document.uri, findings.map(toDiagnostic));
     } catch (error) {
       if (controller.signal.aborted) return; // a newer edit took over
+      if (error instanceof ShellcheckSkipped) {
+        if (document.version !== version || document.isClosed) return;
+        // One line where the findings would be, so a missing SC finding is never a silent mystery.
+        const note = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), error.message, vscode.DiagnosticSeverity.Information);
+        note.source = SHELLCHECK_SOURCE;
+        this.collection.set(document.uri, [note]);
+        this.log.info(`${path.basename(document.uri.path)}: ${error.message}`);
+        return;
+      }
       if (error instanceof ShellcheckNotFound) {
         this.collection.delete(document.uri);
         if (!this.missing.has(executable)) {

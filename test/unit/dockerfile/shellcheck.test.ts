@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../../src/core/dockerfile/parse';
-import { findingsFromShellcheck, runShellcheck, ShellcheckNotFound, shellcheckDialect, shellcheckInputs } from '../../../src/core/dockerfile/shellcheck';
+import { findingsFromShellcheck, runShellcheck, ShellcheckNotFound, ShellcheckSkipped, shellcheckDialect, shellcheckInputs } from '../../../src/core/dockerfile/shellcheck';
 import { covered, lines } from './helpers';
 
 describe('ShellCheck inputs', () => {
@@ -11,10 +11,34 @@ describe('ShellCheck inputs', () => {
     );
     const inputs = shellcheckInputs(model);
     assert.deepEqual(inputs.map((input) => [input.instruction.range.start.line, input.dialect]), [[3, 'sh'], [5, 'bash'], [10, 'sh']]);
-    assert.match(inputs[0].text, /^#!\/bin\/sh\n(export \w+=1\n)*echo \$VERSION\n$/);
-    assert.match(inputs[0].text, /export VERSION=1\n/);
-    assert.match(inputs[0].text, /export BASE_VERSION=1\n/);
+    assert.equal(inputs[0].text, '#!/bin/sh\nexport VERSION=1\necho $VERSION\n');
     assert.doesNotMatch(inputs[2].text, /export VERSION=1/);
+  });
+
+  it('declares only the names a script uses, so 1,000 ENV are not repeated in each of 1,000 scripts', () => {
+    const env = Array.from({ length: 1000 }, (_, i) => `ENV VAR_${i}=${i}`);
+    const runs = Array.from({ length: 1000 }, (_, i) => `RUN echo "$VAR_${i}" \${VAR_${(i + 1) % 1000}:-x} $HTTP_PROXY $UNDECLARED`);
+    const inputs = shellcheckInputs(parseDockerfile(lines('FROM debian:12', ...env, ...runs)));
+    assert.equal(inputs.length, 1000);
+    assert.equal(inputs[5].text, '#!/bin/sh\nexport VAR_5=1\nexport VAR_6=1\nexport HTTP_PROXY=1\necho "$VAR_5" ${VAR_6:-x} $HTTP_PROXY $UNDECLARED\n');
+    const bytes = inputs.reduce((sum, input) => sum + input.text.length, 0);
+    assert.ok(bytes < 150_000, `${bytes} bytes of scripts`);
+  });
+
+  it("a stage built FROM another carries that stage's ENV names; an unrelated stage does not", () => {
+    const model = parseDockerfile(lines('ARG GLOBAL=1', 'FROM debian:12 AS base', 'ENV APP_HOME=/app', 'FROM base AS build', 'RUN cd "$APP_HOME" && echo "$GLOBAL"', 'FROM base', 'RUN ls "$APP_HOME"', 'FROM debian:12', 'RUN ls "$APP_HOME"'));
+    const texts = shellcheckInputs(model).map((input) => input.text);
+    assert.match(texts[0], /export APP_HOME=1\nexport GLOBAL=1\n/);
+    assert.match(texts[1], /export APP_HOME=1\n/);
+    assert.doesNotMatch(texts[2], /APP_HOME=1/);
+  });
+
+  it('the flags of RUN and ONBUILD RUN (--mount, --network, --security) are not part of the script', () => {
+    const model = parseDockerfile(lines('FROM debian:12', 'ONBUILD RUN --mount=type=cache,target=/root/.cache --network=none pip install -r r.txt', 'RUN --mount=type=secret,id=x --security=insecure make'));
+    assert.deepEqual(
+      shellcheckInputs(model).map((input) => input.script.source.text),
+      ['pip install -r r.txt', 'make'],
+    );
   });
 
   it('a # hadolint shell= pragma sets the dialect; shells ShellCheck cannot check are skipped', () => {
@@ -43,5 +67,14 @@ describe('runShellcheck', () => {
   it('says when the executable is missing', async () => {
     const model = parseDockerfile(lines('FROM debian:12', 'RUN echo $X'));
     await assert.rejects(runShellcheck(model, '/nonexistent/shellcheck'), ShellcheckNotFound);
+  });
+
+  it('skips scripts larger than its bound with a one-line reason, before starting any process', async () => {
+    const model = parseDockerfile(lines('FROM debian:12', ...Array.from({ length: 50 }, (_, i) => `RUN echo ${i} $X`)));
+    await assert.rejects(runShellcheck(model, '/nonexistent/shellcheck', { limits: { maxScriptBytes: 100 } }), (error: Error) => {
+      assert.ok(error instanceof ShellcheckSkipped);
+      assert.match(error.message, /^ShellCheck skipped: the 50 RUN scripts are \d+ KB, more than the 0 KB it is run on\.$/);
+      return true;
+    });
   });
 });
