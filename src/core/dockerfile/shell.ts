@@ -252,6 +252,79 @@ export function programIndex(words: readonly ShellWord[], assignments = countAss
   return i;
 }
 
+interface WrapperSpec {
+  /** A subcommand that must come first ("conda run"). */
+  subcommand?: string;
+  /** Options whose value is the next word ("-u root"); other options stand alone. */
+  valueOptions?: readonly string[];
+  /** VAR=value words may come before the program (env, sudo). */
+  assignments?: boolean;
+  /** Words before the program that are neither options nor the program (timeout's duration, gosu's user). */
+  positional?: number;
+}
+
+/**
+ * Commands that run another command given in their arguments. The shell analysis looks through
+ * them, so `conda run -n env pip install x`, `sudo apt-get install x`, `env A=1 pip install x`,
+ * `xargs apt-get install`, `timeout 60 npm install x` are checked as the command they run.
+ */
+const COMMAND_WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map<string, WrapperSpec>([
+  ['conda', { subcommand: 'run', valueOptions: ['-n', '--name', '-p', '--prefix', '--cwd'] }],
+  ['mamba', { subcommand: 'run', valueOptions: ['-n', '--name', '-p', '--prefix', '--cwd'] }],
+  ['micromamba', { subcommand: 'run', valueOptions: ['-n', '--name', '-p', '--prefix', '--cwd', '-r', '--root-prefix', '-a', '--attach'] }],
+  ['sudo', { valueOptions: ['-u', '--user', '-g', '--group', '-h', '--host', '-p', '--prompt', '-C', '--close-from', '-D', '--chdir', '-r', '--role', '-t', '--type', '-U', '--other-user', '-T', '--command-timeout'], assignments: true }],
+  ['env', { valueOptions: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'], assignments: true }],
+  ['nice', { valueOptions: ['-n', '--adjustment'] }],
+  ['ionice', { valueOptions: ['-c', '--class', '-n', '--classdata'] }],
+  ['nohup', {}],
+  ['time', { valueOptions: ['-f', '--format', '-o', '--output'] }],
+  ['timeout', { valueOptions: ['-k', '--kill-after', '-s', '--signal'], positional: 1 }],
+  ['xargs', { valueOptions: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-L', '--max-lines', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'] }],
+  ['exec', { valueOptions: ['-a'] }],
+  ['stdbuf', { valueOptions: ['-i', '-o', '-e'] }],
+  ['chronic', {}],
+  ['eatmydata', {}],
+  ['fakeroot', { valueOptions: ['-l', '--lib', '--faked', '-s', '-i'] }],
+  ['nocache', {}],
+  ['gosu', { positional: 1 }],
+  ['su-exec', { positional: 1 }],
+  ['flock', { valueOptions: ['-w', '--timeout', '-E', '--conflict-exit-code'], positional: 1 }],
+]);
+
+/**
+ * When words[index] is a command wrapper (see COMMAND_WRAPPERS), the index of the program it runs
+ * and the VAR=value words it sets for it; undefined when it is not one or runs nothing ("env" alone).
+ */
+export function wrappedProgram(words: readonly ShellWord[], index: number): { index: number; assignments: ShellWord[] } | undefined {
+  const spec = COMMAND_WRAPPERS.get(programName(words[index]));
+  if (!spec) return undefined;
+  let i = index + 1;
+  if (spec.subcommand) {
+    if (words[i]?.text !== spec.subcommand) return undefined;
+    i++;
+  }
+  const assignments: ShellWord[] = [];
+  while (i < words.length) {
+    const text = words[i].text;
+    if (text === '--') {
+      i++;
+      break;
+    }
+    if (text.startsWith('-') && text.length > 1) {
+      i += !text.includes('=') && spec.valueOptions?.includes(text) ? 2 : 1;
+      continue;
+    }
+    if (spec.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) {
+      assignments.push(words[i]);
+      i++;
+      continue;
+    }
+    break;
+  }
+  i += spec.positional ?? 0;
+  return i < words.length && words[i].text !== '' ? { index: i, assignments } : undefined;
+}
+
 function countAssignments(words: readonly ShellWord[]): number {
   let i = 0;
   while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].text)) i++;

@@ -316,6 +316,8 @@ function parseRange(source: ShellSource, start: number, end: number, depth: numb
   let mode: 'command' | 'pattern' | 'skip-to-separator' | 'skip-condition' | 'case-subject' = 'command';
   const caseDepth: number[] = [];
   let parens = 0;
+  /** The previous word was the `time` keyword (whose -p option is not a command). */
+  let afterTime = false;
   const finish = () => {
     if (words.length > 0) commands.push({ words, assignments });
     words = [];
@@ -369,7 +371,16 @@ function parseRange(source: ShellSource, start: number, end: number, depth: numb
     }
     if (words.length === assignments && !word.quoted) {
       const text = word.text;
-      if (PREFIX_WORDS.has(text)) continue;
+      if (PREFIX_WORDS.has(text)) {
+        afterTime = text === 'time';
+        continue;
+      }
+      // bash's `time -p cmd`: -p belongs to the keyword.
+      if (afterTime && text === '-p') {
+        afterTime = false;
+        continue;
+      }
+      afterTime = false;
       if (CLOSING_WORDS.has(text)) {
         if (text === 'esac') caseDepth.pop();
         continue;

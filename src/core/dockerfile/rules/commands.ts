@@ -4,7 +4,7 @@
  * ("-yq" is the flags y and q; "--no-cache=1" is the flag no-cache).
  */
 import type { DockerfileModel, InstructionInfo } from '../parse';
-import { programIndex, programName, runFlagsOf, shellScriptOf, type ShellCommand, type ShellScript, type ShellWord } from '../shell';
+import { programIndex, programName, runFlagsOf, shellScriptOf, wrappedProgram, type ShellCommand, type ShellScript, type ShellWord } from '../shell';
 import type { Range } from '../text';
 import type { Finding, RuleContext } from './types';
 
@@ -14,6 +14,10 @@ export interface Command {
   nameWord: ShellWord;
   args: ShellWord[];
   command: ShellCommand;
+  /** The VAR=value words it runs with: the command's prefix and those a wrapper (env, sudo) sets. */
+  assignments: ShellWord[];
+  /** For a command a wrapper runs (sudo apt-get…, conda run … pip…): the wrapper, itself a command of the script. */
+  wrappedBy?: Command;
 }
 
 const commandCache = new WeakMap<ShellScript, Command[]>();
@@ -27,7 +31,17 @@ export function commandsOf(script: ShellScript): Command[] {
     const word = command.words[index];
     // A command named by an expansion ($CMD, python$VERSION) has no name to check, as in ShellCheck.
     if (!word || /[$`]/.test(word.text)) continue;
-    found.push({ name: programName(word), nameWord: word, args: command.words.slice(index + 1), command });
+    let current: Command = { name: programName(word), nameWord: word, args: command.words.slice(index + 1), command, assignments: command.words.slice(0, command.assignments) };
+    found.push(current);
+    // sudo, env, nice, xargs, conda run…: the command they run is checked too (the wrapper stays, for DL3004).
+    for (let at = index, depth = 0; depth < 8; depth++) {
+      const wrapped = wrappedProgram(command.words, at);
+      if (!wrapped || /[$`]/.test(command.words[wrapped.index].text)) break;
+      at = wrapped.index;
+      const nameWord = command.words[at];
+      current = { name: programName(nameWord), nameWord, args: command.words.slice(at + 1), command, assignments: [...current.assignments, ...wrapped.assignments], wrappedBy: current };
+      found.push(current);
+    }
   }
   commandCache.set(script, found);
   return found;

@@ -82,8 +82,7 @@ const PIP_CACHE_OFF = /^PIP_NO_CACHE_DIR=["']?(1|true|yes|on)["']?$/i;
  * it anywhere in the RUN text, even set for another command only.)
  */
 function pipCacheOffInScript(commands: readonly Command[], install: Command): boolean {
-  const assignments = install.command.words.slice(0, install.command.assignments);
-  if (assignments.some((word) => PIP_CACHE_OFF.test(word.text))) return true;
+  if (install.assignments.some((word) => PIP_CACHE_OFF.test(word.text))) return true;
   return commands.slice(0, commands.indexOf(install)).some((command) => command.name === 'export' && command.args.some((word) => PIP_CACHE_OFF.test(word.text)));
 }
 

@@ -115,7 +115,8 @@ function runFlags(instruction: InstructionInfo): string {
 }
 
 function namedCommandCount(script: ShellScript): number {
-  return commandsOf(script).length;
+  // A command a wrapper runs (sudo apt-get…) is part of the wrapper's command, not another one.
+  return commandsOf(script).filter((command) => command.wrappedBy === undefined).length;
 }
 
 /** "Merge into the previous RUN": joins the two scripts with && when both are plain shell lines. */
