@@ -212,8 +212,30 @@ describe('deliberate differences from hadolint', () => {
     only(lines(FROM, 'ONBUILD RUN apt-get install -y --no-install-recommends curl'), 'DL3008');
   });
 
-  it('DL3040: clean after install in the same RUN, for dnf and microdnf alike', () => {
+  it('DL3040: clean after install in the same RUN, for dnf and microdnf alike; rm -rf of another path is no cleanup', () => {
     only(lines(FROM, 'RUN rm -rf /tmp/gnupg; microdnf install -y gnupg2-2.3; gpg --version'), 'DL3040');
+    only(lines(FROM, 'RUN microdnf install -y gnupg2-2.3; rm -rf "$GNUPGHOME"'), 'DL3040');
     none(lines(FROM, 'RUN microdnf install -y gnupg2-2.3 && microdnf clean all'), 'DL3040');
+    none(lines(FROM, 'RUN dnf install -y httpd-2.4 && rm -rf /var/cache/libdnf5'), 'DL3040');
+  });
+
+  it('DL3002: only the image the build produces counts, not a stage it does not build on', () => {
+    none(lines('FROM debian:12 AS base', 'USER root', 'RUN make', 'FROM scratch', 'USER 1000'), 'DL3002');
+    only(lines('FROM debian:12 AS base', 'USER root', 'FROM base', 'RUN make'), 'DL3002');
+  });
+
+  it('commands run through a wrapper (sudo, conda run, env, xargs…) are checked as the command they run', () => {
+    only(lines(FROM, 'RUN sudo apt-get install -y --no-install-recommends curl'), 'DL3008');
+    only(lines(FROM, 'RUN conda run -n py310_env pip install numpy'), 'DL3013');
+  });
+
+  it('DL3033/DL3041: a version from a declared variable pins, however it is expanded (${V//./-})', () => {
+    none(lines(FROM, 'ARG CUDA=12.8', 'RUN dnf install -y cuda-toolkit-${CUDA//./-} && dnf clean all'), 'DL3041');
+    only(lines('FROM fedora:42 AS build', 'ENV version=2.51', 'FROM fedora:42', 'RUN dnf install -y git-core-${version} && dnf clean all'), 'DL3041');
+  });
+
+  it('gem install: a value is dropped only after an option that takes one (hadolint drops the word after any option)', () => {
+    only(lines(FROM, 'RUN gem install --no-document rails'), 'DL3028');
+    none(lines(FROM, 'RUN gem install bundler:2.0.1 --use-system-libraries true'), 'DL3028');
   });
 });
