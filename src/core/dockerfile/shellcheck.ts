@@ -177,7 +177,7 @@ function mapComments(comments: ReadonlyArray<{ comment: Json1Comment; input: She
 }
 
 /**
- * ShellCheck's comments per input text (shebang, declarations and script: all it saw), so a run
+ * ShellCheck's comments per executable and input text (shebang, declarations and script: all it saw), so a run
  * after an edit checks only the scripts that changed. Bounded; the oldest entries go first.
  */
 const commentCache = new Map<string, Json1Comment[]>();
@@ -207,8 +207,10 @@ export async function runShellcheck(model: DockerfileModel, executable: string, 
   const inputs = shellcheckInputs(model);
   if (inputs.length === 0) return [];
   // Scripts ShellCheck has seen as they are now need no new run; each other one is written once.
-  const unchecked = [...new Set(inputs.filter((input) => !commentCache.has(input.text)).map((input) => input.text))];
-  const findings = () => applySettings(model, mapComments(inputs.flatMap((input) => (commentCache.get(input.text) ?? []).map((comment) => ({ comment, input })))), options);
+  // Keyed by the executable too: another shellcheck (ecr.lint.shellcheck.path) may find other things.
+  const keyOf = (text: string) => `${executable}\0${text}`;
+  const unchecked = [...new Set(inputs.filter((input) => !commentCache.has(keyOf(input.text))).map((input) => input.text))];
+  const findings = () => applySettings(model, mapComments(inputs.flatMap((input) => (commentCache.get(keyOf(input.text)) ?? []).map((comment) => ({ comment, input })))), options);
   if (unchecked.length === 0) return findings();
   const bytes = unchecked.reduce((sum, text) => sum + text.length, 0);
   if (bytes > limits.maxScriptBytes) {
@@ -244,7 +246,7 @@ export async function runShellcheck(model: DockerfileModel, executable: string, 
     });
     const byFile = new Map<string, Json1Comment[]>(files.map((file) => [file, []]));
     for (const comment of parseComments(output)) byFile.get(comment.file)?.push(comment);
-    files.forEach((file, index) => remember(unchecked[index], byFile.get(file)!));
+    files.forEach((file, index) => remember(keyOf(unchecked[index]), byFile.get(file)!));
     return findings();
   } finally {
     await rm(folder, { recursive: true, force: true });
