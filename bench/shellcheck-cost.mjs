@@ -18,7 +18,7 @@ const argument = (name, fallback) => {
 };
 
 /** 1,000 blocks of five lines: ENV, RUN (using a few variables), COPY, LABEL, a comment. */
-export function generateDockerfile(lineCount) {
+function generateDockerfile(lineCount) {
   const lines = ['FROM debian:12.5'];
   for (let n = 0; lines.length < lineCount; n++) {
     lines.push(
