@@ -49,6 +49,11 @@ describe('command wrappers', () => {
     assert.equal(findings(lines(FROM, 'RUN echo a', 'RUN sudo apt-get update'), 'DL3059').length, 1);
   });
 
+  it('a [ … ] test is a condition, not a command: RUN [ -e /x ] && grep … is a single-command RUN (DL3059)', () => {
+    assert.equal(findings(lines(FROM, 'RUN echo a', 'RUN [ -e /etc/nsswitch.conf ] && grep hosts /etc/nsswitch.conf'), 'DL3059').length, 1);
+    assert.equal(findings(lines(FROM, 'RUN echo a', 'RUN test -e /x && grep hosts /x'), 'DL3059').length, 0);
+  });
+
   it("after AQ008's fix (conda run -n … pip), DL3013 and DL3042 still show", () => {
     const text = lines('FROM aqueducthq/gpu_cuda1180_py310:0.3.6', 'RUN pip install numpy');
     const [aq008] = findings(text, 'AQ008', { serverVersion: '0.3.6' });

@@ -115,8 +115,9 @@ function runFlags(instruction: InstructionInfo): string {
 }
 
 function namedCommandCount(script: ShellScript): number {
-  // A command a wrapper runs (sudo apt-get…) is part of the wrapper's command, not another one.
-  return commandsOf(script).filter((command) => command.wrappedBy === undefined).length;
+  // A command a wrapper runs (sudo apt-get…) is part of the wrapper's command, not another one;
+  // a `[ … ]` test is a condition, as ShellCheck (and so hadolint) parses it, not a command.
+  return commandsOf(script).filter((command) => command.wrappedBy === undefined && command.name !== '[').length;
 }
 
 /** "Merge into the previous RUN": joins the two scripts with && when both are plain shell lines. */
