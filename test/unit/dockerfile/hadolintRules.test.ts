@@ -45,7 +45,12 @@ const CASES: Record<string, RuleCase> = {
   DL3016: { fires: lines(FROM, 'RUN npm install -g express @angular/cli@17 ./local'), on: ['express'], silent: [lines(FROM, 'RUN npm install', 'RUN npm install express@4 git+https://x/y#v1 foo.tgz')] },
   DL3018: { fires: lines(FROM, 'RUN apk add --no-cache curl bash=5.2.15-r0'), on: ['curl'], silent: [lines(FROM, 'RUN apk add --no-cache --virtual .deps curl=8.5.0-r0 git~2.43 ./x.apk')] },
   DL3019: { fires: lines(FROM, 'RUN apk add curl=8'), on: ['add'], silent: [lines(FROM, 'RUN apk add --no-cache curl=8')], fix: ['--no-cache', lines(FROM, 'RUN apk add --no-cache curl=8')] },
-  DL3020: { fires: lines(FROM, 'ADD app.py /app/'), on: ['ADD'], silent: [lines(FROM, 'ADD https://x/y.tar.gz /tmp/', 'ADD rootfs.tar.xz /')], fix: ['COPY', lines(FROM, 'COPY app.py /app/')] },
+  DL3020: {
+    fires: lines(FROM, 'ADD app.py /app/', 'ADD [ "test file", "/tmp/test file" ]'),
+    on: ['ADD', 'ADD'],
+    silent: [lines(FROM, 'ADD https://x/y.tar.gz /tmp/', 'ADD rootfs.tar.xz /', 'ADD ["a.tar.gz", "/x/"]')],
+    fix: ['COPY', lines(FROM, 'COPY app.py /app/', 'ADD [ "test file", "/tmp/test file" ]')],
+  },
   DL3021: { fires: lines(FROM, 'COPY a b /dest'), on: ['/dest'], silent: [lines(FROM, 'COPY a b /dest/', 'COPY a /dest')], fix: ['/dest/', lines(FROM, 'COPY a b /dest/')] },
   DL3022: { fires: lines(FROM, 'COPY --from=builder /a /b'), on: ['--from=builder'], silent: [lines('FROM a:1 AS builder', FROM, 'COPY --from=builder /a /b', 'COPY --from=0 /a /b', 'COPY --from=nginx:1.25 /a /b')] },
   DL3023: { fires: lines('FROM debian:12 AS app', 'COPY --from=app /a /b'), on: ['--from=app'], silent: [lines('FROM debian:12 AS build', 'FROM debian:12 AS app', 'COPY --from=build /a /b')] },

@@ -216,8 +216,21 @@ function isArchiveOrUrl(source: string): boolean {
 
 function checkAdd(context: RuleContext, instruction: InstructionInfo): void {
   if (instruction.keyword !== 'ADD' || instruction.heredocs.length > 0 || instruction.args.length < 2) return;
-  if (instruction.args[0].value.startsWith('[')) return;
-  const sources = instruction.args.slice(0, -1).map((word) => word.value.replace(/^["']|["']$/g, ''));
+  let sources: string[];
+  if (instruction.args[0].value.startsWith('[')) {
+    // JSON form (ADD ["a file", "/dst/"]): the strings are the paths.
+    if (!isExecForm(context.model, instruction.args)) return;
+    const last = instruction.args[instruction.args.length - 1].range.end;
+    const first = instruction.args[0].range.start;
+    let paths: string[];
+    try {
+      paths = JSON.parse(first.line === last.line ? context.model.lines[first.line].slice(first.character, last.character) : instruction.args.map((word) => word.value).join(' ')) as string[];
+    } catch {
+      return;
+    }
+    if (paths.length < 2) return;
+    sources = paths.slice(0, -1);
+  } else sources = instruction.args.slice(0, -1).map((word) => word.value.replace(/^["']|["']$/g, ''));
   if (sources.some(isArchiveOrUrl) || instruction.flags.some((flag) => flag.name === 'checksum' || flag.name === 'keep-git-dir')) return;
   context.report({
     ruleId: 'DL3020',
