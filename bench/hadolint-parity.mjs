@@ -99,6 +99,7 @@ const CLASSES = [
   { name: 'program named by its path (/usr/bin/python3 -m pip)', deliberate: true, side: 'ours', test: (text) => /(^|\s)\/\S*\/(python|pip|apt-get|apk|npm|gem)\S*\s/.test(text) },
   { name: 'command run through a wrapper (sudo, conda run, env, xargs, timeout…)', deliberate: true, side: 'ours', test: (text) => /(^|[\s;&|(])(sudo|conda run|mamba run|micromamba run|env|xargs|nice|ionice|nohup|timeout|gosu|su-exec|time|stdbuf|flock|chronic|eatmydata|fakeroot|nocache)\s/.test(text) },
   { name: 'DL3033/DL3041 ${VAR//x/y} declared in the build', deliberate: true, side: 'theirs', test: (text) => /\$\{\w+\/\//.test(text) },
+  { name: 'DL4006 set -o pipefail in the RUN itself', deliberate: true, rule: 'DL4006', side: 'theirs', test: (text) => /pipefail/.test(text) },
   { name: 'DL3059 consecutive RUN', deliberate: false, rule: 'DL3059', test: () => true },
 ];
 const classCounts = new Map();

@@ -81,7 +81,7 @@ const CASES: Record<string, RuleCase> = {
   DL3061: { fires: lines('LABEL a=b', FROM), on: ['LABEL'], silent: [lines('ARG X=1', '# comment', FROM)] },
   DL3062: { fires: lines(FROM, 'RUN go install golang.org/x/tools/gopls'), on: ['golang.org/x/tools/gopls'], silent: [lines(FROM, 'RUN go install golang.org/x/tools/gopls@v0.15.0 && go install ./cmd/...')] },
   DL3064: { fires: lines(FROM, 'ARG GITHUB_TOKEN', 'ENV DB_PASSWORD=x'), on: ['GITHUB_TOKEN', 'DB_PASSWORD=x'], silent: [lines(FROM, 'ARG VERSION=1', 'ENV PATH=/x')] },
-  DL3066: { fires: lines(FROM, 'USER app'), on: ['app'], silent: [lines(FROM, 'USER 1000:1000', 'USER ${APP_UID}')] },
+  DL3066: { fires: lines(FROM, 'USER app', 'ENV NB_USER=jovyan', 'USER ${NB_USER}'), on: ['app', '${NB_USER}'], silent: [lines(FROM, 'USER 1000:1000', 'ARG APP_UID=1000', 'USER ${APP_UID}', 'USER $APP_UID:0')] },
   DL3067: { fires: lines('FROM a:1 AS build', FROM, 'COPY --from=build / /'), on: ['/ /'], silent: [lines('FROM a:1 AS build', FROM, 'COPY --from=build /app /app')] },
   DL4000: { fires: lines(FROM, 'MAINTAINER Jane Doe <jane@example.com>'), on: ['MAINTAINER'], silent: [lines(FROM, 'LABEL maintainer="Jane"')], fix: ['LABEL', lines(FROM, 'LABEL maintainer="Jane Doe <jane@example.com>"')] },
   DL4001: { fires: lines(FROM, 'RUN curl -fsSLO https://x', 'RUN wget -q https://y'), on: ['wget'], silent: [lines(FROM, 'RUN curl -fsSLO https://x', FROM, 'RUN wget -q https://y')] },
