@@ -109,6 +109,10 @@ export function quotedWords(model: DockerfileModel, instruction: InstructionInfo
  */
 export function rawWords(model: DockerfileModel, instruction: InstructionInfo): ShellWord[] {
   if (instruction.args.length === 0) return [];
+  return cached(rawWordsCache, instruction, () => splitRawWords(model, instruction));
+}
+
+function splitRawWords(model: DockerfileModel, instruction: InstructionInfo): ShellWord[] {
   const last = instruction.args[instruction.args.length - 1];
   const source = dockerfileSource(model.lines, instruction.args[0].range.start, last.range.end, model.escapeChar);
   const words: ShellWord[] = [];
@@ -142,6 +146,7 @@ export function rawWords(model: DockerfileModel, instruction: InstructionInfo): 
 type ResultCache<T> = WeakMap<object, Map<number, T>>;
 const scriptCache: ResultCache<ShellScript | null> = new WeakMap();
 const wordsCache: ResultCache<ShellWord[]> = new WeakMap();
+const rawWordsCache: ResultCache<ShellWord[]> = new WeakMap();
 
 function cached<T>(cache: ResultCache<T>, instruction: InstructionInfo, compute: () => T): T {
   const origin = instruction.origin;

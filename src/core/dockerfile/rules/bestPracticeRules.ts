@@ -307,12 +307,11 @@ function checkExpose(context: RuleContext, instruction: InstructionInfo): void {
   }
 }
 
-function checkUser(context: RuleContext, instruction: InstructionInfo): void {
+function checkUser(context: RuleContext, instruction: InstructionInfo, args: ReadonlySet<string>): void {
   if (instruction.keyword !== 'USER' || instruction.args.length === 0) return;
   const user = instruction.args[0].value.split(':')[0];
   if (/^\d+$/.test(user)) return;
   // A build argument may hold a numeric id (ARG UID=1000; USER $UID), as hadolint allows; an ENV name (USER ${NB_USER}=jovyan) is a name.
-  const args = new Set(context.model.instructions.filter((candidate) => candidate.keyword === 'ARG' && candidate.index < instruction.index).flatMap((candidate) => candidate.args.map((word) => word.value.split('=')[0])));
   if ([...user.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((match) => args.has(match[1]))) return;
   context.report({ ruleId: 'DL3066', message: `USER ${user} is a name: the host (and Kubernetes' runAsNonRoot) cannot resolve it; a numeric id such as 1000 can.`, range: instruction.args[0].range });
 }
@@ -413,12 +412,15 @@ export function checkBestPractice(context: RuleContext): void {
   checkOrder(context);
   const finalChain = lastStageChain(context.model);
   const defined = new Set<string>();
+  /** ARG names declared so far, in any stage (DL3066). */
+  const argNames = new Set<string>();
   for (const instruction of context.model.instructions) {
     if (instruction.keyword === 'FROM') defined.clear();
     checkAdd(context, instruction);
     checkWorkdir(context, instruction);
     checkExpose(context, instruction);
-    checkUser(context, instruction);
+    if (instruction.keyword === 'ARG') for (const word of instruction.args) argNames.add(word.value.split('=')[0]);
+    checkUser(context, instruction, argNames);
     checkEnvAndArg(context, instruction, defined);
     checkOnbuild(context, instruction);
     checkMaintainer(context, instruction);
