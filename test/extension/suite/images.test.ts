@@ -33,7 +33,7 @@ async function pushPlatformImage(client: RegistryClient, repository: string, arc
   return { ...manifest, platform: { os: 'linux', architecture }, layerBytes: layer.size };
 }
 
-describe('Images as they are (issues 12 and 14)', function () {
+describe('Images as ECR stores them: indexes, attachments, archive, last pull', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
   let ecr: ECRClient;
