@@ -113,11 +113,10 @@ function emptyContinuationFix(model: DockerfileModel, entry: ScannedInstruction)
 
 export function checkStages(input: CheckInput): void {
   const { model, scanned, report } = input;
-  const byIndex = new Map(scanned.map((entry) => [entry.instruction.index, entry]));
   const seen = new Set<string>();
   for (const stage of model.stages) {
     const instruction = stage.from.instruction;
-    const entry = byIndex.get(instruction.index);
+    const entry = scanned[instruction.index];
     const args = instruction.args;
     if (args.length === 3) {
       const written = args[2].value;
@@ -219,7 +218,6 @@ function unquote(word: string): string {
 /** The checks BuildKit runs while dispatching each stage's instructions. */
 export function checkStageInstructions(input: CheckInput): void {
   const { model, scanned, report } = input;
-  const byIndex = new Map(scanned.map((entry) => [entry.instruction.index, entry]));
   const facts: StageFacts[] = [];
   for (const stage of model.stages) {
     const parent = stage.from.parentStage !== undefined ? facts[stage.from.parentStage] : undefined;
@@ -235,7 +233,7 @@ export function checkStageInstructions(input: CheckInput): void {
     facts.push(stageFacts);
     const last = new Map<string, InstructionInfo>();
     for (const instruction of stage.instructions.slice(1)) {
-      const entry = byIndex.get(instruction.index);
+      const entry = scanned[instruction.index];
       if (!entry) continue;
       checkInstruction(input, stage, stageFacts, entry, last);
     }
@@ -461,11 +459,10 @@ function checkIgnoredSources(input: CheckInput, entry: ScannedInstruction, sourc
 /** FROM: undeclared ARGs, $TARGETPLATFORM, constant platforms (convert.go buildDispatchStates). */
 export function checkFrom(input: CheckInput): void {
   const { model, scanned, report } = input;
-  const byIndex = new Map(scanned.map((entry) => [entry.instruction.index, entry]));
   const declared = new Set<string>([...PLATFORM_ARGS.keys(), ...model.globalArgs.keys()]);
   for (const stage of model.stages) {
     const instruction = stage.from.instruction;
-    const entry = byIndex.get(instruction.index);
+    const entry = scanned[instruction.index];
     const base = stage.from.written ?? '';
     const platform = instruction.flags.find((flag) => flag.name === 'platform')?.value ?? undefined;
     const unmatched = [...variablesIn(base, model.escapeChar), ...(platform ? variablesIn(platform, model.escapeChar) : [])].filter((name) => !declared.has(name));

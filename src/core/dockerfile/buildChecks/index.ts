@@ -56,7 +56,15 @@ function dockerignoreMatcher(lines: readonly string[]): Matcher {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const dockerignore = require('@balena/dockerignore') as typeof import('@balena/dockerignore').default;
     const ignore = dockerignore({ ignorecase: false }).add([...lines]);
-    matcher = (path) => ignore.ignores(path);
+    const verdicts = new Map<string, boolean>();
+    matcher = (path) => {
+      let verdict = verdicts.get(path);
+      if (verdict === undefined) {
+        verdict = ignore.ignores(path);
+        if (verdicts.size < 10_000) verdicts.set(path, verdict);
+      }
+      return verdict;
+    };
     if (matcherCache.size > 16) matcherCache.clear();
     matcherCache.set(key, matcher);
   }

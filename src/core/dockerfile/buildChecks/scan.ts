@@ -6,6 +6,7 @@
  */
 import type { DockerfileModel, InstructionInfo } from '../parse';
 
+/** One per model instruction, in order: `scanned[instruction.index]`. */
 export interface ScannedInstruction {
   instruction: InstructionInfo;
   /** The keyword exactly as typed ("From", "copy"). */
@@ -24,7 +25,9 @@ function isCommentLine(line: string): boolean {
 }
 
 function continuation(line: string, escape: string): { text: string; open: boolean } {
-  const trimmed = line.replace(/[ \t]+$/, '');
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  const trimmed = end === line.length ? line : line.slice(0, end);
   // BuildKit: `([^\\])\\[ \t]*$`, with the escape character in place of the backslash.
   if (trimmed.length >= 2 && trimmed.endsWith(escape) && trimmed[trimmed.length - 2] !== escape) return { text: trimmed.slice(0, -1), open: true };
   if (trimmed === escape) return { text: '', open: true };

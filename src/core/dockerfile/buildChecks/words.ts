@@ -5,8 +5,28 @@
  * distance-based suggestions (util/suggest) and image-reference validity (distribution/reference).
  */
 
+/**
+ * Results by text: typing changes one instruction at a time, so each lint of a large file reads the
+ * others' words from here (bounded; cleared when full).
+ */
+const memo = new Map<string, unknown>();
+function remember<T>(key: string, compute: () => T): T {
+  const found = memo.get(key);
+  if (found !== undefined) return found as T;
+  const value = compute();
+  if (memo.size >= 20_000) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+const isBlank = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v';
+
 /** parseWords: splits on blanks outside quotes; quotes and escapes are kept in the words. */
 export function splitWords(text: string, escape: string): string[] {
+  return remember(`w${escape}${text}`, () => splitWordsUncached(text, escape));
+}
+
+function splitWordsUncached(text: string, escape: string): string[] {
   const words: string[] = [];
   let word = '';
   let quote = '';
@@ -14,10 +34,10 @@ export function splitWords(text: string, escape: string): string[] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (blank) {
-      if (/\s/.test(ch)) continue;
+      if (isBlank(ch)) continue;
       blank = false;
     }
-    if (quote === '' && /\s/.test(ch)) {
+    if (quote === '' && isBlank(ch)) {
       words.push(word);
       word = '';
       blank = true;
@@ -45,6 +65,10 @@ export interface KeyValue {
 
 /** parseNameVal for ENV and LABEL: `key value…` (legacy, one pair) or `k=v k2=v2`. */
 export function keyValues(text: string, escape: string): KeyValue[] {
+  return remember(`k${escape}${text}`, () => keyValuesUncached(text, escape));
+}
+
+function keyValuesUncached(text: string, escape: string): KeyValue[] {
   const words = splitWords(text, escape);
   if (words.length === 0) return [];
   if (!words[0].includes('=')) {
@@ -59,9 +83,12 @@ export function keyValues(text: string, escape: string): KeyValue[] {
 
 /** The names a word expands, in order (shell lex: unset ones are BuildKit's "unmatched"). */
 export function variablesIn(word: string, escape = '\\'): string[] {
-  const names: string[] = [];
-  scan(word, 0, '', names, escape);
-  return names;
+  if (!word.includes('$')) return [];
+  return remember(`v${escape}${word}`, () => {
+    const names: string[] = [];
+    scan(word, 0, '', names, escape);
+    return names;
+  });
 }
 
 function scan(text: string, start: number, stopAt: string, names: string[], escape: string): number {
