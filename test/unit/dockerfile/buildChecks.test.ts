@@ -107,6 +107,10 @@ describe('Docker build checks, one by one', () => {
     assert.deepEqual(rules("FROM alpine\nENV A='$NOT_EXPANDED'\n"), []);
     assert.deepEqual(rules('FROM golang:1.22\nWORKDIR $GOPATH/src\n'), []);
     assert.deepEqual(rules('FROM scratch\nCOPY ${GOPATH}/bin/app /app\n'), ['UndefinedVar@2']);
+    // As in Docker, HOME is not in an image's configured environment.
+    assert.deepEqual(rules('FROM alpine\nWORKDIR $HOME/app\n'), ['UndefinedVar@2']);
+    // A stage built FROM another stage has what that stage had.
+    assert.deepEqual(rules('FROM golang:1.22 AS build\nARG OUT=/out\nFROM build\nCOPY $OUT $GOPATH/bin/\n'), []);
   });
 
   it('MultipleInstructionsDisallowed on the instruction that has no effect', () => {
