@@ -101,11 +101,16 @@ describe('Docker build checks, one by one', () => {
     assert.deepEqual(rules('FROM alpine\nWORKDIR /app\nWORKDIR sub\n'), []);
   });
 
-  it('UndefinedVar in COPY, ENV, WORKDIR…, not in RUN, with what a common base image defines', () => {
+  it('UndefinedVar in COPY, ENV, WORKDIR…, not in RUN; upper-case names only where the base image environment is known', () => {
     assert.deepEqual(docker('FROM alpine\nARG APP_DIR=/app\nWORKDIR $APP_DIRR\n').map((d) => d.message), ["Usage of undefined variable '$APP_DIRR' (did you mean $APP_DIR?)"]);
     assert.deepEqual(rules('FROM alpine\nRUN echo $UNSET\n'), []);
     assert.deepEqual(rules("FROM alpine\nENV A='$NOT_EXPANDED'\n"), []);
+    // An image we cannot read may set any upper-case name (BuildKit reads the pulled image's environment)…
     assert.deepEqual(rules('FROM golang:1.22\nWORKDIR $GOPATH/src\n'), []);
+    assert.deepEqual(rules('FROM nvidia/cuda:12.2.0-base-ubuntu22.04\nENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/opt/lib\n'), []);
+    // …but practically never a lower-case one; and alpine, debian, ubuntu, busybox set PATH alone.
+    assert.deepEqual(rules('FROM golang:1.22\nCOPY $src /src\n'), ['UndefinedVar@2']);
+    assert.deepEqual(rules('FROM ubuntu:24.04\nENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/opt/lib\n'), ['UndefinedVar@2']);
     assert.deepEqual(rules('FROM scratch\nCOPY ${GOPATH}/bin/app /app\n'), ['UndefinedVar@2']);
     // As in Docker, HOME is not in an image's configured environment.
     assert.deepEqual(rules('FROM alpine\nWORKDIR $HOME/app\n'), ['UndefinedVar@2']);

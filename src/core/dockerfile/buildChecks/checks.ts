@@ -28,8 +28,6 @@ export interface CheckInput {
   ignoreLines: readonly string[] | undefined;
   /** Matcher for .dockerignore (a line matching a folder matches what is under it). */
   ignores: ((path: string) => boolean) | undefined;
-  /** Names an external base image commonly defines in its environment (besides PATH). */
-  imageEnvironment: ReadonlySet<string>;
   report(finding: BuildCheckFinding): void;
 }
 
@@ -182,7 +180,23 @@ interface StageFacts {
   environment: Map<string, true>;
   /** Every ARG declared in the stage (with or without a value). */
   declared: Set<string>;
-  externalBase: boolean;
+  /**
+   * Whether the base image's environment is known: `scratch` and the official images whose only
+   * variable is PATH. Other images may set any upper-case name (CUDA_VERSION, LD_LIBRARY_PATH…):
+   * BuildKit reads them from the pulled image, we cannot while typing.
+   */
+  baseKnown: boolean;
+}
+
+/** Official images whose configured environment is PATH alone (Docker Hub's alpine, busybox, debian, ubuntu). */
+const PATH_ONLY_IMAGES = new Set(['alpine', 'busybox', 'debian', 'ubuntu']);
+
+function baseEnvironmentKnown(written: string | undefined): boolean {
+  if (!written || written.includes('$')) return false;
+  const name = written.toLowerCase().split('@')[0].replace(/:[^/:]*$/, '');
+  if (name === 'scratch') return true;
+  const repository = name.replace(/^(?:docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/|public\.ecr\.aws\/docker\/)?(?:library\/)?/, '');
+  return PATH_ONLY_IMAGES.has(repository);
 }
 
 function isJsonForm(text: string): boolean {
@@ -221,15 +235,14 @@ export function checkStageInstructions(input: CheckInput): void {
   const facts: StageFacts[] = [];
   for (const stage of model.stages) {
     const parent = stage.from.parentStage !== undefined ? facts[stage.from.parentStage] : undefined;
-    const externalBase = parent ? parent.externalBase : stage.from.written?.toLowerCase() !== 'scratch';
+    const baseKnown = parent ? parent.baseKnown : baseEnvironmentKnown(stage.from.written);
     const stageFacts: StageFacts = {
       shell: parent?.shell ?? false,
       workdirSet: parent?.workdirSet ?? false,
       environment: new Map(parent?.environment ?? [['PATH', true]]),
       declared: new Set(parent?.declared ?? []),
-      externalBase,
+      baseKnown,
     };
-    if (!parent && externalBase) for (const name of input.imageEnvironment) stageFacts.environment.set(name, true);
     facts.push(stageFacts);
     const last = new Map<string, InstructionInfo>();
     for (const instruction of stage.instructions.slice(1)) {
@@ -246,6 +259,8 @@ function undefinedVariables(input: CheckInput, facts: StageFacts, entry: Scanned
   for (const word of words) {
     for (const name of variablesIn(word, input.model.escapeChar)) {
       if (facts.environment.has(name) || facts.declared.has(name) || NON_ENV_ARGS.has(name) || reported.has(name)) continue;
+      // An unknown base image may define any upper-case name; a name with a lower-case letter it practically never does.
+      if (!facts.baseKnown && name === name.toUpperCase()) continue;
       reported.add(name);
       const hint = suggest(name, facts.environment.keys());
       input.report({

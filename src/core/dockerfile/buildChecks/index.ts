@@ -32,18 +32,6 @@ export interface BuildCheckDiagnostic {
   alsoCodes?: string[];
 }
 
-/**
- * Environment names common official base images set (golang's GOPATH, python's PYTHON_VERSION, AWS
- * Lambda's LAMBDA_TASK_ROOT…): BuildKit reads the pulled image's config, which we cannot while
- * typing, so these are taken as defined when a stage starts from an external image.
- */
-const COMMON_IMAGE_ENVIRONMENT = new Set([
-  'PATH', 'LANG', 'LC_ALL', 'GOPATH', 'GOLANG_VERSION', 'GOTOOLCHAIN', 'JAVA_HOME', 'JAVA_VERSION', 'NODE_VERSION', 'YARN_VERSION',
-  'PYTHON_VERSION', 'PYTHON_SHA256', 'PYTHON_PIP_VERSION', 'PYTHON_GET_PIP_URL', 'GPG_KEY', 'RUBY_VERSION', 'RUBY_MAJOR', 'GEM_HOME', 'BUNDLE_PATH',
-  'BUNDLE_APP_CONFIG', 'BUNDLE_SILENCE_ROOT_WARNING', 'PHP_VERSION', 'PHP_INI_DIR', 'PHPIZE_DEPS', 'NGINX_VERSION', 'NJS_VERSION', 'PKG_RELEASE',
-  'RUSTUP_HOME', 'CARGO_HOME', 'RUST_VERSION', 'DOTNET_VERSION', 'ASPNET_VERSION', 'ASPNETCORE_HTTP_PORTS', 'APP_UID', 'DOTNET_RUNNING_IN_CONTAINER',
-  'MAVEN_HOME', 'MAVEN_CONFIG', 'GRADLE_HOME', 'CATALINA_HOME', 'TOMCAT_VERSION', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', 'CONDA_DIR', 'VIRTUAL_ENV',
-]);
 
 type Matcher = (path: string) => boolean;
 const matcherCache = new Map<string, Matcher>();
@@ -104,7 +92,6 @@ export function runBuildChecks(model: DockerfileModel, options: BuildCheckOption
     scanned,
     ignoreLines: options.dockerignore,
     ignores: options.dockerignore ? dockerignoreMatcher(options.dockerignore) : undefined,
-    imageEnvironment: COMMON_IMAGE_ENVIRONMENT,
     report: (finding) => findings.push(finding),
   };
   for (const check of [checkContinuations, checkStages, checkMaintainer, checkDescriptions, checkCasing, checkDefaultArgsInFrom, checkFrom, checkStageInstructions]) {
