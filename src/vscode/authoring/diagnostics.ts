@@ -162,7 +162,7 @@ export class DockerfileLinter implements vscode.Disposable {
     const changed = () => this.relintAll();
     this.disposables.push(this.hadolintWatcher, this.hadolintWatcher.onDidChange(changed), this.hadolintWatcher.onDidCreate(changed), this.hadolintWatcher.onDidDelete(changed));
     // CopyIgnoredFile reads the build's .dockerignore: re-lint when one changes.
-    const dockerignoreWatcher = vscode.workspace.createFileSystemWatcher('**/*.dockerignore');
+    const dockerignoreWatcher = vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}');
     const ignoreChanged = () => {
       this.dockerignores.forget();
       this.relintAll();
