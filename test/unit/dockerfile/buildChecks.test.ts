@@ -84,6 +84,7 @@ describe('Docker build checks, one by one', () => {
   it('MaintainerDeprecated, fixed with the OCI authors label', () => {
     assert.deepEqual(rules('FROM alpine\nMAINTAINER Jane <jane@example.org>\n'), ['MaintainerDeprecated@2']);
     assert.equal(fix('FROM alpine\nMAINTAINER Jane <jane@example.org>\n', 'MaintainerDeprecated'), 'FROM alpine\nLABEL org.opencontainers.image.authors="Jane <jane@example.org>"\n');
+    assert.deepEqual(rules('FROM alpine\nLABEL org.opencontainers.image.authors="Jane <jane@example.org>"\n'), []);
   });
 
   it('UndefinedArgInFrom, with a suggestion', () => {
@@ -201,6 +202,20 @@ describe('check directives', () => {
     const file = fix('# check=error=true\nFROM alpine AS a\nFROM alpine AS a\n', 'DuplicateStageName', 'in this file');
     assert.equal(file, '# check=skip=DuplicateStageName;error=true\nFROM alpine AS a\nFROM alpine AS a\n');
     assert.deepEqual(rules(file), []);
+  });
+});
+
+describe('build checks on broken input', () => {
+  it('never fail on any prefix of BuildKit\'s test Dockerfiles, nor with odd escapes, BOMs, CRLF and directives', () => {
+    const errors: string[] = [];
+    const texts = loadFixture().map((c) => c.dockerfile);
+    texts.push('\uFEFF# escape=`\nFROM alpine AS A\r\nCOPY a `\r\n\r\n b\r\n', '#!/bin/sh\n# check=skip=\nFROM', 'FROM --platform= \nENV\nLABEL\nARG\nEXPOSE :/ /tcp 1:\nWORKDIR\nCMD [\nCOPY --from=\nMAINTAINER\nFROM $', 'FROM a AS ${x}\nCOPY ${a:-${b:+$c}} ${ /d\nENV a=${');
+    for (const text of texts) {
+      for (let end = 0; end <= text.length; end++) {
+        lintDockerfile(text.slice(0, end), { buildChecks: { mode: 'merged', dockerignore: ['*', 'a/**', '!b'] }, onInternalError: (error, where) => errors.push(`${where}: ${(error as Error).message} in ${JSON.stringify(text.slice(0, end))}`) });
+      }
+    }
+    assert.deepEqual(errors.slice(0, 5), []);
   });
 });
 

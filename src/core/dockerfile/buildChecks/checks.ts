@@ -24,8 +24,8 @@ export interface BuildCheckFinding {
 export interface CheckInput {
   model: DockerfileModel;
   scanned: ScannedInstruction[];
-  /** .dockerignore lines of the build context; undefined when there is none. */
-  ignoreLines: readonly string[] | undefined;
+  /** .dockerignore patterns of the build context (comments and blank lines dropped); undefined when there is none. */
+  ignorePatterns: readonly string[] | undefined;
   /** Matcher for .dockerignore (a line matching a folder matches what is under it). */
   ignores: ((path: string) => boolean) | undefined;
   report(finding: BuildCheckFinding): void;
@@ -357,7 +357,8 @@ function checkInstruction(input: CheckInput, stage: Stage, facts: StageFacts, en
     case 'COPY':
     case 'ADD': {
       const flagWords = instruction.flags.filter((flag) => ['chown', 'chmod', 'checksum'].includes(flag.name)).map((flag) => flag.value ?? '');
-      const words = isJsonForm(entry.argumentText.replace(/^(--\S+\s+)+/, '')) ? (JSON.parse(entry.argumentText.replace(/^(--\S+\s+)+/, '')) as string[]) : instruction.args.map((word) => word.value);
+      const json = entry.argumentText.includes('[') ? entry.argumentText.replace(/^(--\S+\s+)+/, '') : '';
+      const words = isJsonForm(json) ? (JSON.parse(json) as string[]) : instruction.args.map((word) => word.value);
       const heredoc = instruction.heredocs.length > 0;
       undefinedVariables(input, facts, entry, [...flagWords, ...(heredoc ? [] : words)]);
       if (!heredoc) checkIgnoredSources(input, entry, words.slice(0, -1), facts);
@@ -443,10 +444,9 @@ function cleanPath(value: string): string {
 
 /** validations.go validateCopySourcePath: only with a .dockerignore that has no `!` exceptions. */
 function checkIgnoredSources(input: CheckInput, entry: ScannedInstruction, sources: readonly string[], facts: StageFacts): void {
-  const { ignoreLines, ignores } = input;
+  const { ignorePatterns: patterns, ignores } = input;
   const { instruction } = entry;
-  if (!ignoreLines || !ignores || instruction.flags.some((flag) => flag.name === 'from')) return;
-  const patterns = ignoreLines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  if (!patterns || !ignores || instruction.flags.some((flag) => flag.name === 'from')) return;
   if (patterns.some((line) => line.startsWith('!'))) return;
   const command = instruction.keyword === 'ADD' ? 'Add' : 'Copy';
   for (const source of sources) {

@@ -90,7 +90,7 @@ export function runBuildChecks(model: DockerfileModel, options: BuildCheckOption
   const input: CheckInput = {
     model,
     scanned,
-    ignoreLines: options.dockerignore,
+    ignorePatterns: options.dockerignore?.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#')),
     ignores: options.dockerignore ? dockerignoreMatcher(options.dockerignore) : undefined,
     report: (finding) => findings.push(finding),
   };
@@ -146,6 +146,7 @@ export function withBuildChecks<T extends BuildCheckDiagnostic>(model: Dockerfil
     onInternalError?.(error, 'build checks');
     return diagnostics;
   }
+  if (run.diagnostics.length === 0) return diagnostics;
   const merged = diagnostics.slice();
   run.diagnostics.forEach((check, i) => {
     const twins = BUILD_CHECKS_BY_ID.get(check.ruleId)?.overlaps;
