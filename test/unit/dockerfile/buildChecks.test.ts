@@ -100,6 +100,10 @@ describe('Docker build checks, one by one', () => {
   it('WorkdirRelativePath only for the first WORKDIR of a stage chain', () => {
     assert.deepEqual(rules('FROM alpine\nWORKDIR app\nWORKDIR sub\n'), ['WorkdirRelativePath@2']);
     assert.deepEqual(rules('FROM alpine\nWORKDIR /app\nWORKDIR sub\n'), []);
+    // Checked after expansion, as BuildKit does; a value it cannot know (a build argument without default) is not guessed.
+    assert.deepEqual(docker('FROM alpine\nENV APP=app\nWORKDIR ${APP}/src\n').map((d) => d.message), ['Relative workdir "app/src" can have unexpected results if the base image changes']);
+    assert.deepEqual(rules('FROM alpine\nARG APP_DIR=/srv\nWORKDIR $APP_DIR/app\n'), []);
+    assert.deepEqual(rules('FROM alpine\nARG APP_DIR\nWORKDIR $APP_DIR\n'), []);
   });
 
   it('UndefinedVar in COPY, ENV, WORKDIR…, not in RUN; upper-case names only where the base image environment is known', () => {

@@ -177,7 +177,7 @@ interface StageFacts {
   shell: boolean;
   workdirSet: boolean;
   /** Names with a value in the environment (ENV, ARG with a value, inherited). */
-  environment: Map<string, true>;
+  environment: Map<string, string | undefined>;
   /** Every ARG declared in the stage (with or without a value). */
   declared: Set<string>;
   /**
@@ -239,7 +239,7 @@ export function checkStageInstructions(input: CheckInput): void {
     const stageFacts: StageFacts = {
       shell: parent?.shell ?? false,
       workdirSet: parent?.workdirSet ?? false,
-      environment: new Map(parent?.environment ?? [['PATH', true]]),
+      environment: new Map(parent?.environment ?? [['PATH', undefined]]),
       declared: new Set(parent?.declared ?? []),
       baseKnown,
     };
@@ -252,6 +252,20 @@ export function checkStageInstructions(input: CheckInput): void {
     }
   }
   void report;
+}
+
+/** A value with its quotes removed and variables expanded, when every variable has a known value. */
+function literalValue(facts: StageFacts, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = unquote(value);
+  if (!text.includes('$')) return text;
+  const values = new Map<string, string>();
+  for (const name of variablesIn(text)) {
+    const known = facts.environment.get(name);
+    if (known === undefined) return undefined;
+    values.set(name, known);
+  }
+  return expandWith(text, values);
 }
 
 function undefinedVariables(input: CheckInput, facts: StageFacts, entry: ScannedInstruction, words: readonly string[]): void {
@@ -326,7 +340,7 @@ function checkInstruction(input: CheckInput, stage: Stage, facts: StageFacts, en
       if (keyword === 'ENV') {
         for (const pair of pairs) {
           secretCheck(input, entry, 'ENV', pair.key);
-          facts.environment.set(pair.key, true);
+          facts.environment.set(pair.key, literalValue(facts, pair.value));
         }
       }
       return;
@@ -338,14 +352,16 @@ function checkInstruction(input: CheckInput, stage: Stage, facts: StageFacts, en
         secretCheck(input, entry, 'ARG', key);
         if (equals >= 0) undefinedVariables(input, facts, entry, [word.slice(equals + 1)]);
         facts.declared.add(key);
-        if (equals >= 0 && !NON_ENV_ARGS.has(key)) facts.environment.set(key, true);
+        if (equals >= 0 && !NON_ENV_ARGS.has(key)) facts.environment.set(key, literalValue(facts, word.slice(equals + 1)));
       }
       return;
     }
     case 'WORKDIR': {
-      const path = unquote(instruction.args[0]?.value ?? '');
-      undefinedVariables(input, facts, entry, [path]);
-      if (!facts.workdirSet && path !== '' && !path.includes('$') && !isAbsolutePath(path)) {
+      const written = unquote(instruction.args[0]?.value ?? '');
+      undefinedVariables(input, facts, entry, [written]);
+      // BuildKit checks the path after expansion: `WORKDIR $APP` with `ENV APP=app` is relative too.
+      const path = written.includes('$') ? literalValue(facts, written) : written;
+      if (!facts.workdirSet && path !== undefined && path !== '' && !isAbsolutePath(path)) {
         report({ ruleId: 'WorkdirRelativePath', message: `Relative workdir "${path}" can have unexpected results if the base image changes`, range: instruction.args[0].range, fixes: [], governing: entry });
       }
       facts.workdirSet = true;
