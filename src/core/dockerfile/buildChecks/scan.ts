@@ -34,6 +34,41 @@ function continuation(line: string, escape: string): { text: string; open: boole
   return { text: line, open: false };
 }
 
+interface Logical {
+  written: string;
+  argumentText: string;
+  /** Lines from the keyword's line to the last logical line. */
+  span: number;
+  hasEmptyContinuation: boolean;
+}
+
+/**
+ * By the parse's cached instruction (`origin`, the same object while the instruction's text is
+ * unchanged): typing re-reads only the instruction that changed.
+ */
+const logicalCache = new WeakMap<object, Logical>();
+
+function readLogical(lines: readonly string[], escapeChar: string, instruction: DockerfileModel['instructions'][number]): Logical {
+  const start = instruction.keywordRange.start.line;
+  const written = lines[start].slice(instruction.keywordRange.start.character, instruction.keywordRange.end.character);
+  let { text, open } = continuation(lines[start].slice(instruction.keywordRange.end.character), escapeChar);
+  const parts = [text];
+  let end = start;
+  let hasEmptyContinuation = false;
+  for (let line = start + 1; open && line < lines.length; line++) {
+    end = line;
+    const content = lines[line];
+    if (isCommentLine(content)) continue;
+    if (content.trim() === '') {
+      hasEmptyContinuation = true;
+      continue;
+    }
+    ({ text, open } = continuation(content, escapeChar));
+    parts.push(text);
+  }
+  return { written, argumentText: parts.join('').trim(), span: end - start, hasEmptyContinuation };
+}
+
 export function scanInstructions(model: DockerfileModel, directiveLines: ReadonlySet<number>): ScannedInstruction[] {
   const { lines, escapeChar } = model;
   const result: ScannedInstruction[] = [];
@@ -47,24 +82,14 @@ export function scanInstructions(model: DockerfileModel, directiveLines: Readonl
       if (text === '') comments.length = 0;
       else comments.push(text);
     }
-    const { character } = instruction.keywordRange.start;
-    const written = lines[start].slice(character, instruction.keywordRange.end.character);
-    let { text, open } = continuation(lines[start].slice(instruction.keywordRange.end.character), escapeChar);
-    const parts = [text];
-    let end = start;
-    let hasEmptyContinuation = false;
-    for (let line = start + 1; open && line < lines.length; line++) {
-      end = line;
-      const content = lines[line];
-      if (isCommentLine(content)) continue;
-      if (content.trim() === '') {
-        hasEmptyContinuation = true;
-        continue;
-      }
-      ({ text, open } = continuation(content, escapeChar));
-      parts.push(text);
+    const origin = instruction.origin;
+    let logical = origin ? logicalCache.get(origin) : undefined;
+    if (!logical) {
+      logical = readLogical(lines, escapeChar, instruction);
+      if (origin) logicalCache.set(origin, logical);
     }
-    result.push({ instruction, written, comments, logicalEndLine: end, argumentText: parts.join('').trim(), hasEmptyContinuation });
+    const end = start + logical.span;
+    result.push({ instruction, written: logical.written, comments, logicalEndLine: end, argumentText: logical.argumentText, hasEmptyContinuation: logical.hasEmptyContinuation });
     previousEnd = Math.max(instruction.range.end.line, end);
   }
   return result;
