@@ -242,6 +242,8 @@ describe('build checks beside hadolint', () => {
     const maintainer = merged.find((d) => d.ruleId === 'DL4000')!;
     assert.match(maintainer.message, /Docker MaintainerDeprecated/);
     assert.ok(maintainer.fixes.some((f) => f.title.includes('org.opencontainers.image.authors')));
+    const stages = lintDockerfile('FROM --platform=linux/amd64 alpine:3.20\nFROM alpine:3.20 AS a\nFROM alpine:3.20 AS a\n', { buildChecks: { mode: 'merged' } }).diagnostics;
+    assert.deepEqual(stages.map((d) => `${d.range.start.line + 1} ${diagnosticCode(d)} ${d.severity}`), ['1 DL3029, FromPlatformFlagConstDisallowed warning', '3 DL3024, DuplicateStageName error']);
     const separate = lintDockerfile(text, { buildChecks: { mode: 'separate' } }).diagnostics.map(diagnosticCode);
     assert.ok(separate.includes('DL4000') && separate.includes('MaintainerDeprecated'), separate.join(' | '));
   });
