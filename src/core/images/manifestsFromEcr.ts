@@ -67,12 +67,21 @@ export async function readManifests(client: ECRClient, repository: string, diges
  * An archived image's manifest comes from the cache or not at all: ECR refuses to serve it.
  */
 export async function imageGraphFromEcr(client: ECRClient, repository: string, images: ImageSummary[], registryId?: string, cache: ManifestCache = new ManifestCache()): Promise<{ graph: ImageGraph; failures: string[] }> {
-  const wanted = images.filter(mayReferenceOthers);
-  const { manifests, failures } = await readManifests(client, repository, wanted.filter((image) => !isArchived(image)).map((image) => image.digest), registryId, cache);
-  for (const image of wanted.filter(isArchived)) {
-    const cached = await cache.cached(image.digest);
-    if (cached) manifests.set(image.digest, cached);
-  }
+  const manifests = new Map<string, Manifest>();
+  const failures: string[] = [];
+  const read = async (wanted: ImageSummary[]) => {
+    const got = await readManifests(client, repository, wanted.filter((image) => !isArchived(image)).map((image) => image.digest), registryId, cache);
+    for (const [digest, manifest] of got.manifests) manifests.set(digest, manifest);
+    failures.push(...got.failures);
+    for (const image of wanted.filter(isArchived)) {
+      const cached = await cache.cached(image.digest);
+      if (cached) manifests.set(image.digest, cached);
+    }
+  };
+  // Indexes first; then the artifacts no index lists (an index's attestations are known from it).
+  await read(images.filter((image) => isIndexType(image.mediaType)));
+  const listed = new Set([...manifests.values()].flatMap((manifest) => (manifest.manifests ?? []).map((child) => child.digest)));
+  await read(images.filter((image) => !isIndexType(image.mediaType) && mayReferenceOthers(image) && !listed.has(image.digest)));
   return { graph: buildImageGraph(images, manifests), failures };
 }
 
