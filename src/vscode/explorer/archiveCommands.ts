@@ -34,14 +34,16 @@ async function restoreImageCommand(explorer: Explorer, arg: unknown): Promise<Re
  * An action ECR refuses on an archived image (anything that reads its manifest) says so, with a
  * Restore button, instead of failing with the registry's 404. Resolves true when it refused.
  */
-export async function refuseArchived(explorer: Explorer, target: { registryKey?: string; repository: string; tag?: string; digest?: string }, action: string): Promise<boolean> {
+export function refuseArchived(explorer: Explorer, target: { registryKey?: string; repository: string; tag?: string; digest?: string }, action: string): boolean {
   if (!target.registryKey) return false;
   const image = explorer.model.listedImage(target.registryKey, target.repository, target);
   const refusal = image && archivedRefusal(action, image);
   if (!image || !refusal) return false;
   const restore = image.status === 'ARCHIVED' ? 'Restore Image' : undefined;
-  const answer = await vscode.window.showWarningMessage(refusal, ...(restore ? [restore] : []));
-  if (answer === restore && restore) void restoreListedImage(explorer, { registryKey: target.registryKey, repositoryName: target.repository, tag: target.tag, image });
+  // Not awaited: the command ends with its refusal; the button restores whenever it is clicked.
+  void vscode.window.showWarningMessage(refusal, ...(restore ? [restore] : [])).then((answer) => {
+    if (answer && answer === restore) void restoreListedImage(explorer, { registryKey: target.registryKey!, repositoryName: target.repository, tag: target.tag, image });
+  });
   return true;
 }
 

@@ -12,7 +12,7 @@ import type { ResolvedTarget } from './targets';
 export async function resolveImage(explorer: Explorer, arg: unknown, purpose: string): Promise<ResolvedTarget | undefined> {
   const resolved = await pickImage(explorer, arg, purpose);
   // Every caller reads the manifest, which ECR refuses for an archived image: say so, with Restore.
-  if (resolved && (await refuseArchived(explorer, resolved.target, purpose))) return undefined;
+  if (resolved && refuseArchived(explorer, resolved.target, purpose)) return undefined;
   return resolved;
 }
 

@@ -25,7 +25,7 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   if (!resolved) return undefined;
   const { target, connection } = resolved;
   // Archived images cannot be pulled until restored: say so instead of a registry 404.
-  if (await refuseArchived(explorer, target, 'Pull Image')) return undefined;
+  if (refuseArchived(explorer, target, 'Pull Image')) return undefined;
   const logger = services.logger('pull');
   const written: string[] = [];
   const record = (level: 'info' | 'error', text: string) => {
