@@ -4,6 +4,7 @@ import type { ImageSummary } from '../../core/ecr/listing';
 import { lastActivity, lastPullText, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
 import { isArchived } from '../../core/ecr/storageClass';
 import { mediaTypeText } from '../../core/ecr/format';
+import { scanStatusText } from '../../core/ecr/scanning';
 import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
 import { readLifecycleMark } from '../../core/images/lifecyclePreview';
@@ -77,7 +78,7 @@ export function scanText(image: ImageSummary): string {
         .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
         .join(', ')
     : '';
-  return `${image.scanStatus.toLowerCase()}${findings ? ` (${findings})` : ''}`;
+  return `${scanStatusText(image.scanStatus)}${findings ? ` (${findings})` : ''}`;
 }
 
 /** An image row's hover: digest, tags, size, dates, media type, scan status and counts, lifecycle mark. */
