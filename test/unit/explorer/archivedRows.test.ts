@@ -33,7 +33,8 @@ function shown(when: string | undefined, context: { view: string; viewItem: stri
 const offered = (viewItem: string) => new Set(manifest.contributes.menus['view/item/context'].filter((entry) => shown(entry.when, { view: 'ecr.registries', viewItem })).map((entry) => entry.command));
 
 // ECR refuses these on an archived image: each reads the manifest (a pull) or writes one from it.
-const REFUSED = ['ecr.inspectImage', 'ecr.checkImage', 'ecr.addTag', 'ecr.removeTag', 'ecr.copyImage', 'ecr.pullImage'];
+// StartImageScan answers ImageArchivedException ("The specified image is archived and cannot be scanned").
+const REFUSED = ['ecr.inspectImage', 'ecr.checkImage', 'ecr.addTag', 'ecr.removeTag', 'ecr.copyImage', 'ecr.pullImage', 'ecr.startImageScan'];
 
 describe('archived rows', () => {
   it('offer Restore, Delete and the copy actions, and none of what ECR refuses on an archived image', () => {
