@@ -17,6 +17,8 @@ import type { RepositoryNode } from '../../../src/core/explorer/nodes';
 import type { ExplorerSource } from '../../../src/core/explorer/source';
 import { directoryStorage, ManifestCache } from '../../../src/core/images/manifestCache';
 import { lifecyclePreviewInputs, mayReferenceOthers } from '../../../src/core/images/manifestsFromEcr';
+import { evaluatePreflight, gatherPreflight } from '../../../src/core/images/preflight';
+import type { RegistryClient } from '../../../src/core/registry/client';
 import { registry as testRegistry } from '../explorer/fixtures';
 import { digestOf, recordedEcr } from '../ecr/recordedEcr';
 
@@ -92,7 +94,7 @@ async function session(directory: string, ecr: ReturnType<typeof repository>, re
 }
 
 describe('manifest reads (each may count as a pull on ECR)', () => {
-  it('two expands in two sessions and a lifecycle preview read each needed manifest once, and no plain image', async (t) => {
+  it('two expands in two sessions, a lifecycle preview and two Check Image read each needed manifest once, and no plain image', async (t) => {
     const directory = await mkdtemp(path.join(tmpdir(), 'ecr-manifests-'));
     t.after(() => rm(directory, { recursive: true, force: true }));
     const ecr = repository();
@@ -112,6 +114,23 @@ describe('manifest reads (each may count as a pull on ECR)', () => {
     assert.deepEqual(preview.graph.nodes.get(digestOf(index))?.children.map((child) => child.digest), [digestOf(platformImage)], 'the platform image under its index (its attestation attached to it)');
     assert.deepEqual(preview.failures, []);
     assert.equal(registryReads.length + ecr.manifestReads.length, 2, 'two reads in all');
+
+    // Check Image twice: the index comes from the cache; the platform image's manifest is read once.
+    const checkReads: string[] = [];
+    const registry = {
+      getManifest: async (_repository: string, reference: string) => {
+        checkReads.push(reference);
+        const text = ecr.images.find((image) => image.digest === reference)?.manifest;
+        if (!text) throw new Error(`unexpected read of ${reference}`);
+        return { bytes: Buffer.from(text), digest: reference, manifest: JSON.parse(text), mediaType: JSON.parse(text).mediaType };
+      },
+      getBlobBytes: async () => Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', config: {}, history: [] })),
+    } as unknown as RegistryClient;
+    for (let check = 0; check < 2; check++) {
+      const inputs = await gatherPreflight(ecr.client, registry, { repository: 'operator', reference: '1.0' }, { targetPlatform: 'linux/amd64' }, { manifests: second.cache });
+      assert.equal(evaluatePreflight(inputs).checks.find((entry) => entry.name === 'platform')?.status, 'pass');
+    }
+    assert.deepEqual(checkReads, [digestOf(platformImage)], 'two checks read one manifest: the platform image, once');
   });
 
   it('without a cache the preview still reads only indexes and artifacts, never an ordinary image that carries artifactMediaType', async () => {
