@@ -90,8 +90,6 @@ export type ManifestAnswer = Uint8Array | string | Manifest;
 export class ManifestCache {
   private readonly memory = new Map<string, Manifest>();
   private index: Promise<Map<string, { size: number; usedAt: number }>> | undefined;
-  /** Reads from the source, by digest, since this cache was made (what a test counts). */
-  readonly fetched: string[] = [];
   private readonly limits: Required<ManifestCacheLimits>;
 
   constructor(private readonly storage?: ManifestStorage, limits: ManifestCacheLimits = {}) {
@@ -123,7 +121,6 @@ export class ManifestCache {
   async read(digest: string, fetch: () => Promise<ManifestAnswer>): Promise<Manifest> {
     const cached = await this.cached(digest);
     if (cached) return cached;
-    this.fetched.push(digest);
     return this.remember(digest, await fetch());
   }
 

@@ -50,7 +50,6 @@ export async function readManifests(client: ECRClient, repository: string, diges
     for (const image of response.images ?? []) {
       const digest = image.imageId?.imageDigest;
       if (!digest || !image.imageManifest) continue;
-      cache.fetched.push(digest);
       try {
         manifests.set(digest, await cache.remember(digest, image.imageManifest));
       } catch {
