@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { stackFor } from '../../support/stack';
 import { EcrFront } from '../../stack/ecrFront';
-import { listImages } from '../../../src/core/ecr/listing';
+import { countImages, listImages, repositoryDeleteQuestion } from '../../../src/core/ecr/listing';
+import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { lifecyclePreviewInputs } from '../../../src/core/images/manifestsFromEcr';
 import { followRestore, imageStatusOf, notPullableReason, restoreImage } from '../../../src/core/ecr/storageClass';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
 import { motoClient, putImage } from './fixtures';
@@ -41,6 +43,15 @@ describe('archived images in the local ECR', { skip }, () => {
     assert.ok(old.lastArchivedAt instanceof Date && Date.now() - old.lastArchivedAt.getTime() < 60_000);
     assert.match(notPullableReason(old) ?? '', /^The image :v1 was archived on \d{4}-\d\d-\d\d; ECR refuses to pull archived images\. Restore it first/);
     assert.equal(notPullableReason(all.find((image) => image.digest === active)!), undefined);
+  });
+
+  it('Delete Repository counts the archived image and says so; the tag gate and the lifecycle preview see it', async () => {
+    const count = await countImages(client, REPOSITORY);
+    assert.deepEqual(count, { total: 2, archived: 1 });
+    assert.equal(repositoryDeleteQuestion(REPOSITORY, count).message, `Delete repository ${REPOSITORY} and its 2 images (1 of them archived)?`);
+    assert.deepEqual(await ecrRepositoryGate(client).existingTags(REPOSITORY, ['v1', 'v2', 'v3']), ['v1', 'v2'], 'a tag an archived image holds is taken');
+    const { images } = await lifecyclePreviewInputs(client, REPOSITORY);
+    assert.deepEqual(images.map((image) => image.status).sort(), ['ACTIVE', 'ARCHIVED']);
   });
 
   it('restores: ACTIVATING at once, then ACTIVE, followed until done', async () => {
