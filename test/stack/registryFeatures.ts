@@ -60,7 +60,9 @@ export class RegistryFeatures {
       case 'CreateRepositoryCreationTemplate':
         return this.createTemplate(input);
       case 'DescribeRepositoryCreationTemplates':
-        return this.describe(this.templates, input.prefixes, input, 'repositoryCreationTemplates', 'TemplateNotFoundException');
+        // The model lists no not-found error for this operation (ServerException, ValidationException,
+        // InvalidParameterException): docs silent on unknown prefixes, our choice is to leave them out.
+        return this.describe(this.templates, input.prefixes, input, 'repositoryCreationTemplates');
       case 'DeleteRepositoryCreationTemplate': {
         const template = this.templates.get(String(input.prefix ?? ''));
         if (!template) return error('TemplateNotFoundException', `The specified repository creation template with prefix '${input.prefix}' does not exist in the registry with id '${ACCOUNT}'`);
@@ -154,11 +156,12 @@ export class RegistryFeatures {
   }
 
   /** Describe*: named items (all must exist) or every item, paged by maxResults (1-1000) as ECR pages. */
-  private describe(store: Map<string, Json>, named: unknown, input: Json, key: string, notFound: string): EmulatedAnswer {
+  private describe(store: Map<string, Json>, named: unknown, input: Json, key: string, notFound?: string): EmulatedAnswer {
     if (Array.isArray(named) && named.length) {
-      const missing = named.map((name) => String(name).replace(/\/$/, '')).find((name) => !store.has(name));
-      if (missing) return error(notFound, `'${missing}' does not exist in the registry with id '${ACCOUNT}'`);
-      return { status: 200, body: { ...(key === 'repositoryCreationTemplates' ? { registryId: ACCOUNT } : {}), [key]: named.map((name) => store.get(String(name).replace(/\/$/, ''))) } };
+      const names = named.map((name) => String(name).replace(/\/$/, ''));
+      const missing = names.find((name) => !store.has(name));
+      if (missing && notFound) return error(notFound, `'${missing}' does not exist in the registry with id '${ACCOUNT}'`);
+      return { status: 200, body: { ...(key === 'repositoryCreationTemplates' ? { registryId: ACCOUNT } : {}), [key]: names.filter((name) => store.has(name)).map((name) => store.get(name)) } };
     }
     const pageSize = input.maxResults ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return error('InvalidParameterException', "Invalid parameter at 'maxResults'");
