@@ -136,6 +136,10 @@ describe('contract: the local ECR answers as ECR\'s API model allows', { skip: s
     });
     assert.equal(got.images.length, 2);
     assert.equal(got.failures.length, 1);
+    // The front's own members after a read: lastRecordedPullTime (BatchGetImage counts as a pull), artifactMediaType.
+    const [read] = (await ok('DescribeImages', { repositoryName: REPOSITORY, imageIds: [{ imageTag: 'v1' }] })).imageDetails;
+    assert.equal(typeof read.lastRecordedPullTime, 'number');
+    assert.equal(typeof read.artifactMediaType, 'string');
     await fails('BatchGetImage', { repositoryName: `${REPOSITORY}-missing`, imageIds: [{ imageTag: 'v1' }] }, 'RepositoryNotFoundException');
 
     const refused = await ok('BatchDeleteImage', { repositoryName: REPOSITORY, imageIds: [{ imageDigest: digests.amd64 }] });
