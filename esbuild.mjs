@@ -115,9 +115,24 @@ if (!production) {
 }
 
 mkdirSync('dist', { recursive: true });
+/** The lines VS Code's `$esbuild-watch` problem matcher waits for (.vscode/tasks.json's watch task). */
+// One pair for all the bundles: started when the first begins, finished when the last one ends.
+let building = 0;
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => {
+      if (building++ === 0) console.log('[watch] build started');
+    });
+    build.onEnd(() => {
+      if (--building === 0) console.log('[watch] build finished');
+    });
+  },
+};
+
 if (watch) {
   for (const options of builds) {
-    const context = await esbuild.context(options);
+    const context = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), watchMarkers] });
     await context.watch();
   }
   console.log('[esbuild] watching for changes');

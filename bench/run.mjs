@@ -28,6 +28,7 @@ function ensureHadolint() {
 const hadolint = ensureHadolint() ?? '';
 run('bench/lint.mjs', { HADOLINT: hadolint });
 run('bench/hadolint-parity.mjs', { HADOLINT: hadolint });
+run('bench/build-checks.mjs');
 const stack = await up();
 try {
   run('bench/explorer.mjs', stack.env);

@@ -17,15 +17,26 @@ function desktopExecutable() {
   return path.resolve(path.dirname(real), '..', '..', 'code');
 }
 
-export async function runDesktopSuite() {
-  const executable = desktopExecutable();
-  if (!executable) throw new StackError('desktop VS Code not found: install it (`code` on PATH) or set VSCODE_EXECUTABLE; `npm test` uses the VS Code server instead');
+/**
+ * The user settings and environment the suite runs with: written under test-output/ so that both
+ * `npm run test:desktop` and VS Code's own F5 ("Extension Tests" in .vscode/launch.json, whose
+ * envFile is desktop.env) use the same ones.
+ */
+export function prepareDesktopRun() {
   const { settings, env } = extensionConfiguration(stackEnvironment());
   const userData = path.join(OUTPUT, 'desktop-user-data');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const workspace = path.join(OUTPUT, 'workspace');
   mkdirSync(workspace, { recursive: true });
+  writeFileSync(path.join(OUTPUT, 'desktop.env'), Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n');
+  return { env, userData, workspace };
+}
+
+export async function runDesktopSuite() {
+  const executable = desktopExecutable();
+  if (!executable) throw new StackError('desktop VS Code not found: install it (`code` on PATH) or set VSCODE_EXECUTABLE; `npm test` uses the VS Code server instead');
+  const { env, userData, workspace } = prepareDesktopRun();
   return runTests({
     vscodeExecutablePath: executable,
     extensionDevelopmentPath: REPO,
@@ -33,4 +44,10 @@ export async function runDesktopSuite() {
     launchArgs: [workspace, '--user-data-dir', userData, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: env,
   });
+}
+
+// `node test/extension/desktop.mjs prepare`: the files only (the preLaunchTask of "Extension Tests").
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(REPO, 'test/extension/desktop.mjs') && process.argv[2] === 'prepare') {
+  const { userData } = prepareDesktopRun();
+  console.log(`settings in ${userData}, environment in ${path.join(OUTPUT, 'desktop.env')}`);
 }

@@ -18,7 +18,12 @@
  *   POST /_front/registry-events; each pushed manifest is registered with moto through PutImage
  *   with the same bytes, media type, digest and tag. ECR API reads wait while such a
  *   registration is in flight, so a push is listed by the next read, as in ECR. Manifest pulls
- *   (GET) become lastRecordedPullTime.
+ *   (GET) become lastRecordedPullTime, and so does BatchGetImage (a switch, on by default).
+ * - What ECR does that moto lacks, each where it is implemented with the AWS page or model shape it
+ *   follows (table: test/stack/README.md): archived images left out of ListImages/DescribeImages
+ *   unless filter.imageStatus asks, 404 at the registry while archived, restored by a push;
+ *   DescribeImages' tagStatus filter, artifactMediaType and imageManifestMediaType;
+ *   ImageReferencedByManifestList; maxResults with named ids refused.
  * - Deletes: BatchDeleteImage's imageIds name every image deleted by digest (moto leaves untagged
  *   ones out); after BatchDeleteImage, every digest moto no longer holds is deleted from the
  *   registry (DELETE /v2/<name>/manifests/<digest>), so it can no longer be pulled; after
@@ -42,7 +47,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RegistryFeatures } from './registryFeatures';
-import { ArchiveStates } from './ecrArchive';
+import { ArchiveStates, statusMatches } from './ecrArchive';
 
 const PAGED: Record<string, { items: string; named?: string }> = {
   DescribeRepositories: { items: 'repositories', named: 'repositoryNames' },
@@ -50,6 +55,7 @@ const PAGED: Record<string, { items: string; named?: string }> = {
   ListImages: { items: 'imageIds' },
 };
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+const INDEX_TYPES = ['application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.index.v1+json'];
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -101,6 +107,20 @@ export interface EcrFrontOptions {
   log?: (message: string) => void;
   /** How long a restore from the archive takes (ACTIVATING to ACTIVE); default 3 s. */
   restoreMs?: number;
+  /**
+   * BatchGetImage counts as a pull (sets lastRecordedPullTime), as users report ECR does
+   * (https://github.com/aws/containers-roadmap/issues/2390); default true.
+   */
+  batchGetImageIsPull?: boolean;
+}
+
+/** What the front knows of a manifest (from PutImage, a push, or a BatchGetImage of its own). */
+interface ManifestFacts {
+  mediaType?: string;
+  /** The config's media type, or the manifest's artifactType: what ECR returns as artifactMediaType. */
+  artifactMediaType?: string;
+  /** Digests an index lists. */
+  children?: string[];
 }
 
 type Json = Record<string, any>;
@@ -118,6 +138,10 @@ export class EcrFront {
   private readonly features = new RegistryFeatures();
   private pending = 0;
   private readonly archives: ArchiveStates;
+  /** `${repository}@${digest}` → media type, artifact type and children, learnt from manifests. */
+  private readonly manifests = new Map<string, ManifestFacts>();
+  /** `${repository}@${digest}` → manifest bytes of archived images, taken from the registry while they are archived. */
+  private readonly hidden = new Map<string, { text: string; mediaType: string }>();
   private idle: Array<() => void> = [];
 
   private constructor(
@@ -125,7 +149,7 @@ export class EcrFront {
     readonly url: string,
     private readonly options: EcrFrontOptions,
   ) {
-    this.archives = new ArchiveStates(options.restoreMs);
+    this.archives = new ArchiveStates(options.restoreMs, (repository, digest) => this.reinstateAtRegistry(repository, digest));
   }
 
   static async start(options: EcrFrontOptions): Promise<EcrFront> {
@@ -185,6 +209,8 @@ export class EcrFront {
         this.pushedAt.clear();
         this.features.reset();
         this.archives.clear();
+        this.manifests.clear();
+        this.hidden.clear();
       }
       const upstream = await this.forward(request, body);
       return this.reply(response, upstream.status, upstream.contentType, upstream.text);
@@ -215,17 +241,25 @@ export class EcrFront {
     const emulated = this.features.answer(operation, input);
     if (emulated) return done(emulated.status, JSON.stringify(emulated.body));
 
-    if (operation === 'UpdateImageStorageClass') {
-      const listed = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName, imageIds: [input.imageId ?? {}] }, request);
-      const answer = this.archives.update(input, input.registryId ?? '123456789012', listed.status === 200);
-      return done(answer.status, JSON.stringify(answer.body));
+    // "This option cannot be used when you specify images with imageIds" / "repositories with
+    // repositoryNames" (botocore ecr service-2.json, DescribeImagesRequest and
+    // DescribeRepositoriesRequest, maxResults and nextToken): ECR answers InvalidParameterException.
+    const named = PAGED[operation]?.named;
+    if (named && Array.isArray(input[named]) && input[named].length > 0 && (input.maxResults !== undefined || input.nextToken !== undefined)) {
+      return done(400, JSON.stringify({ __type: 'InvalidParameterException', message: `Invalid parameter: maxResults and nextToken cannot be used when you specify ${named}.` }));
     }
+
+    if (operation === 'UpdateImageStorageClass') return this.updateStorageClass(request, input, done);
     let forwardBody = body;
     let untagged: Json | undefined;
-    // moto knows no imageStatus filter: the front applies it (ECR lists ACTIVE images unless asked).
-    const statusFilter: string | undefined = operation === 'DescribeImages' ? input.filter?.imageStatus : undefined;
-    if (statusFilter) {
+    // moto knows no imageStatus filter, and DescribeImages ignores tagStatus there: the front applies
+    // both (DescribeImagesFilter, ListImagesFilter: "If not specified, only images with ACTIVE status
+    // are returned", botocore ecr service-2.json).
+    const statusFilter: string | undefined = ['DescribeImages', 'ListImages'].includes(operation) ? input.filter?.imageStatus : undefined;
+    const tagStatus: string | undefined = operation === 'DescribeImages' ? input.filter?.tagStatus : undefined;
+    if (statusFilter || tagStatus) {
       delete input.filter.imageStatus;
+      if (operation === 'DescribeImages') delete input.filter.tagStatus;
       forwardBody = Buffer.from(JSON.stringify(input));
     }
     if (operation === 'PutImage' && typeof input.imageManifest === 'string') {
@@ -238,20 +272,53 @@ export class EcrFront {
     if (operation === 'BatchDeleteImage' && this.options.registry) {
       for (const id of (input.imageIds ?? []) as Json[]) if (id.imageTag) await this.catchUpWithRegistry(input.repositoryName, id.imageTag, request);
     }
+    let refused: Json[] = [];
+    if (operation === 'BatchDeleteImage') {
+      const split = await this.refuseReferencedByIndex(request, input);
+      refused = split.refused;
+      if (split.allowed.length === 0) return done(200, JSON.stringify({ imageIds: [], failures: refused }));
+      if (refused.length > 0) forwardBody = Buffer.from(JSON.stringify({ ...input, imageIds: split.allowed }));
+    }
 
     const upstream = await this.forward(request, forwardBody);
     if (upstream.status !== 200) return done(upstream.status, upstream.text, upstream.contentType);
     const answer = JSON.parse(upstream.text || '{}') as Json;
 
     if (operation === 'PutImage') {
-      this.learnSize(input.repositoryName, input.imageDigest, input.imageManifest);
+      this.learnManifest(input.repositoryName, input.imageDigest, input.imageManifest, input.imageManifestMediaType);
       if (untagged) await this.putBackUntagged(input.repositoryName, untagged, request);
+      // A push of an archived image's bytes restores it at once (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push.html).
+      await this.archives.restoreNow(input.repositoryName, input.imageDigest);
     }
     if (operation === 'DescribeImages') {
-      this.patchImageDetails(answer.imageDetails ?? []);
-      answer.imageDetails = this.archives.describe(answer.imageDetails ?? [], statusFilter);
+      const details = (answer.imageDetails ?? []) as Json[];
+      await this.patchImageDetails(request, details);
+      const statuses = details.map((detail) => this.archives.annotate(detail));
+      const wanted = details.filter((detail, index) => statusMatches(statuses[index], statusFilter));
+      const namedIds = Array.isArray(input.imageIds) && input.imageIds.length > 0;
+      if (namedIds && wanted.length < details.length) {
+        // Docs silent on a named image the status filter excludes: our choice is ECR's answer for a
+        // named image it does not list, ImageNotFoundException (DescribeImages' errors in the model),
+        // never the image silently dropped from a 200. With filter.imageStatus ANY or ARCHIVED the
+        // archived image is described, "The image status will be shown as ARCHIVED"
+        // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html).
+        const excluded = details.find((detail, index) => !statusMatches(statuses[index], statusFilter))!;
+        return done(400, JSON.stringify({
+          __type: 'ImageNotFoundException',
+          message: `The image with imageId {imageDigest:'${excluded.imageDigest}'} has status ${excluded.imageStatus}, which filter.imageStatus ${statusFilter ?? '(none: ACTIVE)'} leaves out, in the repository with name '${input.repositoryName}' in the registry with id '${excluded.registryId ?? '123456789012'}'`,
+        }));
+      }
+      // tagStatus (DescribeImagesFilter): TAGGED, UNTAGGED or ANY; moto ignores it.
+      answer.imageDetails = wanted.filter((detail) => !tagStatus || tagStatus === 'ANY' || (tagStatus === 'TAGGED') === (detail.imageTags ?? []).length > 0);
     }
-    if (operation === 'BatchDeleteImage') await this.reportDeletedByDigest(request, input, answer);
+    if (operation === 'ListImages') {
+      answer.imageIds = ((answer.imageIds ?? []) as Json[]).filter((id) => statusMatches(this.archives.statusOf(input.repositoryName, id.imageDigest), statusFilter));
+    }
+    if (operation === 'BatchGetImage') this.answerBatchGetImage(input, answer);
+    if (operation === 'BatchDeleteImage') {
+      await this.reportDeletedByDigest(request, input, answer);
+      if (refused.length > 0) answer.failures = [...(answer.failures ?? []), ...refused];
+    }
     if (operation === 'BatchDeleteImage' && this.options.registry) await this.mirrorDeletes(request, input.repositoryName, answer.imageIds ?? []);
     if (operation === 'DeleteRepository' && this.options.registry) {
       for (const digest of heldImages) await this.deleteFromRegistry(input.repositoryName, digest);
@@ -302,7 +369,7 @@ export class EcrFront {
     }
     if (path === '/_front/archive' && method === 'POST') {
       const { repositoryName, imageDigest } = JSON.parse(body.toString('utf8'));
-      this.archives.archive(repositoryName, imageDigest);
+      await this.archiveImage(repositoryName, imageDigest);
       return json({});
     }
     if (path === '/_front/faults' && method === 'POST') {
@@ -325,6 +392,140 @@ export class EcrFront {
       return json({});
     }
     this.reply(response, 404, 'text/plain', `no such control endpoint: ${method} ${path}`);
+  }
+
+  /**
+   * UpdateImageStorageClass (moto lacks it). Errors as the model lists them (botocore ecr
+   * service-2.json): RepositoryNotFoundException for a missing repository, ImageNotFoundException
+   * for a missing image, ImageStorageClassUpdateNotSupportedException for a restore of an image that
+   * is not archived (docs silent on which: our choice), InvalidParameterException for another class.
+   */
+  private async updateStorageClass(request: http.IncomingMessage, input: Json, done: (status: number, text: string) => void): Promise<void> {
+    const fail = (type: string, message: string) => done(400, JSON.stringify({ __type: type, message }));
+    const registryId = input.registryId ?? '123456789012';
+    if ((await this.motoCall('DescribeRepositories', { repositoryNames: [input.repositoryName] }, request)).status !== 200) {
+      return fail('RepositoryNotFoundException', `The repository with name '${input.repositoryName}' does not exist in the registry with id '${registryId}'`);
+    }
+    if (!['STANDARD', 'ARCHIVE'].includes(input.targetStorageClass)) return fail('InvalidParameterException', "targetStorageClass must be 'STANDARD' or 'ARCHIVE'");
+    const listed = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName, imageIds: [input.imageId ?? {}] }, request);
+    const digest: string | undefined = listed.status === 200 ? (JSON.parse(listed.text).imageDetails ?? [])[0]?.imageDigest : undefined;
+    if (!digest) {
+      return fail('ImageNotFoundException', `The image with imageId ${JSON.stringify(input.imageId ?? {})} does not exist within the repository with name '${input.repositoryName}' in the registry with id '${registryId}'`);
+    }
+    if (input.targetStorageClass === 'ARCHIVE') await this.archiveImage(input.repositoryName, digest);
+    else if (!this.archives.startRestore(input.repositoryName, digest)) {
+      return fail('ImageStorageClassUpdateNotSupportedException', 'The image is not archived: it is already in the standard storage class.');
+    }
+    done(200, JSON.stringify({ registryId, repositoryName: input.repositoryName, imageId: { imageDigest: digest }, imageStatus: this.archives.statusOf(input.repositoryName, digest) }));
+  }
+
+  /**
+   * Archives an image: ARCHIVED in the API and gone from the registry endpoint ("Archived images
+   * cannot be pulled. Requests to pull the archived image will fail with a 404 error",
+   * https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html). The registry's
+   * manifest is deleted (its blobs stay: the registry does no garbage collection here) and its bytes
+   * kept, to be put back on restore.
+   */
+  private async archiveImage(repository: string, digest: string): Promise<void> {
+    if (!this.archives.archive(repository, digest) || !this.options.registry) return;
+    const key = `${repository}@${digest}`;
+    const facts = (await this.manifestFacts(undefined, repository, [digest])).get(digest);
+    const manifest = await this.registryFetch(`/v2/${repository}/manifests/${digest}`, 'GET', { accept: facts?.mediaType ?? MANIFEST_TYPES.join(', ') });
+    if (manifest.status !== 200) {
+      this.log(`archive of ${key}: the registry answered ${manifest.status} for its manifest; nothing to hide there`);
+      return;
+    }
+    this.hidden.set(key, { text: manifest.text, mediaType: manifest.headers.get('content-type')?.split(';')[0] ?? facts?.mediaType ?? MANIFEST_TYPES[0] });
+    await this.deleteFromRegistry(repository, digest);
+  }
+
+  /** A restored image is pullable again: its manifest goes back to the registry, by digest and by each tag ECR lists for it. */
+  private async reinstateAtRegistry(repository: string, digest: string): Promise<void> {
+    const key = `${repository}@${digest}`;
+    const kept = this.hidden.get(key);
+    if (!kept || !this.options.registry) return;
+    const listed = await this.motoCall('DescribeImages', { repositoryName: repository, imageIds: [{ imageDigest: digest }] });
+    const tags: string[] = listed.status === 200 ? ((JSON.parse(listed.text).imageDetails ?? [])[0]?.imageTags ?? []) : [];
+    for (const reference of [digest, ...tags]) {
+      const put = await this.registryFetch(`/v2/${repository}/manifests/${reference}`, 'PUT', { 'content-type': kept.mediaType }, kept.text);
+      if (put.status !== 201) this.log(`restore of ${key}: the registry answered ${put.status} to PUT ${reference}: ${put.text.slice(0, 200)}`);
+    }
+    this.hidden.delete(key);
+  }
+
+  /**
+   * Create-on-push applies the whole repository creation template: tag mutability with its
+   * exclusion filters, encryption, resource tags, repository policy and lifecycle policy
+   * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html;
+   * RepositoryCreationTemplate in botocore ecr service-2.json).
+   */
+  private async createFromTemplate(repository: string, template: Json, like?: http.IncomingMessage): Promise<void> {
+    const created = await this.motoCall('CreateRepository', {
+      repositoryName: repository,
+      imageTagMutability: template.imageTagMutability,
+      ...(template.imageTagMutabilityExclusionFilters ? { imageTagMutabilityExclusionFilters: template.imageTagMutabilityExclusionFilters } : {}),
+      encryptionConfiguration: template.encryptionConfiguration,
+      ...(template.resourceTags?.length ? { tags: template.resourceTags } : {}),
+    }, like);
+    this.log(`create on push of ${repository} from the creation template ${template.prefix}: ${created.status}`);
+    if (created.status !== 200) return;
+    if (template.repositoryPolicy) {
+      const policy = await this.motoCall('SetRepositoryPolicy', { repositoryName: repository, policyText: template.repositoryPolicy }, like);
+      if (policy.status !== 200) this.log(`template ${template.prefix}: repository policy not applied: ${policy.text.slice(0, 200)}`);
+    }
+    if (template.lifecyclePolicy) {
+      const lifecycle = await this.motoCall('PutLifecyclePolicy', { repositoryName: repository, lifecyclePolicyText: template.lifecyclePolicy }, like);
+      if (lifecycle.status !== 200) this.log(`template ${template.prefix}: lifecycle policy not applied: ${lifecycle.text.slice(0, 200)}`);
+    }
+  }
+
+  /**
+   * ECR refuses to delete an image an index in the repository lists: failure code
+   * ImageReferencedByManifestList in failures[], per image (ImageFailureCode in botocore ecr
+   * service-2.json; https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageFailure.html).
+   * Docs silent on an index deleted by the same request: our choice is to allow its platform images then.
+   */
+  private async refuseReferencedByIndex(request: http.IncomingMessage, input: Json): Promise<{ allowed: Json[]; refused: Json[] }> {
+    const ids = (input.imageIds ?? []) as Json[];
+    const all = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName }, request);
+    if (all.status !== 200 || ids.length === 0) return { allowed: ids, refused: [] };
+    const details = (JSON.parse(all.text).imageDetails ?? []) as Json[];
+    const digestOf = (id: Json): string | undefined => id.imageDigest ?? details.find((detail) => (detail.imageTags ?? []).includes(id.imageTag))?.imageDigest;
+    const deleting = new Set(ids.map(digestOf).filter(Boolean));
+    const indexes = details.filter((detail) => INDEX_TYPES.includes(detail.imageManifestMediaType) && !deleting.has(detail.imageDigest));
+    const facts = await this.manifestFacts(request, input.repositoryName, indexes.map((detail) => detail.imageDigest));
+    const listedBy = new Map<string, string>();
+    for (const index of indexes) for (const child of facts.get(index.imageDigest)?.children ?? []) listedBy.set(child, index.imageDigest);
+    const allowed: Json[] = [];
+    const refused: Json[] = [];
+    for (const id of ids) {
+      const digest = digestOf(id);
+      // A tag removed from an image that keeps other tags deletes nothing: only a delete by digest, or of an image's last tag, is refused.
+      const byTagOnly = id.imageTag && !id.imageDigest && (details.find((detail) => detail.imageDigest === digest)?.imageTags ?? []).length > 1;
+      const index = digest && !byTagOnly ? listedBy.get(digest) : undefined;
+      if (index) refused.push({ imageId: id, failureCode: 'ImageReferencedByManifestList', failureReason: `Requested image referenced by manifest list: [${index}]` });
+      else allowed.push(id);
+    }
+    return { allowed, refused };
+  }
+
+  /**
+   * BatchGetImage: "When an image is pulled, the BatchGetImage API is called once to retrieve the
+   * image manifest" (model docs), and users see it update lastRecordedPullTime
+   * (https://github.com/aws/containers-roadmap/issues/2390): recorded as a pull unless the switch
+   * batchGetImageIsPull is off. Archived images cannot be pulled (archive-image page); docs silent
+   * on BatchGetImage of one: our choice is a per-image failure ImageNotFound, not the manifest.
+   */
+  private answerBatchGetImage(input: Json, answer: Json): void {
+    const images = (answer.images ?? []) as Json[];
+    const archived = images.filter((image) => this.archives.statusOf(input.repositoryName, image.imageId?.imageDigest) !== 'ACTIVE');
+    answer.images = images.filter((image) => !archived.includes(image));
+    for (const image of archived) {
+      (answer.failures ??= []).push({ imageId: image.imageId, failureCode: 'ImageNotFound', failureReason: 'Requested image is archived; restore it first' });
+    }
+    if (this.options.batchGetImageIsPull === false) return;
+    const now = new Date();
+    for (const image of answer.images as Json[]) this.pulls.set(`${input.repositoryName}@${image.imageId?.imageDigest}`, now);
   }
 
   /** Resolves when no registry event is being registered (at most 10 s, then reads go on). */
@@ -365,13 +566,14 @@ export class EcrFront {
     // ECR's create-on-push: a push to a missing repository that a CREATE_ON_PUSH template covers creates it with the template's settings.
     const template = this.features.createOnPushTemplate(repository);
     if (template && (await this.motoCall('DescribeRepositories', { repositoryNames: [repository] }, like)).status !== 200) {
-      const settings = { imageTagMutability: template.imageTagMutability, encryptionConfiguration: template.encryptionConfiguration, tags: template.resourceTags };
-      const created = await this.motoCall('CreateRepository', { repositoryName: repository, ...settings }, like);
-      this.log(`create on push of ${repository} from the creation template ${template.prefix}: ${created.status}`);
+      await this.createFromTemplate(repository, template, like);
     }
+    // "If you push an image that is currently archived, that image will be automatically restored"
+    // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push.html): ACTIVE at once, with its tags back.
+    if (await this.archives.restoreNow(repository, digest)) this.log(`push of archived ${key}: restored`);
     const answer = await this.motoCall('PutImage', input, like);
     if (answer.status === 200) {
-      this.learnSize(repository, digest, manifest.text);
+      this.learnManifest(repository, digest, manifest.text, mediaType);
       if (untagged) await this.putBackUntagged(repository, untagged, like);
       this.log(`registered ${repository}${tag ? `:${tag}` : ''} ${digest}`);
     } else if (/ImageAlreadyExists/.test(answer.text)) {
@@ -422,11 +624,11 @@ export class EcrFront {
       this.log(`could not keep ${repository}@${image.imageDigest} untagged: ${answer.status} ${answer.text.slice(0, 200)}`);
       return;
     }
-    this.learnSize(repository, image.imageDigest, image.imageManifest);
+    this.learnManifest(repository, image.imageDigest, image.imageManifest, image.imageManifestMediaType);
     if (typeof imagePushedAt === 'number') this.pushedAt.set(`${repository}@${image.imageDigest}`, imagePushedAt);
   }
 
-  private learnSize(repository: string, digest: string | undefined, manifestText: string): void {
+  private learnManifest(repository: string, digest: string | undefined, manifestText: string, mediaType?: string): void {
     if (!digest) return;
     try {
       const manifest = JSON.parse(manifestText) as Json;
@@ -437,13 +639,41 @@ export class EcrFront {
         if (known.length > 0) size = Math.max(...known);
       }
       if (size !== undefined) this.sizes.set(`${repository}@${digest}`, size);
+      this.manifests.set(`${repository}@${digest}`, factsOf(manifest, mediaType));
     } catch {
       // Not JSON: moto refuses it anyway.
     }
   }
 
-  private patchImageDetails(details: Json[]): void {
+  /** Manifest facts for these images, read from moto (BatchGetImage of the front's own: not a pull) where not known yet. */
+  private async manifestFacts(request: http.IncomingMessage | undefined, repository: string, digests: string[]): Promise<Map<string, ManifestFacts>> {
+    const missing = [...new Set(digests.filter((digest) => digest && !this.manifests.has(`${repository}@${digest}`)))];
+    for (let start = 0; start < missing.length; start += 100) {
+      const imageIds = missing.slice(start, start + 100).map((imageDigest) => ({ imageDigest }));
+      const got = await this.motoCall('BatchGetImage', { repositoryName: repository, imageIds, acceptedMediaTypes: MANIFEST_TYPES }, request);
+      if (got.status !== 200) continue;
+      for (const image of (JSON.parse(got.text).images ?? []) as Json[]) {
+        try {
+          this.manifests.set(`${repository}@${image.imageId?.imageDigest}`, factsOf(JSON.parse(image.imageManifest), image.imageManifestMediaType));
+        } catch {
+          // A manifest that is not JSON has no facts to give.
+        }
+      }
+    }
+    return new Map(digests.map((digest) => [digest, this.manifests.get(`${repository}@${digest}`) ?? {}]));
+  }
+
+  private async patchImageDetails(request: http.IncomingMessage, details: Json[]): Promise<void> {
+    const repository = details[0]?.repositoryName;
+    const facts = repository ? await this.manifestFacts(request, repository, details.map((detail) => detail.imageDigest)) : new Map<string, ManifestFacts>();
     for (const detail of details) {
+      const known = facts.get(detail.imageDigest) ?? {};
+      // imageManifestMediaType and artifactMediaType (ImageDetail, botocore ecr service-2.json): ECR
+      // returns the config's media type as artifactMediaType for an ordinary image, as in the
+      // DescribeImages example of https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html.
+      // Docs silent for an index (it has no config): our choice is none.
+      detail.imageManifestMediaType ??= known.mediaType;
+      if (known.artifactMediaType) detail.artifactMediaType = known.artifactMediaType;
       const key = `${detail.repositoryName}@${detail.imageDigest}`;
       const size = this.sizes.get(key);
       if (size !== undefined) detail.imageSizeInBytes = size;
@@ -465,6 +695,8 @@ export class EcrFront {
         continue;
       }
       await this.deleteFromRegistry(repository, digest);
+      this.archives.forget(repository, digest);
+      this.hidden.delete(`${repository}@${digest}`);
     }
   }
 
@@ -516,14 +748,24 @@ export class EcrFront {
     return { status: answer.status, text: await answer.text() };
   }
 
-  private async registryFetch(path: string, method: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  private async registryFetch(path: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string; headers: Headers }> {
     const password = this.options.registryPassword ?? DEFAULT_REGISTRY_PASSWORD;
     const answer = await fetch(`http://${this.options.registry}${path}`, {
       method,
+      body,
       headers: { ...headers, authorization: `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`, 'user-agent': BRIDGE_AGENT },
     });
     return { status: answer.status, text: await answer.text(), headers: answer.headers };
   }
+}
+
+/** What ECR derives from a manifest: its media type, artifactMediaType (artifactType, else the config's media type) and, for an index, the digests it lists. */
+function factsOf(manifest: Json, mediaType?: string): ManifestFacts {
+  return {
+    mediaType: mediaType ?? manifest.mediaType,
+    artifactMediaType: manifest.artifactType ?? manifest.config?.mediaType,
+    children: Array.isArray(manifest.manifests) ? manifest.manifests.map((child: Json) => child.digest) : undefined,
+  };
 }
 
 function sha256(text: string): string {
@@ -546,6 +788,8 @@ async function main(): Promise<void> {
     registry: option('registry'),
     port: Number(option('port') ?? 0),
     restoreMs: option('restore-ms') ? Number(option('restore-ms')) : undefined,
+    // --batch-get-image-pull off: BatchGetImage does not count as a pull (ECR_WB_BATCH_GET_IMAGE_PULL=off does the same).
+    batchGetImageIsPull: (option('batch-get-image-pull') ?? process.env.ECR_WB_BATCH_GET_IMAGE_PULL) !== 'off',
     log: (message) => console.log(`${new Date().toISOString()} ${message}`),
   });
   console.log(`ECR front at ${front.url} (moto ${moto}${option('registry') ? `, registry ${option('registry')}` : ''})`);

@@ -15,7 +15,14 @@ export interface EmulatedAnswer {
 }
 
 const ACCOUNT = '123456789012';
-const PREFIX = /^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*\/?|ROOT)$/;
+/**
+ * The model's pattern for a pull-through cache prefix and a creation template prefix (botocore ecr
+ * service-2.json, shapes PullThroughCacheRuleRepositoryPrefix, 2-30 characters, and Prefix):
+ * separators `.`, `_`, `__` and any run of `-`, or ROOT.
+ */
+const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
+/** The members of DeletePullThroughCacheRuleResponse, exactly as the model lists them (no upstreamRegistry, no updatedAt). */
+const DELETE_RULE_MEMBERS = ['ecrRepositoryPrefix', 'upstreamRegistryUrl', 'createdAt', 'registryId', 'credentialArn', 'customRoleArn', 'upstreamRoleArn', 'upstreamRepositoryPrefix'];
 const UPSTREAM_URLS: Record<string, RegExp> = {
   'docker-hub': /^registry-1\.docker\.io$/,
   'ecr-public': /^public\.ecr\.aws$/,
@@ -53,7 +60,9 @@ export class RegistryFeatures {
       case 'CreateRepositoryCreationTemplate':
         return this.createTemplate(input);
       case 'DescribeRepositoryCreationTemplates':
-        return this.describe(this.templates, input.prefixes, input, 'repositoryCreationTemplates', 'TemplateNotFoundException');
+        // The model lists no not-found error for this operation (ServerException, ValidationException,
+        // InvalidParameterException): docs silent on unknown prefixes, our choice is to leave them out.
+        return this.describe(this.templates, input.prefixes, input, 'repositoryCreationTemplates');
       case 'DeleteRepositoryCreationTemplate': {
         const template = this.templates.get(String(input.prefix ?? ''));
         if (!template) return error('TemplateNotFoundException', `The specified repository creation template with prefix '${input.prefix}' does not exist in the registry with id '${ACCOUNT}'`);
@@ -78,8 +87,18 @@ export class RegistryFeatures {
     const prefix = String(input.ecrRepositoryPrefix ?? '').replace(/\/$/, '');
     const url = String(input.upstreamRegistryUrl ?? '');
     if (!prefix || !url) return error('ValidationException', '1 validation error detected: ecrRepositoryPrefix and upstreamRegistryUrl are required');
-    if (prefix.length < 2 || prefix.length > 30 || !PREFIX.test(prefix)) {
-      return error('InvalidParameterException', `Invalid parameter at 'ecrRepositoryPrefix' failed to satisfy constraint: 'must satisfy regular expression ${PREFIX.source}'`);
+    const badPrefix = (value: string) => value.length < 2 || value.length > 30 || !PREFIX.test(value);
+    if (badPrefix(prefix)) {
+      return error('InvalidParameterException', `Invalid parameter at 'ecrRepositoryPrefix' failed to satisfy constraint: 'must satisfy regular expression ${PREFIX.source}' and have length between 2 and 30`);
+    }
+    const upstreamPrefix = input.upstreamRepositoryPrefix === undefined ? undefined : String(input.upstreamRepositoryPrefix).replace(/\/$/, '');
+    if (upstreamPrefix !== undefined && badPrefix(upstreamPrefix)) {
+      return error('InvalidParameterException', `Invalid parameter at 'upstreamRepositoryPrefix' failed to satisfy constraint: 'must satisfy regular expression ${PREFIX.source}' and have length between 2 and 30`);
+    }
+    // "You can set the upstream repository prefix only when the Amazon ECR repository prefix has a
+    // non-ROOT value." https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-private-wildcards.html
+    if (prefix === 'ROOT' && upstreamPrefix !== undefined && upstreamPrefix !== 'ROOT') {
+      return error('InvalidParameterException', 'An upstream repository prefix can be set only when the ECR repository prefix is not ROOT.');
     }
     const upstream = input.upstreamRegistry ?? Object.keys(UPSTREAM_URLS).find((key) => UPSTREAM_URLS[key].test(url));
     if (!upstream || !UPSTREAM_URLS[upstream]?.test(url)) return error('UnsupportedUpstreamRegistryException', `The specified upstream registry ${url} is not supported.`);
@@ -93,9 +112,10 @@ export class RegistryFeatures {
       registryId: input.registryId ?? ACCOUNT,
       createdAt: seconds(now),
       updatedAt: seconds(now),
-      upstreamRepositoryPrefix: input.upstreamRepositoryPrefix ?? 'ROOT',
+      upstreamRepositoryPrefix: upstreamPrefix ?? 'ROOT',
       ...(input.credentialArn ? { credentialArn: input.credentialArn } : {}),
       ...(input.customRoleArn ? { customRoleArn: input.customRoleArn } : {}),
+      ...(input.upstreamRoleArn ? { upstreamRoleArn: input.upstreamRoleArn } : {}),
     };
     this.rules.set(prefix, rule);
     const { updatedAt: _updatedAt, ...created } = rule;
@@ -107,7 +127,8 @@ export class RegistryFeatures {
     const rule = this.rules.get(prefix);
     if (!rule) return error('PullThroughCacheRuleNotFoundException', `The pull through cache rule with the ecrRepositoryPrefix '${prefix}' does not exist in the registry with id '${ACCOUNT}'`);
     this.rules.delete(prefix);
-    const { updatedAt: _updatedAt, customRoleArn: _role, upstreamRepositoryPrefix: _upstreamPrefix, ...deleted } = rule;
+    // DeletePullThroughCacheRuleResponse (botocore ecr service-2.json): exactly its members.
+    const deleted = Object.fromEntries(DELETE_RULE_MEMBERS.filter((key) => rule[key] !== undefined).map((key) => [key, rule[key]]));
     return { status: 200, body: deleted };
   }
 
@@ -135,11 +156,12 @@ export class RegistryFeatures {
   }
 
   /** Describe*: named items (all must exist) or every item, paged by maxResults (1-1000) as ECR pages. */
-  private describe(store: Map<string, Json>, named: unknown, input: Json, key: string, notFound: string): EmulatedAnswer {
+  private describe(store: Map<string, Json>, named: unknown, input: Json, key: string, notFound?: string): EmulatedAnswer {
     if (Array.isArray(named) && named.length) {
-      const missing = named.map((name) => String(name).replace(/\/$/, '')).find((name) => !store.has(name));
-      if (missing) return error(notFound, `'${missing}' does not exist in the registry with id '${ACCOUNT}'`);
-      return { status: 200, body: { ...(key === 'repositoryCreationTemplates' ? { registryId: ACCOUNT } : {}), [key]: named.map((name) => store.get(String(name).replace(/\/$/, ''))) } };
+      const names = named.map((name) => String(name).replace(/\/$/, ''));
+      const missing = names.find((name) => !store.has(name));
+      if (missing && notFound) return error(notFound, `'${missing}' does not exist in the registry with id '${ACCOUNT}'`);
+      return { status: 200, body: { ...(key === 'repositoryCreationTemplates' ? { registryId: ACCOUNT } : {}), [key]: names.filter((name) => store.has(name)).map((name) => store.get(name)) } };
     }
     const pageSize = input.maxResults ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return error('InvalidParameterException', "Invalid parameter at 'maxResults'");

@@ -88,7 +88,9 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string, option
       // One call per tag: DescribeImages fails the whole call when any listed id is missing.
       for (const tag of tags) {
         try {
-          const found = await client.send(new DescribeImagesCommand({ registryId, repositoryName: name, imageIds: [{ imageTag: tag }] }));
+          // imageStatus ANY (ECR API model, DescribeImagesFilter: "If not specified, only images with
+          // ACTIVE status are returned"): a tag held by an archived image is taken too.
+          const found = await client.send(new DescribeImagesCommand({ registryId, repositoryName: name, imageIds: [{ imageTag: tag }], filter: { imageStatus: 'ANY' } }));
           if (found.imageDetails?.length) taken.push(tag);
         } catch (error) {
           // A repository ECR will create on push has no tags yet.

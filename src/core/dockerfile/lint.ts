@@ -16,15 +16,18 @@ import { checkShellRules, SHELL_RULES } from './rules/shellRules';
 import { SYNTAX_RULES, checkSyntax } from './rules/syntaxRules';
 import type { AqueductFacts, Finding, Fix, LintSettings, RuleContext, RuleInfo, Severity, SeveritySetting } from './rules/types';
 import type { Range } from './text';
+import { buildCheckId, buildCheckUrl } from './buildChecks/rules';
+import { withBuildChecks, type BuildCheckOptions } from './buildChecks';
 
 export type { Fix, LintSettings, RuleInfo, Severity, SeveritySetting } from './rules/types';
+export { diagnosticCode, BUILD_CHECKS_MODES, type BuildChecksMode } from './buildChecks';
 
 export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...APT_RULES, ...PACKAGE_RULES, ...SHELL_RULES, ...SYNTAX_RULES];
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
 /** hadolint's wiki page for its rules; our own rules have none. */
 export function ruleDocumentationUrl(id: string): string | undefined {
-  return /^DL\d{4}$/.test(id) ? `https://github.com/hadolint/hadolint/wiki/${id}` : undefined;
+  return /^DL\d{4}$/.test(id) ? `https://github.com/hadolint/hadolint/wiki/${id}` : buildCheckUrl(id);
 }
 
 export interface LintOptions extends LintSettings {
@@ -35,6 +38,8 @@ export interface LintOptions extends LintSettings {
   maxDiagnostics?: number;
   /** Told about an error a rule or the parser hit (the lint carries on without it); the fuzz test counts these. */
   onInternalError?: (error: unknown, where: string) => void;
+  /** Docker's build checks (source `docker`); none when absent. */
+  buildChecks?: BuildCheckOptions;
 }
 
 export interface LintDiagnostic {
@@ -43,6 +48,10 @@ export interface LintDiagnostic {
   message: string;
   range: Range;
   fixes: Fix[];
+  /** `docker` for Docker's build checks; absent for ours and hadolint's (source ecr-lint). */
+  source?: 'docker';
+  /** A build check reporting the same thing, folded into this diagnostic. */
+  alsoCodes?: string[];
 }
 
 export interface LintResult {
@@ -62,13 +71,13 @@ export function normalizeRuleSeverities(raw: unknown): { severities: Record<stri
     return { severities, problems };
   }
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const id = key.trim().toUpperCase();
+    const id = buildCheckId(key) ?? key.trim().toUpperCase();
     const level = typeof value === 'string' ? value.trim().toLowerCase() : value;
     if (!SEVERITY_VALUES.includes(level as SeveritySetting)) {
       problems.push(`ecr.lint.rules: "${key}" is set to ${JSON.stringify(value)}; use one of error, warning, info, hint, off.`);
       continue;
     }
-    if (!RULES_BY_ID.has(id) && !/^SC\d{4}$/.test(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
+    if (!RULES_BY_ID.has(id) && !/^SC\d{4}$/.test(id) && !buildCheckId(id)) problems.push(`ecr.lint.rules: "${key}" is not a rule ECR Workbench checks (its rules are ${RULES.map((rule) => rule.id).join(', ')}).`);
     severities[id] = level as SeveritySetting;
   }
   return { severities, problems };
@@ -130,7 +139,25 @@ export function lintModel(model: DockerfileModel, options: LintOptions = {}): Li
       options.onInternalError?.(error, check.name);
     }
   }
-  return applySettings(model, findings, options).slice(0, limit);
+  return withoutRepeatedFixes(withBuildChecks(model, applySettings(model, findings, options), options.buildChecks, options.ruleSeverities, options.onInternalError)).slice(0, limit);
+}
+
+/**
+ * One diagnostic naming a hadolint rule and its build-check twin carries both rules' fixes; where
+ * two make the same edits (DL3065's and RedundantTargetPlatform's "remove --platform"), the first stays.
+ */
+function withoutRepeatedFixes(diagnostics: LintDiagnostic[]): LintDiagnostic[] {
+  for (const diagnostic of diagnostics) {
+    if (!diagnostic.alsoCodes || diagnostic.fixes.length < 2) continue;
+    const seen = new Set<string>();
+    diagnostic.fixes = diagnostic.fixes.filter((fix) => {
+      const key = JSON.stringify(fix.edits);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+  return diagnostics;
 }
 
 /**

@@ -31,3 +31,23 @@ export function formatBytes(bytes: number): string {
   }
   return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
+
+/** The config media types of ordinary images (OCI image spec; Docker image manifest v2 schema 2). */
+const IMAGE_CONFIGS = /^application\/vnd\.(oci\.image\.config\.v1|docker\.container\.image\.v1)\+json$/;
+
+/**
+ * DescribeImages' artifactMediaType when it names an artifact. ECR returns the field on ordinary
+ * images too, holding the config's media type (API reference, DescribeImages example: an image with
+ * artifactMediaType `application/vnd.docker.container.image.v1+json`): that is an image, not an artifact.
+ */
+export function artifactTypeOf(image: { artifactMediaType?: string }): string | undefined {
+  return image.artifactMediaType && !IMAGE_CONFIGS.test(image.artifactMediaType) ? image.artifactMediaType : undefined;
+}
+
+/** The hover's media type line: the manifest type, and the artifact type only for an artifact. */
+export function mediaTypeText(image: { mediaType?: string; artifactMediaType?: string }): string {
+  const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+  const artifact = artifactTypeOf(image);
+  return `Media type: ${code(image.mediaType ?? 'unknown')}${artifact ? `, artifact ${code(artifact)}` : ''}`;
+}
+

@@ -40,3 +40,14 @@ export function lastActivity(image: Pick<ImageSummary, 'pushedAt' | 'lastPulledA
   if (by === 'pushed') return { label: 'pushed', at: image.pushedAt };
   return image.lastPulledAt ? { label: 'pulled', at: image.lastPulledAt } : { label: 'never pulled' };
 }
+
+/**
+ * The hover's last-pull line. ECR records pulls late and coarsely: lastRecordedPullTime is refreshed
+ * "at least once every 24 hours", so it "may not be the exact time" of the last pull (ECR API
+ * Reference, ImageDetail.lastRecordedPullTime); the line says so.
+ */
+export function lastPullText(at: Date | undefined, when: (date: Date) => string): string {
+  return at
+    ? `Last recorded pull: ${when(at)}. ECR updates this at least once every 24 hours, so a pull may show up to a day late.`
+    : 'Last recorded pull: none. ECR updates this at least once every 24 hours, so a pull in the last day may not show yet.';
+}

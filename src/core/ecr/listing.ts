@@ -150,7 +150,14 @@ export function imageIdPages(
     async (nextToken) => {
       const { ListImagesCommand } = await import('@aws-sdk/client-ecr');
       const response = await client.send(
-        new ListImagesCommand({ registryId: options.registryId, repositoryName, maxResults, nextToken }),
+        new ListImagesCommand({
+          registryId: options.registryId,
+          repositoryName,
+          maxResults,
+          nextToken,
+          // ListImagesFilter.imageStatus (ECR API model): without it ECR lists ACTIVE images only.
+          ...(options.imageStatus ? { filter: { imageStatus: options.imageStatus } } : {}),
+        }),
         { abortSignal: options.signal },
       );
       return { items: response.imageIds ?? [], nextToken: response.nextToken };
@@ -163,13 +170,42 @@ export const listRepositories = (client: ECRClient, options?: ListOptions) => co
 export const listImages = (client: ECRClient, repositoryName: string, options?: ListOptions) =>
   collectAll(imagePages(client, repositoryName, options));
 
-/** How many images (distinct digests) a repository holds; ListImages lists one entry per tag. */
-export async function countImages(client: ECRClient, repositoryName: string, options: ListOptions = {}): Promise<number> {
-  const digests = new Set<string>();
-  for await (const page of imageIdPages(client, repositoryName, options)) {
-    for (const id of page.items) if (id.imageDigest) digests.add(id.imageDigest);
+/** A repository's images, archived ones counted apart (they are deleted with the repository too). */
+export interface ImageCount {
+  total: number;
+  /** ARCHIVED or ACTIVATING (being restored): listed by ECR only when asked with filter.imageStatus. */
+  archived: number;
+}
+
+/**
+ * How many images (distinct digests) a repository holds, archived ones included and counted apart:
+ * DescribeImages with filter.imageStatus ANY (ECR API model, DescribeImagesFilter: without it ECR
+ * returns ACTIVE images only, so a repository holding only archived images would look empty).
+ */
+export async function countImages(client: ECRClient, repositoryName: string, options: ListOptions = {}): Promise<ImageCount> {
+  const statuses = new Map<string, string | undefined>();
+  for await (const page of imagePages(client, repositoryName, { ...options, imageStatus: 'ANY' })) {
+    for (const image of page.items) if (image.digest) statuses.set(image.digest, image.status);
   }
-  return digests.size;
+  let archived = 0;
+  for (const status of statuses.values()) if (status === 'ARCHIVED' || status === 'ACTIVATING') archived++;
+  return { total: statuses.size, archived };
+}
+
+/**
+ * What Delete Repository asks: every image it deletes, archived ones said apart (ECR deletes them
+ * with the repository; `force` is needed whenever any image, archived or not, is left).
+ */
+export function repositoryDeleteQuestion(name: string, count: ImageCount): { message: string; detail: string; button: string } {
+  const n = (value: number) => value.toLocaleString('en-US');
+  if (count.total === 0) return { message: `Delete the empty repository ${name}?`, detail: 'This cannot be undone.', button: 'Delete Repository' };
+  const images = `${n(count.total)} image${count.total === 1 ? '' : 's'}`;
+  const archived = count.archived === 0 ? '' : count.archived === count.total ? ` (${count.total === 1 ? 'it is' : 'all'} archived)` : ` (${n(count.archived)} of them archived)`;
+  return {
+    message: `Delete repository ${name} and its ${images}${archived}?`,
+    detail: `This cannot be undone: every image in it is deleted with it${count.archived ? ', archived images included' : ''}.`,
+    button: `Delete Repository and ${n(count.total)} Image${count.total === 1 ? '' : 's'}`,
+  };
 }
 
 /** Newest push first; images without a push time last; ties by digest for a stable order. */

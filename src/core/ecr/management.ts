@@ -170,7 +170,8 @@ export async function checkImage(
   let image: ImageSummary | undefined;
   try {
     const described = await client.send(
-      new DescribeImagesCommand({ registryId: target.registryId, repositoryName: target.repository, imageIds: [imageId] }),
+      // imageStatus ANY: without it ECR answers only for ACTIVE images (DescribeImagesFilter).
+      new DescribeImagesCommand({ registryId: target.registryId, repositoryName: target.repository, imageIds: [imageId], filter: { imageStatus: 'ANY' } }),
     );
     const detail = described.imageDetails?.[0];
     image = detail ? toImageSummary(detail) : undefined;

@@ -14,12 +14,13 @@
  * - ecrRepositoryPrefix: 2-30 characters, `^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*\/?|ROOT)$`,
  *   always read with a trailing `/`; upstreamRepositoryPrefix defaults to ROOT (the whole upstream).
  */
-import type { ECRClient, PullThroughCacheRule as SdkPullThroughCacheRule } from '@aws-sdk/client-ecr';
+import type { ECRClient, PullThroughCacheRule as SdkPullThroughCacheRule, UpstreamRegistry as SdkUpstreamRegistry } from '@aws-sdk/client-ecr';
 import { collectAll, paginate, type Page } from './pagination';
 
 export type UpstreamRegistry =
   | 'ecr'
   | 'ecr-public'
+  | 'ecr-public-premium'
   | 'docker-hub'
   | 'github-container-registry'
   | 'gitlab-container-registry'
@@ -34,8 +35,8 @@ export interface UpstreamKind {
   /** The upstreamRegistryUrl to send, or a pattern for the user's own host (ecr, azure). */
   url?: string;
   urlPattern?: RegExp;
-  /** What authenticates ECR to the upstream. */
-  auth: 'none' | 'secret' | 'role-when-cross-account';
+  /** What authenticates ECR to the upstream ('roles': customRoleArn and upstreamRoleArn, both required). */
+  auth: 'none' | 'secret' | 'role-when-cross-account' | 'roles';
   /** The ECR console's default prefix, offered as the suggestion. */
   suggestedPrefix: string;
 }
@@ -43,6 +44,9 @@ export interface UpstreamKind {
 export const UPSTREAMS: readonly UpstreamKind[] = [
   { upstream: 'docker-hub', label: 'Docker Hub', url: 'registry-1.docker.io', auth: 'secret', suggestedPrefix: 'docker-hub' },
   { upstream: 'ecr-public', label: 'Amazon ECR Public', url: 'public.ecr.aws', auth: 'none', suggestedPrefix: 'ecr-public' },
+  // ECR API model (botocore 1.44, CreatePullThroughCacheRuleRequest): "Amazon ECR Public Premium
+  // (ecr-public-premium) – ecr-premium.aws.com"; customRoleArn together with upstreamRoleArn.
+  { upstream: 'ecr-public-premium', label: 'Amazon ECR Public Premium', url: 'ecr-premium.aws.com', auth: 'roles', suggestedPrefix: 'ecr-public-premium' },
   { upstream: 'quay', label: 'Quay', url: 'quay.io', auth: 'none', suggestedPrefix: 'quay' },
   { upstream: 'k8s', label: 'Kubernetes', url: 'registry.k8s.io', auth: 'none', suggestedPrefix: 'kubernetes' },
   { upstream: 'github-container-registry', label: 'GitHub Container Registry', url: 'ghcr.io', auth: 'secret', suggestedPrefix: 'github' },
@@ -69,14 +73,17 @@ export interface PullThroughRule {
   upstreamRepositoryPrefix?: string;
   credentialArn?: string;
   customRoleArn?: string;
+  /** The role in the upstream's account ECR assumes through customRoleArn (ECR Public Premium only). */
+  upstreamRoleArn?: string;
   registryId?: string;
   createdAt?: Date;
   updatedAt?: Date;
 }
 
-export function toPullThroughRule(rule: SdkPullThroughCacheRule): PullThroughRule {
+export function toPullThroughRule(rule: SdkPullThroughCacheRule & { upstreamRoleArn?: string }): PullThroughRule {
   const url = rule.upstreamRegistryUrl ?? '';
   return {
+    ...(rule.upstreamRoleArn ? { upstreamRoleArn: rule.upstreamRoleArn } : {}),
     ecrRepositoryPrefix: rule.ecrRepositoryPrefix ?? '',
     upstreamRegistryUrl: url,
     upstream: (rule.upstreamRegistry as UpstreamRegistry | undefined) ?? upstreamOfUrl(url),
@@ -92,6 +99,8 @@ export function toPullThroughRule(rule: SdkPullThroughCacheRule): PullThroughRul
 const PREFIX_PATTERN = /^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*\/?|ROOT)$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr-pullthroughcache\/[a-zA-Z0-9/_+=.@-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+/** upstreamRoleArn: "the IAM role in the aws partition" (ECR API model). */
+const AWS_PARTITION_ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 
 export interface NewPullThroughRule {
   upstream: UpstreamRegistry;
@@ -101,6 +110,8 @@ export interface NewPullThroughRule {
   upstreamRepositoryPrefix?: string;
   credentialArn?: string;
   customRoleArn?: string;
+  /** ECR Public Premium only, with customRoleArn. */
+  upstreamRoleArn?: string;
 }
 
 /** Every reason ECR would refuse the rule (or the rule could never work), as sentences. */
@@ -125,12 +136,67 @@ export function pullThroughRuleProblems(rule: NewPullThroughRule, existing: Pull
   } else if (rule.credentialArn) {
     problems.push(`${kind.label} takes no credentials secret${kind.auth === 'none' ? ' (it needs no authentication)' : '; an ECR upstream authenticates with an IAM role'}.`);
   }
-  if (rule.customRoleArn && kind.upstream !== 'ecr') problems.push('Only an Amazon ECR upstream takes an IAM role.');
+  if (rule.customRoleArn && kind.upstream !== 'ecr' && kind.auth !== 'roles') problems.push('Only an Amazon ECR or Amazon ECR Public Premium upstream takes an IAM role.');
   if (rule.customRoleArn && !ROLE_ARN.test(rule.customRoleArn)) problems.push(`"${rule.customRoleArn}" is not an IAM role ARN.`);
+  if (kind.auth === 'roles') {
+    if (!rule.customRoleArn) problems.push(`${kind.label} needs the IAM role in this account that ECR assumes (customRoleArn).`);
+    if (!rule.upstreamRoleArn) problems.push(`${kind.label} needs the IAM role ECR assumes through it to reach the upstream (upstreamRoleArn).`);
+    else if (!AWS_PARTITION_ROLE_ARN.test(rule.upstreamRoleArn)) problems.push(`"${rule.upstreamRoleArn}" is not an IAM role ARN in the aws partition.`);
+  } else if (rule.upstreamRoleArn) problems.push('Only an Amazon ECR Public Premium upstream takes an upstream role (upstreamRoleArn).');
   if (rule.upstreamRepositoryPrefix !== undefined && rule.upstreamRepositoryPrefix !== 'ROOT' && !PREFIX_PATTERN.test(rule.upstreamRepositoryPrefix)) {
     problems.push(`The upstream repository prefix "${rule.upstreamRepositoryPrefix}" must look like a repository path, or be ROOT.`);
   }
   return problems;
+}
+
+/**
+ * Members of ECR's API model that @aws-sdk/client-ecr 3.1178 (the newest release) does not know yet:
+ * botocore 1.44's ecr model has `upstreamRoleArn` on CreatePullThroughCacheRule and on every rule
+ * returned, and the SDK drops unknown members both ways. They go into the request's JSON body after
+ * the SDK serialized it, and are read from the response's JSON body before the SDK parses it.
+ */
+function withModelMembers<C extends { middlewareStack: unknown }>(command: C, extra: Record<string, unknown>, read: (json: Record<string, unknown>) => void): C {
+  const stack = command.middlewareStack as { add(middleware: unknown, options: { step: 'build' | 'deserialize'; priority?: 'low'; name: string }): void };
+  type Next = (args: { request: { body?: unknown } }) => Promise<{ response: { body?: unknown } }>;
+  if (Object.keys(extra).length) {
+    stack.add(
+      (next: Next) => async (args: { request: { body?: unknown } }) => {
+        const body = args.request.body;
+        const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
+        if (text !== undefined) {
+          const bytes = new TextEncoder().encode(JSON.stringify({ ...(JSON.parse(text || '{}') as object), ...extra }));
+          args.request.body = typeof body === 'string' ? new TextDecoder().decode(bytes) : bytes;
+          // The signature covers the body and its length: the length may already be set.
+          const headers = (args.request as { headers?: Record<string, string> }).headers;
+          if (headers?.['content-length'] !== undefined) headers['content-length'] = String(bytes.length);
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'ecrWorkbenchExtraMembers' },
+    );
+  }
+  stack.add(
+    (next: Next) => async (args: { request: { body?: unknown } }) => {
+      const result = await next(args);
+      const body = result.response.body;
+      if (body && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        const bytes = Buffer.concat(chunks);
+        // The SDK's deserializer reads the same bytes after this.
+        result.response.body = bytes;
+        try {
+          const json = JSON.parse(bytes.toString('utf8')) as unknown;
+          if (json && typeof json === 'object') read(json as Record<string, unknown>);
+        } catch {
+          // Not JSON (an error page): the SDK reports it.
+        }
+      }
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'ecrWorkbenchRawMembers' },
+  );
+  return command;
 }
 
 /** DescribePullThroughCacheRules, one page per iteration. */
@@ -138,8 +204,11 @@ export function pullThroughRulePages(client: ECRClient, options: { registryId?: 
   return paginate(
     async (nextToken) => {
       const { DescribePullThroughCacheRulesCommand } = await import('@aws-sdk/client-ecr');
-      const response = await client.send(new DescribePullThroughCacheRulesCommand({ registryId: options.registryId, maxResults: 1000, nextToken }), { abortSignal: options.signal });
-      return { items: (response.pullThroughCacheRules ?? []).map(toPullThroughRule), nextToken: response.nextToken };
+      const raw: { pullThroughCacheRules?: Array<{ ecrRepositoryPrefix?: string; upstreamRoleArn?: string }> } = {};
+      const command = withModelMembers(new DescribePullThroughCacheRulesCommand({ registryId: options.registryId, maxResults: 1000, nextToken }), {}, (json) => Object.assign(raw, json));
+      const response = await client.send(command, { abortSignal: options.signal });
+      const roles = new Map((raw.pullThroughCacheRules ?? []).map((rule) => [rule.ecrRepositoryPrefix, rule.upstreamRoleArn]));
+      return { items: (response.pullThroughCacheRules ?? []).map((rule) => toPullThroughRule({ ...rule, upstreamRoleArn: roles.get(rule.ecrRepositoryPrefix) })), nextToken: response.nextToken };
     },
     { signal: options.signal },
   );
@@ -153,18 +222,22 @@ export async function createPullThroughRule(client: ECRClient, rule: NewPullThro
   if (problems.length) throw Object.assign(new Error(problems.join(' ')), { name: 'InvalidPullThroughRuleError' });
   const kind = upstreamKind(rule.upstream)!;
   const { CreatePullThroughCacheRuleCommand } = await import('@aws-sdk/client-ecr');
-  const response = await client.send(
+  let answered: { upstreamRoleArn?: string } = {};
+  const command = withModelMembers(
     new CreatePullThroughCacheRuleCommand({
       registryId: options.registryId,
       ecrRepositoryPrefix: rule.ecrRepositoryPrefix.trim().replace(/\/$/, ''),
       upstreamRegistryUrl: (rule.upstreamRegistryUrl ?? kind.url)!.replace(/^https?:\/\//, '').replace(/\/+$/, ''),
-      upstreamRegistry: rule.upstream,
+      upstreamRegistry: rule.upstream as SdkUpstreamRegistry,
       credentialArn: rule.credentialArn || undefined,
       customRoleArn: rule.customRoleArn || undefined,
       upstreamRepositoryPrefix: rule.upstreamRepositoryPrefix || undefined,
     }),
+    rule.upstreamRoleArn ? { upstreamRoleArn: rule.upstreamRoleArn } : {},
+    (json) => (answered = json as typeof answered),
   );
-  return toPullThroughRule(response);
+  const response = await client.send(command);
+  return toPullThroughRule({ ...response, upstreamRoleArn: answered.upstreamRoleArn });
 }
 
 /** DeletePullThroughCacheRule; undefined when there was no such rule. */

@@ -5,6 +5,24 @@
 import type { ECRClient, ImageIdentifier } from '@aws-sdk/client-ecr';
 import { errorName } from '../errors';
 
+/**
+ * Scan statuses that end without findings, in words (ECR API reference, ImageScanStatus; the SDK's
+ * ScanStatus enum). IMAGE_SIZE_EXCEEDED is new in @aws-sdk/client-ecr 3.1178 and undocumented beyond
+ * its name: the words say only what the name does.
+ */
+const SCAN_STATUS_WORDS: Record<string, string> = {
+  UNSUPPORTED_IMAGE: 'not scannable: its media type, operating system or package manager is not supported',
+  IMAGE_ARCHIVED: 'not scanned: the image is archived (restore it to scan)',
+  IMAGE_SIZE_EXCEEDED: 'not scanned: the image exceeds the size ECR scans',
+  LIMIT_EXCEEDED: 'not scanned: the scan limit was reached',
+  SCAN_ELIGIBILITY_EXPIRED: 'no longer scanned: its scan eligibility expired',
+  FINDINGS_UNAVAILABLE: 'findings unavailable',
+};
+
+/** A scan status as the hover says it: a status without findings in words, the others as ECR names them. */
+export function scanStatusText(status: string): string {
+  return SCAN_STATUS_WORDS[status] ?? status.toLowerCase().replace(/_/g, ' ');
+}
 
 export interface ScanFinding {
   /** CVE id or finding title. */

@@ -31,6 +31,20 @@ export function notPullableReason(image: Pick<ImageSummary, 'status' | 'lastArch
   return undefined;
 }
 
+/**
+ * What an action ECR refuses on an archived or restoring image says instead of the registry's 404
+ * (Amazon ECR User Guide, "Archiving an image": "Requests to pull the archived image will fail with a
+ * 404 error"; Inspect, Check, Add/Remove Tag and Copy read the manifest as a pull does). Undefined
+ * when the image can be used.
+ */
+export function archivedRefusal(action: string, image: Pick<ImageSummary, 'status' | 'lastArchivedAt' | 'tags' | 'digest'>): string | undefined {
+  const name = image.tags[0] ? `:${image.tags[0]}` : `@${image.digest.slice(0, 19)}`;
+  if (image.status === 'ACTIVATING') return `${action}: the image ${name} is being restored from the archive; ECR serves it once the restore ends (up to 20 minutes). Try again then.`;
+  if (image.status !== 'ARCHIVED') return undefined;
+  const when = image.lastArchivedAt ? ` on ${image.lastArchivedAt.toISOString().slice(0, 10)}` : '';
+  return `${action}: the image ${name} was archived${when}, and ECR refuses to serve archived images (404). Restore it first: it returns to standard storage within 20 minutes.`;
+}
+
 export interface StorageClassChange {
   digest: string;
   /** What ECR says right after the call: ACTIVATING while a restore runs, ACTIVE, ARCHIVED. */

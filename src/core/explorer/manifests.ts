@@ -2,11 +2,18 @@
  * The manifests the tree needs to know which images belong together, fetched lazily per
  * repository: only indexes (DescribeImages' imageManifestMediaType says which), then the untagged
  * OCI manifests no index lists (they may be signatures or SBOMs naming an image as `subject`;
- * Docker schema 2 manifests cannot). A digest's manifest never changes, so each is fetched once.
+ * Docker schema 2 manifests cannot). Plain images are never read: DescribeImages' artifactMediaType
+ * holding an image config type says so (ECR returns it on ordinary images too). A digest's manifest
+ * never changes, so each is read once per machine: through the manifest cache (images/manifestCache.ts),
+ * which keeps them across sessions, since on ECR every manifest read is a pull and updates the
+ * image's lastRecordedPullTime. Archived images are never asked for (ECR answers 404); a cached
+ * manifest still groups them.
  */
 import type { ImageSummary } from '../ecr/listing';
 import { isIndexType, OCI_MANIFEST, type Manifest } from '../registry/mediaTypes';
+import { artifactTypeOf } from '../ecr/format';
 import { isArchived } from '../ecr/storageClass';
+import { ManifestCache } from '../images/manifestCache';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { ExplorerRegistry, ExplorerSource } from './source';
@@ -14,7 +21,6 @@ import type { ExplorerRegistry, ExplorerSource } from './source';
 /** At most this many candidate attachments are fetched per repository (old untagged builds are many). */
 const ATTACHMENT_FETCH_LIMIT = 100;
 const PARALLEL = 4;
-const IMAGE_CONFIGS = /^application\/vnd\.(oci\.image\.config\.v1|docker\.container\.image\.v1)\+json$/;
 
 export class RepositoryManifests {
   readonly manifests = new Map<string, Manifest>();
@@ -31,11 +37,19 @@ export class RepositoryManifests {
    * Fetches what `images` still need (indexes first, then candidate attachments); resolves true
    * when any row changes (a manifest arrived or failed). Concurrent calls share one run.
    */
-  load(images: readonly ImageSummary[], fetch: (digest: string) => Promise<Manifest>, onError: (digest: string, error: unknown) => void): Promise<boolean> {
+  load(images: readonly ImageSummary[], fetch: (digest: string) => Promise<Manifest>, onError: (digest: string, error: unknown) => void, cached: (digest: string) => Promise<Manifest | undefined> = async () => undefined): Promise<boolean> {
     this.pending ??= (async () => {
       try {
-        const indexes = [...this.missingIndexes(images)];
-        let learnt = await this.fetchAll(indexes, fetch, onError);
+        const missing = this.missingIndexes(images);
+        // An archived index: only what this machine already read (ECR refuses to serve it).
+        const archived = images.filter((image) => missing.has(image.digest) && isArchived(image)).map((image) => image.digest);
+        let learnt = await this.fetchAll(archived, async (digest) => {
+          const manifest = await cached(digest);
+          if (!manifest) throw new Error('archived: ECR does not serve its manifest until it is restored');
+          return manifest;
+        }, () => undefined);
+        const indexes = [...missing].filter((digest) => !archived.includes(digest));
+        learnt = (await this.fetchAll(indexes, fetch, onError)) || learnt;
         const candidates = this.attachmentCandidates(images);
         learnt = (await this.fetchAll(candidates, fetch, onError)) || learnt;
         return learnt;
@@ -67,7 +81,7 @@ export class RepositoryManifests {
           image.mediaType === OCI_MANIFEST &&
           !listed.has(image.digest) &&
           !this.known(image.digest) &&
-          !(image.artifactMediaType && IMAGE_CONFIGS.test(image.artifactMediaType)),
+          !(image.artifactMediaType && !artifactTypeOf(image)),
       )
       .slice(0, Math.max(0, ATTACHMENT_FETCH_LIMIT - checked))
       .map((image) => image.digest);
@@ -102,9 +116,11 @@ export function loadIndexManifests(
   repositoryName: string,
   images: readonly ImageSummary[],
   logger: Logger,
+  cache: ManifestCache = new ManifestCache(),
 ): Promise<boolean> {
   if (!source.manifest || manifests.complete(images)) return Promise.resolve(false);
-  const fetch = source.manifest.bind(source, registry, repositoryName);
-  return manifests.load(images, fetch, (digest, error) => logger.warn(`manifest of ${repositoryName}@${digest}: ${errorMessage(error)}`));
+  const read = source.manifest.bind(source, registry, repositoryName);
+  const fetch = (digest: string) => cache.read(digest, () => read(digest));
+  return manifests.load(images, fetch, (digest, error) => logger.warn(`manifest of ${repositoryName}@${digest}: ${errorMessage(error)}`), (digest) => cache.cached(digest));
 }
 

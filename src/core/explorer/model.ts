@@ -6,6 +6,7 @@ import type { ImageGraph } from '../images/graph';
 import { imageRows, type ImageRow, type ImageRows } from './imageRows';
 import { graphChildren, imageMatches, imageRowFields } from './imageNodes';
 import { loadIndexManifests, RepositoryManifests } from './manifests';
+import { ManifestCache } from '../images/manifestCache';
 import { Listing, loadPage, repositorySummaryText, type PageLoading } from './pagedListing';
 import { NodeStore } from './nodeStore';
 import { RowMarks } from './rowMarks';
@@ -40,6 +41,8 @@ export interface ExplorerModelOptions {
   groups?: RegistryGroups;
   /** Timers of the release-on-collapse (retention.ts); real ones by default. */
   timers?: RetentionTimers;
+  /** Manifests by digest, across sessions (images/manifestCache.ts): each is read from a registry once per machine. */
+  manifestCache?: ManifestCache;
 }
 
 export { SCAN_RECHECK_MS } from './scanChecks';
@@ -77,10 +80,12 @@ export class ExplorerModel {
   /** Node ids of repository and index rows a person expanded, kept expanded across filter changes and redraws. */
   private readonly expanded = new Set<string>();
   private readonly source: ExplorerSource;
+  private readonly manifestCache: ManifestCache;
   private readonly now: () => number;
 
   constructor(private readonly options: ExplorerModelOptions) {
     this.source = options.source ?? ecrSource;
+    this.manifestCache = options.manifestCache ?? new ManifestCache();
     this.now = options.now ?? Date.now;
     options.groups?.attach({ registry: (key) => this.registry(key), changed: (node) => this.changed(node) });
     this.marks = new RowMarks(this.nodes, (node) => this.changed(node));
@@ -399,7 +404,7 @@ export class ExplorerModel {
 
   private loadManifests(registry: ExplorerRegistry, repository: RepositoryNode, listing: ImageListing): Promise<void> {
     const key = imageKey(registry.key, repository.repository.name);
-    return loadIndexManifests(this.manifestsOf(key), this.source, registry, repository.repository.name, listing.items, this.options.logger).then((changed) => {
+    return loadIndexManifests(this.manifestsOf(key), this.source, registry, repository.repository.name, listing.items, this.options.logger, this.manifestCache).then((changed) => {
       if (changed && this.imageListings.get(key) === listing) this.changed(repository);
     });
   }

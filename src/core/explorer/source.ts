@@ -2,7 +2,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ImageSummary, RepositorySummary } from '../ecr/listing';
 import type { Page } from '../ecr/pagination';
 import type { RegistryClient } from '../registry/client';
-import type { Manifest } from '../registry/mediaTypes';
+import type { ManifestAnswer } from '../images/manifestCache';
 
 /** What the model needs of a configured registry (the VS Code layer's Connection is one). */
 export interface ExplorerRegistry {
@@ -26,8 +26,11 @@ export interface ExplorerSource {
   repositoryPage(registry: ExplorerRegistry, startToken: string | undefined): Promise<Page<RepositorySummary>>;
   imagePage(registry: ExplorerRegistry, repository: string, startToken: string | undefined): Promise<Page<ImageSummary>>;
   scanSummary(registry: ExplorerRegistry, repository: string, digest: string): Promise<{ status: string; counts: Record<string, number> }>;
-  /** One manifest by digest from the registry endpoint (to group an index with its platform images); optional. */
-  manifest?(registry: ExplorerRegistry, repository: string, digest: string): Promise<Manifest>;
+  /**
+   * One manifest by digest from the registry endpoint (to group an index with its platform images):
+   * its exact bytes (kept by the manifest cache when they hash to the digest) or the parsed manifest; optional.
+   */
+  manifest?(registry: ExplorerRegistry, repository: string, digest: string): Promise<ManifestAnswer>;
 }
 
 /** One registry client per registry: it keeps the token between requests (in memory only). */
@@ -64,6 +67,7 @@ export const ecrSource: ExplorerSource = {
     return describeScanSummary(await registry.client(), repository, { digest }, registry.config.accountId);
   },
   async manifest(registry, repository, digest) {
-    return (await (await registryClient(registry)).getManifest(repository, digest)).manifest;
+    // The exact bytes: the manifest cache keeps them by digest, so this machine reads each once.
+    return (await (await registryClient(registry)).getManifest(repository, digest)).bytes;
   },
 };

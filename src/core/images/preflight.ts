@@ -7,8 +7,10 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryClient } from '../registry/client';
 import { RegistryError } from '../registry/errors';
-import { isIndexType, parsePlatform, platformText, REFERENCE_TYPE, type Platform } from '../registry/mediaTypes';
+import { isIndexType, manifestMediaType, parsePlatform, platformText, REFERENCE_TYPE, type Manifest, type Platform } from '../registry/mediaTypes';
+import type { ManifestCache } from './manifestCache';
 import type { ImageConfigJson } from './inspect';
+import { archivedRefusal } from '../ecr/storageClass';
 
 export type PreflightCheckName = 'exists' | 'manifest' | 'platform' | 'entrypoint' | 'base-version';
 
@@ -25,6 +27,8 @@ export interface PreflightCheck {
 export interface PreflightInputs {
   label: string;
   exists: boolean | { error: string };
+  /** Why the image cannot be read now (archived or restoring), when it exists but ECR refuses to serve it. */
+  archived?: string;
   manifest?: { ok: true; mediaType: string } | { ok: false; error: string };
   /** Platforms the image (or index) offers. */
   platforms: Platform[];
@@ -86,7 +90,9 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
     });
   }
   const existed = inputs.exists === true;
-  if (!existed) skip('manifest', 'Manifest readable', 'Skipped: the image does not exist');
+  if (existed && inputs.archived) {
+    checks.push({ name: 'manifest', title: 'Manifest readable', status: 'fail', detail: inputs.archived, fix: 'Restore the image (ECR: Restore Image on its row in the Archived group), then check again.' });
+  } else if (!existed) skip('manifest', 'Manifest readable', 'Skipped: the image does not exist');
   else if (inputs.manifest?.ok) checks.push({ name: 'manifest', title: 'Manifest readable', status: 'pass', detail: inputs.manifest.mediaType });
   else {
     checks.push({
@@ -173,23 +179,40 @@ export async function gatherPreflight(
   registry: RegistryClient,
   target: { repository: string; reference: string; registryId?: string },
   settings: { targetPlatform?: string; serverVersion?: string },
+  options: { manifests?: ManifestCache } = {},
 ): Promise<PreflightInputs> {
   const isDigest = target.reference.includes(':');
   const label = `${target.repository}${isDigest ? '@' : ':'}${target.reference}`;
+  let resolvedDigest: string | undefined;
   const inputs: PreflightInputs = { label, exists: false, platforms: [], targetPlatform: settings.targetPlatform ?? 'linux/amd64', serverVersion: settings.serverVersion };
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
   try {
-    const described = await ecr.send(new DescribeImagesCommand({ registryId: target.registryId, repositoryName: target.repository, imageIds: [isDigest ? { imageDigest: target.reference } : { imageTag: target.reference }] }));
-    inputs.exists = (described.imageDetails ?? []).length > 0;
+    // imageStatus ANY: without it ECR answers only for ACTIVE images, and an archived image would
+    // look missing ("push it") instead of archived ("restore it").
+    const described = await ecr.send(
+      new DescribeImagesCommand({ registryId: target.registryId, repositoryName: target.repository, imageIds: [isDigest ? { imageDigest: target.reference } : { imageTag: target.reference }], filter: { imageStatus: 'ANY' } }),
+    );
+    const detail = described.imageDetails?.[0];
+    inputs.exists = detail !== undefined;
+    const refusal = detail && archivedRefusal('Check Image', { status: detail.imageStatus, lastArchivedAt: detail.lastArchivedAt, tags: detail.imageTags ?? (isDigest ? [] : [target.reference]), digest: detail.imageDigest ?? target.reference });
+    if (refusal) inputs.archived = refusal;
+    if (detail?.imageDigest) resolvedDigest = detail.imageDigest;
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'ImageNotFoundException') inputs.exists = false;
     else if (name === 'RepositoryNotFoundException') inputs.exists = { error: `Repository ${target.repository} does not exist` };
     else inputs.exists = { error: (error as Error).message };
   }
-  if (inputs.exists !== true) return inputs;
+  if (inputs.exists !== true || inputs.archived) return inputs;
   try {
-    const top = await registry.getManifest(target.repository, target.reference);
+    // By digest (a tag resolved by DescribeImages above) through the manifest cache: a manifest read is
+    // a pull on ECR, and one already read on this machine is not read again.
+    const readManifest = async (reference: string): Promise<{ manifest: Manifest; mediaType: string }> => {
+      if (!options.manifests || !/^sha256:[a-f0-9]{64}$/.test(reference)) return registry.getManifest(target.repository, reference);
+      const manifest = await options.manifests.read(reference, async () => (await registry.getManifest(target.repository, reference)).bytes);
+      return { manifest, mediaType: manifestMediaType(manifest) };
+    };
+    const top = await readManifest(resolvedDigest ?? target.reference);
     inputs.manifest = { ok: true, mediaType: top.mediaType };
     let wanted: Platform | undefined;
     try {
@@ -204,7 +227,7 @@ export async function gatherPreflight(
         inputs.platforms.push(descriptor.platform);
         if (!runnable && wanted && platformMatches(descriptor.platform, wanted)) runnable = { digest: descriptor.digest };
       }
-      if (runnable) runnable.configDigest = (await registry.getManifest(target.repository, runnable.digest)).manifest.config?.digest;
+      if (runnable) runnable.configDigest = (await readManifest(runnable.digest)).manifest.config?.digest;
     } else if (top.manifest.config) {
       const config = JSON.parse((await registry.getBlobBytes(target.repository, top.manifest.config.digest)).toString('utf8')) as ImageConfigJson;
       const platform: Platform = { os: config.os ?? 'unknown', architecture: config.architecture ?? 'unknown', ...(config.variant ? { variant: config.variant } : {}) };

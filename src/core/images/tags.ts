@@ -79,7 +79,9 @@ export async function removeTag(ecr: ECRClient, repository: string, tag: string,
 export async function imageByTag(ecr: ECRClient, repository: string, tag: string, registryId?: string): Promise<{ digest: string; tags: string[] } | undefined> {
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
   try {
-    const answer = await ecr.send(new DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+    // imageStatus ANY: without it ECR answers only for ACTIVE images (DescribeImagesFilter), and a tag
+    // an archived image holds would look free.
+    const answer = await ecr.send(new DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }], filter: { imageStatus: 'ANY' } }));
     const detail = answer.imageDetails?.[0];
     return detail?.imageDigest ? { digest: detail.imageDigest, tags: detail.imageTags ?? [] } : undefined;
   } catch (error) {

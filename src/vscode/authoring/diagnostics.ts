@@ -12,6 +12,7 @@ import type { HadolintConfig } from '../../core/dockerfile/hadolintConfig';
 import { loadDockerfileCore, type CoreModules } from './coreLoader';
 import { isLintableDockerfile } from './documents';
 import { readAuthoringSettings, SettingsProblemReporter } from './settings';
+import { DockerignoreReader, readBuildChecksMode } from './buildChecks';
 
 export const DIAGNOSTIC_SOURCE = 'ecr-lint';
 
@@ -40,6 +41,7 @@ export class DockerfileLinter implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private readonly problems: SettingsProblemReporter;
   private hadolintWatcher: vscode.FileSystemWatcher | undefined;
+  private readonly dockerignores = new DockerignoreReader();
 
   constructor(private readonly log: Logger) {
     this.problems = new SettingsProblemReporter(log);
@@ -80,6 +82,7 @@ export class DockerfileLinter implements vscode.Disposable {
     const core = await loadDockerfileCore();
     this.ensureHadolintWatcher();
     const { severities, problems } = core.normalizeRuleSeverities(settings.rawRuleSeverities);
+    const buildChecks = readBuildChecksMode(document.uri, problems);
     this.problems.report([...settings.problems, ...problems]);
     const text = document.getText();
     const version = document.version;
@@ -89,6 +92,7 @@ export class DockerfileLinter implements vscode.Disposable {
       aqueductWorkspace: settings.aqueductWorkspace,
       ruleSeverities: severities,
       hadolint: this.hadolintConfigFor(core, document.uri),
+      buildChecks: buildChecks === 'off' ? undefined : { mode: buildChecks, dockerignore: this.dockerignores.linesFor(document.uri) },
       onInternalError: (error, where) => this.log.warn(`a lint rule (${where}) failed on ${path.basename(document.uri.path)} and was skipped: ${(error as Error)?.message ?? error}`),
     });
     const elapsed = performance.now() - started;
@@ -103,9 +107,10 @@ export class DockerfileLinter implements vscode.Disposable {
 
   private toVscodeDiagnostic(core: CoreModules, diagnostic: LintDiagnostic): vscode.Diagnostic {
     const result = new vscode.Diagnostic(toVscodeRange(diagnostic.range), diagnostic.message, SEVERITIES[diagnostic.severity]);
-    result.source = DIAGNOSTIC_SOURCE;
+    result.source = diagnostic.source ?? DIAGNOSTIC_SOURCE;
     const url = core.ruleDocumentationUrl(diagnostic.ruleId);
-    result.code = url ? { value: diagnostic.ruleId, target: vscode.Uri.parse(url) } : diagnostic.ruleId;
+    const code = core.diagnosticCode(diagnostic);
+    result.code = url ? { value: code, target: vscode.Uri.parse(url) } : code;
     return result;
   }
 
@@ -156,6 +161,13 @@ export class DockerfileLinter implements vscode.Disposable {
     this.hadolintWatcher = vscode.workspace.createFileSystemWatcher('**/.hadolint.{yaml,yml}');
     const changed = () => this.relintAll();
     this.disposables.push(this.hadolintWatcher, this.hadolintWatcher.onDidChange(changed), this.hadolintWatcher.onDidCreate(changed), this.hadolintWatcher.onDidDelete(changed));
+    // CopyIgnoredFile reads the build's .dockerignore: re-lint when one changes.
+    const dockerignoreWatcher = vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}');
+    const ignoreChanged = () => {
+      this.dockerignores.forget();
+      this.relintAll();
+    };
+    this.disposables.push(dockerignoreWatcher, dockerignoreWatcher.onDidChange(ignoreChanged), dockerignoreWatcher.onDidCreate(ignoreChanged), dockerignoreWatcher.onDidDelete(ignoreChanged));
   }
 
   dispose(): void {

@@ -7,6 +7,8 @@ import { loadDockerfileCore } from './coreLoader';
 import { DIAGNOSTIC_SOURCE, toVscodeRange, type DockerfileLinter } from './diagnostics';
 import { readAuthoringSettings } from './settings';
 
+const BUILD_CHECK_SOURCE = 'docker';
+
 function diagnosticCode(diagnostic: vscode.Diagnostic): string | undefined {
   const code = diagnostic.code;
   if (code === undefined) return undefined;
@@ -23,14 +25,16 @@ export class DockerfileCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly linter: DockerfileLinter) {}
 
   async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+    // Docker's build checks (source docker) carry their fixes in the same lint snapshot.
+    const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE || diagnostic.source === BUILD_CHECK_SOURCE);
     if (ours.length === 0) return [];
     const snapshot = this.linter.snapshot(document) ?? (await this.linter.lintNow(document));
     if (!snapshot) return [];
+    const core = await loadDockerfileCore();
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const code = diagnosticCode(diagnostic);
-      const match = snapshot.diagnostics.find((candidate) => candidate.ruleId === code && sameRange(diagnostic.range, candidate.range));
+      const match = snapshot.diagnostics.find((candidate) => core.diagnosticCode(candidate) === code && sameRange(diagnostic.range, candidate.range));
       if (!match) continue;
       for (const fix of match.fixes) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);

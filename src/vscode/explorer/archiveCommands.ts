@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { isArchived, type RestoreState } from '../../core/ecr/storageClass';
+import type { ImageSummary } from '../../core/ecr/listing';
+import { archivedRefusal, isArchived, type RestoreState } from '../../core/ecr/storageClass';
 import { describeTarget } from '../../core/explorer/targets';
 import { isNode } from '../../core/explorer/nodes';
 import type { Commands } from '../commands';
@@ -26,6 +27,27 @@ async function restoreImageCommand(explorer: Explorer, arg: unknown): Promise<Re
     void vscode.window.showInformationMessage('Restore Image works on an archived image: right-click it in the Archived group of a repository in the ECR view.');
     return undefined;
   }
+  return restoreListedImage(explorer, { registryKey: arg.registryKey, repositoryName: arg.repositoryName, tag: arg.tag, image: arg.image });
+}
+
+/**
+ * An action ECR refuses on an archived image (anything that reads its manifest) says so, with a
+ * Restore button, instead of failing with the registry's 404. Resolves true when it refused.
+ */
+export function refuseArchived(explorer: Explorer, target: { registryKey?: string; repository: string; tag?: string; digest?: string }, action: string): boolean {
+  if (!target.registryKey) return false;
+  const image = explorer.model.listedImage(target.registryKey, target.repository, target);
+  const refusal = image && archivedRefusal(action, image);
+  if (!image || !refusal) return false;
+  const restore = image.status === 'ARCHIVED' ? 'Restore Image' : undefined;
+  // Not awaited: the command ends with its refusal; the button restores whenever it is clicked.
+  void vscode.window.showWarningMessage(refusal, ...(restore ? [restore] : [])).then((answer) => {
+    if (answer && answer === restore) void restoreListedImage(explorer, { registryKey: target.registryKey!, repositoryName: target.repository, tag: target.tag, image });
+  });
+  return true;
+}
+
+async function restoreListedImage(explorer: Explorer, arg: { registryKey: string; repositoryName: string; tag?: string; image: ImageSummary }): Promise<RestoreState | undefined> {
   const { model } = explorer;
   const label = describeTarget({ repository: arg.repositoryName, tag: arg.tag, digest: arg.image.digest });
   if (!isArchived(arg.image)) {

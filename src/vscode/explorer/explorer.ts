@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
+import { directoryStorage, ManifestCache } from '../../core/images/manifestCache';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
@@ -26,6 +27,11 @@ export class Explorer implements vscode.Disposable {
   /** Each registry's pull-through cache rules and creation templates (rows under the registry). */
   readonly groups: RegistryGroups;
   readonly targets: TargetResolver;
+  /**
+   * Manifests by digest, kept in the extension's global storage (bounded): the tree, the lifecycle
+   * preview and Check Image read each manifest from ECR once per machine (a read is a pull on ECR).
+   */
+  readonly manifestCache: ManifestCache;
   private readonly provider: RegistryTreeProvider;
   private readonly view: vscode.TreeView<unknown>;
   private connectionList: Connection[] = [];
@@ -40,7 +46,8 @@ export class Explorer implements vscode.Disposable {
     const classify = (error: unknown, registry: { key: string }) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key));
     const track = <T>(work: Promise<T>) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
     this.groups = new RegistryGroups({ classify, logger: this.log, track });
-    this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups });
+    this.manifestCache = new ManifestCache(directoryStorage(vscode.Uri.joinPath(services.context.globalStorageUri, 'manifests').fsPath));
+    this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups, manifestCache: this.manifestCache });
     this.model.setSortBy(readSortBy());
     this.reconnect();
     this.provider = new RegistryTreeProvider(this.model);

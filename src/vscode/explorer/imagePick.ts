@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { splitImageReference } from '../../core/imageReference';
+import { refuseArchived } from './archiveCommands';
 import type { Explorer } from './explorer';
 import type { ResolvedTarget } from './targets';
 
@@ -9,6 +10,13 @@ import type { ResolvedTarget } from './targets';
  * has listed, where "repository:tag" can also be typed.
  */
 export async function resolveImage(explorer: Explorer, arg: unknown, purpose: string): Promise<ResolvedTarget | undefined> {
+  const resolved = await pickImage(explorer, arg, purpose);
+  // Every caller reads the manifest, which ECR refuses for an archived image: say so, with Restore.
+  if (resolved && refuseArchived(explorer, resolved.target, purpose)) return undefined;
+  return resolved;
+}
+
+async function pickImage(explorer: Explorer, arg: unknown, purpose: string): Promise<ResolvedTarget | undefined> {
   if (arg !== undefined) return explorer.targets.repository(arg, purpose, { where: 'an image', pick: 'a tag or an untagged image', image: true });
   const connection = await explorer.targets.registry(undefined, purpose);
   if (!connection) return undefined;

@@ -53,8 +53,7 @@ export async function previewLifecycle(
 ): Promise<LifecyclePreviewResult | undefined> {
   const { parseLifecyclePolicy } = await import('../../core/ecr/lifecycle');
   const { serverLifecyclePreview, comparePreviews } = await import('../../core/ecr/lifecycleApi');
-  const { listImages } = await import('../../core/ecr/listing');
-  const { imageGraphFromEcr } = await import('../../core/images/manifestsFromEcr');
+  const { lifecyclePreviewInputs } = await import('../../core/images/manifestsFromEcr');
   const { evaluateLifecycleWithIndexes, lifecycleMarks } = await import('../../core/images/lifecyclePreview');
   let policy;
   try {
@@ -67,10 +66,9 @@ export async function previewLifecycle(
   const done = await explorer.attempt(connection, `Could not preview the lifecycle policy of ${target.repository}`, () =>
     explorer.withProgress(`Previewing the lifecycle policy of ${target.repository}…`, async (progress) => {
       const client = await connection.client();
-      progress.report({ message: 'listing images' });
-      const images = await listImages(client, target.repository, { registryId });
-      progress.report({ message: 'reading index manifests' });
-      const { graph, failures } = await imageGraphFromEcr(client, target.repository, images, registryId);
+      progress.report({ message: 'listing images (archived ones too) and reading index manifests' });
+      // Archived images included (rules on storageClass archive see them); manifests through the cache.
+      const { images, graph, failures } = await lifecyclePreviewInputs(client, target.repository, { registryId, cache: explorer.manifestCache });
       const local = evaluateLifecycleWithIndexes(policy, images, graph);
       progress.report({ message: "asking ECR's own preview" });
       const server = await serverLifecyclePreview(client, target.repository, policyText, { registryId });
@@ -106,7 +104,7 @@ function section(title: string, entries: ExpiredImage[], icon: string, evaluatio
     { label: title, kind: vscode.QuickPickItemKind.Separator },
     ...entries.flatMap((entry): vscode.QuickPickItem[] => {
       const warnings = evaluation.warnings.get(entry.image.digest) ?? [];
-      const age = [entry.image.pushedAt ? `pushed ${formatAge(entry.image.pushedAt)}` : undefined, entry.image.lastPulledAt ? `last pulled ${formatAge(entry.image.lastPulledAt)}` : 'no pull recorded'];
+      const age = [entry.image.pushedAt ? `pushed ${formatAge(entry.image.pushedAt)}` : undefined, entry.image.lastPulledAt ? `last recorded pull ${formatAge(entry.image.lastPulledAt)} (ECR: within a day)` : 'no pull recorded'];
       return [
         { label: `$(${icon}) ${imageLabel(entry.image)}`, description: age.filter(Boolean).join(' · '), detail: entry.reason },
         // Undocumented cases are stated, not guessed: one row per warning under its image.

@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
 import { errorMessage } from '../../core/errors';
 import { formatBytes } from '../../core/ecr/format';
-import { notPullableReason } from '../../core/ecr/storageClass';
 import { localDockerEngine } from '../dockerEngine';
 import { describeTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
+import { refuseArchived } from './archiveCommands';
 import type { Explorer } from './explorer';
 
 /**
@@ -25,12 +25,7 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   if (!resolved) return undefined;
   const { target, connection } = resolved;
   // Archived images cannot be pulled until restored: say so instead of a registry 404.
-  const listed = model.listedImage(connection.key, target.repository, target);
-  const refusal = listed && notPullableReason(listed);
-  if (refusal) {
-    void vscode.window.showErrorMessage(refusal);
-    return undefined;
-  }
+  if (refuseArchived(explorer, target, 'Pull Image')) return undefined;
   const logger = services.logger('pull');
   const written: string[] = [];
   const record = (level: 'info' | 'error', text: string) => {

@@ -5,12 +5,13 @@ import type { Commands } from '../commands';
 import type { Explorer } from './explorer';
 
 /** Problems of the rule that concern one field the person is typing (the rest is asked later). */
-function fieldProblem(problems: string[], field: 'prefix' | 'url' | 'credentials' | 'role'): string | undefined {
+function fieldProblem(problems: string[], field: 'prefix' | 'url' | 'credentials' | 'role' | 'upstreamRole'): string | undefined {
   const concerns = {
     prefix: (problem: string) => /repository prefix "|rule with the prefix/.test(problem) && !/upstream repository prefix/.test(problem),
     url: (problem: string) => /registry URL/.test(problem),
     credentials: (problem: string) => /credentials|Secrets Manager/.test(problem),
-    role: (problem: string) => /IAM role/.test(problem),
+    role: (problem: string) => /IAM role/.test(problem) && !/upstreamRoleArn|aws partition/.test(problem),
+    upstreamRole: (problem: string) => /upstreamRoleArn|aws partition/.test(problem),
   }[field];
   return problems.find(concerns);
 }
@@ -20,7 +21,13 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
   const { UPSTREAMS, pullThroughRuleProblems } = await import('../../core/ecr/pullThroughCache');
   const title = `Create Pull-Through Cache Rule in ${registryLabel}`;
   const authText = (kind: UpstreamKind) =>
-    kind.auth === 'secret' ? 'needs a Secrets Manager secret (ecr-pullthroughcache/…)' : kind.auth === 'none' ? 'no authentication needed' : 'an IAM role when in another account';
+    kind.auth === 'secret'
+      ? 'needs a Secrets Manager secret (ecr-pullthroughcache/…)'
+      : kind.auth === 'none'
+        ? 'no authentication needed'
+        : kind.auth === 'roles'
+          ? 'needs two IAM roles: one in this account, one it assumes upstream'
+          : 'an IAM role when in another account';
   const picked = await vscode.window.showQuickPick(
     UPSTREAMS.map((kind) => ({ label: kind.label, description: kind.url ?? 'your registry', detail: authText(kind), upstream: kind })),
     { title, placeHolder: 'Upstream registry to cache images from', ignoreFocusOut: true },
@@ -29,7 +36,7 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
   const kind = picked.upstream;
   const rule: NewPullThroughRule = { upstream: kind.upstream, ecrRepositoryPrefix: '' };
   const check = (field: Parameters<typeof fieldProblem>[1]) => (value: string) => {
-    const draft = { ...rule, [{ prefix: 'ecrRepositoryPrefix', url: 'upstreamRegistryUrl', credentials: 'credentialArn', role: 'customRoleArn' }[field]]: value.trim() || undefined };
+    const draft = { ...rule, [{ prefix: 'ecrRepositoryPrefix', url: 'upstreamRegistryUrl', credentials: 'credentialArn', role: 'customRoleArn', upstreamRole: 'upstreamRoleArn' }[field]]: value.trim() || undefined };
     return fieldProblem(pullThroughRuleProblems({ ...draft, ecrRepositoryPrefix: draft.ecrRepositoryPrefix ?? '' }, existing), field);
   };
   const taken = existing.some((other) => other.ecrRepositoryPrefix.replace(/\/$/, '') === kind.suggestedPrefix);
@@ -62,6 +69,26 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
     });
     if (arn === undefined) return undefined;
     rule.credentialArn = arn.trim();
+  } else if (kind.auth === 'roles') {
+    // ECR API model: customRoleArn in this account, assumed first; upstreamRoleArn (aws partition) assumed through it.
+    const role = await vscode.window.showInputBox({
+      title,
+      prompt: `IAM role in this account that ECR assumes to reach ${kind.label} (customRoleArn)`,
+      placeHolder: 'arn:aws:iam::<this account>:role/<name>',
+      ignoreFocusOut: true,
+      validateInput: check('role'),
+    });
+    if (role === undefined) return undefined;
+    rule.customRoleArn = role.trim();
+    const upstreamRole = await vscode.window.showInputBox({
+      title,
+      prompt: `IAM role ECR assumes through that role to read from ${kind.label} (upstreamRoleArn, in the aws partition)`,
+      placeHolder: 'arn:aws:iam::<account>:role/<name>',
+      ignoreFocusOut: true,
+      validateInput: check('upstreamRole'),
+    });
+    if (upstreamRole === undefined) return undefined;
+    rule.upstreamRoleArn = upstreamRole.trim();
   } else if (kind.auth === 'role-when-cross-account') {
     const role = await vscode.window.showInputBox({
       title,

@@ -43,6 +43,7 @@ export function registryGroupItem(node: RegistryGroupNode | PullThroughRuleNode 
         `Upstream: ${upstream}, ${code(rule.upstreamRegistryUrl)}${upstreamPrefix ? ` (only ${code(upstreamPrefix)})` : ''}`,
         `Credentials: ${rule.credentialArn ? code(rule.credentialArn) : 'none (the upstream needs no authentication)'}`,
         ...(rule.customRoleArn ? [`IAM role: ${code(rule.customRoleArn)}`] : []),
+        ...(rule.upstreamRoleArn ? [`Upstream IAM role (assumed through it): ${code(rule.upstreamRoleArn)}`] : []),
         ...(rule.createdAt ? [`Created: ${formatAge(rule.createdAt)}`] : []),
         `Pull through it: ${code(`${node.registryHost}/${prefix}/${upstreamPrefix}<repository>:<tag>`)}`,
       ]);

@@ -71,23 +71,19 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
         }),
       );
       if (count === undefined) return false;
-      const images = `${count.toLocaleString('en-US')} image${count === 1 ? '' : 's'}`;
-      const answer = await explorer.services.modals.show(
-        'warning',
-        count > 0 ? `Delete repository ${name} and its ${images}?` : `Delete the empty repository ${name}?`,
-        `From ${connection.label}. This cannot be undone${count > 0 ? ': every image in it is deleted with it' : ''}.`,
-        count > 0 ? `Delete Repository and ${count.toLocaleString('en-US')} Image${count === 1 ? '' : 's'}` : 'Delete Repository',
-      );
+      const { repositoryDeleteQuestion } = await import('../../core/ecr/listing');
+      const question = repositoryDeleteQuestion(name, count);
+      const answer = await explorer.services.modals.show('warning', question.message, `From ${connection.label}. ${question.detail}`, question.button);
       if (!answer) return false;
       const deleted = await explorer.attempt(connection, `Could not delete ${name}`, () =>
         explorer.withProgress(`Deleting repository ${name}…`, async () => {
           const { deleteRepository } = await import('../../core/ecr/management');
-          await deleteRepository(await connection.client(), { registryId: connection.config.accountId, name, force: count > 0 });
+          await deleteRepository(await connection.client(), { registryId: connection.config.accountId, name, force: count.total > 0 });
           return true;
         }),
       );
       if (deleted) {
-        log.info(`deleted repository ${name} (${count} images) in ${connection.label}`);
+        log.info(`deleted repository ${name} (${count.total} images, ${count.archived} of them archived) in ${connection.label}`);
         model.refresh(connection.key);
       }
       return Boolean(deleted);

@@ -3,6 +3,7 @@ import type { ScanReport } from '../../core/ecr/scanning';
 import { optionArgument } from '../../core/explorer/arguments';
 import { describeTarget } from '../../core/explorer/targets';
 import { runCommand, type Commands } from '../commands';
+import { refuseArchived } from './archiveCommands';
 import type { Explorer } from './explorer';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
 import { currentSettings } from './repositorySettingsCommands';
@@ -72,6 +73,8 @@ export function scanCommands(
       const resolved = resolve(arg, 'Scan Image');
       if (!resolved) return undefined;
       const { target, connection } = resolved;
+      // StartImageScan answers ImageArchivedException for an archived image (ECR API model): say so first.
+      if (refuseArchived(explorer, target, 'Scan Image')) return undefined;
       const { startImageScan } = await import('../../core/ecr/scanning');
       const status = await attempt(connection, `Could not start a scan of ${describeTarget(target)}`, () =>
         withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
-import { lastActivity, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
+import { lastActivity, lastPullText, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
 import { isArchived } from '../../core/ecr/storageClass';
+import { mediaTypeText } from '../../core/ecr/format';
+import { scanStatusText } from '../../core/ecr/scanning';
 import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
 import { isImmutable } from '../../core/ecr/repositorySettings';
 import { readLifecycleMark } from '../../core/images/lifecyclePreview';
@@ -76,7 +78,7 @@ export function scanText(image: ImageSummary): string {
         .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
         .join(', ')
     : '';
-  return `${image.scanStatus.toLowerCase()}${findings ? ` (${findings})` : ''}`;
+  return `${scanStatusText(image.scanStatus)}${findings ? ` (${findings})` : ''}`;
 }
 
 /** An image row's hover: digest, tags, size, dates, media type, scan status and counts, lifecycle mark. */
@@ -92,10 +94,10 @@ export function imageTooltip(node: ImageNode): vscode.MarkdownString {
       ...(node.role ? [`Kind: ${node.role}`] : []),
       ...(node.belongsTo?.length ? [`Belongs to: ${node.belongsTo.join('; ')}. Deleting it alone would break that image.`] : []),
       `Pushed: ${dateTime(image.pushedAt)}`,
-      `Last pull: ${image.lastPulledAt ? dateTime(image.lastPulledAt) : 'never recorded'}${node.stale ? ` ($(history) ${STALE_TEXT})` : ''}`,
+      `${lastPullText(image.lastPulledAt, dateTime)}${node.stale ? ` ($(history) ${STALE_TEXT})` : ''}`,
       ...(isArchived(image) ? [`$(archive) Archived: ${dateTime(image.lastArchivedAt)}. It cannot be pulled until restored (ECR: Restore Image).`] : []),
       ...(node.restoreStatus ? [`Restore: ${node.restoreStatus}`] : []),
-      `Media type: ${code(image.mediaType ?? 'unknown')}${image.artifactMediaType ? `, artifact ${code(image.artifactMediaType)}` : ''}`,
+      mediaTypeText(image),
       `Scan: ${scanText(image)}`,
       ...(node.expiresBy ? [lifecycleMarkLine(node.expiresBy)] : []),
     ].join('\n\n'),

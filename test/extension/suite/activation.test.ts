@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, EXTENSION_ID } from './harness';
+import { activateExtension, screenshot, EXTENSION_ID, visibleTreeRows, waitFor } from './harness';
 
 describe('activation', () => {
   it('activates and registers every contributed command', async () => {
@@ -26,6 +26,8 @@ describe('activation', () => {
   it('shows the ECR view container with its Registries view', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.ecr');
     await vscode.commands.executeCommand('ecr.registries.focus');
+    // The configured registry ("local", from the test settings) is a row on screen, not only in the model.
+    await waitFor('the local registry row in the ECR view', async () => (await visibleTreeRows()).includes('local') || undefined);
     await screenshot('activation-ecr-view');
   });
 });

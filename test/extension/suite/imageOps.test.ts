@@ -29,7 +29,7 @@ const imageRows = async (explorer: ExplorerApi, repository: string): Promise<Tre
   return registry?.children?.find((entry) => entry.label === repository)?.children ?? [];
 };
 
-describe('Image operations (issue 12)', function () {
+describe('Image operations: inspect, tags, copy, Check Image', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
   let ecr: ECRClient;

@@ -33,7 +33,7 @@ async function pushPlatformImage(client: RegistryClient, repository: string, arc
   return { ...manifest, platform: { os: 'linux', architecture }, layerBytes: layer.size };
 }
 
-describe('Images as they are (issues 12 and 14)', function () {
+describe('Images as ECR stores them: indexes, attachments, archive, last pull', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
   let ecr: ECRClient;
@@ -150,7 +150,7 @@ describe('Images as they are (issues 12 and 14)', function () {
     assert.deepEqual(await listed(REPOSITORY), [digests.solo], 'the index, its platform images, attestations and signature are gone; solo stays');
   });
 
-  it('shows an archived image in the Archived group; Pull refuses it; Restore shows its status until it is back', async () => {
+  it('shows an archived image in the Archived group; Pull, Inspect, Check, Add Tag and Copy refuse it with a Restore button; Restore shows its status until it is back', async () => {
     await front('/_front/archive', { repositoryName: REPOSITORY, imageDigest: digests.solo });
     explorer.refresh(REGISTRY_KEY, REPOSITORY);
     const rows = await rowsOf(REPOSITORY);
@@ -164,8 +164,13 @@ describe('Images as they are (issues 12 and 14)', function () {
     await waitFor('the Archived group on screen', async () => (await visibleTreeRows()).includes('Archived'));
     await screenshot('images-archived-group');
 
+    // ECR answers 404 for an archived image's manifest: each action that reads it says "restore first", with a Restore button.
     assert.equal(await vscode.commands.executeCommand('ecr.pullImage', solo), undefined);
-    await waitFor('the refusal on screen', () => frameShows('ECR refuses to pull archived images. Restore it first'));
+    await waitFor('the refusal on screen', () => frameShows('Pull Image: the image :solo was archived'));
+    for (const [command, title] of [['ecr.inspectImage', 'Inspect Image'], ['ecr.checkImage', 'Check Image'], ['ecr.addTag', 'Add Tag'], ['ecr.copyImage', 'Copy Image To']] as const) {
+      assert.equal(await vscode.commands.executeCommand(command, solo), undefined, `${title} refuses an archived image`);
+      await waitFor(`${title}'s refusal on screen`, () => frameShows(`${title}: the image :solo was archived`));
+    }
 
     const restoring = vscode.commands.executeCommand<{ state: string }>('ecr.restoreImage', solo);
     await waitFor('"restoring…" on the row', async () => /restoring…|restore requested…/.test(find(find(await rowsOf(REPOSITORY), 'Archived')?.children, 'solo')?.description ?? ''));

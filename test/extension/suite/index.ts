@@ -12,6 +12,7 @@ const suites = [
   () => require('./explorer.test'),
   () => require('./authoring.test'),
   () => require('./shellcheck.test'),
+  () => require('./buildChecks.test'),
   () => require('./tasks.test'),
   () => require('./beyond.test'),
   () => require('./demo.test'),

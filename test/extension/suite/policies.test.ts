@@ -31,7 +31,7 @@ const itemShown = (what: string, pattern: RegExp) =>
     return state.visible && state.items.some((item) => pattern.test(item)) ? state : undefined;
   });
 
-describe('Policies (issue 14)', function () {
+describe('Policies: tag mutability, lifecycle archive rules, docker login', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
   const client = new ECRClient({

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, modals, nextSecond, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, EXTENSION_ID, frameShows, modals, nextSecond, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
@@ -35,7 +35,7 @@ async function writeFile(relative: string, content: string): Promise<vscode.Uri>
   return uri;
 }
 
-describe('Polish (issue 16)', function () {
+describe('Everyday flows: tree, Check Image, Create Repository, lifecycle, tasks, scans, the palette', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
   let client: ECRClient;
@@ -290,31 +290,63 @@ describe('Polish (issue 16)', function () {
   });
 
   describe('a newcomer\'s walk', () => {
-    /** Runs a command as the palette does (no arguments) and photographs the first thing it shows. */
+    /**
+     * Runs a command as the palette does (no arguments), waits for the first step it must show, photographs it
+     * and backs out. A command that ends, or fails, before that step is on screen fails the walk.
+     */
     const walk = async (command: string, expectation: () => Promise<unknown>) => {
+      let ended: string | undefined;
       const running = Promise.resolve(vscode.commands.executeCommand(command)).then(
-        () => 'done',
-        (error: unknown) => `failed: ${String(error)}`,
+        () => (ended = 'ended'),
+        (error: unknown) => (ended = `failed: ${String(error)}`),
       );
-      let settled: string | undefined;
-      void running.then((outcome) => (settled = outcome));
-      await waitFor(`what ${command} shows`, async () => settled ?? (await expectation()));
+      await waitFor(`what ${command} shows first`, async () => {
+        if (ended?.startsWith('failed')) throw new Error(`${command} ${ended}`);
+        return expectation();
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}${ended === 'ended' ? ` (${command} had already ended without showing it)` : ''}`);
+      });
       await screenshot(`polish-walk-${command.replace(/^ecr\./, '')}`);
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-      assert.equal(await running, 'done', `${command} ends without an error`);
+      assert.equal(await running, 'ended', `${command} ends without an error once backed out of`);
     };
+    const asks = (title: string) => async () => ((await quickInput()).title ?? '').includes(title) || undefined;
 
     it('palette: every command once, each shows its first step where the person is looking', async () => {
-      const asks = (title: string) => async () => ((await quickInput()).title ?? '').includes(title) || undefined;
-      await walk('ecr.refresh', async () => true);
-      await walk('ecr.addRegistry', asks('Add ECR Registry'));
-      await walk('ecr.filter', async () => (await quickInput()).visible || undefined);
-      await walk('ecr.buildAndPush', asks('Build and Push'));
+      const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+      const hidden = new Set<string>(extension.packageJSON.contributes.menus.commandPalette.filter((entry: { when?: string }) => entry.when === 'false').map((entry: { command: string }) => entry.command));
+      const inPalette: string[] = extension.packageJSON.contributes.commands.map((entry: { command: string }) => entry.command).filter((id: string) => !hidden.has(id));
+      const walked: string[] = [];
+      const step = async (command: string, expectation: () => Promise<unknown>) => {
+        await walk(command, expectation);
+        walked.push(command);
+      };
+
+      // Refresh re-lists the whole view: a repository created behind the extension's back appears.
+      const appeared = `polish-walk-refresh-${run}`;
+      assert.ok(await explorer.repositoryNode(REGISTRY_KEY, DEMO_REPOSITORY), 'the registry is listed');
+      await client.send(new CreateRepositoryCommand({ repositoryName: appeared }));
+      assert.equal(await explorer.repositoryNode(REGISTRY_KEY, appeared), undefined, 'not in the view before Refresh');
+      await step('ecr.refresh', async () => (await explorer.repositoryNode(REGISTRY_KEY, appeared)) || undefined);
+      await step('ecr.addRegistry', asks('Add ECR Registry'));
+      await step('ecr.filter', asks('Filter ECR Registries'));
+      await step('ecr.createRepository', asks('Create Repository in local (1/4)'));
+      await step('ecr.newAqueductDockerfile', asks('New Aqueduct Dockerfile (1/'));
+      await step('ecr.buildAndPush', asks('Build and Push'));
       // With the credential helper on PATH the first step is the choice of login; without it, the plain login's modal.
-      await walk('ecr.loginDockerCli', async () => (await asks('Log the docker CLI in to')()) || modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
-      await walk('ecr.showLog', async () => true);
+      await step('ecr.loginDockerCli', async () => (await asks('Log the docker CLI in to')()) || modals().shown().some((request) => /Log the docker CLI in/.test(request.message)) || undefined);
+      // The ECR log is the output panel's channel on screen.
+      await step('ecr.showLog', async () => vscode.window.visibleTextEditors.some((editor) => editor.document.uri.scheme === 'output' && /ECR/.test(editor.document.uri.path)) || undefined);
+      // Image commands from the palette ask which image, in the registry the view lists.
+      for (const [command, purpose] of [['ecr.inspectImage', 'Inspect Image'], ['ecr.addTag', 'Add Tag'], ['ecr.removeTag', 'Remove Tag'], ['ecr.copyImage', 'Copy Image To']]) {
+        await step(command, asks(`${purpose} (local)`));
+      }
+      await step('ecr.createPullThroughRule', asks('Create Pull-Through Cache Rule in local'));
       explorer.setFilter('churn');
-      await walk('ecr.clearFilter', async () => !explorer.viewMessage()?.includes('Filtered') || undefined);
+      assert.match(explorer.viewMessage() ?? '', /Filtered/, 'the filter is on before Clear Filter');
+      await step('ecr.clearFilter', async () => !explorer.viewMessage()?.includes('Filtered') || undefined);
+
+      assert.deepEqual(walked.sort(), [...inPalette].sort(), 'every command the palette offers is walked');
     });
 
     it('context menus: repository and image entries act on the clicked row and say what happened', async () => {

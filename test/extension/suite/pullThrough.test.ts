@@ -28,7 +28,7 @@ const input = (title: string) => async () => {
   return state.visible && (state.title ?? '').includes(title) ? state : undefined;
 };
 
-describe('Pull-through cache and creation templates (issue 14)', function () {
+describe('Pull-through cache and creation templates', function () {
   this.timeout(180_000);
   let explorer: ExplorerApi;
   let client: ECRClient;

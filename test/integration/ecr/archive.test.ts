@@ -5,10 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { BatchGetImageCommand, CreateRepositoryCommand, DescribeImagesCommand, ListImagesCommand, UpdateImageStorageClassCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { stackFor } from '../../support/stack';
 import { EcrFront } from '../../stack/ecrFront';
-import { listImages } from '../../../src/core/ecr/listing';
+import { countImages, listImages, repositoryDeleteQuestion } from '../../../src/core/ecr/listing';
+import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { lifecyclePreviewInputs } from '../../../src/core/images/manifestsFromEcr';
 import { followRestore, imageStatusOf, notPullableReason, restoreImage } from '../../../src/core/ecr/storageClass';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
 import { motoClient, putImage } from './fixtures';
@@ -43,7 +45,42 @@ describe('archived images in the local ECR', { skip }, () => {
     assert.equal(notPullableReason(all.find((image) => image.digest === active)!), undefined);
   });
 
+  it('ListImages lists ACTIVE images only, unless filter.imageStatus asks for others', async () => {
+    const ids = async (imageStatus?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING' | 'ANY') =>
+      ((await client.send(new ListImagesCommand({ repositoryName: REPOSITORY, ...(imageStatus ? { filter: { imageStatus } } : {}) }))).imageIds ?? []).map((id) => id.imageDigest).sort();
+    assert.deepEqual(await ids(), [active]);
+    assert.deepEqual(await ids('ACTIVE'), [active]);
+    assert.deepEqual(await ids('ARCHIVED'), [archived]);
+    assert.deepEqual(await ids('ANY'), [active, archived].sort());
+  });
+
+  it('a named DescribeImages of an archived image is ImageNotFoundException unless the filter lets it in, then it comes with its status', async () => {
+    const error = await client.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageTag: 'v1' }] })).then(() => undefined, (e: Error) => e);
+    assert.equal(error?.name, 'ImageNotFoundException', 'never a 200 with the image silently left out');
+    const [detail] = (await client.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageTag: 'v1' }], filter: { imageStatus: 'ANY' } }))).imageDetails ?? [];
+    assert.equal(detail?.imageDigest, archived);
+    assert.equal(detail?.imageStatus, 'ARCHIVED');
+    assert.deepEqual(detail?.imageTags, ['v1']);
+  });
+
+  it('BatchGetImage does not hand out an archived image\'s manifest', async () => {
+    const got = await client.send(new BatchGetImageCommand({ repositoryName: REPOSITORY, imageIds: [{ imageDigest: archived }, { imageDigest: active }] }));
+    assert.deepEqual(got.images?.map((image) => image.imageId?.imageDigest), [active]);
+    assert.deepEqual(got.failures?.map((failure) => [failure.imageId?.imageDigest, failure.failureCode]), [[archived, 'ImageNotFound']]);
+  });
+
+  it('Delete Repository counts the archived image and says so; the tag gate and the lifecycle preview see it', async () => {
+    const count = await countImages(client, REPOSITORY);
+    assert.deepEqual(count, { total: 2, archived: 1 });
+    assert.equal(repositoryDeleteQuestion(REPOSITORY, count).message, `Delete repository ${REPOSITORY} and its 2 images (1 of them archived)?`);
+    assert.deepEqual(await ecrRepositoryGate(client).existingTags(REPOSITORY, ['v1', 'v2', 'v3']), ['v1', 'v2'], 'a tag an archived image holds is taken');
+    const { images } = await lifecyclePreviewInputs(client, REPOSITORY);
+    assert.deepEqual(images.map((image) => image.status).sort(), ['ACTIVE', 'ARCHIVED']);
+  });
+
   it('restores: ACTIVATING at once, then ACTIVE, followed until done', async () => {
+    const [before] = (await client.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageDigest: archived }], filter: { imageStatus: 'ARCHIVED' } }))).imageDetails ?? [];
+    assert.ok(before.lastArchivedAt instanceof Date);
     const change = await restoreImage(client, REPOSITORY, { digest: archived });
     assert.deepEqual(change, { digest: archived, status: 'ACTIVATING' });
     const seen: Array<string | undefined> = [];
@@ -54,6 +91,12 @@ describe('archived images in the local ECR', { skip }, () => {
     assert.equal(await imageStatusOf(client, REPOSITORY, archived), 'ACTIVE');
     const restored = (await listImages(client, REPOSITORY)).find((image) => image.digest === archived);
     assert.ok(restored?.lastActivatedAt instanceof Date, 'listed again, with when it was restored');
+    assert.equal(restored?.lastArchivedAt?.getTime(), before.lastArchivedAt?.getTime(), 'lastArchivedAt ("when the image was last transitioned to archive") stays after the restore');
+  });
+
+  it('a missing repository is RepositoryNotFoundException, as the model lists it', async () => {
+    const error = await client.send(new UpdateImageStorageClassCommand({ repositoryName: `${REPOSITORY}-gone`, imageId: { imageDigest: archived }, targetStorageClass: 'STANDARD' })).then(() => undefined, (e: Error) => e);
+    assert.equal(error?.name, 'RepositoryNotFoundException');
   });
 
   it('an image the repository does not hold is ImageNotFoundException; a restore of an active image is refused', async () => {

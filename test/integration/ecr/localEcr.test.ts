@@ -11,7 +11,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, ListImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import {
+  BatchDeleteImageCommand,
+  CreateRepositoryCommand,
+  CreateRepositoryCreationTemplateCommand,
+  DeleteRepositoryCommand,
+  DeleteRepositoryCreationTemplateCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  GetLifecyclePolicyCommand,
+  GetRepositoryPolicyCommand,
+  ListImagesCommand,
+  ListTagsForResourceCommand,
+  UpdateImageStorageClassCommand,
+  type ECRClient,
+} from '@aws-sdk/client-ecr';
 import { MOTO_REGISTRY_PASSWORD, stackFor, untilListed } from '../../support/stack';
 import { motoClient } from './fixtures';
 import { BRIDGE_AGENT } from '../../stack/ecrFront';
@@ -35,19 +49,20 @@ describe('one local ECR: registry pushes listed by the ECR API, API deletes refu
     return out;
   }
   /** Builds a small image that differs by `marker` and pushes it under `tag`; returns its digest. */
-  function buildAndPush(tag: string, marker: string): string {
+  function buildAndPush(tag: string, marker: string, repository = REPOSITORY): string {
+    const image = (t: string) => `${env.registryHost}/${repository}:${t}`;
     const context = mkdtempSync(path.join(os.tmpdir(), 'local-ecr-'));
     writeFileSync(path.join(context, 'Dockerfile'), `FROM aqueducthq/function310:0.3.6\nRUN echo "${marker}" > /marker\n`);
     mustDocker('build', '--network', 'none', '--quiet', '-t', image(tag), context);
     rmSync(context, { recursive: true, force: true });
     mustDocker('push', '--quiet', image(tag));
     const digests = JSON.parse(mustDocker('image', 'inspect', '--format', '{{json .RepoDigests}}', image(tag))) as string[];
-    const digest = digests.find((reference) => reference.startsWith(`${env.registryHost}/${REPOSITORY}@`))?.split('@')[1];
+    const digest = digests.find((reference) => reference.startsWith(`${env.registryHost}/${repository}@`))?.split('@')[1];
     assert.ok(digest, `docker recorded no digest for ${image(tag)}: ${digests.join(', ')}`);
     return digest;
   }
-  async function registryManifest(reference: string): Promise<Response> {
-    return fetch(`http://${env.registryHost}/v2/${REPOSITORY}/manifests/${reference}`, {
+  async function registryManifest(reference: string, repository = REPOSITORY): Promise<Response> {
+    return fetch(`http://${env.registryHost}/v2/${repository}/manifests/${reference}`, {
       method: 'HEAD',
       headers: {
         authorization: `Basic ${Buffer.from(`AWS:${MOTO_REGISTRY_PASSWORD}`).toString('base64')}`,
@@ -119,6 +134,86 @@ describe('one local ECR: registry pushes listed by the ECR API, API deletes refu
     }
     assert.ok(pulledAt, 'lastRecordedPullTime was set within 20 s of the pull');
     assert.ok(pulledAt.getTime() >= before - 1000, `last pull ${pulledAt.toISOString()} is this pull`);
+  });
+
+  async function archive(digest: string): Promise<void> {
+    const response = await fetch(`${env.ecrEndpoint}/_front/archive`, { method: 'POST', body: JSON.stringify({ repositoryName: REPOSITORY, imageDigest: digest }) });
+    assert.equal(response.status, 200);
+  }
+  async function statusOf(digest: string): Promise<{ imageStatus?: string; lastArchivedAt?: Date; lastActivatedAt?: Date }> {
+    const [detail] = (await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageDigest: digest }], filter: { imageStatus: 'ANY' } }))).imageDetails ?? [];
+    return detail ?? {};
+  }
+  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('an archived image cannot be pulled (404 at the registry) until it is restored', async () => {
+    const digest = buildAndPush('cold', 'cold');
+    await untilListed(ecr, REPOSITORY, 'cold', digest);
+    await archive(digest);
+    assert.equal((await registryManifest(digest)).status, 404, 'by digest');
+    assert.equal((await registryManifest('cold')).status, 404, 'by tag');
+    mustDocker('image', 'rm', image('cold'));
+    const pull = docker('pull', image('cold'));
+    assert.notEqual(pull.status, 0, 'docker pull of an archived image fails');
+    await ecr.send(new UpdateImageStorageClassCommand({ repositoryName: REPOSITORY, imageId: { imageDigest: digest }, targetStorageClass: 'STANDARD' }));
+    await until('the restore', async () => ((await statusOf(digest)).imageStatus === 'ACTIVE' ? true : undefined));
+    assert.equal((await registryManifest(digest)).status, 200, 'pullable again by digest');
+    assert.equal((await registryManifest('cold')).status, 200, 'and by its tag');
+    mustDocker('pull', '--quiet', image('cold'));
+  });
+
+  it('a push of an archived image\'s bytes restores it at once, keeping lastArchivedAt', async () => {
+    const digest = buildAndPush('again', 'again');
+    await untilListed(ecr, REPOSITORY, 'again', digest);
+    await archive(digest);
+    const archived = await statusOf(digest);
+    assert.equal(archived.imageStatus, 'ARCHIVED');
+    assert.equal((await registryManifest(digest)).status, 404);
+    mustDocker('push', '--quiet', image('again'));
+    const restored = await until('the re-push to restore it', async () => {
+      const detail = await statusOf(digest);
+      return detail.imageStatus === 'ACTIVE' ? detail : undefined;
+    });
+    assert.equal(restored.lastArchivedAt?.getTime(), archived.lastArchivedAt?.getTime(), 'lastArchivedAt kept');
+    assert.ok(restored.lastActivatedAt instanceof Date, 'lastActivatedAt set');
+    assert.equal((await registryManifest(digest)).status, 200);
+  });
+
+  it('a push to a missing repository a CREATE_ON_PUSH template covers creates it with the whole template', async () => {
+    const prefix = `tmpl-${run}`;
+    const repository = `${prefix}/service`;
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'pull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: ['ecr:BatchGetImage'] }] });
+    const lifecycle = JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep 5', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] });
+    await ecr.send(new CreateRepositoryCreationTemplateCommand({
+      prefix,
+      appliedFor: ['CREATE_ON_PUSH'],
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest*' }],
+      repositoryPolicy: policy,
+      lifecyclePolicy: lifecycle,
+      resourceTags: [{ Key: 'team', Value: 'ml' }],
+    }));
+    try {
+      const digest = buildAndPush('v1', 'templated', repository);
+      await untilListed(ecr, repository, 'v1', digest);
+      const [created] = (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }))).repositories ?? [];
+      assert.equal(created.imageTagMutability, 'IMMUTABLE_WITH_EXCLUSION');
+      assert.deepEqual(created.imageTagMutabilityExclusionFilters, [{ filterType: 'WILDCARD', filter: 'latest*' }]);
+      assert.deepEqual(JSON.parse((await ecr.send(new GetRepositoryPolicyCommand({ repositoryName: repository }))).policyText ?? '{}'), JSON.parse(policy));
+      assert.deepEqual(JSON.parse((await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: repository }))).lifecyclePolicyText ?? '{}'), JSON.parse(lifecycle));
+      assert.deepEqual((await ecr.send(new ListTagsForResourceCommand({ resourceArn: created.repositoryArn }))).tags, [{ Key: 'team', Value: 'ml' }]);
+    } finally {
+      await ecr.send(new DeleteRepositoryCommand({ repositoryName: repository, force: true })).catch(() => {});
+      await ecr.send(new DeleteRepositoryCreationTemplateCommand({ prefix }));
+    }
   });
 
   it('deletes through the ECR API and the registry refuses the pull', async () => {

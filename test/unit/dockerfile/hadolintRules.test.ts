@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RULES } from '../../../src/core/dockerfile/lint';
-import { applyFix, covered, findings, lines, none } from './helpers';
+import { applyFix, covered, findings, lines, lint, none } from './helpers';
 
 const FROM = 'FROM debian:12.5';
 
@@ -120,6 +120,13 @@ describe("hadolint's default rules", () => {
       }
     });
   }
+
+  it("DL3063 and DL3065 fold their build-check twins into one diagnostic, with one fix where both make the same edit", () => {
+    const text = lines('FROM --platform=$TARGETPLATFORM alpine:3.20 AS context', 'RUN true');
+    const found = lint(text, { buildChecks: { mode: 'merged' } }).filter((diagnostic) => /DL306[35]|ReservedStageName|RedundantTargetPlatform/.test(diagnostic.ruleId));
+    assert.deepEqual(found.map((diagnostic) => [diagnostic.ruleId, diagnostic.alsoCodes]), [['DL3065', ['RedundantTargetPlatform']], ['DL3063', ['ReservedStageName']]]);
+    assert.deepEqual(found[0].fixes.filter((fix) => fix.title.startsWith('Remove')).map((fix) => fix.title), ['Remove --platform=$TARGETPLATFORM']);
+  });
 
   it('every DL rule we check has a case here, with the severity hadolint gives it', () => {
     // DL3026 and DL3049-DL3058 need .hadolint.yaml settings: configuration.test.ts covers them.

@@ -132,7 +132,7 @@ describe('rule checks as ECR makes them', () => {
     assert.match(problems({ upstream: 'quay', ecrRepositoryPrefix: 'quay' }, rules), /prefix "quay" already exists/);
     assert.match(problems({ upstream: 'k8s', ecrRepositoryPrefix: 'k8s', upstreamRegistryUrl: 'k8s.gcr.io' }), /Kubernetes registry URL is registry.k8s.io, not k8s.gcr.io/);
     assert.match(problems({ upstream: 'azure-container-registry', ecrRepositoryPrefix: 'azure', credentialArn: SECRET }), /needs the upstream registry URL \(<name>.azurecr.io\)/);
-    assert.match(problems({ upstream: 'docker-hub', ecrRepositoryPrefix: 'hub', credentialArn: SECRET, customRoleArn: 'arn:aws:iam::123456789012:role/x' }), /Only an Amazon ECR upstream takes an IAM role/);
+    assert.match(problems({ upstream: 'docker-hub', ecrRepositoryPrefix: 'hub', credentialArn: SECRET, customRoleArn: 'arn:aws:iam::123456789012:role/x' }), /Only an Amazon ECR or Amazon ECR Public Premium upstream takes an IAM role/);
     assert.match(problems({ upstream: 'harbor' as never, ecrRepositoryPrefix: 'harbor' }), /not an upstream ECR can cache from/);
   });
 

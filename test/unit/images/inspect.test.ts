@@ -70,6 +70,9 @@ describe('inspect', () => {
 
   it('does not pair layers with history when the counts differ', () => {
     const summary = summarizeConfig({ ...config, history: config.history!.slice(0, 2) }, manifest);
+    // Every layer is still listed (an empty list would pass the check below), none with a guessed instruction.
+    assert.equal(summary.layers.length, manifest.layers?.length);
+    assert.ok(summary.layers.length > 0);
     assert.ok(summary.layers.every((layer) => layer.createdBy === undefined));
   });
 
