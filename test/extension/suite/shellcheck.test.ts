@@ -45,4 +45,28 @@ describe('shellcheck', () => {
     await waitFor('ShellCheck diagnostics to go once ecr.lint.shellcheck.enabled is false', () => shellcheckFindings(uri, 'SC2086').length === 0, 30_000);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('says in one line in Problems that ShellCheck was skipped when the RUN scripts are past its size bound', async () => {
+    await vscode.workspace.getConfiguration('ecr.lint.shellcheck').update('enabled', undefined, vscode.ConfigurationTarget.Global);
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!root) throw new Error('the extension-host suite needs a workspace folder');
+    const folder = vscode.Uri.joinPath(root, `shellcheck-large-${Date.now()}`);
+    await vscode.workspace.fs.createDirectory(folder);
+    const uri = vscode.Uri.joinPath(folder, 'Dockerfile');
+    // 12,000 RUN scripts of ~200 characters: past the 2 MB ShellCheck is run on.
+    const runs = Array.from({ length: 12_000 }, (_, i) => `RUN echo ${String(i).padStart(6, '0')} ${'x'.repeat(180)} $APP_NAME`);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(['FROM debian:12.5', ...runs, ''].join('\n')));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const [note] = await waitFor('the ShellCheck skipped note', () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'shellcheck');
+      return found.length > 0 ? found : undefined;
+    }, 60_000);
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'shellcheck').length, 1);
+    assert.match(note.message, /^ShellCheck skipped: the 12000 RUN scripts are \d+\.\d MB, more than the 2\.0 MB it is run on\.$/);
+    assert.equal(note.severity, vscode.DiagnosticSeverity.Information);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await screenshot('shellcheck-skipped-note');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
