@@ -91,7 +91,10 @@ export async function startVSCodeServer({ port, root, settings = {}, env = {}, e
   // (The server keeps them under its user data folder, <user-data-dir>/Machine.)
   const machine = path.join(userData, 'Machine');
   mkdirSync(machine, { recursive: true });
-  writeFileSync(path.join(machine, 'settings.json'), JSON.stringify(settings, null, 2));
+  // ecr.registries is left where versions before 0.2 kept it (the user's settings): the extension
+  // moves it to this machine's settings on first start, as it does for a user upgrading (issue 22).
+  const { 'ecr.registries': registries, ...machineSettings } = settings;
+  writeFileSync(path.join(machine, 'settings.json'), JSON.stringify(machineSettings, null, 2));
   const extensions = extensionsDir ?? path.join(root, 'extensions');
   mkdirSync(extensions, { recursive: true });
   const args = [

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
-import { AccessKeyStore, Connection, readRegistryConfigs, readSettings } from './connections';
+import { AccessKeyStore, Connection, migrateRegistryConfigs, readRegistryConfigs, readSettings } from './connections';
 import { treeSnapshot } from './snapshot';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
@@ -43,6 +43,11 @@ export class Explorer implements vscode.Disposable {
     this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups });
     this.model.setSortBy(readSortBy());
     this.reconnect();
+    // Registries an earlier version kept out of this host's reach (a remote window) are brought over once.
+    void migrateRegistryConfigs().then(
+      (moved) => moved > 0 && this.log.info(`moved ${moved} registr${moved === 1 ? 'y' : 'ies'} from the local user settings to this machine's settings`),
+      (error: unknown) => this.log.error(`could not move the registries to this machine's settings: ${String(error)}`),
+    );
     this.provider = new RegistryTreeProvider(this.model);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
     this.disposables.push(
