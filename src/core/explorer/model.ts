@@ -415,7 +415,7 @@ export class ExplorerModel {
     });
     // The registry's own row says how many repositories are listed (and the account, once learnt): true when redrawn.
     const node = this.nodes.get(registryNodeId(registry.key));
-    if (node?.kind === 'registry' && (node.summary !== repositorySummaryText(this.repositoryListings.get(registry.key)) || node.accountId !== registry.accountId)) {
+    if (node?.kind === 'registry' && (node.summary !== this.repositorySummary(registry.key) || node.accountId !== registry.accountId)) {
       this.changed(this.registryNode(registry));
       return true;
     }
@@ -471,7 +471,18 @@ export class ExplorerModel {
   }
 
   private registryNode(registry: ExplorerRegistry): RegistryNode {
-    return this.nodes.registry(registry, repositorySummaryText(this.repositoryListings.get(registry.key)));
+    return this.nodes.registry(registry, this.repositorySummary(registry.key));
+  }
+
+  /** The registry row's count: repositories listed, or, while filtered, how many of them the filter shows. */
+  private repositorySummary(registryKey: string): string | undefined {
+    const listing = this.repositoryListings.get(registryKey);
+    const filter = this.filterText;
+    if (!filter || !listing) return repositorySummaryText(listing);
+    const shown = listing.items.filter(
+      (repository) => repository.name.toLowerCase().includes(filter) || this.loadedTagsMatch(registryKey, repository.name, filter),
+    ).length;
+    return repositorySummaryText(listing, shown);
   }
 
   private imageNode(repository: RepositoryNode, { image, tags, graph: graphNode }: ImageRow, graph: ImageGraph, parentId = repository.id): ImageNode {

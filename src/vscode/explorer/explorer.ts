@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
+import { filterHeader } from '../../core/explorer/filterHeader';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
@@ -98,11 +99,7 @@ export class Explorer implements vscode.Disposable {
   }
 
   private updateMessage(): void {
-    const filter = this.model.filter
-      ? this.model.filter === 'stale'
-        ? 'Filtered by "stale": images not pulled for 90+ days (and repository names containing "stale")'
-        : `Filtered by "${this.model.filter}" (repository names and tags of loaded images)`
-      : undefined;
+    const filter = filterHeader(this.model.filter);
     this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 

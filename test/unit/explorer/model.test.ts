@@ -80,6 +80,21 @@ describe('explorer model: paging', () => {
     assert.equal(root.summary, '5 repositories');
   });
 
+  it('while filtered, the registry row counts the repositories the filter shows, out of those listed', async () => {
+    const { source } = fakeSource(['api', 'api-gw', 'web', 'worker'].map(repository), {}, 10);
+    const { model: explorer } = model(source);
+    let root = await registryNode(explorer);
+    await explorer.children(root);
+    assert.equal(root.summary, '4 repositories');
+    explorer.setFilter('api');
+    root = await registryNode(explorer);
+    assert.deepEqual(labels(await explorer.children(root)), ['api', 'api-gw']);
+    assert.equal(root.summary, '2 of 4 repositories shown');
+    explorer.setFilter('');
+    root = await registryNode(explorer);
+    assert.equal(root.summary, '4 repositories');
+  });
+
   it('a stale Load more after the last page fetches nothing and lists nothing twice', async () => {
     const { source, calls } = fakeSource(['a', 'b', 'c'].map(repository));
     const { model: explorer } = model(source);
