@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/vscode/explorer/api';
-import { activateExtension, clickViewAction, fillQuickInput, machineSettings, modals, pickTyped, quickInput, quickPickShown, screenshot, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, clickViewAction, fillQuickInput, frameShows, machineSettings, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 
 const ACCOUNT = '210987654321';
 const REGION = 'eu-west-1';
@@ -104,5 +104,93 @@ describe('Registries wherever the extension host runs', function () {
     await screenshot('anywhere-registry-removed');
     assert.equal(ours(machineRegistries()), undefined);
     assert.ok(machineRegistries().some((entry) => entry.label === 'local'), 'the other registries stay');
+  });
+});
+
+describe('The ecr-build task tells what is wrong before anything runs', function () {
+  this.timeout(180_000);
+  let tasksFile: vscode.Uri;
+  let original: Uint8Array | undefined;
+  const folder = () => {
+    const found = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(found, 'the test workspace folder is open');
+    return found;
+  };
+  const taskFile = (tasks: object[]) => new TextEncoder().encode(JSON.stringify({ version: '2.0.0', tasks }, null, 2));
+  /** Runs a task from tasks.json by label and resolves with its exit code. */
+  async function runTask(label: string): Promise<number | undefined> {
+    const task = await waitFor(`the "${label}" task from tasks.json`, async () => (await vscode.tasks.fetchTasks({ type: 'ecr-build' })).find((candidate) => candidate.name === label));
+    let exitCode: number | undefined | null = null;
+    const ended = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (event.execution.task.name === label) exitCode = event.exitCode;
+    });
+    try {
+      await vscode.tasks.executeTask(task);
+      await waitFor(`the "${label}" task to end`, () => exitCode !== null, 150_000);
+    } finally {
+      ended.dispose();
+    }
+    return exitCode ?? undefined;
+  }
+
+  before(async function () {
+    requireStack(this);
+    await activateExtension();
+    tasksFile = vscode.Uri.joinPath(folder().uri, '.vscode', 'tasks.json');
+    original = await vscode.workspace.fs.readFile(tasksFile).then(
+      (bytes) => bytes,
+      () => undefined,
+    );
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (original) await vscode.workspace.fs.writeFile(tasksFile, original);
+  });
+
+  it('tasks.json warns on a bad tag, and running it says why in the terminal, not "failed to launch"', async () => {
+    const tasks = [{ type: 'ecr-build', label: 'Bad tag', dockerfile: 'Dockerfile', repository: 'churn-predictor', tags: ['bad tag!'], registry: 'local', network: 'none' }];
+    await vscode.workspace.fs.writeFile(tasksFile, taskFile(tasks));
+    await vscode.window.showTextDocument(tasksFile);
+    // The task type's schema (package.json taskDefinitions) validates the tag where it is typed.
+    const warning = await waitFor('a diagnostic on the bad tag in tasks.json', () =>
+      vscode.languages.getDiagnostics(tasksFile).find((diagnostic) => /An image tag is 1-128 letters/.test(diagnostic.message)),
+    );
+    assert.equal(vscode.window.activeTextEditor?.document.getText(warning.range), '"bad tag!"');
+    await screenshot('task-bad-tag-in-tasks-json');
+
+    assert.equal(await runTask('Bad tag'), 1);
+    const transcript = transcripts().at(-1);
+    assert.match(transcript?.lines.join('\n') ?? '', /Invalid tag\(s\) "bad tag!" in the task: .*Nothing was built or pushed\./);
+    // The terminal shows our message and VS Code adds nothing of its own about a launch.
+    await waitFor('the task terminal to show why', () => frameShows('Invalid tag(s)'));
+    await waitFor('the terminal to say the task ended', async () => (await frameShows('Terminal will be reused')) || (await frameShows('Press any key to close')) || undefined, 10_000).catch(() => undefined);
+    await screenshot('task-bad-tag-terminal');
+    assert.equal(await frameShows('failed to launch'), false, 'VS Code says "The terminal process failed to launch"');
+  });
+
+  it('warns in the terminal and Problems before pushing a Dockerfile with errors, and refuses when told to', async () => {
+    const dockerfile = 'lint-gate/Dockerfile';
+    const uri = vscode.Uri.joinPath(folder().uri, dockerfile);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('FROM aqueducthq/function310:0.3.6\nCMD ["python", "main.py"]\n'));
+    const base = { type: 'ecr-build', dockerfile, repository: 'lint-gate', tags: ['dev'], registry: 'local', network: 'none' };
+    await vscode.workspace.fs.writeFile(tasksFile, taskFile([{ ...base, label: 'Refuse' , lintErrors: 'refuse' }, { ...base, label: 'Warn' }]));
+
+    assert.equal(await runTask('Refuse'), 1);
+    const refused = transcripts().at(-1)?.lines.join('\n') ?? '';
+    assert.match(refused, /^lint-gate\/Dockerfile:2:\d+: error: AQ001 /m);
+    assert.match(refused, /Not built or pushed: lint-gate\/Dockerfile has 1 error \(see Problems\)/);
+
+    assert.equal(await runTask('Warn'), 0);
+    const warned = transcripts().at(-1)?.lines.join('\n') ?? '';
+    assert.match(warned, /^lint-gate\/Dockerfile:2:\d+: warning: AQ001 /m);
+    assert.match(warned, /building and pushing anyway/);
+    // The task's problem matcher lists the warning under the task in Problems too.
+    const listed = await waitFor('the task\'s warning in Problems', () =>
+      vscode.languages.getDiagnostics(uri).find((diagnostic) => diagnostic.severity === vscode.DiagnosticSeverity.Warning && /AQ001/.test(diagnostic.message)),
+    );
+    assert.equal(listed.range.start.line, 1);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await screenshot('task-lint-errors-warned');
   });
 });
