@@ -118,6 +118,8 @@ export class Explorer implements vscode.Disposable {
     } catch (error) {
       const classified = this.classify(error, connection);
       this.log.error(`${what}: ${classified.message} (${classified.detail})`);
+      // An earlier result above the tree ("✓ Lifecycle policy applied") is no longer the latest word.
+      if (this.result !== undefined) this.tell(undefined);
       void this.showError(`${what}: ${classified.message}`, classified, connection.key, options.modal);
       return undefined;
     }
