@@ -1,0 +1,106 @@
+// The packaged extension in a VS Code server started as a user starts one (no smoke-test driver,
+// which hides notification toasts and is only needed to hand VS Code a test suite), driven from
+// Chromium as a person would: the palette, quick picks, buttons. Proves that an error notification
+// and a progress notification's Cancel button reach the screen (issue 22), with screenshots.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { freePort } from '../stack/stack.mjs';
+import { startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from '../stack/vscodeServer.mjs';
+import { writeDemoWorkspace, SAMPLE_DATA } from '../stack/demoWorkspace.mjs';
+import { OUTPUT, SCREENSHOTS, extensionConfiguration } from './server.mjs';
+
+/** Runs the palette command whose label starts with `title`. */
+async function runFromPalette(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
+/** The visible notification toast whose text contains `text`. */
+const toast = (page, text) => page.locator('.notification-toast-container .notification-list-item', { hasText: text }).first();
+
+/**
+ * Returns { passed, failed, screenshots, failures }. `extensionsDir` holds the installed .vsix.
+ */
+export async function runUserServerWalk({ stackEnv, extensionsDir }) {
+  ensureChromium();
+  const root = path.join(OUTPUT, 'user-server');
+  rmSync(root, { recursive: true, force: true });
+  const workspace = path.join(root, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeDemoWorkspace(workspace);
+  // The build is cancelled while it runs: a step that takes a while (the demo's own steps are quick).
+  writeFileSync(path.join(workspace, 'Dockerfile'), 'FROM aqueducthq/function310:0.3.6\nRUN sleep 60\n');
+  const { settings, env } = extensionConfiguration(stackEnv);
+  env.DOCKER_CONFIG = path.join(root, 'docker-config');
+  mkdirSync(env.DOCKER_CONFIG, { recursive: true });
+  const server = await startVSCodeServer({ port: await freePort(), root, settings, env, extensionsDir, smokeTestDriver: false });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const screenshots = [];
+  const failures = [];
+  let passed = 0;
+  const shot = async (page, name) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = path.join(SCREENSHOTS, `${name}.png`);
+    await page.screenshot({ path: file });
+    screenshots.push(file);
+  };
+  const step = async (page, what, work) => {
+    try {
+      await work();
+      passed++;
+      console.log(`  ✔ ${what}`);
+    } catch (error) {
+      failures.push(`${what}: ${error.message.split('\n')[0]}`);
+      console.log(`  ✖ ${what}: ${error.message.split('\n')[0]}`);
+      await shot(page, `user-server-failed-${failures.length}`).catch(() => {});
+    }
+  };
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.activitybar [aria-label^="ECR"]').first().click({ timeout: 60_000 });
+    await page.locator('.monaco-list-row[aria-label*="local"]').first().waitFor({ timeout: 60_000 });
+
+    await step(page, 'an error notification is on screen (Inspect Image of a tag that does not exist)', async () => {
+      await runFromPalette(page, 'ECR: Inspect Image');
+      const pick = page.locator('.quick-input-widget input').first();
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Inspect Image' }).first().waitFor({ timeout: 30_000 });
+      await pick.fill(`${SAMPLE_DATA.buildTask.repository}:no-such-tag`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'no-such-tag' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const error = toast(page, 'Could not inspect');
+      await error.waitFor({ state: 'visible', timeout: 60_000 });
+      if (!(await error.locator('.codicon-error').count())) throw new Error('the toast is not an error');
+      await shot(page, 'user-server-error-notification');
+      await error.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => {});
+    });
+
+    await step(page, "a progress notification's Cancel button is on screen and cancels the build", async () => {
+      await runFromPalette(page, 'Tasks: Run Task');
+      const label = SAMPLE_DATA.buildTask.label;
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
+      await page.locator('.quick-input-widget input').first().fill(label);
+      const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`).first();
+      await row.waitFor({ timeout: 30_000 });
+      await row.click();
+      const progress = toast(page, `ECR: ${SAMPLE_DATA.buildTask.repository}`);
+      const cancel = progress.locator('.monaco-button', { hasText: 'Cancel' });
+      await cancel.waitFor({ state: 'visible', timeout: 120_000 });
+      await shot(page, 'user-server-progress-cancel');
+      await cancel.click();
+      // The task ends cancelled: its progress notification goes away.
+      await progress.waitFor({ state: 'hidden', timeout: 60_000 });
+      await shot(page, 'user-server-cancelled');
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    server.child.kill('SIGTERM');
+  }
+  return { passed, failed: failures.length, failures, screenshots };
+}
