@@ -5,6 +5,7 @@
 // untagged image is made as in ECR: an older image whose tag a newer push took.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { childEnv } from './childEnv.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -131,7 +132,7 @@ async function pushSignature(registryHost, repository, subject) {
 /**
  * A two-platform image index as `docker manifest create` makes one (STACK.md: Debian's engine has no
  * buildx): a platform image per platform, pushed under "<tag>-<arch>", then the index under the tag.
- * The arm64 image is a one-file filesystem imported for that platform (nothing foreign runs here).
+ * The arm64 image is a one-file filesystem pushed for that platform (nothing foreign runs here).
  */
 async function seedIndex(ecr, env, registryHost, repository, { tag, platforms, signed }) {
   const local = `${registryHost}/${repository}`;
@@ -144,16 +145,36 @@ async function seedIndex(ecr, env, registryHost, repository, { tag, platforms, s
       if (arch === 'amd64') {
         writeFileSync(path.join(context, 'Dockerfile'), `FROM aqueducthq/function310:0.3.6\nRUN echo "${repository} ${platform}" > /tmp/build-info\n`);
         docker(env, ['build', '--network', 'none', '--quiet', '-t', `${local}:${childTag}`, context]);
+        docker(env, ['push', '--quiet', `${local}:${childTag}`]);
       } else {
+        // Debian's engine (20.10) ignores `docker import --platform`: the foreign image is pushed through
+        // the registry API, a config naming its platform and one layer (OCI distribution spec: blobs, then the manifest).
         writeFileSync(path.join(context, 'build-info'), `${repository} ${platform}\n`);
         const tar = spawnSync('tar', ['-C', context, '-c', 'build-info']);
         if (tar.status !== 0) throw new StackError(`tar for the ${platform} image failed`);
-        docker(env, ['import', '--platform', platform, '-', `${local}:${childTag}`], tar.stdout);
+        const layerBytes = gzipSync(tar.stdout);
+        const layer = await pushBlob(registryHost, repository, layerBytes);
+        const [os_, architecture] = platform.split('/');
+        const config = await pushBlob(registryHost, repository, Buffer.from(JSON.stringify({
+          architecture,
+          os: os_,
+          config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin'], Labels: { 'com.aqueducthq.base': 'aqueducthq/function310:0.3.6' } },
+          rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(tar.stdout).digest('hex')}`] },
+          history: [{ created_by: `stand-in ${platform} image for the demo's index` }],
+        })));
+        const manifest = {
+          schemaVersion: 2,
+          mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          config: { mediaType: 'application/vnd.docker.container.image.v1+json', ...config },
+          layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', ...layer }],
+        };
+        const authorization = `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}`;
+        const put = await fetch(`http://${registryHost}/v2/${repository}/manifests/${childTag}`, { method: 'PUT', headers: { authorization, 'content-type': manifest.mediaType }, body: JSON.stringify(manifest) });
+        if (put.status !== 201) throw new StackError(`pushing ${repository}:${childTag}: HTTP ${put.status} ${await put.text()}`);
       }
     } finally {
       rmSync(context, { recursive: true, force: true });
     }
-    docker(env, ['push', '--quiet', `${local}:${childTag}`]);
     children.push(`${local}:${childTag}`);
   }
   docker(env, ['manifest', 'create', '--insecure', `${local}:${tag}`, ...children]);
