@@ -247,6 +247,25 @@ export class ExplorerModel {
   }
 
   /** Repositories and tags listed so far, archived images left out (no API call). */
+  /**
+   * Rows whose relative time ("created 9 minutes ago", "3 minutes ago") changes from minute to minute
+   * (within the last hour) are redrawn so it does not go stale; with `all`, every row with a time
+   * (hourly, for "2 hours ago"). Returns how many rows were redrawn.
+   */
+  refreshAges(options: { all?: boolean } = {}): number {
+    const now = this.now();
+    const recent = (date: Date | undefined) => date !== undefined && now - date.getTime() < 60 * 60_000;
+    let redrawn = 0;
+    for (const node of this.nodes.values()) {
+      const times = node.kind === 'image' ? [node.image.pushedAt, node.image.lastPulledAt] : node.kind === 'repository' ? [node.repository.createdAt] : [];
+      if (times.some((date) => (options.all ? date !== undefined : recent(date)))) {
+        this.changed(node);
+        redrawn++;
+      }
+    }
+    return redrawn;
+  }
+
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
     return this.registryList.flatMap((registry) =>
       (this.repositoryListings.get(registry.key)?.items ?? []).map((repository) => ({

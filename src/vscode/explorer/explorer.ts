@@ -54,6 +54,7 @@ export class Explorer implements vscode.Disposable {
     this.disposables.push(
       this.view,
       this.provider,
+      this.keepAgesCurrent(),
       this.view.onDidExpandElement(({ element }) => isNode(element) && this.model.setExpanded(element, true)),
       // A result told above the tree belongs to the last action: the next click in the view moves on.
       this.view.onDidChangeSelection(() => this.result !== undefined && this.tell(undefined)),
@@ -63,6 +64,16 @@ export class Explorer implements vscode.Disposable {
         if (event.affectsConfiguration('ecr.images.sortBy')) this.model.setSortBy(readSortBy());
       }),
     );
+  }
+
+  /** Relative times on rows ("3 minutes ago") are redrawn while the view shows them: every minute the last hour's, hourly all. */
+  private keepAgesCurrent(): vscode.Disposable {
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks++;
+      if (this.view.visible) this.model.refreshAges({ all: ticks % 60 === 0 });
+    }, 60_000);
+    return { dispose: () => clearInterval(timer) };
   }
 
   dispose(): void {
