@@ -144,9 +144,10 @@ async function screenshot(url) {
     await taskRow.click();
     step = 'the push in the task terminal';
     // VS Code may ask which problem matcher to scan the output with; the task needs none. The task's
-    // terminal tab shows a check mark when the task has finished successfully.
+    // terminal tab shows a check mark when the task has finished successfully, a warning sign when it
+    // finished with warnings (the demo Dockerfile's AQ001, which the task lists before pushing).
     const noScan = page.locator('.quick-input-list .monaco-list-row[aria-label*="Continue without scanning"]').first();
-    const finished = page.locator('.single-terminal-tab .codicon-check, .terminal-tabs-entry .codicon-check').first();
+    const finished = page.locator(['.single-terminal-tab', '.terminal-tabs-entry'].flatMap((tab) => [`${tab} .codicon-check`, `${tab} .codicon-warning`]).join(', ')).first();
     await Promise.race([noScan.waitFor({ timeout: 180_000 }).then(() => noScan.click()), finished.waitFor({ timeout: 180_000 })]);
     await finished.waitFor({ timeout: 180_000 });
     // The task refreshes the repository: the tag's row is there, with its size.
