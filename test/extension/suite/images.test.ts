@@ -188,7 +188,7 @@ describe('Images as they are (issues 12 and 14)', function () {
     });
     assert.deepEqual(rows.map((row) => row.label), ['fresh', 'old']);
     assert.match(find(rows, 'fresh')?.description ?? '', /^pulled just now · /);
-    assert.match(find(rows, 'old')?.description ?? '', /^never pulled · not pulled for 90\+ days · [\d.]+ kB$/);
+    assert.match(find(rows, 'old')?.description ?? '', /^never pulled · not pulled for 90\+ days · [\d.]+ kB compressed$/);
 
     explorer.setFilter('stale');
     const filtered = await rowsOf(AGED);
