@@ -9,9 +9,12 @@ import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, rmSync } fr
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNpmDependencies } from './stack/dependencies.mjs';
+import { onSupportedNode } from './stack/supportedNode.mjs';
 import { childEnv } from './stack/childEnv.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Node 20 (end of life): the same script on Node 24 instead, so the dev tools run on a Node they support.
+await onSupportedNode(fileURLToPath(import.meta.url));
 const CI = process.env.CI === 'true';
 const say = (message) => console.log(`\n=== ${message}`);
 
@@ -153,6 +156,12 @@ async function vsixSuite(stackEnv) {
   // The installed folder holds exactly what the .vsix ships; the development build is restored after.
   const { code, passed, failed } = await runExtensionSuite({ stackEnv, grep: 'activation', extensionPath: path.join(extensionsDir, installed) });
   record('vsix', { passed, failed: code === 0 ? failed : Math.max(failed, 1) });
+  // The same .vsix in a server started as a user starts one: notifications are shown there.
+  say('packaged extension in a VS Code server started as a user would (no smoke-test driver): notifications on screen');
+  const { runUserServerWalk } = await import('./extension/userServer.mjs');
+  const walk = await runUserServerWalk({ stackEnv, extensionsDir });
+  if (walk.screenshots.length) console.log(`screenshots: ${walk.screenshots.map((file) => path.relative(REPO, file)).join(', ')}`);
+  record('user-server', { passed: walk.passed, failed: walk.failed });
   // `npm run package` wrote a production bundle over the development one: rebuild for later runs.
   spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'ignore', env: childEnv() });
 }

@@ -110,6 +110,21 @@ async function visibleTreeRows(page) {
   return labels.map((text) => text.trim());
 }
 
+/** A notification toast (bottom right) as a person sees it: its message and the buttons under it. */
+async function notificationToast(page, text) {
+  const toasts = page.locator('.notification-toast-container .notification-list-item');
+  const count = await toasts.count();
+  for (let index = 0; index < count; index++) {
+    const toast = toasts.nth(index);
+    if (!(await toast.isVisible().catch(() => false))) continue;
+    const message = (await toast.locator('.notification-list-item-message').first().innerText().catch(() => '')).trim();
+    if (!message.includes(text)) continue;
+    const buttons = (await toast.locator('.monaco-button').allInnerTexts().catch(() => [])).map((label) => label.trim()).filter(Boolean);
+    return { message, buttons };
+  }
+  return null;
+}
+
 /** Resolves once the page has painted two more frames: what a test just did is on screen. */
 function painted(page) {
   return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))));
@@ -156,6 +171,8 @@ async function startScreenshotService(getPage) {
       return { body: 'filled' };
     },
     '/tree-rows': async () => json(await visibleTreeRows(getPage())),
+    // The notification toast on screen whose message contains the text, with its buttons (null when none is).
+    '/notification': async (query) => json(await notificationToast(getPage(), query.get('text') ?? '')),
     '/hover': async (query) => ({ body: await hoverTreeRow(getPage(), query.get('label') ?? '', query.get('parent') ?? undefined) }),
     '/screenshot': async (query) => {
       const name = (query.get('name') || 'screenshot').replace(/[^A-Za-z0-9._-]/g, '_');
@@ -212,6 +229,8 @@ export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, 
   const screenshots = await startScreenshotService(() => page);
   const { settings, env } = extensionConfiguration(stackEnv);
   env.ECR_WB_HARNESS_URL = screenshots.url;
+  // Where this server keeps the remote machine's settings (machine-scoped ones, ecr.registries among them).
+  env.ECR_WB_MACHINE_SETTINGS = path.join(root, 'user-data', 'Machine', 'settings.json');
   if (grep) env.ECR_WB_TEST_GREP = grep;
 
   const port = await freePort();

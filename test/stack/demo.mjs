@@ -8,19 +8,32 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
+import { createHash } from 'node:crypto';
 import { REPO, up, down, freePort, StackError } from './stack.mjs';
 import { ensureNpmDependencies } from './dependencies.mjs';
 import { childEnv } from './childEnv.mjs';
+import { onSupportedNode } from './supportedNode.mjs';
+import { fileURLToPath } from 'node:url';
 import { SAMPLE_DATA, writeDemoWorkspace } from './demoWorkspace.mjs';
 import { installExtension, startVSCodeServer, CHROMIUM_ARGS, ensureChromium } from './vscodeServer.mjs';
 
+// Node 20 (end of life): the same script on Node 24 instead, so the dev tools run on a Node they support.
+await onSupportedNode(fileURLToPath(import.meta.url));
 const screenshotOnly = process.argv.includes('--screenshot');
 const OUTPUT = path.join(REPO, 'test-output');
 const say = (message) => console.log(`[demo] ${message}`);
 
+/**
+ * Where the demo keeps what it writes, outside this clone: a workspace inside the clone made Git ask
+ * about "a repository found in parent folders", and the demo's docker config must not be the user's.
+ * One folder per clone (its path hashed), so two clones' demos do not share it.
+ */
+const DEMO_HOME = path.join(os.tmpdir(), `ecr-workbench-demo-${createHash('sha256').update(REPO).digest('hex').slice(0, 8)}`);
+
 /** A workspace worth opening: an Aqueduct Dockerfile with a mistake to lint, and a build task. */
 function demoWorkspace() {
-  return writeDemoWorkspace(path.join(OUTPUT, 'demo-workspace'));
+  return writeDemoWorkspace(path.join(DEMO_HOME, 'workspace'));
 }
 
 async function main() {
@@ -42,9 +55,13 @@ async function main() {
 
   const { extensionConfiguration } = await import('../extension/server.mjs');
   const { settings, env } = extensionConfiguration(stack.env);
+  // Log In Docker CLI (and docker in the demo's terminals) write this config, never ~/.docker/config.json.
+  env.DOCKER_CONFIG = path.join(DEMO_HOME, 'docker-config');
+  mkdirSync(env.DOCKER_CONFIG, { recursive: true });
   const workspace = demoWorkspace();
   const port = Number(process.env.ECR_WB_DEMO_PORT) || (await freePort());
-  const server = await startVSCodeServer({ port, root, settings, env, extensionsDir });
+  // As a user runs it: the packaged extension, no smoke-test driver (which hides notifications).
+  const server = await startVSCodeServer({ port, root, settings, env, extensionsDir, smokeTestDriver: false });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
 
   const stopAll = async () => {
@@ -58,7 +75,8 @@ async function main() {
     return;
   }
   console.log(`\nECR Workbench demo is running. Open:\n\n  ${url}\n`);
-  console.log(`ECR API (moto): ${stack.env.ECR_WB_ECR_ENDPOINT}   registry: ${stack.env.ECR_WB_REGISTRY}   Docker: ${stack.env.DOCKER_HOST}`);
+  console.log(`ECR API (the ECR front before moto): ${stack.env.ECR_WB_ECR_ENDPOINT}   registry: ${stack.env.ECR_WB_REGISTRY}   Docker: ${stack.env.DOCKER_HOST}`);
+  console.log(`Workspace: ${workspace}   docker config: ${env.DOCKER_CONFIG} (your ~/.docker is not touched)`);
   console.log('Press Ctrl+C to stop the demo and the stack.\n');
   const code = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout.trim();
   if (code && process.env.DISPLAY) {
@@ -126,9 +144,10 @@ async function screenshot(url) {
     await taskRow.click();
     step = 'the push in the task terminal';
     // VS Code may ask which problem matcher to scan the output with; the task needs none. The task's
-    // terminal tab shows a check mark when the task has finished successfully.
+    // terminal tab shows a check mark when the task has finished successfully, a warning sign when it
+    // finished with warnings (the demo Dockerfile's AQ001, which the task lists before pushing).
     const noScan = page.locator('.quick-input-list .monaco-list-row[aria-label*="Continue without scanning"]').first();
-    const finished = page.locator('.single-terminal-tab .codicon-check, .terminal-tabs-entry .codicon-check').first();
+    const finished = page.locator(['.single-terminal-tab', '.terminal-tabs-entry'].flatMap((tab) => [`${tab} .codicon-check`, `${tab} .codicon-warning`]).join(', ')).first();
     await Promise.race([noScan.waitFor({ timeout: 180_000 }).then(() => noScan.click()), finished.waitFor({ timeout: 180_000 })]);
     await finished.waitFor({ timeout: 180_000 });
     // The task refreshes the repository: the tag's row is there, with its size.

@@ -21,6 +21,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from './childEnv.mjs';
+import { runInstaller, withSetupLock } from './install.mjs';
 import { remoteEnginesEnvironment, startRemoteEngines, stopRemoteEngines } from './remoteEngines.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,6 +37,8 @@ export const STAND_IN_IMAGES = [
   'aqueducthq/function39:0.3.6',
   'aqueducthq/gpu_cuda1180_py310:0.3.6',
 ];
+/** The label naming an image's Aqueduct base (src/core/images/preflight.ts reads it). */
+const STAND_IN_LABEL = 'com.aqueducthq.base';
 const APT_PACKAGES = {
   dockerd: 'docker.io',
   docker: 'docker.io',
@@ -155,30 +158,35 @@ export function ensureCommands(commands) {
   if (missing.length > 0) aptInstall(missing.map((cmd) => APT_PACKAGES[cmd] ?? cmd));
 }
 
-/** The moto server, in a cached Python venv. */
+/** The moto server, in a cached Python venv. One setup installs it at a time (withSetupLock). */
 export function ensureMoto() {
   const venv = path.join(CACHE, 'venv');
   const motoServer = path.join(venv, 'bin', 'moto_server');
   if (existsSync(motoServer)) return motoServer;
-  const python = which('python3');
-  if (!python) throw new StackError('missing python3: install Python 3.9+ (`apt-get install -y python3 python3-venv`) for the moto ECR server');
-  mkdirSync(CACHE, { recursive: true });
-  log(`creating the moto venv in ${venv} (once, ~1 min)`);
-  const env = childEnv();
-  let result = spawnSync(python, ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  if (result.status !== 0) {
-    if (isRoot() && which('apt-get')) {
-      aptInstall(['python3-venv']);
-      result = spawnSync(python, ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'inherit'], env });
-    }
-    if (result.status !== 0) throw new StackError('python3 cannot create a venv: install python3-venv (`apt-get install -y python3-venv`)');
-  }
-  result = timed('pip install moto[server]', () => spawnSync(path.join(venv, 'bin', 'pip'), ['install', '-q', 'moto[server]==5.2.5'], { stdio: ['ignore', 'inherit', 'inherit'], env }));
-  if (result.status !== 0) {
+  return withSetupLock(CACHE, 'installing moto', () => {
+    // Another setup may have installed it while this one waited.
+    if (existsSync(motoServer)) return motoServer;
+    const python = which('python3');
+    if (!python) throw new StackError('missing python3: install Python 3.9+ (`apt-get install -y python3 python3-venv`) for the moto ECR server');
+    log(`creating the moto venv in ${venv} (once, ~1 min)`);
+    const env = childEnv();
     rmSync(venv, { recursive: true, force: true });
-    throw new StackError('pip install moto[server] failed: check that PyPI is reachable');
-  }
-  return motoServer;
+    let result = spawnSync(python, ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (result.status !== 0) {
+      if (isRoot() && which('apt-get')) {
+        aptInstall(['python3-venv']);
+        result = spawnSync(python, ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'inherit'], env });
+      }
+      if (result.status !== 0) throw new StackError('python3 cannot create a venv: install python3-venv (`apt-get install -y python3-venv`)');
+    }
+    const pipLog = path.join(CACHE, 'pip-install.log');
+    const pip = timed('pip install moto[server]', () => runInstaller('pip install moto[server]', path.join(venv, 'bin', 'pip'), ['install', '--progress-bar', 'off', 'moto[server]==5.2.5'], { env, logFile: pipLog }));
+    if (pip.status !== 0) {
+      rmSync(venv, { recursive: true, force: true });
+      throw new StackError(`pip install moto[server] failed (exit ${pip.status ?? 'none'}); pip's last lines (all in ${pipLog}):\n${pip.tail}`);
+    }
+    return motoServer;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,7 +333,11 @@ function dockerCli(dockerHost, args, input) {
  * with that same Python. The image's Python is 3.11 whatever the name says (function39 included).
  */
 async function ensureStandInImages(dockerHost) {
-  const missing = STAND_IN_IMAGES.filter((image) => dockerCli(dockerHost, ['image', 'inspect', image]).status !== 0);
+  // Missing, or made before the stand-ins carried their Aqueduct label: (re)imported.
+  const missing = STAND_IN_IMAGES.filter((image) => {
+    const inspected = dockerCli(dockerHost, ['image', 'inspect', '--format', `{{index .Config.Labels "${STAND_IN_LABEL}"}}`, image]);
+    return inspected.status !== 0 || inspected.stdout.trim() !== image;
+  });
   if (missing.length === 0) return;
   if (!which('docker')) throw new StackError('missing the docker CLI: install docker.io (`apt-get install -y docker.io`)');
   ensureCommands(['busybox']);
@@ -341,6 +353,9 @@ async function ensureStandInImages(dockerHost) {
     for (const image of missing) {
       const gpu = /gpu|llm/.test(image);
       const changes = ['--change', `ENV PATH=${gpu ? '/opt/conda/bin:' : ''}/usr/local/bin:/usr/bin:/bin`, '--change', 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1', '--change', 'ENV PIP_ROOT_USER_ACTION=ignore'];
+      // Named as an Aqueduct base in its label (inherited by every image built FROM it) and its history's
+      // comment, so Check Image recognises images built on it, as it does those built on the real bases.
+      changes.push('--change', `LABEL ${STAND_IN_LABEL}=${image}`, '--message', `stand-in for ${image} (ECR Workbench test stack)`);
       const result = dockerCli(dockerHost, ['import', ...changes, gpu ? gpuTar : cpuTar, image]);
       if (result.status !== 0) throw new StackError(`docker import ${image} failed: ${result.stderr.trim()}`);
       log(`stand-in image ${image} imported (busybox, Python 3.11 with pip${gpu ? ', conda run' : ''})`);

@@ -284,7 +284,7 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
     reporter.line('');
     reporter.line(`Pushed ${imageUri}`);
     reporter.line(`  tags: ${tags.map((tag) => `${repositoryUri}:${tag}`).join(', ')}`);
-    reporter.line(`  size: ${formatBytes(image.size)} · took ${formatSeconds(timings.totalMs)} (build ${formatSeconds(timings.buildMs)}, push ${formatSeconds(timings.pushMs)})`);
+    reporter.line(`  size: ${formatBytes(image.size)} unpacked · took ${formatSeconds(timings.totalMs)} (build ${formatSeconds(timings.buildMs)}, push ${formatSeconds(timings.pushMs)})`);
     return { status: 'succeeded', imageUri, digest, tags, imageId: image.id, sizeBytes: image.size, createdRepository, timings, progress };
 
     async function pushWithRetries(tag: string): Promise<string | undefined> {

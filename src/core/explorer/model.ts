@@ -252,6 +252,25 @@ export class ExplorerModel {
   }
 
   /** Repositories and tags listed so far, archived images left out (no API call). */
+  /**
+   * Rows whose relative time ("created 9 minutes ago", "3 minutes ago") changes from minute to minute
+   * (within the last hour) are redrawn so it does not go stale; with `all`, every row with a time
+   * (hourly, for "2 hours ago"). Returns how many rows were redrawn.
+   */
+  refreshAges(options: { all?: boolean } = {}): number {
+    const now = this.now();
+    const recent = (date: Date | undefined) => date !== undefined && now - date.getTime() < 60 * 60_000;
+    let redrawn = 0;
+    for (const node of this.nodes.values()) {
+      const times = node.kind === 'image' ? [node.image.pushedAt, node.image.lastPulledAt] : node.kind === 'repository' ? [node.repository.createdAt] : [];
+      if (times.some((date) => (options.all ? date !== undefined : recent(date)))) {
+        this.changed(node);
+        redrawn++;
+      }
+    }
+    return redrawn;
+  }
+
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
     return this.registryList.flatMap((registry) =>
       (this.repositoryListings.get(registry.key)?.items ?? []).map((repository) => ({
@@ -420,7 +439,7 @@ export class ExplorerModel {
     });
     // The registry's own row says how many repositories are listed (and the account, once learnt): true when redrawn.
     const node = this.nodes.get(registryNodeId(registry.key));
-    if (node?.kind === 'registry' && (node.summary !== repositorySummaryText(this.repositoryListings.get(registry.key)) || node.accountId !== registry.accountId)) {
+    if (node?.kind === 'registry' && (node.summary !== this.repositorySummary(registry.key) || node.accountId !== registry.accountId)) {
       this.changed(this.registryNode(registry));
       return true;
     }
@@ -476,7 +495,18 @@ export class ExplorerModel {
   }
 
   private registryNode(registry: ExplorerRegistry): RegistryNode {
-    return this.nodes.registry(registry, repositorySummaryText(this.repositoryListings.get(registry.key)));
+    return this.nodes.registry(registry, this.repositorySummary(registry.key));
+  }
+
+  /** The registry row's count: repositories listed, or, while filtered, how many of them the filter shows. */
+  private repositorySummary(registryKey: string): string | undefined {
+    const listing = this.repositoryListings.get(registryKey);
+    const filter = this.filterText;
+    if (!filter || !listing) return repositorySummaryText(listing);
+    const shown = listing.items.filter(
+      (repository) => repository.name.toLowerCase().includes(filter) || this.loadedTagsMatch(registryKey, repository.name, filter),
+    ).length;
+    return repositorySummaryText(listing, shown);
   }
 
   private imageNode(repository: RepositoryNode, { image, tags, graph: graphNode }: ImageRow, graph: ImageGraph, parentId = repository.id): ImageNode {

@@ -44,8 +44,11 @@ export function loadPage<T, D>(listing: Listing<T, D>, registry: ExplorerRegistr
 }
 
 /** "12 repositories", "1,000+ repositories"; undefined before the first page, or when it failed. */
-export function repositorySummaryText(listing: Listing<unknown, unknown> | undefined): string | undefined {
+export function repositorySummaryText(listing: Listing<unknown, unknown> | undefined, shown?: number): string | undefined {
   if (!listing?.started || (listing.error && listing.items.length === 0)) return undefined;
   const count = listing.items.length;
-  return `${count.toLocaleString('en-US')}${listing.nextToken ? '+' : ''} repositor${count === 1 && !listing.nextToken ? 'y' : 'ies'}`;
+  const total = `${count.toLocaleString('en-US')}${listing.nextToken ? '+' : ''}`;
+  // Filtered: the row counts what the filter shows under it, out of what is listed.
+  if (shown !== undefined) return `${shown.toLocaleString('en-US')} of ${total} repositories shown`;
+  return `${total} repositor${count === 1 && !listing.nextToken ? 'y' : 'ies'}`;
 }

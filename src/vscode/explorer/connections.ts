@@ -33,6 +33,35 @@ export function readRegistryConfigs(): RegistryConfig[] {
   );
 }
 
+/**
+ * Writes `ecr.registries` where the extension host reads it. The setting is machine-scoped: in a
+ * desktop window that is the user's settings; in a remote or browser window (Remote-SSH, WSL, Dev
+ * Containers, Codespaces, code-server) it is the remote machine's settings, beside the AWS profiles
+ * the extension host reads. `Global` lands there for a machine-scoped setting; an application-scoped
+ * one written from a remote host also landed there and was never read (issue 22).
+ */
+export async function writeRegistryConfigs(registries: RegistryConfig[]): Promise<void> {
+  await vscode.workspace.getConfiguration('ecr').update('registries', registries, vscode.ConfigurationTarget.Global);
+}
+
+/** `inspect` as the extension host fills it: the local and remote user values apart (not in vscode.d.ts). */
+type RegistriesInspect = { globalValue?: unknown; globalLocalValue?: unknown; globalRemoteValue?: unknown };
+
+/**
+ * Once per window: registries kept where an earlier version put them (application scope, the
+ * user's local settings) are copied to where this host reads and writes them. The old value is
+ * left in place (a desktop window still reads it there), so nothing the user wrote is lost.
+ * Returns what was moved, for the log.
+ */
+export async function migrateRegistryConfigs(): Promise<number> {
+  const inspected = (vscode.workspace.getConfiguration('ecr').inspect('registries') ?? {}) as RegistriesInspect;
+  if (!vscode.env.remoteName || inspected.globalRemoteValue !== undefined) return 0;
+  const old = Array.isArray(inspected.globalLocalValue) ? (inspected.globalLocalValue as unknown[]) : [];
+  if (old.length === 0) return 0;
+  await writeRegistryConfigs(old as RegistryConfig[]);
+  return old.length;
+}
+
 export function registryKeyOf(config: RegistryConfig): string {
   return `${config.accountId ?? 'default'}/${config.region}${config.profile ? `/${config.profile}` : ''}`;
 }

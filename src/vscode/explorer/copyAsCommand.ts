@@ -48,7 +48,10 @@ export function copyAsCommands(explorer: Explorer): Commands<'ecr.copyAs'> {
       }
       if (!chosen) return undefined;
       await vscode.env.clipboard.writeText(chosen.text);
-      vscode.window.setStatusBarMessage(`$(check) Copied ${chosen.title} for ${describeTarget(target)}`, 4000);
+      // A snippet with a warning (image() cannot name this repository…) says it in full where the person
+      // looks: the pick's detail line cut it off.
+      if (chosen.note) void vscode.window.showWarningMessage(`Copied ${chosen.title} for ${describeTarget(target)}. ${chosen.note}`);
+      else vscode.window.setStatusBarMessage(`$(check) Copied ${chosen.title} for ${describeTarget(target)}`, 4000);
       explorer.log.info(`copied ${chosen.format} for ${describeTarget(target)}`);
       return chosen.text;
     },

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
 import { directoryStorage, ManifestCache } from '../../core/images/manifestCache';
+import { filterHeader } from '../../core/explorer/filterHeader';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
-import { AccessKeyStore, Connection, readRegistryConfigs, readSettings } from './connections';
+import { AccessKeyStore, Connection, migrateRegistryConfigs, readRegistryConfigs, readSettings } from './connections';
 import { treeSnapshot } from './snapshot';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
@@ -50,11 +51,17 @@ export class Explorer implements vscode.Disposable {
     this.model = new ExplorerModel({ classify, logger: this.log, track, groups: this.groups, manifestCache: this.manifestCache });
     this.model.setSortBy(readSortBy());
     this.reconnect();
+    // Registries an earlier version kept out of this host's reach (a remote window) are brought over once.
+    void migrateRegistryConfigs().then(
+      (moved) => moved > 0 && this.log.info(`moved ${moved} registr${moved === 1 ? 'y' : 'ies'} from the local user settings to this machine's settings`),
+      (error: unknown) => this.log.error(`could not move the registries to this machine's settings: ${String(error)}`),
+    );
     this.provider = new RegistryTreeProvider(this.model);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
     this.disposables.push(
       this.view,
       this.provider,
+      this.keepAgesCurrent(),
       this.view.onDidExpandElement(({ element }) => isNode(element) && this.model.setExpanded(element, true)),
       // A result told above the tree belongs to the last action: the next click in the view moves on.
       this.view.onDidChangeSelection(() => this.result !== undefined && this.tell(undefined)),
@@ -64,6 +71,16 @@ export class Explorer implements vscode.Disposable {
         if (event.affectsConfiguration('ecr.images.sortBy')) this.model.setSortBy(readSortBy());
       }),
     );
+  }
+
+  /** Relative times on rows ("3 minutes ago") are redrawn while the view shows them: every minute the last hour's, hourly all. */
+  private keepAgesCurrent(): vscode.Disposable {
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks++;
+      if (this.view.visible) this.model.refreshAges({ all: ticks % 60 === 0 });
+    }, 60_000);
+    return { dispose: () => clearInterval(timer) };
   }
 
   dispose(): void {
@@ -100,11 +117,7 @@ export class Explorer implements vscode.Disposable {
   }
 
   private updateMessage(): void {
-    const filter = this.model.filter
-      ? this.model.filter === 'stale'
-        ? 'Filtered by "stale": images not pulled for 90+ days (and repository names containing "stale")'
-        : `Filtered by "${this.model.filter}" (repository names and tags of loaded images)`
-      : undefined;
+    const filter = filterHeader(this.model.filter);
     this.view.message = [this.result, filter].filter(Boolean).join('\n') || undefined;
   }
 
@@ -123,6 +136,8 @@ export class Explorer implements vscode.Disposable {
     } catch (error) {
       const classified = this.classify(error, connection);
       this.log.error(`${what}: ${classified.message} (${classified.detail})`);
+      // An earlier result above the tree ("✓ Lifecycle policy applied") is no longer the latest word.
+      if (this.result !== undefined) this.tell(undefined);
       void this.showError(`${what}: ${classified.message}`, classified, connection.key, options.modal);
       return undefined;
     }

@@ -81,7 +81,7 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
     const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
     // ECR records the pull time; show it next time the repository is listed.
     model.refresh(connection.key, target.repository);
-    const result = `${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)}).${moved}`;
+    const result = `${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)} unpacked).${moved}`;
     explorer.tell(`✓ ${result}`);
     void vscode.window
       .showInformationMessage(result, 'Copy Reference')

@@ -4,14 +4,12 @@ import { problemFrom } from '../validateInput';
 import { ECR_REGIONS, listAwsProfiles, type AwsProfile } from '../../core/ecr/profiles';
 import type { AccessKeyStore, RegistryConfig } from './connections';
 import type { Modals } from '../modal';
-import { readRegistryConfigs, registryKeyOf, registryLabelOf } from './connections';
+import { readRegistryConfigs, registryKeyOf, registryLabelOf, writeRegistryConfigs } from './connections';
 
 /** Adding, removing and re-crediting registries: everything that edits `ecr.registries` or the stored keys. */
 
-async function writeRegistries(registries: RegistryConfig[]): Promise<void> {
-  // Application scope: registries follow the user, never a workspace (which could redirect credentials).
-  await vscode.workspace.getConfiguration('ecr').update('registries', registries, vscode.ConfigurationTarget.Global);
-}
+// Machine scope (see writeRegistryConfigs): never a workspace's settings, which could redirect credentials.
+const writeRegistries = writeRegistryConfigs;
 
 const clean = (config: RegistryConfig): RegistryConfig =>
   Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined && value !== '')) as unknown as RegistryConfig;

@@ -83,7 +83,8 @@ export function scanCommands(
       log.info(`scan of ${describeTarget(target)}: ${status}`);
       // Forget what the tooltip knew; the rows are rebuilt, so VS Code resolves their tooltips again.
       if (target.digest) model.updateScan(connection.key, target.repository, target.digest, status);
-      explorer.tell(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}): the row's tooltip shows the result when it is done`);
+      // The outcome goes where the person looks, with its action; not above the tree, where "in progress" outlived the scan.
+      explorer.tell(undefined);
       void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
         if (answer) void runCommand('ecr.showScanFindings', target);
       });

@@ -48,7 +48,8 @@ export function imageRowDescription(node: ImageNode, now = new Date()): string {
   else if (activity.label === 'pulled' && activity.at) parts.push(`pulled ${formatAge(activity.at, now)}`);
   else if (activity.label === 'never pulled') parts.push('never pulled');
   if (node.stale && !isArchived(image)) parts.push(STALE_TEXT);
-  if (sizeText && !node.platforms) parts.push(sizeText);
+  // ECR's size is the compressed layers': Pull and the build task print the unpacked size, which is larger.
+  if (sizeText && !node.platforms) parts.push(`${sizeText} compressed`);
   return parts.join(' · ');
 }
 
@@ -89,7 +90,7 @@ export function imageTooltip(node: ImageNode): vscode.MarkdownString {
       `**${node.repositoryName}${node.tag ? `:${node.tag}` : ''}**`,
       `Digest: ${code(image.digest)}`,
       `Tags: ${image.tags.length ? image.tags.map(code).join(', ') : 'none (untagged)'}`,
-      `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} (${image.sizeBytes.toLocaleString('en-US')} bytes)` : 'unknown'}`,
+      `Size: ${image.sizeBytes !== undefined ? `${formatBytes(image.sizeBytes)} compressed, as stored in ECR (${image.sizeBytes.toLocaleString('en-US')} bytes; unpacked in an engine it is larger)` : 'unknown'}`,
       ...(node.platforms ? [`Image index for ${node.platforms}; size ${formatBytes(node.totalBytes ?? 0)} (its platform images together)`] : []),
       ...(node.role ? [`Kind: ${node.role}`] : []),
       ...(node.belongsTo?.length ? [`Belongs to: ${node.belongsTo.join('; ')}. Deleting it alone would break that image.`] : []),

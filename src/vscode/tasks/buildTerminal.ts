@@ -44,6 +44,33 @@ export class BuildTranscripts {
  * The task's terminal: runs build-and-push when VS Code opens it, streams the text with the push
  * progress updated in place, mirrors it to the "ECR" log, and closes with the exit code.
  */
+/**
+ * The linter's errors for a Dockerfile, as Problems shows them. A Dockerfile not open in an editor
+ * is opened (not shown) so the linter reads it; its first result is awaited for up to 3 s.
+ */
+async function dockerfileErrors(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+  const errors = () => vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.severity === vscode.DiagnosticSeverity.Error && diagnostic.source === LINT_SOURCE);
+  const open = vscode.workspace.textDocuments.some((document) => document.uri.toString() === uri.toString());
+  if (open) return errors();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, 3_000);
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => event.uris.some((changed) => changed.toString() === uri.toString()) && done());
+    function done() {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    }
+    vscode.workspace.openTextDocument(uri).then(undefined, done);
+  });
+  return errors();
+}
+
+/** The Dockerfile linter's diagnostic source (vscode/authoring/diagnostics.ts). */
+const LINT_SOURCE = 'ecr-lint';
+
+/** Longer than VS Code's terminal launch window (terminalProcessManager's LAUNCHING_DURATION, 500 ms). */
+const LAUNCH_WINDOW_MS = 1_000;
+
 export class BuildTerminal implements vscode.Pseudoterminal {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
   private readonly closeEmitter = new vscode.EventEmitter<number>();
@@ -61,6 +88,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   ) {}
 
   open(): void {
+    const opened = Date.now();
     // Whatever goes wrong (even a module failing to load), the user sees why and the task ends.
     void this.run()
       .catch((error: unknown) => {
@@ -69,7 +97,12 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         this.services.logger('build').error(`unexpected failure: ${message}`);
         return 1;
       })
-      .then((code) => this.closeEmitter.fire(code));
+      .then((code) => {
+        // VS Code calls a terminal that exits non-zero within its launch window (500 ms) one that
+        // "failed to launch", under our own clear message (a bad tag is refused at once): end after it.
+        const wait = code === 0 ? 0 : Math.max(0, LAUNCH_WINDOW_MS - (Date.now() - opened));
+        setTimeout(() => this.closeEmitter.fire(code), wait);
+      });
   }
 
   /** Ctrl+C in the task terminal cancels, as it would a shell command. */
@@ -80,6 +113,32 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   /** The user closed the terminal: stop the build or push. */
   close(): void {
     this.abort.abort();
+  }
+
+  /**
+   * Before building: the Dockerfile's error diagnostics (the linter's, as the Problems panel shows
+   * them) are printed as warnings in the terminal, in the task's problem-matcher format so they are
+   * listed under the task in Problems too, or, with "lintErrors": "refuse", stop the task. False: refused.
+   */
+  private async lintGate(dockerfile: vscode.Uri, folderPath: string, print: (text: string, color?: 'red' | 'yellow') => void): Promise<boolean> {
+    const mode = this.definition.lintErrors ?? 'warn';
+    if (mode === 'ignore') return true;
+    const errors = await dockerfileErrors(dockerfile);
+    if (errors.length === 0) return true;
+    const file = path.relative(folderPath, dockerfile.fsPath).split(path.sep).join('/') || dockerfile.fsPath;
+    const refuse = mode === 'refuse';
+    for (const diagnostic of errors) {
+      const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+      const line = `${file}:${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}: ${refuse ? 'error' : 'warning'}: ${code ? `${String(code)} ` : ''}${diagnostic.message.split('\n')[0]}`;
+      print(line, refuse ? 'red' : 'yellow');
+    }
+    const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+    if (refuse) {
+      print(`Not built or pushed: ${file} has ${count} (see Problems). Fix them, or set "lintErrors": "warn" in the task to push anyway.`, 'red');
+      return false;
+    }
+    print(`${file} has ${count} (see Problems): building and pushing anyway. Set "lintErrors": "refuse" in the task to stop instead.`, 'yellow');
+    return true;
   }
 
   private async run(): Promise<number> {
@@ -106,6 +165,16 @@ export class BuildTerminal implements vscode.Pseudoterminal {
 
     if (!vscode.workspace.isTrusted) {
       print('Building is disabled in untrusted workspaces: a build runs this workspace\'s Dockerfile. Trust the folder (Manage Workspace Trust) to build and push.', 'red');
+      return finish(EXIT_FAILED);
+    }
+    const { invalidTags } = await import('../../core/docker/repositoryReference');
+    const badTags = Array.isArray(this.definition.tags) ? invalidTags(this.definition.tags.map(String)) : [];
+    if (this.definition.tags !== undefined && !Array.isArray(this.definition.tags)) {
+      print('The task\'s "tags" must be a list, for example ["latest", "1.0"].', 'red');
+      return finish(EXIT_FAILED);
+    }
+    if (badTags.length) {
+      print(`Invalid tag(s) ${badTags.map((tag) => `"${tag}"`).join(', ')} in the task: a tag is 1-128 letters, digits, _ . - and must not start with . or -. Nothing was built or pushed.`, 'red');
       return finish(EXIT_FAILED);
     }
     const platformsProblem = (await import('./platformsBuild')).platformsProblem(this.definition);
@@ -167,6 +236,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       print(`Could not connect to ECR for ${activeConnection.label}: ${(error as Error).message}`, 'red');
       return finish(EXIT_FAILED);
     }
+    if (!(await this.lintGate(dockerfileUri, folderPath, print))) return finish(EXIT_FAILED);
     const tags = this.definition.tags?.length ? this.definition.tags : ['latest'];
     print(`Build and push ${path.relative(folderPath, dockerfile) || dockerfile} → ${repositoryName} (${activeConnection.label}), tags: ${tags.join(', ')}${this.definition.platforms ? `, platforms: ${this.definition.platforms.join(', ')}` : ''}`);
 

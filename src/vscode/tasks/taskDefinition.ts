@@ -29,6 +29,8 @@ export interface EcrBuildTaskDefinition extends vscode.TaskDefinition {
   network?: string;
   /** "classic" (default) or "buildkit". */
   builder?: 'classic' | 'buildkit';
+  /** What the task does when the Dockerfile has error diagnostics: "warn" (default), "refuse" or "ignore". */
+  lintErrors?: 'warn' | 'refuse' | 'ignore';
 }
 
 /** Files offered as Dockerfiles: Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile. */

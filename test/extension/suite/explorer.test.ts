@@ -63,7 +63,7 @@ describe('ECR explorer', () => {
     const latest = find(alpha.children, 'v2, latest')!;
     assert.equal(latest.contextValue, 'image tagged pullable');
     // The size ECR reports: the compressed layers (2,811,478 bytes in manifestFor), not the config.
-    assert.match(latest.description ?? '', /^(just now|\d+ (minute|hour)s? ago) · 2\.8 MB$/);
+    assert.match(latest.description ?? '', /^(just now|\d+ (minute|hour)s? ago) · 2\.8 MB compressed$/);
     assert.equal(find(alpha.children, 'Untagged')!.description, '1 image');
     assert.deepEqual(find(alpha.children, 'Untagged')!.children!.map((entry) => entry.contextValue), ['image untagged pullable']);
     assert.deepEqual(find(registry.children, BETA)!.children!.map((entry) => entry.label), ['0.3.6']);

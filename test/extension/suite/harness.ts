@@ -4,6 +4,7 @@
  * Under @vscode/test-electron there is no browser harness; screenshots are then skipped with a
  * log line (that runner exists for machines with desktop VS Code, not for CI).
  */
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'ecr-workbench.ecr-workbench';
@@ -96,6 +97,24 @@ export async function pickTyped(text: string): Promise<void> {
     throw new Error(`${error.message}; the quick input shows: ${JSON.stringify(state)}`);
   });
   await typeKeys('', 'Enter');
+}
+
+/** Replaces the text in the input box on screen (as a person selects all and types), then presses Enter. */
+export async function fillQuickInput(text: string): Promise<void> {
+  const harness = process.env.ECR_WB_HARNESS_URL;
+  if (!harness) throw new Error('typing needs the browser harness (test/extension/server.mjs)');
+  const filled = await fetch(`${harness}/quick-input-fill?${new URLSearchParams({ text })}`);
+  if (!filled.ok) throw new Error(`typing "${text}" into the input box failed: HTTP ${filled.status} ${await filled.text()}`);
+  await waitFor(`"${text}" in the input box`, async () => (await quickInput()).value === text || undefined);
+  await typeKeys('', 'Enter');
+}
+
+/** Where the extension host on this machine reads machine-scoped settings (the server's Machine/settings.json). */
+export function machineSettings(): Record<string, unknown> {
+  const file = process.env.ECR_WB_MACHINE_SETTINGS;
+  if (!file) throw new Error('ECR_WB_MACHINE_SETTINGS is not set by the harness');
+  // VS Code writes this file as JSON with comments allowed; ours carries none.
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
 /**

@@ -193,7 +193,7 @@ describe('Images as ECR stores them: indexes, attachments, archive, last pull', 
     });
     assert.deepEqual(rows.map((row) => row.label), ['fresh', 'old']);
     assert.match(find(rows, 'fresh')?.description ?? '', /^pulled just now · /);
-    assert.match(find(rows, 'old')?.description ?? '', /^never pulled · not pulled for 90\+ days · [\d.]+ kB$/);
+    assert.match(find(rows, 'old')?.description ?? '', /^never pulled · not pulled for 90\+ days · [\d.]+ kB compressed$/);
 
     explorer.setFilter('stale');
     const filtered = await rowsOf(AGED);

@@ -22,6 +22,7 @@ const suites = [
   () => require('./pullThrough.test'),
   () => require('./images.test'),
   () => require('./imageOps.test'),
+  () => require('./anywhere.test'),
 ];
 
 /**

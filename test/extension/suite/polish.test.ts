@@ -15,7 +15,7 @@ import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explore
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 /** Seeded by test/stack/sample-data.json: "0.3.6" and "latest" are one image, then "0.3.5", then one untagged. */
-const DEMO_REPOSITORY = 'aqueduct/churn-predictor';
+const DEMO_REPOSITORY = 'churn-predictor';
 const run = randomBytes(3).toString('hex');
 
 
@@ -97,19 +97,21 @@ describe('Everyday flows: tree, Check Image, Create Repository, lifecycle, tasks
 
   describe('Check Image and Copy As agree', () => {
     it('fails Check Image where Aqueduct\'s image() would (a single "/"), saying the fix, as Copy As does', async () => {
-      const target = { registryKey: REGISTRY_KEY, repository: DEMO_REPOSITORY, tag: '0.3.6' };
+      // The demo's Aqueduct repositories have names image() can take; "ml/llm-serving" (another tool's) has a single "/".
+      const FAILING = 'ml/llm-serving';
+      const target = { registryKey: REGISTRY_KEY, repository: FAILING, tag: 'cuda1180-py310' };
       const report = await vscode.commands.executeCommand<{ ok: boolean; checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> }>('ecr.checkImage', target);
       assert.equal(report.ok, false);
-      // The pre-flight's checks (the seeded image is not labelled with its Aqueduct base: those two are skipped), then image()'s name.
+      // The pre-flight's checks (built on the labelled stand-in base: its start and base are checked), then image()'s name.
       assert.deepEqual(report.checks.map((check) => [check.name, check.ok]), [['exists', true], ['manifest', true], ['platform', true], ['entrypoint', true], ['base-version', true], ['aqueduct-name', false]]);
       const named = report.checks.find((check) => check.name === 'aqueduct-name');
-      assert.match(named?.detail ?? '', /would look up "churn-predictor:0.3.6"/);
-      assert.match(named?.fix ?? '', /Push the image to a repository without "\/".*"aqueduct-churn-predictor"/);
+      assert.match(named?.detail ?? '', /would look up "llm-serving:cuda1180-py310"/);
+      assert.match(named?.fix ?? '', /Push the image to a repository without "\/".*"ml-llm-serving"/);
       const modal = lastModal('the failed check as a modal');
-      assert.equal(modal.message, `${DEMO_REPOSITORY}:0.3.6 fails Aqueduct's image check`);
-      assert.match(modal.detail ?? '', /aqueduct-churn-predictor/);
+      assert.equal(modal.message, `${FAILING}:cuda1180-py310 fails Aqueduct's image check`);
+      assert.match(modal.detail ?? '', /ml-llm-serving/);
       assert.match(explorer.viewMessage() ?? '', /fails Aqueduct's image check/);
-      await explorer.reveal(REGISTRY_KEY, DEMO_REPOSITORY, { expand: true });
+      await explorer.reveal(REGISTRY_KEY, FAILING, { expand: true });
       await screenshot('polish-check-image-fails-like-aqueduct');
 
       const pick = vscode.commands.executeCommand('ecr.copyAs', target);

@@ -107,7 +107,7 @@ describe('build and push against the Docker Engine, registry and moto', { skip }
     assert.match(outcome.imageUri, new RegExp(`^${env.registryHost}/${repository}@sha256:[0-9a-f]{64}$`));
     const summary = output.lines.find((line) => line.startsWith('Pushed '));
     assert.equal(summary, `Pushed ${outcome.imageUri}`);
-    assert.ok(output.lines.some((line) => /^ {2}size: [\d.]+ [kM]B · took [\d.]+ s \(build [\d.]+ s, push [\d.]+ s\)$/.test(line)));
+    assert.ok(output.lines.some((line) => /^ {2}size: [\d.]+ [kM]B unpacked · took [\d.]+ s \(build [\d.]+ s, push [\d.]+ s\)$/.test(line)));
     assert.ok(output.live.some((frame) => /^Pushing: \d+% \(\d+\/\d+ layers\)$/.test(frame.at(-1) ?? '')), 'the live view shows overall progress');
 
     // Both tags point at the digest in the registry.

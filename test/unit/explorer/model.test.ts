@@ -80,6 +80,38 @@ describe('explorer model: paging', () => {
     assert.equal(root.summary, '5 repositories');
   });
 
+  it('while filtered, the registry row counts the repositories the filter shows, out of those listed', async () => {
+    const { source } = fakeSource(['api', 'api-gw', 'web', 'worker'].map(repository), {}, 10);
+    const { model: explorer } = model(source);
+    let root = await registryNode(explorer);
+    await explorer.children(root);
+    assert.equal(root.summary, '4 repositories');
+    explorer.setFilter('api');
+    root = await registryNode(explorer);
+    assert.deepEqual(labels(await explorer.children(root)), ['api', 'api-gw']);
+    assert.equal(root.summary, '2 of 4 repositories shown');
+    explorer.setFilter('');
+    root = await registryNode(explorer);
+    assert.equal(root.summary, '4 repositories');
+  });
+
+  it('redraws the rows whose "N minutes ago" would go stale (the last hour\'s), and with all, every row with a time', async () => {
+    const now = Date.parse('2026-12-07T22:00:00Z');
+    const fresh = { ...repository('fresh'), createdAt: new Date(now - 9 * 60_000) };
+    const old = { ...repository('old'), createdAt: new Date(now - 3 * 86_400_000) };
+    const { source } = fakeSource([fresh, old], { fresh: [image('fresh', 'sha256:a', ['new'], new Date(now - 5 * 60_000)), image('fresh', 'sha256:b', ['v1'], new Date(now - 2 * 86_400_000))] }, 10);
+    const { model: explorer, events } = model(source, () => now);
+    const root = await registryNode(explorer);
+    const [freshRow] = await explorer.children(root);
+    const rows = await explorer.children(freshRow);
+    events.length = 0;
+    assert.equal(explorer.refreshAges(), 2);
+    assert.deepEqual(events.map((node) => (node?.kind === 'image' ? node.tags.join(',') : node?.kind === 'repository' ? node.repository.name : node?.kind)), ['fresh', 'new']);
+    assert.ok(rows.some((row) => events.includes(row)), 'the very row objects the view holds are redrawn');
+    events.length = 0;
+    assert.equal(explorer.refreshAges({ all: true }), 4);
+  });
+
   it('a stale Load more after the last page fetches nothing and lists nothing twice', async () => {
     const { source, calls } = fakeSource(['a', 'b', 'c'].map(repository));
     const { model: explorer } = model(source);
