@@ -10,5 +10,20 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // `const { dropped: _dropped, ...rest } = value` and `_`-named parameters say "deliberately unused".
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Scripts that drive Chromium: the functions they hand to page.evaluate() run in the page.
+    files: ['test/extension/*.mjs', 'test/stack/demo.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    // The bench's peer extension is plain CommonJS, loaded by VS Code without a build step.
+    files: ['bench/peerTree/extension.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

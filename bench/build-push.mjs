@@ -161,10 +161,8 @@ rmSync(dockerConfig, { recursive: true, force: true });
 {
   const { LayerProgress, UpdateThrottle } = await import('../src/core/docker/layerProgress.ts');
   const model = new LayerProgress('push');
-  let frames = 0;
   const throttle = new UpdateThrottle(() => {
     model.render();
-    frames++;
   });
   const layers = Array.from({ length: 5 }, (_, index) => `${index}`.repeat(12));
   const cpuStarted = performance.now();

@@ -5,7 +5,7 @@
 // Installs npm dependencies when they are missing or stale, starts the stack (test/stack/) and
 // stops what it started. With CI=true a part of the stack that cannot start is a failure.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNpmDependencies } from './stack/dependencies.mjs';
@@ -70,7 +70,7 @@ async function withStack(run) {
   } catch (error) {
     const message = error instanceof StackError ? error.message : String(error?.stack ?? error);
     console.log(`[stack] ${message}`);
-    if (CI) throw new Error(`CI=true: the test stack is required (${message.split('\n')[0]})`);
+    if (CI) throw new Error(`CI=true: the test stack is required (${message.split('\n')[0]})`, { cause: error });
     console.log('[stack] integration and extension-host suites are skipped on this machine (they fail under CI=true)');
     return false;
   }
@@ -83,12 +83,15 @@ async function withStack(run) {
 }
 
 function build() {
-  say('typecheck, unused-code check and build');
+  say('typecheck, unused-code check, lint and build');
   const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
   if (tsc.status !== 0) throw new Error('TypeScript reported errors');
   // Unused files, exports and dependencies (configured in knip.jsonc): dead code stays gone.
   const knip = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'knip', 'bin', 'knip.js'), '--no-progress'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
   if (knip.status !== 0) throw new Error('knip found unused code (see above; knip.jsonc says what counts)');
+  // ESLint with typescript-eslint's recommended rules (eslint.config.mjs); every rule turned off says why.
+  const eslint = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
+  if (eslint.status !== 0) throw new Error('ESLint reported problems (see above; `npm run lint` shows them again)');
   const esbuild = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit', env: childEnv() });
   if (esbuild.status !== 0) throw new Error('esbuild failed');
 }
@@ -114,7 +117,7 @@ async function integrationSuite(stackEnv) {
   } catch (error) {
     const message = error instanceof StackError ? error.message : String(error?.stack ?? error);
     console.log(`[stack] remote engines: ${message}`);
-    if (CI) throw new Error(`CI=true: the remote engines are required (${message.split('\n')[0]})`);
+    if (CI) throw new Error(`CI=true: the remote engines are required (${message.split('\n')[0]})`, { cause: error });
   }
   try {
     record('integration', await nodeTest(files, { ...stackEnv, ...(remote?.env ?? {}) }));

@@ -7,6 +7,8 @@
  * pattern, duplicates, unknown names). Not modelled: the upstream registry itself (nothing is
  * pulled through), Secrets Manager (a credential ARN is stored, never read), IAM roles.
  */
+// ECR's JSON bodies, read loosely here: the contract test checks every answer against the API model.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 export interface EmulatedAnswer {

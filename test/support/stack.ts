@@ -133,7 +133,7 @@ export async function untilListed(
 ): Promise<import('@aws-sdk/client-ecr').ImageDetail> {
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
   const deadline = Date.now() + timeoutMs;
-  let last = 'not listed';
+  let last: string;
   for (;;) {
     try {
       const [detail] = (await client.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] }))).imageDetails ?? [];

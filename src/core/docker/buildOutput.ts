@@ -27,7 +27,8 @@ const KEPT_OUTPUT_LINES = 40;
  * Terminal control sequences a build step printed (the classic builder wraps stderr in
  * `ESC[91m` … `ESC[0m`). Stripped so Problems, the log and the terminal show plain text.
  */
-const TERMINAL_SEQUENCES = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// eslint-disable-next-line no-control-regex -- ESC and BEL are exactly what is matched
+const TERMINAL_SEQUENCES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 /** `text` without terminal colour or cursor sequences. */
 export function stripTerminalSequences(text: string): string {

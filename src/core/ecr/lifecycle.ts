@@ -82,7 +82,7 @@ export function parseLifecyclePolicy(text: string): LifecyclePolicy {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`The lifecycle policy is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`The lifecycle policy is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const problems = lifecyclePolicyProblems(value);
   if (problems.length) throw new Error(`The lifecycle policy is not valid: ${problems.join(' ')}`);

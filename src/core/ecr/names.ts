@@ -45,6 +45,7 @@ export function suggestRepositoryName(name: string): string | undefined {
       .normalize('NFKD')
       .replace(/\p{M}/gu, '')
       .toLowerCase()
+      // eslint-disable-next-line no-control-regex -- the ASCII range, NUL included, is the point
       .replace(/[^\x00-\x7f]/g, (letter) => ASCII_SPELLING[letter] ?? letter)
       .replace(/['’`]/g, '')
       .replace(/[^a-z0-9._-]+/g, '-')

@@ -7,7 +7,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ImageSummary } from './listing';
 
-type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING';
 
 /** Archived or still being restored: not pullable. An image without a status (moto, older ECR) is active. */
 export const isArchived = (image: Pick<ImageSummary, 'status'>) => image.status === 'ARCHIVED' || image.status === 'ACTIVATING';

@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import { customImageSupport, versionProblem, LATEST_AQUEDUCT_VERSION } from '../../core/dockerfile/aqueductCatalogue';
-import type { SeveritySetting } from '../../core/dockerfile/rules/types';
 
 export interface AuthoringSettings {
   lintEnabled: boolean;

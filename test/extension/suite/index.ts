@@ -6,7 +6,9 @@
 import Mocha from 'mocha';
 import { format } from 'node:util';
 
-// esbuild cannot import by glob: each feature's suite is listed here.
+// esbuild cannot import by glob: each feature's suite is listed here. require(), not import: a suite's
+// describe() calls must run after mocha's 'pre-require' has set its globals (imports run first).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const suites = [
   () => require('./activation.test'),
   () => require('./explorer.test'),
@@ -24,6 +26,7 @@ const suites = [
   () => require('./imageOps.test'),
   () => require('./anywhere.test'),
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * The page console shows mocha's `%s`/`%d` format strings unformatted (and the extension host
@@ -47,7 +50,8 @@ export function run(): Promise<void> {
     const runner = mocha.run((failures) => {
       // The harness reads this line as the runner's summary (only the tests that ran count).
       reportLine(`extension-host: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
-      failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve();
+      if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
+      else resolve();
     });
   });
 }

@@ -10,7 +10,6 @@ import {
   BatchGetImageCommand,
   CreatePullThroughCacheRuleCommand,
   CreateRepositoryCommand,
-  DeletePullThroughCacheRuleCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ListImagesCommand,

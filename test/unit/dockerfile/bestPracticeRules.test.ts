@@ -52,7 +52,7 @@ describe('apt-get install: DL3014, DL3015, DL3008, DL3009', () => {
 
   it('DL3009 uses the escape directive in its fix, and heredoc scripts get a new line', () => {
     const backtick = lines('# escape=`', BASE, 'RUN apt-get update && apt-get install -y curl');
-    assert.match(applyFix(backtick, only(backtick, 'DL3009')), /curl `\n    && rm -rf/);
+    assert.match(applyFix(backtick, only(backtick, 'DL3009')), /curl `\n {4}&& rm -rf/);
     const heredoc = lines(BASE, 'RUN <<EOF', 'apt-get update', 'apt-get install -y --no-install-recommends curl=1', 'EOF');
     assert.equal(applyFix(heredoc, only(heredoc, 'DL3009')), lines(BASE, 'RUN <<EOF', 'apt-get update', 'apt-get install -y --no-install-recommends curl=1', 'rm -rf /var/lib/apt/lists/*', 'EOF'));
   });

@@ -42,7 +42,7 @@ describe('inspect view text', () => {
     assert.match(text, /1 value masked/);
     assert.match(text, /\| `team` \| `ml\\\|ops` \|/, 'a pipe in a label does not split the table');
     assert.match(text, /\| 1 \| `COPY app\/ \/app` \| 3 MB \|/);
-    assert.match(text, /\| 2 \| `ENV HF_TOKEN=••••••` \|  \|/);
+    assert.match(text, /\| 2 \| `ENV HF_TOKEN=••••••` \| {2}\|/);
     assert.match(text, /\| 3 \| ``RUN \/bin\/sh -c echo `date` > \/built`` \| 2 kB \|/);
     assert.match(text, /## Manifest\n\n```json\n\{\n {2}"schemaVersion": 2\n\}\n```/);
   });

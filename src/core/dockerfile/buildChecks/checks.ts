@@ -581,8 +581,8 @@ export function checkDescriptions(input: CheckInput): void {
   for (const entry of input.scanned) {
     const { instruction } = entry;
     if (entry.comments.length === 0) continue;
-    let keys: string[] = [];
-    let name = '';
+    let keys: string[];
+    let name: string;
     if (instruction.keyword === 'ARG') {
       keys = splitWords(entry.argumentText, input.model.escapeChar).map((word) => word.split('=')[0]);
       name = 'ARG';

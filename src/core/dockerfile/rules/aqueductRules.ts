@@ -127,7 +127,7 @@ function checkBaseImage(context: RuleContext, from: FromInfo): void {
 }
 
 function packageName(requirement: string): string {
-  return requirement.toLowerCase().split(/[\[=<>!~;@ ]/)[0].replace(/_/g, '-');
+  return requirement.toLowerCase().split(/[[=<>!~;@ ]/)[0].replace(/_/g, '-');
 }
 
 function checkFinalImage(context: RuleContext): void {
