@@ -89,6 +89,9 @@ const builds = [
 ];
 
 if (!production) {
+  // What the extension exports under ExtensionMode.Test (src/vscode/testApi.ts): a bundle of its own, never in
+  // the .vsix (.vscodeignore ships dist/extension.js and dist/vendor/ only), so a packaged extension exports nothing.
+  builds.push({ ...shared, entryPoints: ['src/vscode/testApi.ts'], outfile: 'dist/testApi.js', plugins: [splitVendors, reportSizes] });
   // The extension-host test suite (mocha bundled in), run inside VS Code by test/extension/.
   if (existsSync('test/extension/suite/index.ts')) {
     builds.push({

@@ -8,7 +8,7 @@
  * One line per copy: [suite] host-copy kind=… run=… ms=… rssBefore=… rssPeak=… (MiB) blobs=…
  */
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi } from '../src/vscode/testApi';
 import type { CopyImageOutcome } from '../src/vscode/explorer/copyImageCommand';
 import { copyImage } from '../src/core/images/copy';
 import { SecretRedactor } from '../src/core/log';

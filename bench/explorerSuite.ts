@@ -16,7 +16,7 @@
 import { createWriteStream } from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi } from '../src/vscode/testApi';
 import { collectGarbage, idle, memoryLine } from './hostMemory';
 
 const REGISTRY_KEY = '123456789012/us-east-1';

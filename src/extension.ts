@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SecretRedactor } from './core/log';
 import { registerCommands } from './vscode/commands';
@@ -31,14 +33,14 @@ export function activate(context: vscode.ExtensionContext) {
 
   activationMs = performance.now() - started;
   log.for('extension').info(`activated in ${activationMs.toFixed(1)} ms`);
-  // Read by the extension-host tests and benches: the tree as shown, and what build tasks printed.
-  return {
-    activationMs: () => activationMs,
-    explorer: explorer.api,
-    buildTranscripts: () => tasks.transcripts.all(),
-    // VS Code refuses dialogs under the extension-host tests: there they read and answer modals.
-    ...(context.extensionMode === vscode.ExtensionMode.Test ? { modals: modals.forTests() } : {}),
-  };
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  // Tests and benches only: a bundle of its own that the .vsix never ships (see src/vscode/testApi.ts).
+  // A path esbuild does not follow, so the main bundle does not take it in.
+  const testApiBundle = path.join(__dirname, 'testApi.js');
+  if (!existsSync(testApiBundle)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path at run time, under test only
+  const { testApi } = require(testApiBundle) as typeof import('./vscode/testApi');
+  return testApi({ activationMs, explorer: explorer.internals, transcripts: tasks.transcripts, modals });
 }
 
 export function deactivate() {}

@@ -232,6 +232,8 @@ export async function runExtensionSuite({ stackEnv, grep, extensionPath = REPO, 
   // Where this server keeps the remote machine's settings (machine-scoped ones, ecr.registries among them).
   env.ECR_WB_MACHINE_SETTINGS = path.join(root, 'user-data', 'Machine', 'settings.json');
   if (grep) env.ECR_WB_TEST_GREP = grep;
+  // The suite runs against the folder a .vsix installed (test/run.mjs vsix): it checks what the package exports.
+  if (extensionPath !== REPO) env.ECR_WB_PACKAGED = '1';
 
   const port = await freePort();
   const server = await startVSCodeServer({ port, root, settings, env });

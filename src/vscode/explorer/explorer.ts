@@ -4,13 +4,12 @@ import { ExplorerModel } from '../../core/explorer/model';
 import { directoryStorage, ManifestCache } from '../../core/images/manifestCache';
 import { filterHeader } from '../../core/explorer/filterHeader';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
-import { isNode, type ExplorerNode, type ImageNode } from '../../core/explorer/nodes';
+import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { runCommand } from '../commands';
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
 import { AccessKeyStore, Connection, migrateRegistryConfigs, readRegistryConfigs, readSettings } from './connections';
-import { treeSnapshot } from './snapshot';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 
@@ -34,7 +33,7 @@ export class Explorer implements vscode.Disposable {
    */
   readonly manifestCache: ManifestCache;
   private readonly provider: RegistryTreeProvider;
-  private readonly view: vscode.TreeView<unknown>;
+  readonly view: vscode.TreeView<unknown>;
   private connectionList: Connection[] = [];
   /** The last result told in the view (see tell). */
   private result: string | undefined;
@@ -186,7 +185,14 @@ export class Explorer implements vscode.Disposable {
     if (picked && action) await this.performAction(action, registryKey);
   }
 
-  /** The explorer as other features, tests and benches see it. */
+  /** Shows a registry or repository row in the view, listing pages until the repository shows up. */
+  async reveal(registryKey: string, repositoryName?: string, options: { expand?: boolean | number; select?: boolean; focus?: boolean } = {}): Promise<void> {
+    const node = repositoryName ? await this.model.findRepositoryNode(registryKey, repositoryName) : this.model.registryNodeFor(registryKey);
+    if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
+    await this.view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
+  }
+
+  /** The explorer as other features see it (tests and benches: src/vscode/testApi.ts). */
   api(): ExplorerApi {
     const model = this.model;
     return {
@@ -203,44 +209,7 @@ export class Explorer implements vscode.Disposable {
             return { registryKey: connection.key, label: connection.label, registryHost: connection.registryHost(), rules, problem: error?.message };
           }),
         ),
-      treeSnapshot: (expandRepositories) => treeSnapshot(model, expandRepositories),
-      setFilter: (text) => this.setFilter(text),
-      viewMessage: () => this.view.message,
-      repositoryNode: (registryKey, repositoryName) => model.findRepositoryNode(registryKey, repositoryName),
-      imageNode: async (registryKey, repositoryName, tagOrDigest) => findImageNode(model, await model.findRepositoryNode(registryKey, repositoryName), tagOrDigest),
-      repositoryRows: async (registryKey, repositoryName) => {
-        const repository = await model.findRepositoryNode(registryKey, repositoryName);
-        return repository ? model.children(repository) : [];
-      },
-      reveal: async (registryKey, repositoryName, options = {}) => {
-        const node = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
-        if (!node) throw new Error(`nothing to reveal: ${registryKey}${repositoryName ? ` / ${repositoryName}` : ''} is not in the tree`);
-        await this.view.reveal(node, { expand: options.expand ?? true, select: options.select ?? false, focus: options.focus ?? false });
-      },
-      revealImage: async (registryKey, repositoryName, digest, options = {}) => {
-        const found = await findImageNode(model, await model.findRepositoryNode(registryKey, repositoryName), digest);
-        if (found) await this.view.reveal(found, { expand: options.expand ?? false, select: options.select ?? false, focus: options.focus ?? false });
-        return found;
-      },
-      loadMore: async (registryKey, repositoryName) => {
-        const parent = repositoryName ? await model.findRepositoryNode(registryKey, repositoryName) : model.registryNodeFor(registryKey);
-        // The "Load more" child exists only while the listing has a next page.
-        const more = parent && (await model.loadMoreNodeOf(parent));
-        if (!more) return false;
-        await model.loadMore(more);
-        return true;
-      },
     };
   }
 }
 
-/** The row of an image (by digest, or by a tag it carries) under `parent`: among its rows, in the Untagged and Archived groups, under indexes. */
-async function findImageNode(model: ExplorerModel, parent: ExplorerNode | undefined, tagOrDigest: string): Promise<ImageNode | undefined> {
-  if (!parent) return undefined;
-  for (const child of await model.children(parent)) {
-    if (child.kind === 'image' && (child.image.digest === tagOrDigest || child.tags.includes(tagOrDigest))) return child;
-    const inside = child.kind === 'untagged' || child.kind === 'archived' || (child.kind === 'image' && child.childCount) ? await findImageNode(model, child, tagOrDigest) : undefined;
-    if (inside) return inside;
-  }
-  return undefined;
-}

@@ -38,7 +38,7 @@ type ExplorerCommands = ReturnType<typeof browseCommands> &
  * The ECR view: its model, tree and connections, and the explorer's part of the command table
  * (registered with everyone else's in extension.ts).
  */
-export function registerExplorer(services: Services): { api: ExplorerApi; commands: ExplorerCommands } {
+export function registerExplorer(services: Services): { api: ExplorerApi; commands: ExplorerCommands; internals: Explorer } {
   const explorer = new Explorer(services);
   const documents = new ReadOnlyDocuments();
   services.context.subscriptions.push(explorer, documents);
@@ -59,5 +59,6 @@ export function registerExplorer(services: Services): { api: ExplorerApi; comman
     ...copyImageCommands(explorer),
     ...preflightCommands(explorer),
   };
-  return { api: explorer.api(), commands };
+  // internals: for src/vscode/testApi.ts only (loaded under ExtensionMode.Test).
+  return { api: explorer.api(), commands, internals: explorer };
 }

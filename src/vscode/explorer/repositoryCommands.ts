@@ -53,7 +53,7 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
         vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
         model.refresh(connection.key);
         // Show it where the person is looking: the new row, selected, and the result above the tree.
-        await explorer.api().reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
+        await explorer.reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
         explorer.tell(`✓ Created repository ${created.name}`);
       }
       return created;

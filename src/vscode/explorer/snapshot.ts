@@ -1,6 +1,6 @@
 import type { ExplorerModel } from '../../core/explorer/model';
 import type { ExplorerNode } from '../../core/explorer/nodes';
-import type { TreeSnapshotEntry } from './api';
+import type { TreeSnapshotEntry } from '../testApi';
 import { toTreeItem } from './treeItems';
 
 /** The tree as a person would read it: labels, descriptions, context values; for tests and benches. */

@@ -24,7 +24,7 @@ export interface BuildTranscript {
   exitCode?: number;
   outcome?: BuildPushOutcome['status'];
 }
-/** The last few runs' transcripts, handed to the extension's exported API (not kept on a global). */
+/** The last few runs' transcripts, for the extension-host tests' API (src/vscode/testApi.ts); not kept outside tests. */
 export class BuildTranscripts {
   private readonly runs: BuildTranscript[] = [];
 
@@ -82,7 +82,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     private readonly services: Services,
     private readonly explorer: ExplorerApi,
     private readonly diagnostics: vscode.DiagnosticCollection,
-    private readonly transcripts: BuildTranscripts,
+    private readonly transcripts: BuildTranscripts | undefined,
     private readonly definition: EcrBuildTaskDefinition,
     private readonly folder: vscode.WorkspaceFolder | undefined,
   ) {}
@@ -144,12 +144,12 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   private async run(): Promise<number> {
     const log = this.services.logger('build');
     const redact = (text: string) => this.services.redactor.redact(text);
-    const transcript = this.transcripts.start(this.definition.dockerfile ?? 'Dockerfile');
+    const transcript = this.transcripts?.start(this.definition.dockerfile ?? 'Dockerfile');
     const { LiveRegion } = await import('../../core/docker/liveRegion');
     const region = new LiveRegion();
     const print = (text: string, color?: 'red' | 'green' | 'yellow') => {
       const clean = redact(text);
-      transcript.lines.push(clean);
+      transcript?.lines.push(clean);
       // The log's level follows what the line says: a failure is an error, a cancel a warning.
       if (color === 'red') log.error(clean);
       else if (color === 'yellow') log.warn(clean);
@@ -158,8 +158,10 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       this.writeEmitter.fire(region.print(painted));
     };
     const finish = (code: number, outcome?: BuildPushOutcome['status']) => {
-      transcript.exitCode = code;
-      transcript.outcome = outcome;
+      if (transcript) {
+        transcript.exitCode = code;
+        transcript.outcome = outcome;
+      }
       return code;
     };
 
@@ -276,7 +278,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
             live: (lines) => this.writeEmitter.fire(region.update(lines.map(redact))),
             endLive: () => region.settle(),
             phase: (message, percent) => {
-              transcript.phase = percent === undefined ? message : `${message} ${percent}%`;
+              if (transcript) transcript.phase = percent === undefined ? message : `${message} ${percent}%`;
               const increment = percent === undefined ? undefined : Math.max(percent - shownPercent, 0);
               if (percent !== undefined) shownPercent = percent < shownPercent ? 0 : percent;
               progress.report({ message: percent === undefined ? message : `${message} ${percent}%`, increment });

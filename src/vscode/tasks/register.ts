@@ -15,9 +15,10 @@ import { DOCKERFILE_EXCLUDE, DOCKERFILE_GLOB, PROBLEM_MATCHER, TASK_TYPE, reposi
 export function registerTasks(
   services: Services,
   explorer: ExplorerApi,
-): { commands: Commands<'ecr.buildAndPush' | 'ecr.loginDockerCli'>; transcripts: BuildTranscripts } {
+): { commands: Commands<'ecr.buildAndPush' | 'ecr.loginDockerCli'>; transcripts: BuildTranscripts | undefined } {
   const diagnostics = vscode.languages.createDiagnosticCollection('ecr-build');
-  const transcripts = new BuildTranscripts();
+  // Kept for the extension-host tests only (they cannot read a terminal back); nothing is kept otherwise.
+  const transcripts = services.context.extensionMode === vscode.ExtensionMode.Test ? new BuildTranscripts() : undefined;
   services.context.subscriptions.push(diagnostics);
 
   const createTask = (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope = vscode.TaskScope.Workspace) => {

@@ -12,6 +12,16 @@ describe('activation', () => {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
+  it('exports the test API only from a development build: the packaged extension exports nothing', async () => {
+    const extension = await activateExtension();
+    if (process.env.ECR_WB_PACKAGED) {
+      // Installed from the .vsix: even under test, no tree probes, no build transcripts, no modal answering.
+      assert.equal(extension.exports, undefined);
+    } else {
+      assert.deepEqual(Object.keys(extension.exports ?? {}).sort(), ['activationMs', 'buildTranscripts', 'explorer', 'modals']);
+    }
+  });
+
   it('registers no ecr.* command that package.json does not contribute', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const contributed = new Set(extension.packageJSON.contributes.commands.map((c: { command: string }) => c.command));

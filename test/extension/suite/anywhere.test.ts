@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi } from '../../../src/vscode/testApi';
 import { activateExtension, clickViewAction, fillQuickInput, frameShows, machineSettings, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 
 const ACCOUNT = '210987654321';

@@ -7,7 +7,7 @@ import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryPolic
 import { activateExtension, hoverTreeRow, nextSecond, quickPickShown, screenshot, stack, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import { registerMotoScanFindings } from '../../support/stack';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const REPOSITORY = 'beyond-test/operators';

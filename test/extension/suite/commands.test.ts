@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, clickViewAction, quickInput, quickPickShown, screenshot, stack, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const REPOSITORY = 'commands-test/plus';

@@ -13,7 +13,7 @@ import type { CopyImageOutcome } from '../../../src/vscode/explorer/copyImageCom
 import type { InspectResult } from '../../../src/vscode/explorer/inspectCommand';
 import type { CheckImageReport } from '../../../src/vscode/explorer/preflightCommand';
 import type { TagOutcome } from '../../../src/core/images/tags';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 import { activateExtension, frameShows, modals, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, waitFor } from './harness';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import type { RegistryClient } from '../../../src/core/registry/client';

@@ -15,7 +15,7 @@ import { formatBytes } from '../../../src/core/ecr/format';
 import { RegistryClient } from '../../../src/core/registry/client';
 import { OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, type Descriptor } from '../../../src/core/registry/mediaTypes';
 import { pushAttestation, pushJsonBlob, pushManifest } from '../../support/multiArch';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const run = randomBytes(3).toString('hex');

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { activateExtension, hoverTreeRow, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';

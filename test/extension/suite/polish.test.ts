@@ -11,7 +11,7 @@ import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/cl
 import { activateExtension, EXTENSION_ID, frameShows, modals, nextSecond, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 import { manifestFor } from '../../support/manifest';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 /** Seeded by test/stack/sample-data.json: "0.3.6" and "latest" are one image, then "0.3.5", then one untagged. */

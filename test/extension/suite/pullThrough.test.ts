@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCreationTemplateCommand, DeleteRepositoryCreationTemplateCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { activateExtension, frameShows, hoverTreeRow, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
-import type { ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/explorer/api';
+import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
 const RULES = 'Pull-Through Cache Rules';
