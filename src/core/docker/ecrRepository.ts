@@ -1,7 +1,7 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describeRepository, ensureRepository } from '../ecr/management';
 import { classifyEcrError } from '../ecr/errors';
-import { describeTemplate, listCreationTemplates, templateFor, templateLabel, type CreationTemplate } from '../ecr/creationTemplates';
+import { describeTemplate, templateFor, templateLabel, type CreationTemplate } from '../ecr/creationTemplates';
 import { isImmutable } from '../ecr/repositorySettings';
 import { errorName } from '../errors';
 import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from '../ecr/tagMutability';

@@ -58,7 +58,7 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
     }
   };
 
-  let going = new Set<string>();
+  const going = new Set<string>();
   for (const digest of selection) {
     const found = graph.nodes.get(digest);
     if (found && !found.missing) going.add(digest);
