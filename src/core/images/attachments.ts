@@ -1,0 +1,42 @@
+/**
+ * Where an image's attachments (signatures, attestations, SBOMs: manifests about it) are found in a
+ * registry, per the OCI distribution spec 1.1 ("Listing Referrers", "Referrers Tag Schema") and
+ * cosign's conventions:
+ * - the referrers API, `GET /v2/<name>/referrers/<digest>` (ECR has it; the CNCF registry 2.8 does not);
+ * - the referrers fallback tag, `sha256-<hex>` with no suffix: an image index whose `manifests` are
+ *   the referrers, which clients write to registries without the API
+ *   (https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema);
+ * - cosign's tags `sha256-<hex>.sig`, `.att`, `.sbom`, each naming one manifest
+ *   (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md).
+ * Pure over a RegistryClient: no AWS calls.
+ */
+import type { RegistryClient } from '../registry/client';
+
+/** `sha256-<hex>` (the referrers fallback tag) or cosign's `sha256-<hex>.sig|.att|.sbom`. */
+export const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})(?:\.(sig|att|sbom))?$/;
+
+export interface FoundAttachments {
+  /** Manifests about the subjects (and the fallback-tag indexes), by digest. */
+  manifests: string[];
+  /** Tags of the attachment scheme that name them: copied with them so cosign finds them at the target. */
+  tags: Array<{ tag: string; digest: string }>;
+}
+
+/** Attachments of `subjects` (an image, or an index and its platform images) in `repository`. */
+export async function findAttachments(client: RegistryClient, repository: string, subjects: string[], signal?: AbortSignal): Promise<FoundAttachments> {
+  const manifests = new Set<string>();
+  const tags: FoundAttachments['tags'] = [];
+  const wanted = new Set(subjects.map((digest) => digest.replace(/^sha256:/, '')));
+  for (const subject of subjects) {
+    for (const descriptor of (await client.referrers(repository, subject)) ?? []) manifests.add(descriptor.digest);
+  }
+  const names = (await client.listTags(repository).catch(() => [] as string[])).filter((tag) => wanted.has(ATTACHMENT_TAG.exec(tag)?.[1] ?? ''));
+  for (const tag of names) {
+    const found = await client.getManifest(repository, tag, { signal });
+    tags.push({ tag, digest: found.digest });
+    manifests.add(found.digest);
+    // The fallback tag's index lists the referrers themselves.
+    if (!ATTACHMENT_TAG.exec(tag)?.[2]) for (const descriptor of found.manifest.manifests ?? []) manifests.add(descriptor.digest);
+  }
+  return { manifests: [...manifests], tags };
+}
