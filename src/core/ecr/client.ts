@@ -69,7 +69,7 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
     region: options.region,
     endpoint,
     credentials: await credentialProviderFor(options),
-    maxAttempts: options.maxAttempts ?? 4,
+    maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'standard',
     requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 5000, requestTimeout: 60_000 },
   });
@@ -93,6 +93,25 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
       }
     },
     { step: 'initialize', name: 'ecrWorkbenchErrorContext', override: true },
+  );
+  // Each failed attempt in the ECR log, as the registry client's retries are: the SDK's standard
+  // mode retries throttling (429, ThrottlingException) and 5xx with capped backoff and jitter.
+  client.middlewareStack.add(
+    (next, handlerContext) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const header = String((args.request as { headers?: Record<string, string> } | undefined)?.headers?.['amz-sdk-request'] ?? '');
+        const [attempt, max] = [/attempt=(\d+)/.exec(header)?.[1], /max=(\d+)/.exec(header)?.[1]].map(Number);
+        const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+        if (attempt && max) {
+          const operation = String(handlerContext.commandName ?? 'Unknown').replace(/Command$/, '');
+          logger.warn(`${operation} ${options.region}: attempt ${attempt} of ${max} failed (${(error as Error)?.name}${status ? `, HTTP ${status}` : ''})${attempt < max ? '; the SDK retries what is retryable, with backoff' : ''}`);
+        }
+        throw error;
+      }
+    },
+    { step: 'deserialize', name: 'ecrWorkbenchRetryLog', override: true },
   );
   if (options.onHttpRequest) {
     const onHttpRequest = options.onHttpRequest;
