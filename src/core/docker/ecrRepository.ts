@@ -24,8 +24,9 @@ export interface RepositoryGate {
   /**
    * Deletes images by digest, one at a time in the order given (an index before what it lists: ECR
    * refuses to delete a manifest an index still lists, ImageReferencedByManifestList); returns
-   * those ECR deleted. Through the API, since ECR's registry endpoint does not serve the
-   * distribution spec's DELETE: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
+   * those ECR deleted. Through the API, which ECR documents for deleting images (its registry endpoint's
+   * DELETE has long been reported missing, e.g. aws/containers-roadmap#1229):
+   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
    */
   deleteImages?(name: string, digests: string[]): Promise<string[]>;
 }
