@@ -73,6 +73,7 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   }
   if (options.cascade) for (const digest of offered.keys()) going.add(digest);
 
+  const withLastReferrer = new Map<string, PlannedImage>();
   // A referrers index (the OCI 1.1 fallback tag) goes with the last of the referrers it lists:
   // ECR refuses to delete a manifest an index still lists (ImageReferencedByManifestList).
   for (const digest of [...going]) {
@@ -82,7 +83,7 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
       const listed = [...graph.nodes.values()].filter((candidate) => candidate.listedBy.includes(parent) && !candidate.missing);
       if (listed.every((candidate) => going.has(candidate.digest))) {
         going.add(parent);
-        offered.set(parent, planned(holder, holder.describes));
+        withLastReferrer.set(parent, planned(holder, holder.describes));
       }
     }
   }
@@ -120,7 +121,7 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   }
   const deletes = [...going].map((digest) => {
     const current = graph.nodes.get(digest)!;
-    return offered.get(digest) ?? planned(current, undefined);
+    return offered.get(digest) ?? withLastReferrer.get(digest) ?? planned(current, undefined);
   });
   return {
     deletes,

@@ -95,7 +95,8 @@ describe('deleting attachments', () => {
     const plan = planDelete(graph, [digestOf(bundle)], { cascade: false });
     assert.deepEqual(plan.refused, []);
     assert.deepEqual(plan.steps, [[digestOf(list)], [digestOf(bundle)]]);
-    assert.equal(plan.offered[0].kind, 'referrers index (fallback tag)');
+    assert.deepEqual(plan.offered, [], 'nothing to choose: the fallback index cannot stay without what it lists');
+    assert.equal(plan.deletes.find((image) => image.digest === digestOf(list))!.kind, 'referrers index (fallback tag)');
   });
 
   it('a referrer the fallback index lists with others that stay is refused, saying why', () => {
