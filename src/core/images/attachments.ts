@@ -27,10 +27,12 @@ export async function findAttachments(client: RegistryClient, repository: string
   const manifests = new Set<string>();
   const tags: FoundAttachments['tags'] = [];
   const wanted = new Set(subjects.map((digest) => digest.replace(/^sha256:/, '')));
-  for (const subject of subjects) {
-    for (const descriptor of (await client.referrers(repository, subject)) ?? []) manifests.add(descriptor.digest);
-  }
-  const names = (await client.listTags(repository).catch(() => [] as string[])).filter((tag) => wanted.has(ATTACHMENT_TAG.exec(tag)?.[1] ?? ''));
+  const [listed, allTags] = await Promise.all([
+    Promise.all(subjects.map((subject) => client.referrers(repository, subject))),
+    client.listTags(repository).catch(() => [] as string[]),
+  ]);
+  for (const descriptors of listed) for (const descriptor of descriptors ?? []) manifests.add(descriptor.digest);
+  const names = allTags.filter((tag) => wanted.has(ATTACHMENT_TAG.exec(tag)?.[1] ?? ''));
   for (const tag of names) {
     const found = await client.getManifest(repository, tag, { signal });
     tags.push({ tag, digest: found.digest });

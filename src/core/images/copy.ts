@@ -239,20 +239,23 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   };
   await collect(root);
   const imageManifests = ordered.length;
-  const found =
-    request.withAttachments === false
-      ? { manifests: [], tags: [] }
-      : await findAttachments(source.client, source.repository, ordered.map((item) => item.digest), signal);
+  // What the target has already, by digest (read while the attachments are looked for): that is not
+  // this copy's to write, nor to remove.
+  const existing = async (items: ManifestToCopy[]) => {
+    const heads = await Promise.all(items.map((item) => target.client.headManifest(target.repository, item.digest, { signal })));
+    items.forEach((item, index) => heads[index]?.digest === item.digest && ledger.existed.add(item.digest));
+  };
+  const [found] = await Promise.all([
+    request.withAttachments === false ? { manifests: [], tags: [] } : findAttachments(source.client, source.repository, ordered.map((item) => item.digest), signal),
+    existing([...ordered]),
+  ]);
+  const imageCount = ordered.length;
   const attachmentDigests = [...new Set([...(request.withAttachments === false ? [] : (request.attachments ?? [])), ...found.manifests])];
   for (const digest of attachmentDigests) {
     await collect(await source.client.getManifest(source.repository, digest, { signal }));
   }
+  await existing(ordered.slice(imageCount));
   checkSignal();
-
-  // 2. What the target has already, by digest: that is not this copy's to write, nor to remove.
-  for (const item of ordered) {
-    if ((await target.client.headManifest(target.repository, item.digest, { signal }))?.digest === item.digest) ledger.existed.add(item.digest);
-  }
 
   // 3. Blobs of the manifests the target lacks: configs and layers, once each (foreign layers with urls are not copied, as registries do not hold them).
   const blobs = new Map<string, Descriptor>();
@@ -268,9 +271,11 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   const counts = ledger.counts;
   const sameRegistry = source.client.host === target.client.host && request.mount !== false;
 
+  const mounting = sameRegistry && source.repository !== target.repository;
   const copyBlob = async (blob: Descriptor) => {
     checkSignal();
-    if ((await target.client.headBlob(target.repository, blob.digest, { signal })) !== undefined) {
+    // Within a registry the mount request itself answers whether the blob is there (201); elsewhere HEAD first.
+    if (!mounting && (await target.client.headBlob(target.repository, blob.digest, { signal })) !== undefined) {
       counts.skipped++;
       progress.bytesDone += blob.size;
       progress.blobsDone++;
@@ -297,7 +302,7 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
           offset = 0;
           const session = await target.client.startUpload(target.repository, {
             signal,
-            ...(sameRegistry && source.repository !== target.repository ? { mount: { digest: blob.digest, from: source.repository } } : {}),
+            ...(mounting ? { mount: { digest: blob.digest, from: source.repository } } : {}),
           });
           if (session.mounted) return 'mounted';
           location = session.location;
@@ -340,9 +345,11 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   };
   await pool([...blobs.values()], request.concurrency ?? 3, copyBlob);
   // 4. Manifests by digest, children first; then the attachment-scheme tags; the image's tags last.
+  // The root goes by digest only when attachments (which name it) come along: else its tag's PUT stores it.
   for (const item of ordered) {
     checkSignal();
     if (ledger.existed.has(item.digest)) continue;
+    if (item.digest === root.digest && ordered.length === imageManifests && target.tags.length > 0) continue;
     ledger.put.push(item.digest);
     await target.client.putManifest(target.repository, item.digest, item.bytes, item.mediaType, { signal });
   }
@@ -357,12 +364,15 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
     await target.client.putManifest(target.repository, tag, item.bytes, item.mediaType, { signal });
     ledger.tagsWritten.push(tag);
   }
+  const confirmed = new Set<string>();
   for (const tag of target.tags) {
     checkSignal();
-    await target.client.putManifest(target.repository, tag, root.bytes, root.mediaType, { signal });
+    const put = await target.client.putManifest(target.repository, tag, root.bytes, root.mediaType, { signal, confirm: true });
+    if (put.confirmed) confirmed.add(tag);
   }
-  // 5. Verify: every tag names the source's digest.
+  // 5. Verify: every tag names the source's digest (the registry's answer to the PUT said so, or a HEAD does).
   for (const tag of target.tags) {
+    if (confirmed.has(tag)) continue;
     const head = await target.client.headManifest(target.repository, tag, { signal });
     if (head?.digest !== root.digest) throw new Error(`After the copy ${target.repository}:${tag} names ${head?.digest ?? 'nothing'}, not ${root.digest}.`);
   }

@@ -230,8 +230,14 @@ export class RegistryClient {
     return { digest, mediaType: (response.headers.get('content-type') ?? '').split(';')[0], size: Number(response.headers.get('content-length') ?? 0) };
   }
 
-  /** PUT manifest bytes under a tag or their digest, with their media type; returns the digest, checked against the registry's. */
-  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+  /**
+   * PUT manifest bytes under a tag or their digest, with their media type; returns the digest, checked
+   * against the registry's (Docker-Content-Digest). With `confirm`, also whether the registry named it.
+   */
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, options: { signal?: AbortSignal; confirm?: false }): Promise<string>;
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string>;
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, options: { signal?: AbortSignal; confirm: true }): Promise<{ digest: string; confirmed: boolean }>;
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, options: { signal?: AbortSignal; confirm?: boolean } = {}): Promise<string | { digest: string; confirmed: boolean }> {
     const digest = sha256Digest(bytes);
     const subject = `manifest ${repository}${refText(reference)}`;
     if (isDigest(reference) && reference !== digest) throw new RegistryError('DIGEST_MISMATCH', subject, undefined, `the bytes hash to ${digest}`);
@@ -247,7 +253,7 @@ export class RegistryClient {
         await response.body?.cancel();
         const answered = response.headers.get('docker-content-digest');
         if (answered && answered !== digest) throw new RegistryError('DIGEST_MISMATCH', subject, response.status, `the registry stored ${answered}`);
-        return digest;
+        return options.confirm ? { digest, confirmed: answered === digest } : digest;
       },
       options.signal,
     );

@@ -79,6 +79,22 @@ describe('copy under faults', { skip }, () => {
     assert.ok(notices.length > 0 && notices.every((notice) => notice.attempt >= 2 && notice.attempts === 5));
   });
 
+  it('a single platform image, streamed, survives its layer downloads being reset after 64 KiB', async () => {
+    const repository = `faults-${run}/single`;
+    const notices: RetryNotice[] = [];
+    proxy.set([{ method: 'GET', path: /\/blobs\/sha256:/, nth: [1, 2], action: { kind: 'reset', afterBytes: 64 * 1024 } }]);
+    const result = await copyImage({
+      source: { client: through(proxy.host, notices), repository: SOURCE, reference: images.platforms[0] },
+      target: { client: through(proxy.host, notices), repository, tags: ['single'] },
+      gate: gate(),
+      mount: false,
+    });
+    assert.equal(proxy.hits(), 2);
+    assert.ok(notices.some((notice) => /copy of blob/.test(notice.what)));
+    assert.equal(result.blobs.streamed, 2, 'config and layer streamed');
+    assert.equal(await digestAt(env.registryHost, stack.password, repository, 'single'), images.platforms[0]);
+  });
+
   it('reports success when every answer to the tag write is lost after the write (the tag names the digest)', async () => {
     const repository = `faults-${run}/lost-answer`;
     proxy.set([{ method: 'PUT', path: /\/manifests\/1\.0$/, nth: [1, 2, 3, 4, 5], action: { kind: 'reset', afterBytes: 1 } }]);
