@@ -10,7 +10,37 @@
  *   (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md).
  * Pure over a RegistryClient: no AWS calls.
  */
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { errorName } from '../errors';
 import type { RegistryClient } from '../registry/client';
+
+/** Referrers of a subject as a list of digests, or undefined when the source cannot tell (then the registry's referrers API is asked). */
+export type ReferrerLister = (repository: string, subject: string) => Promise<string[] | undefined>;
+
+/**
+ * ECR's own ListImageReferrers (API reference: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ListImageReferrers.html;
+ * request subjectId.imageDigest, paged by nextToken; answer referrers[].digest, archived ones too with
+ * artifactStatus ANY). Undefined where the endpoint does not have the operation (an older or emulated
+ * endpoint), so the registry endpoint's referrers API is asked instead.
+ */
+export function ecrReferrers(client: ECRClient, registryId?: string): ReferrerLister {
+  return async (repository, subject) => {
+    const { ListImageReferrersCommand } = await import('@aws-sdk/client-ecr');
+    const digests: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await client.send(new ListImageReferrersCommand({ registryId, repositoryName: repository, subjectId: { imageDigest: subject }, filter: { artifactStatus: 'ANY' }, nextToken }));
+        for (const referrer of page.referrers ?? []) digests.push(referrer.digest!);
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (['AccessDeniedException', 'ValidationException', 'RepositoryNotFoundException', 'ImageNotFoundException'].includes(errorName(error) ?? '')) throw error;
+      return undefined;
+    }
+    return digests;
+  };
+}
 
 /** `sha256-<hex>` (the referrers fallback tag) or cosign's `sha256-<hex>.sig|.att|.sbom`. */
 export const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})(?:\.(sig|att|sbom))?$/;
@@ -23,12 +53,17 @@ export interface FoundAttachments {
 }
 
 /** Attachments of `subjects` (an image, or an index and its platform images) in `repository`. */
-export async function findAttachments(client: RegistryClient, repository: string, subjects: string[], signal?: AbortSignal): Promise<FoundAttachments> {
+export async function findAttachments(client: RegistryClient, repository: string, subjects: string[], signal?: AbortSignal, listReferrers?: ReferrerLister): Promise<FoundAttachments> {
   const manifests = new Set<string>();
   const tags: FoundAttachments['tags'] = [];
   const wanted = new Set(subjects.map((digest) => digest.replace(/^sha256:/, '')));
   const [listed, allTags] = await Promise.all([
-    Promise.all(subjects.map((subject) => client.referrers(repository, subject))),
+    Promise.all(
+      subjects.map(async (subject) => {
+        const fromEcr = listReferrers ? await listReferrers(repository, subject) : undefined;
+        return fromEcr ? fromEcr.map((digest) => ({ digest })) : client.referrers(repository, subject);
+      }),
+    ),
     client.listTags(repository).catch(() => [] as string[]),
   ]);
   for (const descriptors of listed) for (const descriptor of descriptors ?? []) manifests.add(descriptor.digest);

@@ -20,7 +20,7 @@ import type { RegistryClient, UploadMode } from '../registry/client';
 import { RegistryError } from '../registry/errors';
 import { isIndexType, type Descriptor, type Manifest } from '../registry/mediaTypes';
 import { retryText, type RetryNotice } from '../registry/retry';
-import { findAttachments } from './attachments';
+import { findAttachments, type ReferrerLister } from './attachments';
 
 export interface CopyProgress {
   bytesDone: number;
@@ -36,6 +36,8 @@ export interface CopyRequest {
   attachments?: string[];
   /** Find and copy the image's attachments (referrers API, fallback tag, cosign tags); default true. */
   withAttachments?: boolean;
+  /** The source's referrers from ECR's API (ListImageReferrers), before the registry endpoint's referrers API. */
+  listReferrers?: ReferrerLister;
   /** Creates the target repository when missing (as build and push does); skipped when absent. */
   gate?: RepositoryGate;
   createRepository?: boolean;
@@ -246,7 +248,7 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
     items.forEach((item, index) => heads[index]?.digest === item.digest && ledger.existed.add(item.digest));
   };
   const [found] = await Promise.all([
-    request.withAttachments === false ? { manifests: [], tags: [] } : findAttachments(source.client, source.repository, ordered.map((item) => item.digest), signal),
+    request.withAttachments === false ? { manifests: [], tags: [] } : findAttachments(source.client, source.repository, ordered.map((item) => item.digest), signal, request.listReferrers),
     existing([...ordered]),
   ]);
   const imageCount = ordered.length;

@@ -122,3 +122,23 @@ describe('deleting attachments', () => {
     assert.ok(round(digestOf(list)) < round(digestOf(bundle)), 'the fallback index before what it lists');
   });
 });
+
+describe("ECR's ListImageReferrers", () => {
+  it('pages through the referrers (archived ones too), and says "cannot tell" where the endpoint lacks the operation', async () => {
+    const { ecrReferrers } = await import('../../../src/core/images/attachments');
+    const sent: Array<Record<string, unknown>> = [];
+    const pages = [
+      { referrers: [{ digest: 'sha256:aa', mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }], nextToken: 't1' },
+      { referrers: [{ digest: 'sha256:bb', mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1, artifactStatus: 'ARCHIVED' }] },
+    ];
+    const client = { send: async (command: { input: Record<string, unknown> }) => (sent.push(command.input), pages[sent.length - 1]) };
+    const list = ecrReferrers(client as never, '123456789012');
+    assert.deepEqual(await list('team/app', 'sha256:subject'), ['sha256:aa', 'sha256:bb']);
+    assert.deepEqual(sent[0], { registryId: '123456789012', repositoryName: 'team/app', subjectId: { imageDigest: 'sha256:subject' }, filter: { artifactStatus: 'ANY' }, nextToken: undefined });
+    assert.equal(sent[1].nextToken, 't1');
+    const unknown = ecrReferrers({ send: async () => Promise.reject(Object.assign(new Error('<html>500</html>'), { name: 'InternalFailure' })) } as never);
+    assert.equal(await unknown('team/app', 'sha256:subject'), undefined);
+    const denied = ecrReferrers({ send: async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' })) } as never);
+    await assert.rejects(denied('team/app', 'sha256:subject'), /not allowed/);
+  });
+});
