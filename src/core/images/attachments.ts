@@ -57,10 +57,12 @@ export async function findAttachments(client: RegistryClient, repository: string
   const manifests = new Set<string>();
   const tags: FoundAttachments['tags'] = [];
   const wanted = new Set(subjects.map((digest) => digest.replace(/^sha256:/, '')));
+  // ECR's API is asked for the first subject alone: where it lacks the operation, the others go straight to the registry.
+  const first = listReferrers && subjects.length ? await listReferrers(repository, subjects[0]) : undefined;
   const [listed, allTags] = await Promise.all([
     Promise.all(
-      subjects.map(async (subject) => {
-        const fromEcr = listReferrers ? await listReferrers(repository, subject) : undefined;
+      subjects.map(async (subject, index) => {
+        const fromEcr = first === undefined ? undefined : index === 0 ? first : await listReferrers!(repository, subject);
         return fromEcr ? fromEcr.map((digest) => ({ digest })) : client.referrers(repository, subject);
       }),
     ),
