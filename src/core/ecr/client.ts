@@ -104,14 +104,17 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
         const header = String((args.request as { headers?: Record<string, string> } | undefined)?.headers?.['amz-sdk-request'] ?? '');
         const [attempt, max] = [/attempt=(\d+)/.exec(header)?.[1], /max=(\d+)/.exec(header)?.[1]].map(Number);
         const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-        if (attempt && max) {
+        const name = String((error as Error)?.name ?? '');
+        // Only what the SDK retries (throttling, 5xx, the network); an answer that means the request is wrong is not a retry.
+        const retried = status === undefined || status >= 500 || status === 429 || /Throttl|TooManyRequests|RequestLimitExceeded|Timeout/i.test(name);
+        if (attempt && max && retried) {
           const operation = String(handlerContext.commandName ?? 'Unknown').replace(/Command$/, '');
-          logger.warn(`${operation} ${options.region}: attempt ${attempt} of ${max} failed (${(error as Error)?.name}${status ? `, HTTP ${status}` : ''})${attempt < max ? '; the SDK retries what is retryable, with backoff' : ''}`);
+          logger.warn(`${operation} ${options.region}: attempt ${attempt} of ${max} failed (${name}${status ? `, HTTP ${status}` : ''})${attempt < max ? '; the SDK retries it, with backoff' : ''}`);
         }
         throw error;
       }
     },
-    { step: 'deserialize', name: 'ecrWorkbenchRetryLog', override: true },
+    { step: 'deserialize', name: 'ecrWorkbenchRetryLog', priority: 'high', override: true },
   );
   if (options.onHttpRequest) {
     const onHttpRequest = options.onHttpRequest;
