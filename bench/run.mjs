@@ -34,6 +34,7 @@ try {
   run('bench/explorer.mjs', stack.env);
   run('bench/build-push.mjs', stack.env);
   run('bench/build-context.mjs', stack.env);
+  run('bench/copy.mjs', stack.env);
 } finally {
   if (stack.started.length > 0) await down(stack.started);
 }

@@ -36,6 +36,8 @@ export interface CopyImageOptions {
   registryKey?: string;
   repository?: string;
   tag?: string;
+  /** Copy the image's signatures, attestations and SBOMs with it (default true). */
+  attachments?: boolean;
 }
 
 /** What `ecr.newAqueductDockerfile` takes to skip its prompts. */
@@ -58,6 +60,8 @@ type Target = RepositoryNode | ImageNode | RepositoryTarget;
 type Table<T extends Record<CommandId, unknown[]> & Record<Exclude<keyof T, CommandId>, never>> = T;
 export type CommandArguments = Table<{
   'ecr.refresh': Row<RegistryNode | RepositoryNode>;
+  /** The view title's Refresh: the whole view, whatever row has the focus. */
+  'ecr.refreshView': [];
   'ecr.addRegistry': [entry?: RegistryEntry];
   'ecr.removeRegistry': [registry?: RegistryArgument];
   'ecr.setAccessKeys': [registry?: RegistryArgument];

@@ -6,6 +6,7 @@
  */
 export const COMMAND_IDS = [
   'ecr.refresh',
+  'ecr.refreshView',
   'ecr.addRegistry',
   'ecr.removeRegistry',
   'ecr.setAccessKeys',

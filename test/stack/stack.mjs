@@ -48,6 +48,9 @@ const APT_PACKAGES = {
   sshd: 'openssh-server',
   'ssh-keygen': 'openssh-client',
   openssl: 'openssl',
+  // Images "made outside" the extension in the fault-proxy tests (issue 21): Debian's skopeo and buildah.
+  skopeo: 'skopeo',
+  buildah: 'buildah',
 };
 
 /** A one-line, actionable failure: what is missing and how to get it. */
@@ -212,7 +215,7 @@ async function htpasswdEntry(user, password) {
 
 async function startRegistry(state) {
   if (state.registry && alive(state.registry.pid) && (await probe(`http://${state.registry.host}/v2/`)) === 401) return false;
-  ensureCommands(['docker-registry']);
+  ensureCommands(['docker-registry', 'skopeo', 'buildah']);
   const dir = path.join(STATE, 'registry');
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   writeFileSync(path.join(dir, 'htpasswd'), await htpasswdEntry('AWS', REGISTRY_PASSWORD));

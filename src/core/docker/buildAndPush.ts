@@ -8,7 +8,7 @@ import { formatBytes } from '../ecr/format';
 import { modeHasExclusions, tagIsImmutable } from '../ecr/tagMutability';
 import { LayerProgress, UpdateThrottle } from './layerProgress';
 import { isDenied, isImmutableTagError, isUnauthorized } from './registryResponses';
-import { withRegistryRetries } from './registryRetry';
+import { probeRegistry, RegistryUnavailableError, withRegistryRetries } from './registryRetry';
 import { errorMessage } from '../errors';
 import { invalidTags } from './repositoryReference';
 import { readFile } from 'node:fs/promises';
@@ -55,8 +55,10 @@ export interface BuildPushDependencies {
   repositories?: RepositoryGate;
   reporter: BuildPushReporter;
   signal?: AbortSignal;
-  /** Connection-reset retries: how many, and the first delay (doubled each time). */
-  retry?: { attempts: number; baseDelayMs: number };
+  /** Retries of resets, 5xx and 429: how many after the first attempt, and the first delay (doubled each time, with jitter). */
+  retry?: { attempts: number; baseDelayMs: number; maxDelayMs?: number };
+  /** The registry's own answer to GET /v2/ (default: asked over HTTP); tests may pass their own. */
+  probe?: (auth: RegistryAuth, signal?: AbortSignal) => Promise<number | undefined>;
   /** Screen update interval for the live block. */
   updateIntervalMs?: number;
 }
@@ -68,6 +70,7 @@ export type FailureKind =
   | 'repository-missing'
   | 'immutable-tag'
   | 'build-failed'
+  | 'registry-unavailable'
   | 'push-denied'
   | 'push-failed';
 
@@ -294,13 +297,15 @@ export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDep
           auth,
           // Later tags start with the refreshed token.
           refreshAuth: async () => (auth = await getAuth(true)),
-          retry: deps.retry ?? { attempts: 3, baseDelayMs: 1000 },
+          retry: deps.retry ?? { attempts: 4, baseDelayMs: 1000 },
           signal,
           say: (line) => reporter.line(line),
+          probe: deps.probe ?? probeRegistry,
         });
       } catch (error) {
         checkCancelled();
         if (error instanceof Failure) throw error;
+        if (error instanceof RegistryUnavailableError) throw new Failure({ kind: 'registry-unavailable', message: `Push of ${repositoryUri}:${tag} failed: ${error.message}` });
         const message = errorMessage(error);
         if (isUnauthorized(message) || isDenied(message)) {
           throw new Failure({

@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { BatchDeleteImageCommand, DeleteRepositoryCommand, DescribeImagesCommand, ListImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describeRepository, ensureRepository } from '../ecr/management';
 import { classifyEcrError } from '../ecr/errors';
 import { describeTemplate, templateFor, templateLabel, type CreationTemplate } from '../ecr/creationTemplates';
@@ -15,6 +15,20 @@ export interface RepositoryGate {
   ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean; tagMutability?: TagMutabilitySettings; note?: string }>;
   /** Which of these tags already exist in the repository (only asked for tags that are immutable there). */
   existingTags(name: string, tags: string[]): Promise<string[]>;
+  /**
+   * Deletes a repository that holds no image (a copy's undo of the repository it created); false
+   * when it holds some. ECR's DeleteRepository without `force` refuses a repository with images
+   * (RepositoryNotEmptyException): https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html
+   */
+  removeIfEmpty?(name: string): Promise<boolean>;
+  /**
+   * Deletes images by digest, one at a time in the order given (an index before what it lists: ECR
+   * refuses to delete a manifest an index still lists, ImageReferencedByManifestList); returns
+   * those ECR deleted. Through the API, which ECR documents for deleting images (its registry endpoint's
+   * DELETE has long been reported missing, e.g. aws/containers-roadmap#1229):
+   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
+   */
+  deleteImages?(name: string, digests: string[]): Promise<string[]>;
 }
 
 export class RepositoryMissingError extends Error {
@@ -81,6 +95,31 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string, option
       } catch (error) {
         if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
         throw error;
+      }
+    },
+    async deleteImages(name, digests) {
+      const deleted: string[] = [];
+      for (const digest of digests) {
+        const answer = await client.send(new BatchDeleteImageCommand({ registryId, repositoryName: name, imageIds: [{ imageDigest: digest }] }));
+        if (answer.imageIds?.some((id) => id.imageDigest === digest)) deleted.push(digest);
+      }
+      return deleted;
+    },
+    async removeIfEmpty(name) {
+      // The registry endpoint and the API can disagree for moments after a delete: asked a few times.
+      for (let attempt = 1; ; attempt++) {
+        const listed = await client.send(new ListImagesCommand({ registryId, repositoryName: name, maxResults: 1 }));
+        if (!listed.imageIds?.length) {
+          try {
+            await client.send(new DeleteRepositoryCommand({ registryId, repositoryName: name, force: false }));
+            return true;
+          } catch (error) {
+            if (errorName(error) === 'RepositoryNotFoundException') return true;
+            if (errorName(error) !== 'RepositoryNotEmptyException') throw error;
+          }
+        }
+        if (attempt >= 5) return false;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
       }
     },
     async existingTags(name, tags) {

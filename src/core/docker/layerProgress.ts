@@ -58,6 +58,12 @@ export class LayerProgress {
     const layer = this.layers.get(event.id) ?? { id: event.id, status: '', state: 'waiting' as LayerState, current: 0, total: 0 };
     this.layers.set(event.id, layer);
     const previous = layer.state;
+    // dockerd retries a broken layer download on its own, counting down "Retrying in 5 seconds": said once per round.
+    if (/^Retrying in \d+ seconds?/i.test(event.status)) {
+      const first = !/^Retrying in/i.test(layer.status);
+      layer.status = event.status;
+      return first ? [`${layer.id}: ${event.status} (the engine retries this layer itself)`] : [];
+    }
     layer.status = event.status;
     layer.state = stateOf(event.status, layer.state);
     const { current, total } = event.progressDetail ?? {};

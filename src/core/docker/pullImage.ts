@@ -3,7 +3,7 @@ import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth }
 import { formatBytes } from '../ecr/format';
 import { LayerProgress, UpdateThrottle } from './layerProgress';
 import { isDenied, isNotFound, isUnauthorized } from './registryResponses';
-import { withRegistryRetries } from './registryRetry';
+import { probeRegistry, RegistryUnavailableError, withRegistryRetries } from './registryRetry';
 import { errorMessage } from '../errors';
 
 export interface PullRequest {
@@ -29,12 +29,14 @@ export interface PullDependencies {
   auth(options: { forceRefresh: boolean }): Promise<RegistryAuth>;
   reporter: PullReporter;
   signal?: AbortSignal;
-  /** Connection-reset retries: how many, and the first delay (doubled each time). */
-  retry?: { attempts: number; baseDelayMs: number };
+  /** Retries of resets, 5xx and 429: how many after the first attempt, and the first delay (doubled each time, with jitter). */
+  retry?: { attempts: number; baseDelayMs: number; maxDelayMs?: number };
+  /** The registry's own answer to GET /v2/ (default: asked over HTTP); tests may pass their own. */
+  probe?: (auth: RegistryAuth, signal?: AbortSignal) => Promise<number | undefined>;
   updateIntervalMs?: number;
 }
 
-export type PullFailureKind = 'daemon-unreachable' | 'auth-failed' | 'not-found' | 'denied' | 'pull-failed';
+export type PullFailureKind = 'daemon-unreachable' | 'auth-failed' | 'not-found' | 'denied' | 'registry-unavailable' | 'pull-failed';
 
 export type PullOutcome =
   | {
@@ -79,7 +81,7 @@ class PullFailure extends Error {
 export async function pullImage(request: PullRequest, deps: PullDependencies): Promise<PullOutcome> {
   const { engine, reporter, signal } = deps;
   const reference = pullReference(request);
-  const retry = deps.retry ?? { attempts: 2, baseDelayMs: 500 };
+  const retry = deps.retry ?? { attempts: 4, baseDelayMs: 1000 };
   const cancelled = () => signal?.aborted === true;
   try {
     await engine.ping(signal).catch((error: unknown) => {
@@ -99,10 +101,11 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
           model = new LayerProgress('pull');
           return pullOnce(model, credentialsNow);
         },
-        { what: 'pull', auth, refreshAuth: () => credentials(true), retry, signal, say: (line) => reporter.line(line) },
+        { what: 'pull', auth, refreshAuth: () => credentials(true), retry, signal, say: (line) => reporter.line(line), probe: deps.probe ?? probeRegistry },
       );
     } catch (error) {
       if (cancelled() || isAbort(error) || error instanceof PullFailure) throw error;
+      if (error instanceof RegistryUnavailableError) throw new PullFailure('registry-unavailable', `Pull of ${reference} failed: ${error.message}`);
       const message = errorMessage(error);
       if (isUnauthorized(message) || isDenied(message)) {
         // Docker's "may require 'docker login'" misleads here: the token went with the request.

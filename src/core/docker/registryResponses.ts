@@ -1,6 +1,7 @@
 /**
  * How a registry's refusals read once the Docker Engine has passed them on as text (push and pull
- * streams carry messages, not status codes), and the back-off wait both flows share.
+ * streams carry messages, not status codes). The waits between retries are the retry policy's
+ * (core/registry/retry.ts).
  */
 
 /** The registry did not accept the credentials (a fresh ECR token may fix it). */
@@ -21,17 +22,4 @@ export function isImmutableTagError(message: string): boolean {
 /** The repository, tag or digest is not there. */
 export function isNotFound(message: string): boolean {
   return /manifest unknown|not found|name unknown|does not exist|\b404\b/i.test(message);
-}
-
-/** Waits `ms`, or less if the signal aborts (the caller then sees the abort and stops). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

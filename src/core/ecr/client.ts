@@ -69,7 +69,7 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
     region: options.region,
     endpoint,
     credentials: await credentialProviderFor(options),
-    maxAttempts: options.maxAttempts ?? 4,
+    maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'standard',
     requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 5000, requestTimeout: 60_000 },
   });
@@ -93,6 +93,28 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
       }
     },
     { step: 'initialize', name: 'ecrWorkbenchErrorContext', override: true },
+  );
+  // Each failed attempt in the ECR log, as the registry client's retries are: the SDK's standard
+  // mode retries throttling (429, ThrottlingException) and 5xx with capped backoff and jitter.
+  client.middlewareStack.add(
+    (next, handlerContext) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const header = String((args.request as { headers?: Record<string, string> } | undefined)?.headers?.['amz-sdk-request'] ?? '');
+        const [attempt, max] = [/attempt=(\d+)/.exec(header)?.[1], /max=(\d+)/.exec(header)?.[1]].map(Number);
+        const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+        const name = String((error as Error)?.name ?? '');
+        // Only what the SDK retries (throttling, 5xx, the network); an answer that means the request is wrong is not a retry.
+        const retried = status === undefined || status >= 500 || status === 429 || /Throttl|TooManyRequests|RequestLimitExceeded|Timeout/i.test(name);
+        if (attempt && max && retried) {
+          const operation = String(handlerContext.commandName ?? 'Unknown').replace(/Command$/, '');
+          logger.warn(`${operation} ${options.region}: attempt ${attempt} of ${max} failed (${name}${status ? `, HTTP ${status}` : ''})${attempt < max ? '; the SDK retries it, with backoff' : ''}`);
+        }
+        throw error;
+      }
+    },
+    { step: 'deserialize', name: 'ecrWorkbenchRetryLog', priority: 'high', override: true },
   );
   if (options.onHttpRequest) {
     const onHttpRequest = options.onHttpRequest;

@@ -4,7 +4,10 @@
  *   unless every index referencing it is deleted too;
  * - deleting an index (or an image) offers its platform images and attachments, with sizes; with
  *   `cascade` they are deleted too, except those another surviving index still references;
- * - a selection of many is planned as a whole (selecting an index and its children is fine).
+ * - a selection of many is planned as a whole (selecting an index and its children is fine);
+ * - an attachment (signature, attestation, SBOM) goes on its own: the image it names does not keep
+ *   it (only an index that lists it does), and deleting it never breaks that image; the referrers
+ *   fallback-tag index that lists it goes with the last referrer it lists.
  * The steps are ordered for BatchDeleteImage: referencing manifests first (indexes, then images,
  * then what they referenced), since ECR refuses to delete a manifest an index still lists
  * (failure code ImageReferencedByManifestList). Pure.
@@ -70,6 +73,21 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   }
   if (options.cascade) for (const digest of offered.keys()) going.add(digest);
 
+  const withLastReferrer = new Map<string, PlannedImage>();
+  // A referrers index (the OCI 1.1 fallback tag) goes with the last of the referrers it lists:
+  // ECR refuses to delete a manifest an index still lists (ImageReferencedByManifestList).
+  for (const digest of [...going]) {
+    for (const parent of graph.nodes.get(digest)!.listedBy) {
+      const holder = graph.nodes.get(parent);
+      if (!holder || holder.missing || holder.kind !== 'referrers' || going.has(parent)) continue;
+      const listed = [...graph.nodes.values()].filter((candidate) => candidate.listedBy.includes(parent) && !candidate.missing);
+      if (listed.every((candidate) => going.has(candidate.digest))) {
+        going.add(parent);
+        withLastReferrer.set(parent, planned(holder, holder.describes));
+      }
+    }
+  }
+
   // Refuse (repeatedly, since a refusal can strand another) what a surviving index or image still references.
   for (let changed = true; changed; ) {
     changed = false;
@@ -82,7 +100,14 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
       going.delete(digest);
       changed = true;
       const names = holding.map((parent) => nodeName(graph.nodes.get(parent)!)).join(', ');
-      if (selected.has(digest)) {
+      const referrersIndex = holding.every((parent) => graph.nodes.get(parent)!.kind === 'referrers');
+      if (selected.has(digest) && referrersIndex) {
+        refused.push({
+          digest,
+          referencedBy: holding,
+          reason: `${nodeName(current)} is listed in the referrers index ${names} (fallback tag) with other referrers that stay, and ECR will not delete a manifest an index lists. Delete those referrers with it.`,
+        });
+      } else if (selected.has(digest)) {
         refused.push({
           digest,
           referencedBy: holding,
@@ -96,7 +121,7 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   }
   const deletes = [...going].map((digest) => {
     const current = graph.nodes.get(digest)!;
-    return offered.get(digest) ?? planned(current, undefined);
+    return offered.get(digest) ?? withLastReferrer.get(digest) ?? planned(current, undefined);
   });
   return {
     deletes,
@@ -108,9 +133,12 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   };
 }
 
-/** An index keeps what it lists alive; an image does not keep its attachments (they go with it when asked). */
+/**
+ * An index (or a referrers index) keeps what it lists alive; an image does not keep its
+ * attachments (they go with it when asked), and an attachment's subject link is no listing.
+ */
 function holds(parent: ImageNode, child: ImageNode): boolean {
-  return parent.kind === 'index' && child.referencedBy.includes(parent.digest);
+  return (parent.kind === 'index' || parent.kind === 'referrers') && child.listedBy.includes(parent.digest);
 }
 
 function owner(dependant: ImageNode, going: Set<string>): string | undefined {
@@ -136,7 +164,7 @@ function orderSteps(graph: ImageGraph, going: Set<string>): string[][] {
     if (seen.has(digest)) return 0;
     seen.add(digest);
     const current = graph.nodes.get(digest)!;
-    const parents = current.referencedBy.filter((parent) => going.has(parent) && graph.nodes.get(parent)?.kind === 'index');
+    const parents = current.listedBy.filter((parent) => going.has(parent));
     const value = parents.length ? Math.max(...parents.map((parent) => depthOf(parent, seen))) + 1 : 0;
     depth.set(digest, value);
     return value;

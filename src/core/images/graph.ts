@@ -3,8 +3,12 @@
  * manifests, which belong together. An index (OCI index or Docker manifest list) owns its platform
  * images and BuildKit's attestation manifests (platform unknown/unknown, annotated
  * `vnd.docker.reference.type: attestation-manifest`, `vnd.docker.reference.digest: <image>`);
- * any manifest naming another as `subject` (signatures, SBOMs, other OCI artifacts) and cosign's
- * tag-scheme attachments (`sha256-<hex>.sig|.att|.sbom`) are attachments of the image they name.
+ * any manifest naming another as `subject` (signatures, SBOMs, other OCI artifacts), cosign's
+ * tag-scheme attachments (`sha256-<hex>.sig|.att|.sbom`) and what the OCI 1.1 referrers fallback tag
+ * (`sha256-<hex>`, no suffix: an image index listing the referrers,
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema)
+ * lists are attachments of the image they name; the fallback index itself is a "referrers index"
+ * under that image, never a multi-platform image.
  * Only images nothing references are "untagged" in the sense the explorer shows.
  * Pure: no registry or AWS calls.
  */
@@ -28,7 +32,7 @@ export interface ListedImage {
   pushedAt?: Date;
 }
 
-export type NodeKind = 'index' | 'image' | 'attestation' | 'signature' | 'sbom' | 'artifact';
+export type NodeKind = 'index' | 'image' | 'attestation' | 'signature' | 'sbom' | 'artifact' | 'referrers';
 
 export interface ImageNode {
   digest: string;
@@ -46,6 +50,8 @@ export interface ImageNode {
   attachments: ImageNode[];
   /** Digests of the indexes listing this node, and of the images it is attached to. */
   referencedBy: string[];
+  /** Digests of the indexes (and referrers indexes) whose `manifests` list this node: those keep it, a subject does not. */
+  listedBy: string[];
   /** For an attachment: the digest it describes. */
   describes?: string;
   /** Set when the manifest is listed by an index but not in the repository (a broken index). */
@@ -60,13 +66,19 @@ export interface ImageGraph {
   nodes: Map<string, ImageNode>;
 }
 
-const SIGNATURE_TYPES = [/cosign\.artifact\.sig/, /notary\.signature/, /\.sig\b/, /signature/];
+const SIGNATURE_TYPES = [/cosign\.artifact\.sig/, /notary\.signature/, /\.sig\b/, /signature/, /sigstore\.bundle/, /simplesigning/];
 const SBOM_TYPES = [/spdx/, /cyclonedx/, /sbom/, /syft/];
 const COSIGN_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/;
+const FALLBACK_TAG = /^sha256-([0-9a-f]{64})$/;
+const ATTACHMENT_TAG = /^sha256-[0-9a-f]{64}(?:\.(?:sig|att|sbom))?$/;
 
 /** What kind of attachment a manifest is, from its artifactType, config media type or layers. */
 export function attachmentKind(manifest: Manifest | undefined, listed?: ListedImage): NodeKind {
-  const types = [manifest?.artifactType, manifest?.config?.mediaType, listed?.artifactMediaType, ...(manifest?.layers ?? []).map((layer) => layer.mediaType)]
+  return attachmentKindOf([manifest?.artifactType, manifest?.config?.mediaType, listed?.artifactMediaType, ...(manifest?.layers ?? []).map((layer) => layer.mediaType)]);
+}
+
+function attachmentKindOf(candidates: Array<string | undefined>): NodeKind {
+  const types = candidates
     .filter((type): type is string => Boolean(type))
     .map((type) => type.toLowerCase());
   if (types.some((type) => SIGNATURE_TYPES.some((pattern) => pattern.test(type)))) return 'signature';
@@ -80,7 +92,7 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
   const node = (digest: string): ImageNode => {
     let found = nodes.get(digest);
     if (!found) {
-      found = { digest, kind: 'image', tags: [], sizeBytes: 0, children: [], attachments: [], referencedBy: [], missing: true };
+      found = { digest, kind: 'image', tags: [], sizeBytes: 0, children: [], attachments: [], referencedBy: [], listedBy: [], missing: true };
       nodes.set(digest, found);
     }
     return found;
@@ -98,6 +110,7 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
       children: [],
       attachments: [],
       referencedBy: [],
+      listedBy: [],
     });
   }
   const refer = (child: ImageNode, parent: string) => {
@@ -110,10 +123,28 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
   for (const image of images) {
     const manifest = manifests.get(image.digest);
     const self = nodes.get(image.digest)!;
-    if (self.kind === 'index') {
+    const fallback = image.tags.map((tag) => FALLBACK_TAG.exec(tag)).find(Boolean);
+    const fallbackSubject = fallback && self.kind === 'index' ? nodes.get(`sha256:${fallback[1]}`) : undefined;
+    if (fallbackSubject) {
+      // The referrers fallback tag: an index of the subject's referrers, not a multi-platform image.
+      self.kind = 'referrers';
+      self.describes = fallbackSubject.digest;
+      attach(fallbackSubject, self);
+      refer(self, fallbackSubject.digest);
+      for (const descriptor of manifest?.manifests ?? []) {
+        const referrer = node(descriptor.digest);
+        refer(referrer, self.digest);
+        if (!referrer.listedBy.includes(self.digest)) referrer.listedBy.push(self.digest);
+        if (referrer.kind === 'image' || referrer.kind === 'artifact') referrer.kind = attachmentKindOf([descriptor.artifactType, manifests.get(descriptor.digest)?.artifactType, manifests.get(descriptor.digest)?.config?.mediaType]);
+        referrer.describes ??= fallbackSubject.digest;
+        attach(fallbackSubject, referrer);
+        refer(referrer, fallbackSubject.digest);
+      }
+    } else if (self.kind === 'index') {
       for (const descriptor of manifest?.manifests ?? []) {
         const child = node(descriptor.digest);
         refer(child, self.digest);
+        if (!child.listedBy.includes(self.digest)) child.listedBy.push(self.digest);
         const annotations = descriptor.annotations ?? {};
         if (annotations[REFERENCE_TYPE] === ATTESTATION_MANIFEST) {
           child.kind = 'attestation';
@@ -142,6 +173,7 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
       if (!cosign) continue;
       const target = nodes.get(`sha256:${cosign[1]}`);
       if (!target) continue;
+      // cosign's .sig is a signature; its .att an attestation (a DSSE envelope); its .sbom an SBOM.
       self.kind = cosign[2] === 'sig' ? 'signature' : cosign[2] === 'sbom' ? 'sbom' : 'attestation';
       self.describes = target.digest;
       attach(target, self);
@@ -153,7 +185,7 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
   }
   const roots = [...nodes.values()].filter((candidate) => !candidate.missing && (candidate.tags.length > 0 || candidate.referencedBy.length === 0));
   // Tag-scheme attachments are tagged but still belong under their image.
-  const shown = roots.filter((candidate) => !(candidate.describes && candidate.tags.every((tag) => COSIGN_TAG.test(tag))));
+  const shown = roots.filter((candidate) => !(candidate.describes && candidate.tags.every((tag) => ATTACHMENT_TAG.test(tag))));
   return { roots: shown, untagged: shown.filter((candidate) => candidate.tags.length === 0), nodes };
 }
 
@@ -180,6 +212,8 @@ export function kindLabel(node: ImageNode): string {
       return 'SBOM';
     case 'artifact':
       return 'artifact';
+    case 'referrers':
+      return 'referrers index (fallback tag)';
     default:
       return node.platform ? `${platformText(node.platform)} image` : 'image';
   }

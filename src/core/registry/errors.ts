@@ -17,6 +17,7 @@ export type RegistryErrorCode =
   | 'DENIED'
   | 'UNSUPPORTED'
   | 'TOOMANYREQUESTS'
+  | 'UNAVAILABLE'
   | 'TAG_INVALID'
   | 'DIGEST_MISMATCH'
   | 'UNREACHABLE'
@@ -37,6 +38,7 @@ const MESSAGES: Record<RegistryErrorCode, (what: string) => string> = {
   DENIED: (what) => `Access to ${what} was denied: the profile needs ECR permissions (e.g. ecr:BatchGetImage, ecr:PutImage) on that repository.`,
   UNSUPPORTED: (what) => `The registry does not support this operation on ${what}.`,
   TOOMANYREQUESTS: (what) => `The registry is throttling requests (${what}); wait a moment and try again.`,
+  UNAVAILABLE: (what) => `The registry is unavailable or failing (${what}); it was retried, try again later.`,
   TAG_INVALID: (what) => `${what}: the tag is not valid.`,
   DIGEST_MISMATCH: (what) => `The content received for ${what} does not hash to its digest; nothing was written.`,
   UNREACHABLE: (what) => `The registry could not be reached (${what}); check the network or the registry host setting.`,
@@ -51,6 +53,8 @@ export class RegistryError extends Error {
     readonly status?: number,
     /** The registry's own message (never containing credentials). */
     readonly detail?: string,
+    /** What a 429 or 503's Retry-After asked for. */
+    readonly retryAfterMs?: number,
   ) {
     super(MESSAGES[code](subject) + (detail ? ` (${detail})` : ''));
     this.name = 'RegistryError';
@@ -59,8 +63,12 @@ export class RegistryError extends Error {
 
 const KNOWN = new Set(Object.keys(MESSAGES));
 
-/** Builds the error for a failed response from its status and the spec's JSON error body. */
-export function registryErrorFrom(status: number, body: string, subject: string): RegistryError {
+/**
+ * Builds the error for a failed response from its status and the spec's JSON error body. The
+ * status decides first for 429 and 5xx: a server hiccup is never read as a permission problem,
+ * whatever a proxy's body says.
+ */
+export function registryErrorFrom(status: number, body: string, subject: string, retryAfterMs?: number): RegistryError {
   let code: RegistryErrorCode | undefined;
   let detail: string | undefined;
   try {
@@ -71,6 +79,9 @@ export function registryErrorFrom(status: number, body: string, subject: string)
     // Not the spec's JSON (a proxy's HTML page): fall back to the status.
     detail = body.trim().slice(0, 200) || undefined;
   }
+  if (status === 429) code = 'TOOMANYREQUESTS';
+  else if (status >= 500) code = 'UNAVAILABLE';
   code ??= status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'DENIED' : status === 429 ? 'TOOMANYREQUESTS' : status === 404 ? 'MANIFEST_UNKNOWN' : 'UNKNOWN';
-  return new RegistryError(code, subject, status, detail ?? (code === 'UNKNOWN' ? `HTTP ${status}` : undefined));
+  const statusText = code === 'UNKNOWN' || code === 'UNAVAILABLE' || code === 'TOOMANYREQUESTS' ? `HTTP ${status}` : undefined;
+  return new RegistryError(code, subject, status, [statusText, detail].filter(Boolean).join(': ') || undefined, retryAfterMs);
 }

@@ -39,6 +39,22 @@ export function verifying(digest: string, subject: string): Transform {
   });
 }
 
+/** Drops the first `bytes` bytes (a whole blob served where a range was asked for). */
+export function skipping(bytes: number): Transform {
+  let left = bytes;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (left >= chunk.length) {
+        left -= chunk.length;
+        return callback();
+      }
+      const rest = chunk.subarray(left);
+      left = 0;
+      callback(null, rest);
+    },
+  });
+}
+
 /** Re-cuts a stream into chunks of exactly `size` bytes (the last may be shorter); holds at most one chunk. */
 export async function* rechunk(stream: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];

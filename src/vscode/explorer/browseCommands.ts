@@ -7,6 +7,7 @@ import { addRegistry, removeRegistry, selectProfile, setAccessKeys } from './reg
 
 type BrowseCommandId =
   | 'ecr.refresh'
+  | 'ecr.refreshView'
   | 'ecr.addRegistry'
   | 'ecr.removeRegistry'
   | 'ecr.selectProfile'
@@ -25,6 +26,8 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
       else if (isNode(node, 'registry')) model.refresh(node.registryKey);
       else explorer.reconnect();
     },
+    // The view title passes the focused row to its commands: its Refresh is its own command, for every registry.
+    'ecr.refreshView': () => model.refresh(),
     'ecr.addRegistry': (arg) => {
       const given = registryEntryArgument(arg);
       if (given && 'problem' in given) {

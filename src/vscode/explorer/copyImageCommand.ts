@@ -6,15 +6,16 @@ import { optionArgument } from '../../core/explorer/arguments';
 import type { CopyProgress, CopyResult } from '../../core/images/copy';
 import { tagProblem } from '../../core/images/tags';
 import type { CopyImageOptions } from '../commandArguments';
-import type { Commands } from '../commands';
+import { runCommand, type Commands } from '../commands';
 import { registryClientFor } from '../registryAccess';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
 import { resolveImage } from './imagePick';
 
 export type CopyImageOutcome =
-  | { status: 'copied'; result: CopyResult; target: string; progress: CopyProgress[] }
-  | { status: 'cancelled'; progress: CopyProgress[] };
+  | { status: 'copied'; result: CopyResult; target: string; progress: CopyProgress[]; retries: string[] }
+  | { status: 'cancelled'; message: string; progress: CopyProgress[] }
+  | { status: 'failed'; message: string; progress: CopyProgress[]; retries: string[] };
 
 const short = (digest: string) => digest.slice(0, 19);
 
@@ -22,7 +23,9 @@ const short = (digest: string) => digest.slice(0, 19);
  * "Copy Image To…": copies or promotes an image, or a whole index with its platform images and
  * attachments, to another repository of this or another configured registry (region, account),
  * registry to registry without pulling. Progress by bytes, cancellable (a cancelled copy writes no
- * tag), the target repository created when missing, the result verified by digest.
+ * tag), the target repository created when missing, the result verified by digest. Every retry is
+ * shown in the progress and written to the ECR log; a failure or cancel says what it removed from
+ * the target, or what it left there and why.
  */
 export function copyImageCommands(explorer: Explorer): Commands<'ecr.copyImage'> {
   return { 'ecr.copyImage': (arg, options) => copyImageCommand(explorer, arg, optionArgument(options)) };
@@ -49,11 +52,22 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
     void vscode.window.showErrorMessage(`Copy Image To: ${problem}`);
     return undefined;
   }
+  let withAttachments = options.attachments ?? true;
+  if (options.attachments === undefined && options.repository === undefined) {
+    const picked = await vscode.window.showQuickPick([{ label: 'Copy its signatures, attestations and SBOMs with it', picked: true }], {
+      title: `Copy ${from}: attachments`,
+      canPickMany: true,
+      placeHolder: 'Untick to copy the image alone',
+      ignoreFocusOut: true,
+    });
+    if (!picked) return undefined;
+    withAttachments = picked.length > 0;
+  }
   const to = `${repository}:${tag}`;
   const targetLabel = targetConnection === sourceConnection ? to : `${to} in ${targetConnection.label}`;
   const { redactor } = explorer.services;
   const prepared = await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, async () => {
-    const [sourceClient, targetClient] = await Promise.all([registryClientFor(sourceConnection, redactor), registryClientFor(targetConnection, redactor)]);
+    const [sourceClient, targetClient] = await Promise.all([registryClientFor(sourceConnection, redactor, explorer.log), registryClientFor(targetConnection, redactor, explorer.log)]);
     const [root, existing] = await Promise.all([sourceClient.headManifest(source.repository, source.digest ?? source.tag ?? 'latest'), targetClient.headManifest(repository, tag)]);
     const { describeRepository } = await import('../../core/ecr/management');
     const settings = existing ? await describeRepository(await targetConnection.client(), repository, targetConnection.config.accountId) : undefined;
@@ -80,26 +94,35 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   }
 
   const progressSeen: CopyProgress[] = [];
-  const { copyImage, CopyCancelledError } = await import('../../core/images/copy');
-  const { ecrRepositoryGate } = await import('../../core/docker/ecrRepository');
+  const retries: string[] = [];
+  // A "✓ Copied …" of an earlier copy must not stand beside this one.
+  explorer.tell(undefined);
+  const { copyImage, CopyCancelledError, CopyFailedError } = await import('../../core/images/copy');
+  const [{ ecrRepositoryGate }, { ecrReferrers }] = await Promise.all([import('../../core/docker/ecrRepository'), import('../../core/images/attachments')]);
   const attempt = () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} → ${targetLabel}`, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       let shown = 0;
-      const attachments = (await sourceClient.referrers(source.repository, root.digest).catch(() => undefined))?.map((descriptor) => descriptor.digest) ?? [];
+      let latest = '';
       return copyImage({
         source: { client: sourceClient, repository: source.repository, reference: root.digest },
         target: { client: targetClient, repository, tags: [tag] },
-        attachments,
+        withAttachments,
+        listReferrers: ecrReferrers(await sourceConnection.client(), sourceConnection.config.accountId),
         gate: ecrRepositoryGate(await targetConnection.client(), targetConnection.accountId),
         createRepository: true,
         signal: abort.signal,
         onProgress: (now) => {
           progressSeen.push(now);
           const percent = now.bytesTotal ? Math.floor((now.bytesDone / now.bytesTotal) * 100) : 100;
-          progress.report({ message: `${formatBytes(now.bytesDone)} of ${formatBytes(now.bytesTotal)} · ${now.blobsDone}/${now.blobsTotal} blobs`, increment: Math.max(percent - shown, 0) });
+          latest = `${formatBytes(now.bytesDone)} of ${formatBytes(now.bytesTotal)} · ${now.blobsDone}/${now.blobsTotal} blobs`;
+          progress.report({ message: latest, increment: Math.max(percent - shown, 0) });
           shown = Math.max(shown, percent);
+        },
+        onRetry: (notice, text) => {
+          retries.push(text);
+          progress.report({ message: `${latest ? `${latest} · ` : ''}retrying in ${Math.max(1, Math.round(notice.delayMs / 1000))} s, attempt ${notice.attempt} of ${notice.attempts}` });
         },
       });
     });
@@ -108,20 +131,32 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
     const { streamed, mounted, skipped } = result.blobs;
     const how = [streamed ? `${streamed} blob${streamed === 1 ? '' : 's'} copied (${formatBytes(result.bytesStreamed)})` : '', mounted ? `${mounted} mounted` : '', skipped ? `${skipped} already there` : ''].filter(Boolean).join(', ');
     const created = result.createdRepository ? ` Created repository ${repository}.` : '';
+    const attached = result.attachments.manifests ? ` With ${result.attachments.manifests} attachment${result.attachments.manifests === 1 ? '' : 's'} (signatures, attestations, SBOMs).` : '';
+    const recovered = result.recovered ? ` (A request failed on the way, ${result.recovered}, but the tag names the digest.)` : '';
     explorer.tell(`✓ Copied ${from} → ${targetLabel}, digest ${short(result.digest)} verified`);
-    explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s); ${how || 'nothing to transfer'}${created}`);
+    explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${result.attachments.manifests} attachment(s); ${how || 'nothing to transfer'}${created}${recovered}`);
     explorer.model.refresh(targetConnection.key, repository);
-    void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${created}`);
-    return { status: 'copied', result, target: targetLabel, progress: progressSeen };
+    void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${attached}${created}${recovered}`);
+    return { status: 'copied', result, target: targetLabel, progress: progressSeen, retries };
   } catch (error) {
-    if (error instanceof CopyCancelledError) {
-      explorer.tell(`Copy of ${from} cancelled: no tag was written at ${targetLabel}`);
-      explorer.log.info(`copy of ${from} to ${targetLabel} cancelled; no tag written`);
-      return { status: 'cancelled', progress: progressSeen };
+    if (error instanceof CopyCancelledError || abortedEarly(error)) {
+      const message = error instanceof CopyCancelledError ? error.message : 'The copy was cancelled; nothing was written at the target.';
+      explorer.tell(`Copy of ${from} cancelled`);
+      explorer.log.info(`copy of ${from} to ${targetLabel} cancelled: ${message}`);
+      void vscode.window.showInformationMessage(`Copy of ${from} to ${targetLabel} cancelled. ${message.replace(/^The copy was cancelled; /, '')}`);
+      explorer.model.refresh(targetConnection.key, repository);
+      return { status: 'cancelled', message, progress: progressSeen };
     }
-    // Classified, logged and shown with its action, as every ECR failure is.
+    explorer.tell(`✗ Copy of ${from} → ${targetLabel} failed`);
+    if (error instanceof CopyFailedError) {
+      // What it removed or left is part of the message; the cause is classified as every ECR failure is.
+      explorer.log.error(`copy of ${from} to ${targetLabel} failed: ${error.message}`);
+      void vscode.window.showErrorMessage(`Could not copy ${from} to ${targetLabel}: ${error.message}`, 'Show Log').then((answer) => answer && void runCommand('ecr.showLog'));
+      explorer.model.refresh(targetConnection.key, repository);
+      return { status: 'failed', message: error.message, progress: progressSeen, retries };
+    }
     await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, () => Promise.reject(error));
-    return undefined;
+    return { status: 'failed', message: error instanceof Error ? error.message : String(error), progress: progressSeen, retries };
   }
 }
 
@@ -138,4 +173,9 @@ async function pickRegistry(explorer: Explorer, source: Connection, from: string
 
 function ask(title: string, value: string, problem: (text: string) => string | undefined, prompt: string): Thenable<string | undefined> {
   return vscode.window.showInputBox({ title, value, prompt, ignoreFocusOut: true, validateInput: (text) => (text.trim() ? problem(text.trim()) : 'Type a name.') });
+}
+
+/** A cancel that landed before the copy began (an AbortError from the first request). */
+function abortedEarly(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }

@@ -61,7 +61,7 @@ export async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Pro
   const kept = plans.flatMap((plan) => plan.full.keptShared.map((entry) => entry.reason));
   const detail = [
     ...plans.flatMap((plan) => (plans.length > 1 ? [`${plan.repository}:`] : []).concat(plan.safe.deletes.map(line))),
-    offered.length ? `\nWith the index go, if you choose so, its platform images and attachments (${offered.length} · ${formatBytes(offered.reduce((sum, image) => sum + image.sizeBytes, 0))}):` : '',
+    offered.length ? `\nWith it go, if you choose so, its platform images and attachments (signatures, attestations, SBOMs) (${offered.length} · ${formatBytes(offered.reduce((sum, image) => sum + image.sizeBytes, 0))}):` : '',
     ...offered.map(line),
     ...(kept.length ? ['\nKept:', ...kept] : []),
     ...(refused.length ? ['\nNot deleted (refused):', ...refused] : []),

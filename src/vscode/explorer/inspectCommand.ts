@@ -29,7 +29,7 @@ export function inspectCommands(explorer: Explorer, documents: ReadOnlyDocuments
       const label = describeTarget(target);
       const inspection = await explorer.attempt(connection, `Could not inspect ${label}`, () =>
         explorer.withProgress(`Reading ${label} from the registry…`, async () => {
-          const [{ inspectImage }, client] = await Promise.all([import('../../core/images/inspect'), registryClientFor(connection, explorer.services.redactor)]);
+          const [{ inspectImage }, client] = await Promise.all([import('../../core/images/inspect'), registryClientFor(connection, explorer.services.redactor, explorer.log)]);
           return inspectImage(client, target.repository, reference);
         }),
       );

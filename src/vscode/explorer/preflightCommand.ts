@@ -53,7 +53,7 @@ export function preflightCommands(explorer: Explorer): Commands<'ecr.checkImage'
       const settings = { targetPlatform: text('targetPlatform') ?? 'linux/amd64', serverVersion: text('serverVersion') };
       const evaluated = await explorer.attempt(connection, `Could not check ${label}`, () =>
         explorer.withProgress(`Checking ${label} as Aqueduct's operator would…`, async () => {
-          const [{ gatherPreflight, evaluatePreflight }, registry, ecr] = await Promise.all([import('../../core/images/preflight'), registryClientFor(connection, explorer.services.redactor), connection.client()]);
+          const [{ gatherPreflight, evaluatePreflight }, registry, ecr] = await Promise.all([import('../../core/images/preflight'), registryClientFor(connection, explorer.services.redactor, explorer.log), connection.client()]);
           const inputs = await gatherPreflight(ecr, registry, { repository: target.repository, reference: target.tag ?? target.digest ?? 'latest', registryId: connection.config.accountId }, settings, { manifests: explorer.manifestCache });
           return evaluatePreflight(inputs);
         }),

@@ -50,7 +50,7 @@ export function tagCommands(explorer: Explorer): Commands<'ecr.addTag' | 'ecr.re
       const run = (move: boolean) =>
         explorer.attempt(connection, `Could not tag ${from} as ${tag.trim()}`, () =>
           explorer.withProgress(`Tagging ${from} as ${tag.trim()}…`, async () => {
-            const [{ addTag }, client] = await Promise.all([import('../../core/images/tags'), registryClientFor(connection, redactor)]);
+            const [{ addTag }, client] = await Promise.all([import('../../core/images/tags'), registryClientFor(connection, redactor, explorer.log)]);
             // A row's digest, not its tag: the image the person clicked, even if its tag moved since.
             return addTag(client, target.repository, target.digest ?? target.tag ?? 'latest', tag.trim(), { move, tagMutability: decision.immutable ? 'IMMUTABLE' : 'MUTABLE' });
           }),

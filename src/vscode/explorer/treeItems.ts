@@ -172,7 +172,8 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       item.contextValue = [
         'image',
         node.tag ? 'tagged' : 'untagged',
-        isArchived(image) ? 'archived' : 'pullable',
+        // Signatures, attestations, SBOMs, referrers indexes: not images to pull, check or scan.
+        isArchived(image) ? 'archived' : node.role && /signature|attestation|SBOM|artifact|referrers/.test(node.role) ? 'artifact' : 'pullable',
         ...(node.platforms || node.detailsPending ? ['index'] : []),
         ...(node.belongsTo?.length ? ['referenced'] : []),
         ...(node.stale ? ['stale'] : []),

@@ -110,6 +110,18 @@ describe('ECR explorer', () => {
     await screenshot('explorer-created-repository');
   });
 
+  it('Refresh All in the view title lists a repository created elsewhere while a repository row has the focus', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.ecr');
+    await explorer.reveal(REGISTRY_KEY, BETA, { select: true, focus: true, expand: false });
+    const name = `explorer-test/elsewhere-${Date.now().toString(36)}`;
+    // Created by someone else (the SDK, not the extension): the tree does not know of it yet.
+    await client.send(new CreateRepositoryCommand({ repositoryName: name }));
+    assert.equal(find(find(await explorer.treeSnapshot(), 'local')?.children, name), undefined);
+    // What the view title's button runs; VS Code passes it the focused row, which it does not narrow to.
+    await vscode.commands.executeCommand('ecr.refreshView', await explorer.treeSnapshot().then((tree) => find(find(tree, 'local')?.children, BETA)));
+    await waitFor(`${name} in the tree after Refresh All`, async () => find(find(await explorer.treeSnapshot(), 'local')?.children, name));
+  });
+
   it('refuses a bad repository name before calling ECR', async () => {
     const before = (await client.send(new DescribeRepositoriesCommand({}))).repositories?.length;
     const created = await vscode.commands.executeCommand('ecr.createRepository', { registryKey: REGISTRY_KEY, name: 'Bad Name' });

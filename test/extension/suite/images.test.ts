@@ -120,6 +120,32 @@ describe('Images as ECR stores them: indexes, attachments, archive, last pull', 
     await screenshot('images-platform-image-tooltip');
   });
 
+
+  it('an SBOM of the index is an artifact row (no Pull, Check Image or Scan) and is deleted on its own after a plain confirmation; the index and its signature stay', async () => {
+    const index = await registry.getManifest(REPOSITORY, '1.0');
+    const empty = await pushJsonBlob(registry, REPOSITORY, {}, OCI_EMPTY);
+    const document = await pushJsonBlob(registry, REPOSITORY, { spdxVersion: 'SPDX-2.3', name: 'operator' }, 'application/spdx+json');
+    const sbom = await pushManifest(registry, REPOSITORY, { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/spdx+json', config: empty, layers: [document], subject: { mediaType: index.mediaType, digest: index.digest, size: index.bytes.length } });
+    await waitFor('the SBOM listed by the ECR API', async () => (await listed(REPOSITORY)).includes(sbom.digest));
+    explorer.refresh(REGISTRY_KEY, REPOSITORY);
+    const row = await waitFor('the SBOM under the index', async () => find(find(await rowsOf(REPOSITORY), '1.0')?.children, 'SBOM'));
+    assert.match(row.contextValue ?? '', /\bartifact\b/);
+    assert.doesNotMatch(row.contextValue ?? '', /\bpullable\b/, 'Pull, Check Image and Scan are offered on pullable rows only');
+    const node = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, sbom.digest);
+    modals().answerWith((request) => request.buttons[0]);
+    try {
+      const result = await vscode.commands.executeCommand<{ deleted: number; failures: string[]; refused: string[] }>('ecr.deleteImages', node);
+      assert.deepEqual(result.refused, []);
+      assert.equal(result.deleted, 1);
+      const asked = modals().shown().at(-1)!;
+      assert.equal(asked.message, `Delete 1 image from ${REPOSITORY}?`);
+      assert.deepEqual(asked.buttons, ['Delete 1 Image']);
+    } finally {
+      modals().answerWith(undefined);
+    }
+    const left = await listed(REPOSITORY);
+    assert.ok(!left.includes(sbom.digest) && left.includes(digests.index) && left.includes(digests.signature), 'only the SBOM went');
+  });
   it('refuses to delete a platform image alone, naming the index; deleting the index offers its children in one modal', async () => {
     const amd64 = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.amd64);
     const refused = await vscode.commands.executeCommand<{ deleted: number; refused: string[] }>('ecr.deleteImages', amd64);
@@ -138,7 +164,7 @@ describe('Images as ECR stores them: indexes, attachments, archive, last pull', 
     for (const line of ['• image index: 1.0', '• linux/amd64 image: sha256:', '• linux/arm64 image: sha256:', '• attestation manifest: sha256:', '• signature: sha256:']) {
       assert.ok(offer.detail?.includes(line), `the modal lists "${line}": ${offer.detail}`);
     }
-    assert.match(offer.detail ?? '', /its platform images and attachments \(5 · /);
+    assert.match(offer.detail ?? '', /its platform images and attachments \(signatures, attestations, SBOMs\) \(5 · /);
     assert.ok((await listed(REPOSITORY)).includes(digests.index));
 
     // A selection of the index and one of its platform images is planned as a whole: nothing refused.

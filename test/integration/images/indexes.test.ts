@@ -108,7 +108,8 @@ describe('multi-arch images in ECR', { skip }, () => {
     assert.deepEqual(refused.refused[0].referencedBy.sort(), [images.index, images.list].sort());
 
     const plan = planDelete(graph, [images.index], { cascade: true });
-    assert.deepEqual(plan.steps[0], [images.index], 'the index goes first');
+    // The index goes first; its signature (which names it as subject, not listed by it) may go in the same round.
+    assert.deepEqual(plan.steps[0].sort(), [images.index, images.signature].sort(), 'the index goes first');
     assert.deepEqual(plan.deletes.map((image) => image.digest).sort(), [images.index, images.attestations.amd64, images.attestations.arm64, images.signature].sort());
     assert.deepEqual(plan.keptShared.map((image) => image.digest).sort(), [images.amd64, images.arm64].sort());
     for (const step of plan.steps) {

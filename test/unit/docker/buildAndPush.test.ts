@@ -142,12 +142,12 @@ describe('buildAndPush flow', () => {
     const { reporter, text } = recorder();
     const outcome = await buildAndPush(request(workspace()), { engine: recovered.engine, auth: authSource().auth, repositories: gate(), reporter, retry: { attempts: 3, baseDelayMs: 1 } });
     assert.equal(outcome.status, 'succeeded');
-    assert.deepEqual(text.filter((line) => line.startsWith('Connection lost')).map((line) => /retrying in [\d.]+ s \(attempt (\d) of 4\)/.exec(line)?.[1]), ['2', '3']);
+    assert.deepEqual(text.filter((line) => line.startsWith('The push failed')).map((line) => /retrying in [\d.]+ s, attempt (\d) of 4/.exec(line)?.[1]), ['2', '3']);
 
     const hopeless = fakeEngine({ pushes: [reset, reset, reset] });
     const failed = await buildAndPush(request(workspace()), { engine: hopeless.engine, auth: authSource().auth, repositories: gate(), reporter: recorder().reporter, retry: { attempts: 2, baseDelayMs: 1 } });
-    assert.equal(failed.status === 'failed' && failed.failure.kind, 'push-failed');
-    assert.match(failed.status === 'failed' ? failed.failure.message : '', /ECONNRESET/);
+    assert.equal(failed.status === 'failed' && failed.failure.kind, 'registry-unavailable');
+    assert.match(failed.status === 'failed' ? failed.failure.message : '', /ECONNRESET.*3 attempts.*not of your credentials/);
   });
 
   it('a failed RUN step fails the build with its line and output, and nothing is pushed', async () => {

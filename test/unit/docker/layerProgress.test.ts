@@ -80,6 +80,19 @@ describe('LayerProgress (pull)', () => {
     assert.equal(new LayerProgress('pull').percent(), 0);
   });
 
+  it('says once per round when dockerd retries a layer download on its own', () => {
+    const model = new LayerProgress('pull');
+    const layer = 'a1b2c3d4e5f6';
+    const lines = [
+      { status: 'Downloading', id: layer, progressDetail: { current: 10, total: 100 } },
+      { status: 'Retrying in 5 seconds', id: layer },
+      { status: 'Retrying in 4 seconds', id: layer },
+      { status: 'Downloading', id: layer, progressDetail: { current: 20, total: 100 } },
+      { status: 'Retrying in 10 seconds', id: layer },
+    ].flatMap((event) => model.accept(event));
+    assert.deepEqual(lines, [`${layer}: Retrying in 5 seconds (the engine retries this layer itself)`, `${layer}: Retrying in 10 seconds (the engine retries this layer itself)`]);
+  });
+
   it('keeps the digest and the engine\'s closing status', () => {
     const model = new LayerProgress('pull');
     const kept = [

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { withRegistryRetries } from '../../../src/core/docker/registryRetry';
+import { RegistryUnavailableError, withRegistryRetries } from '../../../src/core/docker/registryRetry';
 import { TokenCache } from '../../../src/core/ecr/tokenCache';
 
 /** A TokenCache over a fake GetAuthorizationToken that issues password-number-1, -2, … */
@@ -85,5 +85,45 @@ describe('registry retries (shared by push and pull)', () => {
     let ran = false;
     await assert.rejects(withRegistryRetries(async () => (ran = true), { ...(await options(tokens(), [])), signal: abort.signal }));
     assert.equal(ran, false);
+  });
+
+  it('a 503 or 429 the engine passes on is retried with backoff; at the end it is the registry being unavailable, not a permission problem', async () => {
+    const source = tokens();
+    const lines: string[] = [];
+    let attempts = 0;
+    const result = await withRegistryRetries(async () => {
+      if (attempts++ < 2) throw new Error(attempts === 1 ? 'received unexpected HTTP status: 503 Service Unavailable' : 'toomanyrequests: Rate exceeded');
+      return 'pushed';
+    }, await options(source, lines));
+    assert.equal(result, 'pushed');
+    assert.match(lines[0], /^The push failed \(received unexpected HTTP status: 503 Service Unavailable\); retrying in [\d.]+ s, attempt 2 of 3\.$/);
+    assert.equal(source.issued(), 1, 'no token refresh for a server fault');
+
+    await assert.rejects(
+      withRegistryRetries(async () => Promise.reject(new Error('received unexpected HTTP status: 502 Bad Gateway')), await options(source, [])),
+      (error: Error) => error instanceof RegistryUnavailableError && /502 Bad Gateway/.test(error.message) && /not of your credentials/.test(error.message),
+    );
+  });
+
+  it('an "unauthorized" from the engine while the registry itself answers 503 is the registry\'s trouble: retried, never reported as denied', async () => {
+    const source = tokens();
+    const lines: string[] = [];
+    const probed: string[] = [];
+    await assert.rejects(
+      withRegistryRetries(async () => Promise.reject(new Error('(HTTP code 500) server error - unauthorized: authentication required ')), {
+        ...(await options(source, lines)),
+        probe: async (auth) => (probed.push(auth.password), 503),
+      }),
+      (error: Error) => error instanceof RegistryUnavailableError && /HTTP 503 to \/v2\//.test(error.message),
+    );
+    assert.equal(probed.length, 3);
+    assert.equal(source.issued(), 1, 'the token was not blamed');
+    // When the registry answers 401 to the credentials, it is the token: refreshed once, as before.
+    const refused = tokens();
+    await assert.rejects(
+      withRegistryRetries(async () => Promise.reject(new Error('unauthorized: authentication required')), { ...(await options(refused, [])), probe: async () => 401 }),
+      /authentication required/,
+    );
+    assert.equal(refused.issued(), 2);
   });
 });

@@ -41,8 +41,9 @@ describe('delete planning', () => {
   it('with cascade deletes the index first, then everything it listed', () => {
     const plan = planDelete(graph, [digestOf(index)], { cascade: true });
     assert.equal(plan.deletes.length, 6);
-    assert.deepEqual(plan.steps[0], [digestOf(index)]);
-    assert.deepEqual(sorted(plan.steps.slice(1).flat()), sorted([amd64, arm64, attAmd64, attArm64, signature].map(digestOf)));
+    // What the index lists goes after it; its signature names it as subject and may go in the same round.
+    assert.deepEqual(sorted(plan.steps[0]), sorted([index, signature].map(digestOf)));
+    assert.deepEqual(sorted(plan.steps.slice(1).flat()), sorted([amd64, arm64, attAmd64, attArm64].map(digestOf)));
     assert.equal(plan.totalBytes, 6_880_000 + 3_500_000 + 3_380_000 + 1600 + 1600 + 245);
   });
 

@@ -110,7 +110,10 @@ describe('registry client', () => {
       [403, '{"errors":[{"code":"DENIED","message":"not authorized"}]}', 'DENIED', /permissions/],
       [429, '{"errors":[{"code":"TOOMANYREQUESTS"}]}', 'TOOMANYREQUESTS', /throttling/],
       [429, '<html>slow down</html>', 'TOOMANYREQUESTS', /throttling/],
-      [500, '', 'UNKNOWN', /HTTP 500/],
+      [500, '', 'UNAVAILABLE', /HTTP 500/],
+      // The status decides for 5xx: a proxy's 503 saying DENIED is still the registry being unavailable.
+      [503, '{"errors":[{"code":"DENIED","message":"no"}]}', 'UNAVAILABLE', /unavailable.*HTTP 503/],
+      [503, '<html>Service Unavailable</html>', 'UNAVAILABLE', /unavailable/],
     ];
     for (const [status, body, code, message] of cases) {
       const error = registryErrorFrom(status, body, 'manifest team/app:1.0');
