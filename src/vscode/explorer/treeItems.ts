@@ -3,10 +3,10 @@ import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
 import { lastActivity, lastPullText, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
 import { isArchived } from '../../core/ecr/storageClass';
+import { imageContextValue, repositoryContextValue } from '../../core/explorer/contextValues';
 import { mediaTypeText } from '../../core/ecr/format';
 import { scanStatusText } from '../../core/ecr/scanning';
 import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
-import { isImmutable } from '../../core/ecr/repositorySettings';
 import { readLifecycleMark } from '../../core/images/lifecyclePreview';
 import { describeTagMutability, tagMutabilityFrom, tagMutabilityIcon } from '../../core/ecr/tagMutability';
 import type { CommandArguments } from '../commandArguments';
@@ -151,12 +151,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
         node.expandForFilter || node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.iconPath = new vscode.ThemeIcon(tagMutabilityIcon(repository.tagMutability));
-      // Tokens the menus read to offer the opposite of the current state ("Turn Scan on Push Off").
-      item.contextValue = [
-        'repository',
-        repository.scanOnPush ? 'scanOnPush' : 'noScanOnPush',
-        isImmutable(repository.tagMutability) ? 'immutable' : 'mutable',
-      ].join(' ');
+      item.contextValue = repositoryContextValue(node);
       if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
       // No tooltip here: built on hover (repositoryTooltip), not for each of thousands of rows.
       return withId(item, node);
@@ -169,16 +164,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       const item = new vscode.TreeItem(label, node.childCount ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
       item.description = imageRowDescription(node);
       item.iconPath = imageIcon(node);
-      item.contextValue = [
-        'image',
-        node.tag ? 'tagged' : 'untagged',
-        // Signatures, attestations, SBOMs, referrers indexes: not images to pull, check or scan.
-        isArchived(image) ? 'archived' : node.role && /signature|attestation|SBOM|artifact|referrers/.test(node.role) ? 'artifact' : 'pullable',
-        ...(node.platforms || node.detailsPending ? ['index'] : []),
-        ...(node.belongsTo?.length ? ['referenced'] : []),
-        ...(node.stale ? ['stale'] : []),
-        ...(node.expiresBy ? ['expiring'] : []),
-      ].join(' ');
+      item.contextValue = imageContextValue(node);
       // No tooltip here: the provider resolves it on hover (imageTooltip), when it may ask ECR for scan counts.
       return withId(item, node);
     }
@@ -214,7 +200,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       const item = new vscode.TreeItem(node.error.message, vscode.TreeItemCollapsibleState.None);
       item.description = node.error.action?.title;
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      item.contextValue = `error ${node.error.kind}`;
+      item.contextValue = 'error';
       item.tooltip = md(`${node.error.message}\n\n${code(node.error.detail)}${node.error.action ? `\n\nClick to: ${node.error.action.title}` : ''}`);
       item.command = commandFor('ecr.retry', node.error.action?.title ?? 'Retry', node, { performAction: true });
       return withId(item, node);
