@@ -57,6 +57,15 @@ async function hoverTreeRow(page, label, parent) {
       break;
     }
   }
+  // The list draws only the rows on screen: with the parent scrolled out of view, the one row of that label is it.
+  if (!target && parent && parentLevel === undefined) {
+    const same = [];
+    for (let index = 0; index < count; index++) {
+      const row = rows.nth(index);
+      if ((await row.locator('.label-name').first().textContent().catch(() => ''))?.trim() === label) same.push(row);
+    }
+    if (same.length === 1) target = same[0];
+  }
   if (!target) throw new Error(`no tree row "${label}"${parent ? ` under "${parent}"` : ''} is visible`);
   const hover = page.locator('.monaco-hover:visible .monaco-hover-content, .workbench-hover:visible').first();
   // A row re-rendered under the pointer (the tree refreshing) drops the hover: move away and back.

@@ -121,6 +121,11 @@ interface ManifestFacts {
   artifactMediaType?: string;
   /** Digests an index lists. */
   children?: string[];
+  /** The manifest's subject (a signature's, an SBOM's image) and annotations: what ListImageReferrers answers. */
+  subject?: string;
+  annotations?: Record<string, string>;
+  /** The manifest's length in bytes (ImageReferrer.size). */
+  bytes?: number;
 }
 
 // ECR's JSON bodies, read loosely here: the contract test checks every answer against the API model.
@@ -254,6 +259,7 @@ export class EcrFront {
     }
 
     if (operation === 'UpdateImageStorageClass') return this.updateStorageClass(request, input, done);
+    if (operation === 'ListImageReferrers') return this.listImageReferrers(request, input, done);
     let forwardBody = body;
     let untagged: Json | undefined;
     // moto knows no imageStatus filter, and DescribeImages ignores tagStatus there: the front applies
@@ -430,6 +436,47 @@ export class EcrFront {
    * manifest is deleted (its blobs stay: the registry does no garbage collection here) and its bytes
    * kept, to be put back on restore.
    */
+  /**
+   * ListImageReferrers (moto lacks it), as the ECR API model describes it: the artifacts whose manifest names
+   * `subjectId.imageDigest` as its subject; "If not specified, only artifacts with ACTIVE status are returned"
+   * (ListImageReferrersFilter.artifactStatus); `artifactTypes` keeps those types; pages of `maxResults` (1-50),
+   * "up to 20 results" without it (ListImageReferrersRequest.maxResults). Docs silent on the order: ours is push order.
+   */
+  private async listImageReferrers(request: http.IncomingMessage, input: Json, done: (status: number, text: string) => void): Promise<void> {
+    const invalid = (message: string) => done(400, JSON.stringify({ __type: 'InvalidParameterException', message }));
+    const subject = input.subjectId?.imageDigest;
+    if (typeof input.repositoryName !== 'string' || typeof subject !== 'string') return invalid('repositoryName and subjectId.imageDigest are required.');
+    if (!/^sha256:[0-9a-f]{64}$/.test(subject)) return invalid(`Invalid parameter at 'subjectId.imageDigest': ${subject} is not a digest.`);
+    const maxResults = input.maxResults ?? 20;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50) return invalid("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 50'");
+    const wantedStatus: string = input.filter?.artifactStatus ?? 'ACTIVE';
+    const wantedTypes: string[] | undefined = Array.isArray(input.filter?.artifactTypes) && input.filter.artifactTypes.length ? input.filter.artifactTypes : undefined;
+    const listed = await this.motoCall('DescribeImages', { repositoryName: input.repositoryName }, request);
+    if (listed.status !== 200) return done(listed.status, listed.text);
+    const details = ((JSON.parse(listed.text).imageDetails ?? []) as Json[]).sort((a, b) => Number(a.imagePushedAt ?? 0) - Number(b.imagePushedAt ?? 0));
+    const facts = await this.manifestFacts(request, input.repositoryName, details.map((detail) => detail.imageDigest));
+    const referrers: Json[] = [];
+    for (const detail of details) {
+      const known = facts.get(detail.imageDigest) ?? {};
+      if (known.subject !== subject) continue;
+      const status = this.archives.statusOf(input.repositoryName, detail.imageDigest);
+      if (wantedStatus !== 'ANY' && status !== wantedStatus) continue;
+      if (wantedTypes && !wantedTypes.includes(known.artifactMediaType ?? '')) continue;
+      referrers.push({
+        digest: detail.imageDigest,
+        mediaType: known.mediaType ?? detail.imageManifestMediaType,
+        ...(known.artifactMediaType ? { artifactType: known.artifactMediaType } : {}),
+        size: known.bytes ?? detail.imageSizeInBytes ?? 0,
+        ...(known.annotations ? { annotations: known.annotations } : {}),
+        artifactStatus: status,
+      });
+    }
+    const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64').toString('utf8')) || 0 : 0;
+    const page = referrers.slice(start, start + maxResults);
+    const next = start + maxResults < referrers.length ? Buffer.from(String(start + maxResults)).toString('base64') : undefined;
+    return done(200, JSON.stringify({ referrers: page, ...(next ? { nextToken: next } : {}) }));
+  }
+
   private async archiveImage(repository: string, digest: string): Promise<void> {
     if (!this.archives.archive(repository, digest) || !this.options.registry) return;
     const key = `${repository}@${digest}`;
@@ -643,7 +690,7 @@ export class EcrFront {
         if (known.length > 0) size = Math.max(...known);
       }
       if (size !== undefined) this.sizes.set(`${repository}@${digest}`, size);
-      this.manifests.set(`${repository}@${digest}`, factsOf(manifest, mediaType));
+      this.manifests.set(`${repository}@${digest}`, factsOf(manifest, mediaType, manifestText));
     } catch {
       // Not JSON: moto refuses it anyway.
     }
@@ -658,7 +705,7 @@ export class EcrFront {
       if (got.status !== 200) continue;
       for (const image of (JSON.parse(got.text).images ?? []) as Json[]) {
         try {
-          this.manifests.set(`${repository}@${image.imageId?.imageDigest}`, factsOf(JSON.parse(image.imageManifest), image.imageManifestMediaType));
+          this.manifests.set(`${repository}@${image.imageId?.imageDigest}`, factsOf(JSON.parse(image.imageManifest), image.imageManifestMediaType, image.imageManifest));
         } catch {
           // A manifest that is not JSON has no facts to give.
         }
@@ -764,11 +811,14 @@ export class EcrFront {
 }
 
 /** What ECR derives from a manifest: its media type, artifactMediaType (artifactType, else the config's media type) and, for an index, the digests it lists. */
-function factsOf(manifest: Json, mediaType?: string): ManifestFacts {
+function factsOf(manifest: Json, mediaType?: string, text?: string): ManifestFacts {
   return {
     mediaType: mediaType ?? manifest.mediaType,
     artifactMediaType: manifest.artifactType ?? manifest.config?.mediaType,
     children: Array.isArray(manifest.manifests) ? manifest.manifests.map((child: Json) => child.digest) : undefined,
+    subject: typeof manifest.subject?.digest === 'string' ? manifest.subject.digest : undefined,
+    annotations: manifest.annotations && typeof manifest.annotations === 'object' ? manifest.annotations : undefined,
+    bytes: text === undefined ? undefined : Buffer.byteLength(text, 'utf8'),
   };
 }
 

@@ -124,6 +124,10 @@ export async function startFaultProxy(upstream: string, options: { seed?: number
     return undefined;
   };
 
+  // Its own agent, without keep-alive: no connection to the upstream outlives its request (Node's global
+  // agent keeps them open, and an open one kept a test file's process alive after its last test), and
+  // close() destroys whatever is still in flight.
+  const upstreamAgent = new http.Agent({ keepAlive: false });
   const server = http.createServer((request, response) => {
     const method = request.method ?? 'GET';
     const path = request.url ?? '/';
@@ -154,7 +158,7 @@ export async function startFaultProxy(upstream: string, options: { seed?: number
     }
     const forward = () => {
       const upstreamRequest = http.request(
-        { host: upstreamHost, port: upstreamPort, method, path, headers: { ...request.headers, host: upstream } },
+        { host: upstreamHost, port: upstreamPort, method, path, headers: { ...request.headers, host: upstream }, agent: upstreamAgent },
         (answer) => {
           record.status = answer.statusCode;
           const headers = { ...answer.headers };
@@ -236,6 +240,7 @@ export async function startFaultProxy(upstream: string, options: { seed?: number
     hits: () => hits,
     close: () => {
       for (const socket of sockets) socket.destroy();
+      upstreamAgent.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };

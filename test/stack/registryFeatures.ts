@@ -28,6 +28,8 @@ const DELETE_RULE_MEMBERS = ['ecrRepositoryPrefix', 'upstreamRegistryUrl', 'crea
 const UPSTREAM_URLS: Record<string, RegExp> = {
   'docker-hub': /^registry-1\.docker\.io$/,
   'ecr-public': /^public\.ecr\.aws$/,
+  // "Amazon ECR Public Premium (ecr-public-premium) – ecr-premium.aws.com" (model: CreatePullThroughCacheRuleRequest.upstreamRegistryUrl).
+  'ecr-public-premium': /^ecr-premium\.aws\.com$/,
   quay: /^quay\.io$/,
   k8s: /^registry\.k8s\.io$/,
   'github-container-registry': /^ghcr\.io$/,
@@ -104,6 +106,11 @@ export class RegistryFeatures {
     }
     const upstream = input.upstreamRegistry ?? Object.keys(UPSTREAM_URLS).find((key) => UPSTREAM_URLS[key].test(url));
     if (!upstream || !UPSTREAM_URLS[upstream]?.test(url)) return error('UnsupportedUpstreamRegistryException', `The specified upstream registry ${url} is not supported.`);
+    // upstreamRoleArn: "You can use this parameter only for the Amazon ECR Public Premium upstream registry, and it
+    // requires customRoleArn" (model: CreatePullThroughCacheRuleRequest.upstreamRoleArn).
+    if (input.upstreamRoleArn && (upstream !== 'ecr-public-premium' || !input.customRoleArn)) {
+      return error('InvalidParameterException', 'upstreamRoleArn can be used only for the ecr-public-premium upstream registry, together with customRoleArn.');
+    }
     if (NEEDS_SECRET.has(upstream) && !input.credentialArn) return error('InvalidParameterException', `A credential ARN is required for the upstream registry ${url}.`);
     if (this.rules.has(prefix)) return error('PullThroughCacheRuleAlreadyExistsException', `A pull through cache rule with the ecrRepositoryPrefix '${prefix}' already exists in the registry with id '${ACCOUNT}'`);
     const now = new Date();

@@ -69,6 +69,9 @@ describe('Registries wherever the extension host runs', function () {
 
   it('"+" adds a registry: its row shows, and it is kept in the machine settings the next window reads', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.ecr');
+    // Registry rows only, so the new one is on screen whatever the suites before listed under "local".
+    await vscode.commands.executeCommand('workbench.actions.treeView.ecr.registries.collapseAll');
+    await waitFor('the registries collapsed', async () => (await visibleTreeRows()).includes('local') || undefined);
     await clickViewAction('Add Registry');
     await quickPickShown('the Add Registry picker', 'Add ECR Registry');
     await pickTyped('Paste a registry URI');
@@ -98,6 +101,7 @@ describe('Registries wherever the extension host runs', function () {
   });
 
   it('Remove Registry takes the row away and the entry out of the machine settings', async () => {
+    await waitFor(`the row "${LABEL}" before the removal`, async () => (await visibleTreeRows()).includes(LABEL) || undefined);
     modals().answerWith((request) => (request.message.includes(LABEL) ? 'Remove from View' : undefined));
     assert.equal(await vscode.commands.executeCommand('ecr.removeRegistry', { registryKey: `${ACCOUNT}/${REGION}/${PROFILE}` }), true);
     await waitFor(`the row "${LABEL}" to go`, async () => !(await visibleTreeRows()).includes(LABEL) || undefined);

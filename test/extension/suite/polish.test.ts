@@ -324,12 +324,12 @@ describe('Everyday flows: tree, Check Image, Create Repository, lifecycle, tasks
         walked.push(command);
       };
 
-      // Refresh re-lists the whole view: a repository created behind the extension's back appears.
+      // Refresh All re-lists the whole view: a repository created behind the extension's back appears.
       const appeared = `polish-walk-refresh-${run}`;
       assert.ok(await explorer.repositoryNode(REGISTRY_KEY, DEMO_REPOSITORY), 'the registry is listed');
       await client.send(new CreateRepositoryCommand({ repositoryName: appeared }));
       assert.equal(await explorer.repositoryNode(REGISTRY_KEY, appeared), undefined, 'not in the view before Refresh');
-      await step('ecr.refresh', async () => (await explorer.repositoryNode(REGISTRY_KEY, appeared)) || undefined);
+      await step('ecr.refreshView', async () => (await explorer.repositoryNode(REGISTRY_KEY, appeared)) || undefined);
       await step('ecr.addRegistry', asks('Add ECR Registry'));
       await step('ecr.filter', asks('Filter ECR Registries'));
       await step('ecr.createRepository', asks('Create Repository in local (1/4)'));

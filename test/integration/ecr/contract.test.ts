@@ -23,6 +23,7 @@ const REPOSITORY = `contract-${run}/app`;
 const PREFIX = `ctr-${run}`;
 const DOCKER_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 /** Operations the local ECR cannot answer (moto lacks them; README "Known limits"): checked to still be unanswered, so a change is noticed. */
 const UNANSWERED = new Set(['StartLifecyclePolicyPreview', 'GetLifecyclePolicyPreview']);
 
@@ -149,6 +150,28 @@ describe('contract: the local ECR answers as ECR\'s API model allows', { skip: s
     assert.equal(refused.failures[0]?.failureCode, 'ImageReferencedByManifestList');
     await ok('BatchDeleteImage', { repositoryName: REPOSITORY, imageIds: [{ imageTag: 'no-such-tag' }] });
     await fails('BatchDeleteImage', { repositoryName: `${REPOSITORY}-missing`, imageIds: [{ imageTag: 'v1' }] }, 'RepositoryNotFoundException');
+  });
+
+  it('referrers: the artifacts that name an image as their subject, filtered and paged', async () => {
+    const subject = digests.one;
+    const bundle = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+    const signature = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: bundle,
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 },
+      layers: [],
+      subject: { mediaType: DOCKER_V2, digest: subject, size: manifestFor(`${run}-one`).length },
+      annotations: { 'org.opencontainers.image.created': '2026-12-01T00:00:00Z' },
+    });
+    const put = await setup('PutImage', { repositoryName: REPOSITORY, imageManifest: signature, imageManifestMediaType: OCI_MANIFEST });
+    const listed = await ok('ListImageReferrers', { repositoryName: REPOSITORY, subjectId: { imageDigest: subject } });
+    assert.deepEqual(listed.referrers.map((referrer: { digest: string }) => referrer.digest), [put.image.imageId.imageDigest]);
+    assert.equal(listed.referrers[0].artifactType, bundle);
+    assert.equal(listed.referrers[0].size, Buffer.byteLength(signature));
+    const none = await ok('ListImageReferrers', { repositoryName: REPOSITORY, subjectId: { imageDigest: subject }, filter: { artifactStatus: 'ANY', artifactTypes: ['application/spdx+json'] }, maxResults: 1 });
+    assert.deepEqual(none.referrers, []);
+    await fails('ListImageReferrers', { repositoryName: `${REPOSITORY}-missing`, subjectId: { imageDigest: subject } }, 'RepositoryNotFoundException');
   });
 
   it('storage classes: archive and restore, and the errors ECR lists', async () => {

@@ -46,6 +46,27 @@ describe('the local ECR follows ECR\'s API model and docs', { skip }, () => {
     assert.match(root?.message ?? '', /only when the ECR repository prefix is not ROOT/);
   });
 
+  it('pull-through from ECR Public Premium: ecr-premium.aws.com with both roles; upstreamRoleArn refused elsewhere or without customRoleArn', async () => {
+    // Plain HTTP: the SDK of this release drops upstreamRoleArn (the model has it; src/core/ecr adds it itself).
+    const create = (body: Record<string, unknown>) =>
+      fetch(suite.front.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.CreatePullThroughCacheRule' },
+        body: JSON.stringify(body),
+      });
+    const roles = { customRoleArn: 'arn:aws:iam::123456789012:role/ecr-pull-through', upstreamRoleArn: 'arn:aws:iam::123456789012:role/ecr-premium-reader' };
+    const created = await create({ ecrRepositoryPrefix: 'premium', upstreamRegistryUrl: 'ecr-premium.aws.com', upstreamRegistry: 'ecr-public-premium', ...roles });
+    assert.equal(created.status, 200, await created.clone().text());
+    const body = (await created.json()) as Record<string, unknown>;
+    assert.equal(body.upstreamRegistry, 'ecr-public-premium');
+    assert.equal(body.upstreamRoleArn, roles.upstreamRoleArn);
+    const elsewhere = await create({ ecrRepositoryPrefix: 'not-premium', upstreamRegistryUrl: 'public.ecr.aws', ...roles });
+    assert.equal(elsewhere.status, 400);
+    assert.equal(((await elsewhere.json()) as { __type: string }).__type, 'InvalidParameterException');
+    const alone = await create({ ecrRepositoryPrefix: 'premium-alone', upstreamRegistryUrl: 'ecr-premium.aws.com', upstreamRoleArn: roles.upstreamRoleArn });
+    assert.equal(alone.status, 400);
+  });
+
   it('DeletePullThroughCacheRule answers exactly the members of its output shape', async () => {
     await suite.client.send(new CreatePullThroughCacheRuleCommand({
       ecrRepositoryPrefix: 'mirror',
