@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, hoverTreeRow, modals, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, hoverTreeRow, modals, nextSecond, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
 import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
 import { formatBytes } from '../../../src/core/ecr/format';
 import { RegistryClient } from '../../../src/core/registry/client';
@@ -68,6 +68,8 @@ describe('Images as ECR stores them: indexes, attachments, archive, last pull', 
     const empty = await pushJsonBlob(registry, REPOSITORY, {}, OCI_EMPTY);
     const payload = await pushJsonBlob(registry, REPOSITORY, { critical: { image: { 'docker-manifest-digest': index.digest } } }, 'application/vnd.dev.cosign.simplesigning.v1+json');
     const signature = await pushManifest(registry, REPOSITORY, { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', config: empty, layers: [payload], subject: index });
+    // ECR records push times to the second: 'solo' is newer than the index only in a later second.
+    await nextSecond();
     const solo = await pushPlatformImage(registry, REPOSITORY, 'amd64', 1000, 'solo');
     Object.assign(digests, { index: index.digest, amd64: amd64.digest, arm64: arm64.digest, attestation: attestations[0].digest, signature: signature.digest, solo: solo.digest });
     digests.fresh = (await pushPlatformImage(registry, AGED, 'amd64', 1000, 'fresh')).digest;
