@@ -5,6 +5,7 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { median } from './stats.mjs';
+import { generateDockerfile } from './sampleDockerfile.mjs';
 const { loadFixture, runCase, tallyByRule } = await import('../test/unit/dockerfile/buildkitFixture.ts');
 const { lintDockerfile } = await import('../src/core/dockerfile/lint.ts');
 const { parseDockerfile } = await import('../src/core/dockerfile/parse.ts');
@@ -28,36 +29,6 @@ const exact = decided.filter((result) => result.missing.length === 0 && result.u
 console.log(`build checks: ${reported}/${expected} expected warnings reported, ${unexpected} unexpected, ${exact}/${decided.length} cases exact, over ${tally.size} rules`);
 for (const result of results.filter((r) => r.fixtureCase.difference)) {
   console.log(`build checks: deliberate difference ${result.fixtureCase.name}: ${result.fixtureCase.difference} (missing ${result.missing.length}, unexpected ${result.unexpected.length})`);
-}
-
-/** A realistic file, as bench/lint.mjs makes: stages, continuations, heredocs, apt and pip. */
-function generateDockerfile(lineCount) {
-  const lines = ['# syntax=docker/dockerfile:1', 'ARG PY=310', 'ARG AQUEDUCT=0.3.6'];
-  let block = 0;
-  while (lines.length < lineCount) {
-    const n = block++;
-    lines.push(
-      n === 0 ? 'FROM aqueducthq/function${PY}:${AQUEDUCT}' : `FROM python:3.${8 + (n % 3)}-slim AS stage${n}`,
-      `# stage ${n}: dependencies for operator ${n}`,
-      'RUN apt-get update \\',
-      `    && apt-get install -y --no-install-recommends curl=7.88.${n} git${n % 2 ? '' : '=1:2.39'} \\`,
-      '    && rm -rf /var/lib/apt/lists/*',
-      `ENV APP_HOME=/srv/app${n} PYTHONDONTWRITEBYTECODE=1`,
-      `WORKDIR /srv/app${n}`,
-      `COPY requirements-${n}.txt ./`,
-      `RUN pip install --no-cache-dir -r requirements-${n}.txt pandas==2.0.${n % 4} scikit-learn${n % 3 ? '' : '==1.3.0'}`,
-      'RUN <<EOF',
-      `echo "building ${n}" | tee /tmp/build-${n}.log`,
-      `cd /srv/app${n} && python -m compileall .`,
-      'EOF',
-      `COPY --chown=1000:1000 src/ /srv/app${n}/src/`,
-      `LABEL org.opencontainers.image.revision="${n}"`,
-      `# hadolint ignore=DL3003`,
-      `RUN cd /srv && ls -la app${n}`,
-      `USER ${n % 5 ? 'app' : 'root'}`,
-    );
-  }
-  return lines.slice(0, lineCount).join('\n') + '\n';
 }
 
 const base = { serverVersion: '0.3.6' };

@@ -4,6 +4,7 @@
  * expands (shell/lex.go: `$x`, `${x}`, `${x:-word}`…, nothing inside single quotes, `\$` escaped),
  * distance-based suggestions (util/suggest) and image-reference validity (distribution/reference).
  */
+import { editDistance } from '../text';
 
 /**
  * Results by text: typing changes one instruction at a time, so each lint of a large file reads the
@@ -150,28 +151,13 @@ export function expandWith(word: string, values: ReadonlyMap<string, string>): s
   });
 }
 
-/** Levenshtein distance (agext/levenshtein with default costs). */
-function distance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
-
 /** util/suggest.Search: the closest option under distance 3, none when one matches exactly. */
 export function suggest(value: string, options: Iterable<string>): string {
   let match = '';
   let best = 3;
   for (const option of options) {
     if (option === value) return '';
-    const d = distance(value, option);
+    const d = editDistance(value, option);
     if (d < best) {
       best = d;
       match = option;

@@ -4,6 +4,7 @@
  */
 import type { InstructionInfo } from '../parse';
 import { replaceRange, spanOf } from './edits';
+import { editDistance } from '../text';
 import type { RuleContext, RuleInfo } from './types';
 
 export const SYNTAX_RULES: RuleInfo[] = [
@@ -29,20 +30,6 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   ADD: { chown: true, chmod: true, link: false, checksum: true, 'keep-git-dir': false, exclude: true, unpack: false },
   HEALTHCHECK: { interval: true, timeout: true, 'start-period': true, 'start-interval': true, retries: true },
 };
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
 
 /** The keyword a typo most likely meant ("FRM" -> "FROM"), if one is close. */
 export function closestKeyword(word: string): string | undefined {
