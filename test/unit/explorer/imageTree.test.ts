@@ -6,28 +6,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClassifiedError } from '../../../src/core/ecr/errors';
-import type { ImageSummary, RepositorySummary } from '../../../src/core/ecr/listing';
+import type { ImageSummary } from '../../../src/core/ecr/listing';
 import { silentLogger } from '../../../src/core/log';
 import { ExplorerModel } from '../../../src/core/explorer/model';
 import type { ExplorerNode, ImageNode, RepositoryNode } from '../../../src/core/explorer/nodes';
 import type { ExplorerSource } from '../../../src/core/explorer/source';
-import { registry as testRegistry } from './fixtures';
+import { registry as testRegistry, repository as testRepository } from './fixtures';
 import { ATTESTATION_MANIFEST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, REFERENCE_DIGEST, REFERENCE_TYPE, type Manifest } from '../../../src/core/registry/mediaTypes';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3600_000);
 const digest = (name: string) => `sha256:${name.padEnd(64, '0')}`;
 
-const REPOSITORY: RepositorySummary = {
-  name: 'operator',
-  registryId: '123456789012',
-  uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/operator',
-  arn: 'arn:aws:ecr:us-east-1:123456789012:repository/operator',
-  tagMutabilityExclusionFilters: [],
-  tagMutability: 'MUTABLE',
-  scanOnPush: false,
-  encryption: { type: 'AES256' },
-};
+const REPOSITORY = testRepository('operator');
 
 const image = (name: string, fields: Partial<ImageSummary> = {}): ImageSummary => ({
   repository: 'operator',

@@ -19,7 +19,7 @@ import { directoryStorage, ManifestCache } from '../../../src/core/images/manife
 import { lifecyclePreviewInputs, mayReferenceOthers } from '../../../src/core/images/manifestsFromEcr';
 import { evaluatePreflight, gatherPreflight } from '../../../src/core/images/preflight';
 import type { RegistryClient } from '../../../src/core/registry/client';
-import { registry as testRegistry } from '../explorer/fixtures';
+import { registry as testRegistry, repository as testRepository } from '../explorer/fixtures';
 import { digestOf, recordedEcr } from '../ecr/recordedEcr';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -55,16 +55,7 @@ const repository = () =>
     { manifest: plainUntagged, mediaType: OCI_MANIFEST, artifactMediaType: OCI_CONFIG },
   ]);
 
-const REPOSITORY = {
-  name: 'operator',
-  registryId: '123456789012',
-  uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/operator',
-  arn: 'arn:aws:ecr:us-east-1:123456789012:repository/operator',
-  tagMutabilityExclusionFilters: [],
-  tagMutability: 'MUTABLE',
-  scanOnPush: false,
-  encryption: { type: 'AES256' },
-};
+const REPOSITORY = testRepository('operator');
 
 /** One VS Code session's explorer: a new model and a new cache over the same storage directory. */
 async function session(directory: string, ecr: ReturnType<typeof repository>, registryReads: string[]) {
