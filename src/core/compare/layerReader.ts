@@ -89,37 +89,37 @@ export function hasNativeZstd(): boolean {
   return typeof (zlib as ZlibWithZstd).createZstdDecompress === 'function';
 }
 
-/** zstd decoding in JavaScript (fzstd), streamed: for a Node without zlib's zstd. */
-function fzstdStream(): Transform {
-  let decoder: FzstdDecompress;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      try {
-        decoder.push(chunk);
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    flush(callback) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-  });
+/**
+ * zstd decoding in JavaScript (fzstd), for a Node without zlib's zstd. Pulled, not pushed: input goes
+ * in a piece at a time and what it gives is handed on before more goes in. A piece is 16 KiB, made
+ * smaller while pieces give more than 1 MiB each, so even a layer of long runs of one byte (a few
+ * bytes per 128 KiB block) never piles its output up in memory.
+ */
+async function* fzstdDecoded(blob: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const out: Buffer[] = [];
   // The decoder may hand out views of its own window: copied before they leave.
-  decoder = new FzstdDecompress((data) => {
-    if (data.length) stream.push(Buffer.from(data));
+  const decoder = new FzstdDecompress((data) => {
+    if (data.length) out.push(Buffer.from(data));
   });
-  return stream;
+  let piece = 16 * 1024;
+  for await (const chunk of blob) {
+    for (let offset = 0; offset < chunk.length; ) {
+      decoder.push(chunk.subarray(offset, (offset += piece)));
+      let given = 0;
+      for (let next = out.shift(); next; next = out.shift()) {
+        given += next.length;
+        yield next;
+      }
+      piece = given > 1024 * 1024 ? Math.max(16, piece >> 2) : Math.min(16 * 1024, piece * 2);
+    }
+  }
+  decoder.push(new Uint8Array(0), true);
+  for (let next = out.shift(); next; next = out.shift()) yield next;
 }
 
 function decompressor(kind: Compression, nativeZstd: boolean): Transform | undefined {
   if (kind === 'gzip') return zlib.createGunzip();
-  if (kind === 'zstd') return nativeZstd && hasNativeZstd() ? (zlib as ZlibWithZstd).createZstdDecompress!() : fzstdStream();
+  if (kind === 'zstd' && nativeZstd && hasNativeZstd()) return (zlib as ZlibWithZstd).createZstdDecompress!();
   return undefined;
 }
 
@@ -145,9 +145,10 @@ async function* decompressed(blob: AsyncIterable<Buffer>, nativeZstd: boolean): 
       yield next.value;
     }
   }
-  const stream = decompressor(sniff(head), nativeZstd);
+  const kind = sniff(head);
+  const stream = decompressor(kind, nativeZstd);
   if (!stream) {
-    yield* rest();
+    yield* kind === 'zstd' ? fzstdDecoded(rest()) : rest();
     return;
   }
   // pipeline destroys every stream on a failure; reading `stream` then throws it.
