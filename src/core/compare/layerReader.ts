@@ -126,33 +126,38 @@ function decompressor(kind: Compression, nativeZstd: boolean): Transform | undef
 /** The blob's bytes decompressed, as a stream; the compression is told by the first bytes. */
 async function* decompressed(blob: AsyncIterable<Buffer>, nativeZstd: boolean): AsyncGenerator<Buffer> {
   const iterator = blob[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
-  let ended = false;
-  while (head.length < 4) {
-    const next = await iterator.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    head = Buffer.concat([head, next.value]);
-  }
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    if (ended) return;
-    for (;;) {
+  try {
+    let head = Buffer.alloc(0);
+    let ended = false;
+    while (head.length < 4) {
       const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      head = Buffer.concat([head, next.value]);
     }
+    async function* rest(): AsyncGenerator<Buffer> {
+      if (head.length) yield head;
+      if (ended) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    }
+    const kind = sniff(head);
+    const stream = decompressor(kind, nativeZstd);
+    if (!stream) {
+      yield* kind === 'zstd' ? fzstdDecoded(rest()) : rest();
+      return;
+    }
+    // pipeline destroys every stream on a failure; reading `stream` then throws it.
+    yield* pipeline(Readable.from(rest()), stream, () => undefined) as AsyncIterable<Buffer>;
+  } finally {
+    // Ended early (a failure, a cancel): the blob's own stream is closed, so its download stops.
+    await iterator.return?.();
   }
-  const kind = sniff(head);
-  const stream = decompressor(kind, nativeZstd);
-  if (!stream) {
-    yield* kind === 'zstd' ? fzstdDecoded(rest()) : rest();
-    return;
-  }
-  // pipeline destroys every stream on a failure; reading `stream` then throws it.
-  yield* pipeline(Readable.from(rest()), stream, () => undefined) as AsyncIterable<Buffer>;
 }
 
 function kindOf(type: Header['type'] | null | undefined): EntryKind {
@@ -235,6 +240,8 @@ export async function readLayer(blob: AsyncIterable<Buffer>, options: ReadLayerO
     }
   } catch (error) {
     source.destroy();
+    // Closed once the blob's stream is (the download stopped) before the failure is told.
+    if (!source.closed) await new Promise((resolve) => source.once('close', resolve));
     throw failure ?? error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -66,13 +66,20 @@ describe('layer reader', () => {
     const controller = new AbortController();
     const big = gzipped(tarOf([{ type: 'file', path: 'big', content: randomBytes(1024 * 1024) }]));
     let sent = 0;
+    let closed = false;
     async function* slow(): AsyncGenerator<Buffer> {
-      for await (const chunk of chunked(big, 4096)) {
-        yield chunk;
-        if ((sent += chunk.length) > 8192) controller.abort();
+      try {
+        for await (const chunk of chunked(big, 4096)) {
+          yield chunk;
+          if ((sent += chunk.length) > 8192) controller.abort();
+        }
+      } finally {
+        closed = true;
       }
     }
     await assert.rejects(readLayer(slow(), { signal: controller.signal }));
+    // The blob's stream (the download) was closed, not left open.
+    assert.equal(closed, true);
     // Stopped soon after the cancel, not at the end of the blob.
     assert.ok(sent < big.length / 2, `read ${sent} of ${big.length} bytes`);
   });
