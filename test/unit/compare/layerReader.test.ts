@@ -143,6 +143,23 @@ describe('layer reader', () => {
     assert.equal(fileAt(stack, 'srv/keep.txt').digest, sha256('k'));
   });
 
+  it('paths written as ./name or /name are the same path, whiteouts too (at the root as well)', async () => {
+    const stack = await stackOf(
+      [
+        { type: 'file', path: './etc/hosts', content: 'h' },
+        { type: 'file', path: 'motd', content: 'm' },
+      ],
+      [
+        { type: 'whiteout', path: './etc/hosts' },
+        { type: 'whiteout', path: 'motd' },
+        { type: 'file', path: '/etc/hostname', content: 'n' },
+      ],
+    );
+    assert.equal(stack.get('etc/hosts'), 'deleted');
+    assert.equal(stack.get('motd'), 'deleted');
+    assert.equal(fileAt(stack, 'etc/hostname').digest, sha256('n'));
+  });
+
   it('a file replaced by a folder, and a folder replaced by a file', async () => {
     const stack = await stackOf(
       [
