@@ -16,6 +16,8 @@ export interface FilesAndPackages {
   layersRead: string[];
   /** Compressed bytes read. */
   bytesRead: number;
+  /** What the Markdown export says about the read (`ComparisonParts.read`). */
+  read: { bytes: number; layers: number; sharedUnread: boolean; sharedAboveDifference: boolean };
 }
 
 export interface FilesAndPackagesOptions {
@@ -54,5 +56,11 @@ export async function compareFilesAndPackages(layers: LayersToRead, options: Fil
   const before = await stack(layers.before);
   const after = await stack(layers.after);
   const sharedUnread = layers.shared.length > 0;
-  return { files: compareFiles(before, after, { sharedUnread }), packages: comparePackages(before, after, { sharedUnread }), layersRead, bytesRead };
+  return {
+    files: compareFiles(before, after, { sharedUnread }),
+    packages: comparePackages(before, after, { sharedUnread }),
+    layersRead,
+    bytesRead,
+    read: { bytes: bytesRead, layers: layersRead.length, sharedUnread, sharedAboveDifference: layers.sharedAboveDifference },
+  };
 }

@@ -19,7 +19,7 @@ export interface ComparisonParts {
   /** When both images have scan findings. */
   findings?: FindingsComparison;
   /** Compressed bytes read for files and packages, and whether shared layers were left unread. */
-  read?: { bytes: number; layers: number; sharedUnread: boolean };
+  read?: { bytes: number; layers: number; sharedUnread: boolean; sharedAboveDifference?: boolean };
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -70,6 +70,7 @@ function filesSection(files: FilesComparison, read: ComparisonParts['read']): st
   const lines = ['## Files', ''];
   if (read) {
     lines.push(`_Read ${plural(read.layers, 'differing layer')} (${formatBytes(read.bytes)} compressed)${read.sharedUnread ? '; layers both images share were not read: "shared layers" marks a path whose other version is there' : ''}._`, '');
+    if (read.sharedAboveDifference) lines.push('_A layer both images share lies above a differing one; a path it writes is the same in both images but may be listed here._', '');
   }
   lines.push(`${plural(files.added, 'file')} added (${formatBytes(files.addedBytes)}), ${files.removed} removed (${formatBytes(files.removedBytes)}), ${files.changed} changed.`, '');
   for (const folder of files.folders) {

@@ -58,7 +58,7 @@ describe('comparison Markdown', () => {
       files: compareFiles(files, next, { sharedUnread: true }),
       packages: comparePackages(files, next, { sharedUnread: true }),
       findings: compareFindings([{ name: 'CVE-2024-1', severity: 'HIGH', packageName: 'torch', packageVersion: '2.3.0', link: 'https://example.com/CVE-2024-1' }], []),
-      read: { bytes: 1_000_000_000, layers: 2, sharedUnread: true },
+      read: { bytes: 1_000_000_000, layers: 2, sharedUnread: true, sharedAboveDifference: true },
     });
     assert.match(markdown, /^# Compare `ml\/serve:0\.3\.5` → `ml\/serve:0\.3\.6`$/m);
     assert.ok(markdown.includes(`Before: \`ml/serve:0.3.5@${digest('1')}\` (linux/amd64)`));
@@ -78,6 +78,8 @@ describe('comparison Markdown', () => {
     assert.ok(markdown.includes('| HIGH | 1 | 0 | 0 |'));
     assert.ok(markdown.includes('[CVE-2024-1](https://example.com/CVE-2024-1)'));
     assert.ok(markdown.includes('_Read 2 differing layers (1 GB compressed); layers both images share were not read'));
+    assert.ok(markdown.includes('_A layer both images share lies above a differing one'));
+    assert.ok(!comparisonMarkdown({ comparison, files: compareFiles(files, next, { sharedUnread: true }), read: { bytes: 1, layers: 1, sharedUnread: true } }).includes('lies above'));
   });
 
   it('without files, packages or findings: only the comparison from manifests and configs', () => {

@@ -237,6 +237,7 @@ describe('files and packages of two images', () => {
     assert.deepEqual(opened, [old.digest, next.digest]);
     assert.equal(result.bytesRead, old.size + next.size);
     assert.equal(progress.at(-1), 1);
+    assert.deepEqual(result.read, { bytes: old.size + next.size, layers: 2, sharedUnread: true, sharedAboveDifference: false });
     assert.deepEqual(result.packages.changes.map((change) => `${change.name} ${change.before ?? '-'} → ${change.after ?? '-'} ${change.change}`), ['torch 2.3.0 → 2.4.0 upgraded']);
     const files = result.files.folders.flatMap((folder) => folder.changes.map((change) => `${change.change} ${change.path}`));
     assert.deepEqual(files, ['added app/weights.bin', `removed ${site}/torch-2.3.0.dist-info/METADATA`, `added ${site}/torch-2.4.0.dist-info/METADATA`]);
