@@ -120,7 +120,7 @@ export function findReferences(text: string, options: ScanOptions = {}): FoundRe
   if (language === 'python' || language === 'other') {
     let merged = found;
     if (text.includes('ImageSpec')) {
-      const specs = imageSpecReferences(text);
+      const specs = imageSpecReferences(text, found);
       if (specs.length > 0) {
         // An ImageSpec's registry= value is part of the ImageSpec, not a reference of its own.
         const hosts = new Set(specs.map((spec) => spec.host!.span.start));
@@ -364,7 +364,10 @@ interface KeywordValue {
 /** What the keyword scan stops at: strings, comments, brackets, and `name =` (not `==`) where no identifier or attribute continues. */
 const ARGUMENT_TOKEN = /["'#()[\]{}]|(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)\s*/g;
 
-function keywordArguments(text: string, open: number, wanted: ReadonlySet<string>, limit = 8000): Map<string, KeywordValue> {
+/** How far past `(` a call's keyword arguments are read. */
+const KEYWORD_SCAN_LIMIT = 8000;
+
+function keywordArguments(text: string, open: number, wanted: ReadonlySet<string>, limit = KEYWORD_SCAN_LIMIT): Map<string, KeywordValue> {
   const args = new Map<string, KeywordValue>();
   const end = Math.min(text.length, open + limit);
   const token = new RegExp(ARGUMENT_TOKEN.source, 'g');
@@ -432,10 +435,14 @@ const IMAGE_SPEC_KEYWORDS = new Set(['registry', 'name', 'tag']);
 /** CANDIDATE, anywhere in a string (an ImageSpec's registry= value). */
 const REGISTRY_VALUE = new RegExp(CANDIDATE.source);
 
-function imageSpecReferences(text: string): FoundReference[] {
+/** The ImageSpec calls whose registry= is an ECR host: a call with no host (found by the URI scan, `uris`) within its reach is not parsed. */
+function imageSpecReferences(text: string, uris: readonly FoundReference[]): FoundReference[] {
   const found: FoundReference[] = [];
+  let nextHost = 0;
   for (const call of text.matchAll(/\bImageSpec\s*\(/g)) {
     const open = call.index! + call[0].length - 1;
+    while (nextHost < uris.length && startOf(uris[nextHost]) < open) nextHost++;
+    if (nextHost >= uris.length || startOf(uris[nextHost]) > open + KEYWORD_SCAN_LIMIT) continue;
     const args = keywordArguments(text, open, IMAGE_SPEC_KEYWORDS);
     const registry = args.get('registry');
     const name = args.get('name');
@@ -613,10 +620,16 @@ function helmReference(text: string, reference: FoundReference): FoundReference 
     if (!value || !IMAGE_LITERAL.test(value.text) || value.text.includes(':') || value.text.includes('@')) return undefined;
     repository = value;
   }
-  const spans = [reference.span, repository!.span, ...(tag ? [tag.span] : []), ...(digest ? [digest.span] : [])];
+  const span = reference.span;
+  for (const part of [repository!, tag, digest]) {
+    if (!part) continue;
+    const other = part.span;
+    if (other.start < span.start) span.start = other.start;
+    if (other.end > span.end) span.end = other.end;
+  }
   return {
     form: 'helm',
-    span: { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) },
+    span,
     host: reference.host,
     repository,
     tag,
