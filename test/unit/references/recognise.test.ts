@@ -371,6 +371,8 @@ describe('recognising ECR image references', () => {
       `g = "x${HOST}/app:1"`,
       `h = "my-lb-1234567890.us-east-1.elb.amazonaws.com"`,
       `i = "s3.us-east-1.amazonaws.com/bucket/key"`,
+      // The shape of <account>.<two words>.<region>.<domain>, but no misspelling of dkr.ecr: another service.
+      `j = "${ACCOUNT}.api-ecs.us-east-1.amazonaws.com/v1"`,
     ].join('\n');
     assert.deepEqual(
       findReferences(text, { languageId: 'python' }).map((reference) => reference.host?.text),
