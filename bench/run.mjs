@@ -29,6 +29,7 @@ const hadolint = ensureHadolint() ?? '';
 run('bench/lint.mjs', { HADOLINT: hadolint });
 run('bench/hadolint-parity.mjs', { HADOLINT: hadolint });
 run('bench/build-checks.mjs');
+run('bench/references.mjs');
 const stack = await up();
 try {
   run('bench/explorer.mjs', stack.env);
