@@ -3,11 +3,11 @@
 // folder, one shellcheck process), first when the file opens, then after a one-line edit. Prints
 // the scripts, their size, how many shellcheck was given, wall time, CPU seconds (our process and
 // shellcheck together) and peak RSS (the larger of the two), for this tree and for main's linter
-// (`git archive main src`, in the same run; stopped after --peer-limit seconds, default 120, since
+// (`git archive main src`, or of --peer <commit>, in the same run; stopped after --peer-limit seconds, default 120, since
 // it ran 14 min before the fix). Goals: <= 2 s CPU, <= 150 MB. Each figure is the median of --runs
 // fresh processes (default 3), with the range. --corpus also checks every file of
-// ../shared/dockerfile-corpus with this tree's and main's linter and says whether the findings are the same.
-// Run: node bench/shellcheck-cost.mjs [--lines 5000] [--runs 3] [--peer-limit 120] [--no-peer] [--corpus]
+// ../shared/dockerfile-corpus with this tree's and the peer's linter and says whether the findings are the same.
+// Run: node bench/shellcheck-cost.mjs [--lines 5000] [--runs 3] [--peer main] [--peer-limit 120] [--no-peer] [--corpus]
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,6 +116,8 @@ if (process.argv[2] === '--worker') {
 const lineCount = Number(argument('--lines', '5000'));
 const peerLimit = Number(argument('--peer-limit', '120'));
 const runs = Math.max(1, Number(argument('--runs', '3')));
+/** The linter to compare with: main's, or the tree of any commit (--peer <ref>). */
+const PEER = argument('--peer', 'main');
 const scratch = path.join(REPO, 'node_modules', '.cache', 'ecr-shellcheck-bench');
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
@@ -150,11 +152,11 @@ function report(label, samples) {
   }
 }
 
-/** main's src, extracted beside node_modules so its imports resolve; undefined without a branch "main". */
-function mainSource() {
+/** The peer's src (main's unless --peer), extracted beside node_modules so its imports resolve; undefined without such a commit. */
+function peerSource() {
   const peer = path.join(scratch, 'main');
   if (existsSync(peer)) return path.join(peer, 'src', 'core', 'dockerfile');
-  const archive = spawnSync('git', ['archive', 'main', 'src'], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 });
+  const archive = spawnSync('git', ['archive', PEER, 'src'], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 });
   if (archive.status !== 0) return undefined;
   mkdirSync(peer, { recursive: true });
   spawnSync('tar', ['-x', '-C', peer], { input: archive.stdout });
@@ -166,10 +168,14 @@ console.log(`ShellCheck cost: ${lineCount}-line Dockerfile (${Math.floor(lineCou
 const ours = Array.from({ length: runs }, () => measure(path.join(REPO, 'src', 'core', 'dockerfile'), 600));
 report('this', ours);
 if (!process.argv.includes('--no-peer')) {
-  const peer = mainSource();
-  // One run of main's: it is stopped at --peer-limit anyway.
-  if (peer) report('main', [measure(peer, peerLimit)]);
-  else console.log('main: no branch "main" to compare with');
+  const peer = peerSource();
+  if (!peer) console.log(`${PEER}: no such commit to compare with`);
+  else {
+    // As many runs as ours, unless the first one had to be stopped at --peer-limit.
+    const theirs = [measure(peer, peerLimit)];
+    while (theirs.length < runs && !theirs[0].some((phase) => phase.stopped)) theirs.push(measure(peer, peerLimit));
+    report(PEER.slice(0, 5), theirs);
+  }
 }
 const first = ours.map((phases) => phases[0]);
 const firstCpu = median(first.map((phase) => phase.cpu));
@@ -177,22 +183,22 @@ const firstRss = median(first.map((phase) => phase.maxrssKb)) / 1024;
 console.log(`goal (first run): <= 2 s CPU, <= 150 MB: ${firstCpu <= 2 && firstRss <= 150 ? 'met' : 'NOT met'} (median ${firstCpu.toFixed(2)} s, ${firstRss.toFixed(0)} MB)`);
 if (process.argv.includes('--corpus')) {
   const files = path.join(REPO, '..', 'shared', 'dockerfile-corpus', 'files');
-  const peer = mainSource();
+  const peer = peerSource();
   const findings = (folder) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--corpus-worker', folder, files], { cwd: REPO, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     if (result.status !== 0) throw new Error(`the corpus run failed: ${result.stderr}`);
     return JSON.parse(result.stdout.trim().split('\n').pop());
   };
   if (!existsSync(files)) console.log(`corpus: no ${files}`);
-  else if (!peer) console.log('corpus: no branch "main" to compare with');
+  else if (!peer) console.log(`corpus: no commit ${PEER} to compare with`);
   else {
     const mine = findings(path.join(REPO, 'src', 'core', 'dockerfile'));
     const theirs = findings(peer);
     const only = (a, b) => { const set = new Set(b); return a.filter((line) => !set.has(line)); };
     const [ourOnly, mainOnly] = [only(mine, theirs), only(theirs, mine)];
-    console.log(`corpus: ${mine.length} ShellCheck findings (main: ${theirs.length}) over ${readdirSync(files).length} files; ${ourOnly.length === 0 && mainOnly.length === 0 && mine.length === theirs.length ? 'the same as main\'s' : 'DIFFERENT from main\'s'}`);
+    console.log(`corpus: ${mine.length} ShellCheck findings (${PEER}: ${theirs.length}) over ${readdirSync(files).length} files; ${ourOnly.length === 0 && mainOnly.length === 0 && mine.length === theirs.length ? `the same as ${PEER}'s` : `DIFFERENT from ${PEER}'s`}`);
     for (const line of ourOnly.slice(0, 10)) console.log(`  only here: ${line}`);
-    for (const line of mainOnly.slice(0, 10)) console.log(`  only main: ${line}`);
+    for (const line of mainOnly.slice(0, 10)) console.log(`  only ${PEER}: ${line}`);
   }
 }
 rmSync(scratch, { recursive: true, force: true });
