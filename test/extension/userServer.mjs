@@ -85,6 +85,12 @@ export async function runUserServerWalk({ stackEnv, extensionsDir }) {
   env.AWS_CONFIG_FILE = path.join(aws, 'config');
   env.AWS_SHARED_CREDENTIALS_FILE = path.join(aws, 'credentials');
   const server = await startVSCodeServer({ port: await freePort(), root, settings, env, extensionsDir, smokeTestDriver: false });
+  // ecr.registries in this machine's settings as well (before any window connects), as a Remote-SSH or
+  // code-server user has it once the extension has moved it there: while the setting was
+  // application-scoped, a write then landed in this file, which nothing read, and Add Registry did
+  // nothing (issue 22). (startVSCodeServer keeps the machine settings in <root>/user-data/Machine.)
+  const machineSettings = path.join(root, 'user-data', 'Machine', 'settings.json');
+  writeFileSync(machineSettings, JSON.stringify({ ...JSON.parse(readFileSync(machineSettings, 'utf8')), 'ecr.registries': settings['ecr.registries'] }, null, 2));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   const screenshots = [];
   const failures = [];
