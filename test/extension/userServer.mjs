@@ -1,7 +1,8 @@
 // The packaged extension in a VS Code server started as a user starts one (no smoke-test driver,
 // which hides notification toasts and is only needed to hand VS Code a test suite), driven from
 // Chromium as a person would: the palette, quick picks, buttons. Proves that an error notification
-// and a progress notification's Cancel button reach the screen (issue 22), with screenshots.
+// and a progress notification's Cancel button reach the screen, and that a registry added through
+// "+", re-credited and removed stays so across a window reload (issue 22), with screenshots.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
