@@ -164,7 +164,7 @@ function peerSource() {
 }
 
 const version = execFileSync('shellcheck', ['--version'], { encoding: 'utf8' }).match(/version: (\S+)/)?.[1];
-console.log(`ShellCheck cost: ${lineCount}-line Dockerfile (${Math.floor(lineCount / 5)} ENV, ${Math.floor(lineCount / 5)} RUN), shellcheck ${version}; CPU = our process + shellcheck; medians of ${runs} runs [range]`);
+console.log(`ShellCheck cost: ${lineCount}-line Dockerfile (${Math.floor(lineCount / 5)} ENV, ${Math.floor(lineCount / 5)} RUN), shellcheck ${version}; CPU = our process + shellcheck; medians of ${runs} run${runs === 1 ? "" : "s"} [range]`);
 const ours = Array.from({ length: runs }, () => measure(path.join(REPO, 'src', 'core', 'dockerfile'), 600));
 report('this', ours);
 if (!process.argv.includes('--no-peer')) {
