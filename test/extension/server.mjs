@@ -38,7 +38,7 @@ export function extensionConfiguration(stackEnv) {
  * Moves the mouse over the ECR view's row whose label is `label` (optionally under a row labelled
  * `parent`) and returns the text of the hover VS Code shows, as a person would read it.
  */
-async function hoverTreeRow(page, label, parent) {
+export async function hoverTreeRow(page, label, parent) {
   const rows = page.locator('.monaco-list-row[role="treeitem"]');
   await page.mouse.move(0, 0);
   const count = await rows.count();
