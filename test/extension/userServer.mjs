@@ -3,7 +3,7 @@
 // Chromium as a person would: the palette, quick picks, buttons. Proves that an error notification
 // and a progress notification's Cancel button reach the screen, and that a registry added through
 // "+", re-credited and removed stays so across a window reload (issue 22), with screenshots.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -70,7 +70,9 @@ export async function runUserServerWalk({ stackEnv, extensionsDir }) {
   ensureChromium();
   const root = path.join(OUTPUT, 'user-server');
   rmSync(root, { recursive: true, force: true });
-  const workspace = path.join(root, 'workspace');
+  // The workspace sits outside the clone, as a user's does: inside it, Git's "repository found in the parent
+  // folders" toast covers the screenshots' corner.
+  const workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'ecr-wb-walk-')), 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeDemoWorkspace(workspace);
   // The build is cancelled while it runs: a step that takes a while (the demo's own steps are quick).
@@ -258,6 +260,7 @@ export async function runUserServerWalk({ stackEnv, extensionsDir }) {
   } finally {
     await browser.close().catch(() => {});
     server.child.kill('SIGTERM');
+    rmSync(path.dirname(workspace), { recursive: true, force: true });
   }
   return { passed, failed: failures.length, failures, screenshots };
 }
