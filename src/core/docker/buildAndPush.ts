@@ -3,7 +3,7 @@ import { createBuildContext } from './buildContext';
 import { outlineDockerfile } from './dockerfileSteps';
 import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
-import { RepositoryMissingError, type RepositoryGate } from './ecrRepository';
+import { RepositoryMissingError, type RepositoryGate } from '../ecr/ecrRepository';
 import { formatBytes } from '../ecr/format';
 import { modeHasExclusions, tagIsImmutable } from '../ecr/tagMutability';
 import { LayerProgress, UpdateThrottle } from './layerProgress';

@@ -220,7 +220,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
 
     const [{ buildAndPush }, { ecrRepositoryGate }, { listCreationTemplates }] = await Promise.all([
       import('../../core/docker/buildAndPush'),
-      import('../../core/docker/ecrRepository'),
+      import('../../core/ecr/ecrRepository'),
       import('../../core/ecr/creationTemplates'),
     ]);
     let engine;

@@ -15,8 +15,8 @@ import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from 
 import Dockerode from 'dockerode';
 import { buildAndPush, type BuildPushOutcome, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import { DockerodeEngine } from '../../../src/core/docker/dockerodeEngine';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { resolveEngineHost } from '../../../src/core/docker/engineHost';
 import type { RegistryAuth } from '../../../src/core/docker/engine';
 import { MOTO_CREDENTIALS, MOTO_REGISTRY_PASSWORD, resetMoto, stackFor, untilListed } from '../../support/stack';

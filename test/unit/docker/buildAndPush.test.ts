@@ -7,8 +7,8 @@ import type { Readable } from 'node:stream';
 import { buildAndPush, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import type { DockerStreamEvent } from '../../../src/core/docker/dockerStream';
 import type { DockerEngine, RegistryAuth } from '../../../src/core/docker/engine';
-import type { RepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { RepositoryMissingError } from '../../../src/core/docker/ecrRepository';
+import type { RepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { RepositoryMissingError } from '../../../src/core/ecr/ecrRepository';
 
 const STALE = 'stale-password-000000000000';
 const FRESH = 'fresh-password-111111111111';

@@ -1,10 +1,10 @@
 import { BatchDeleteImageCommand, DeleteRepositoryCommand, DescribeImagesCommand, ListImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { describeRepository, ensureRepository } from '../ecr/management';
-import { classifyEcrError } from '../ecr/errors';
-import { describeTemplate, templateFor, templateLabel, type CreationTemplate } from '../ecr/creationTemplates';
-import { isImmutable } from '../ecr/repositorySettings';
+import { describeRepository, ensureRepository } from './management';
+import { classifyEcrError } from './errors';
+import { describeTemplate, templateFor, templateLabel, type CreationTemplate } from './creationTemplates';
+import { isImmutable } from './repositorySettings';
 import { errorName } from '../errors';
-import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from '../ecr/tagMutability';
+import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from './tagMutability';
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
