@@ -6,13 +6,21 @@ import { isImmutable } from './repositorySettings';
 import { errorName } from '../errors';
 import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from './tagMutability';
 
+/** The repository as the gate found (or made) it. */
+export interface RepositoryState {
+  created: boolean;
+  immutable: boolean;
+  tagMutability?: TagMutabilitySettings;
+  note?: string;
+}
+
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
   /**
    * Makes sure the repository exists; creates it when allowed. `immutable`: the mode's base;
    * `tagMutability` (mode and exclusion filters) decides tag by tag when present.
    */
-  ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean; tagMutability?: TagMutabilitySettings; note?: string }>;
+  ensureRepository(name: string, create: boolean): Promise<RepositoryState>;
   /** Which of these tags already exist in the repository (only asked for tags that are immutable there). */
   existingTags(name: string, tags: string[]): Promise<string[]>;
   /**

@@ -79,7 +79,7 @@ describe('remote Docker Engines: TLS over TCP, ssh, a docker context', { skip },
     writeFileSync(path.join(root, 'payload.txt'), `${transport} ${run}\n`);
     const output = recorder();
     const outcome = await buildAndPush(
-      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository, tags: ['v1'], createRepository: true, networkMode: 'none' },
+      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository, tags: ['v1'], createRepository: true, network: 'none' },
       { engine, auth, repositories: ecrRepositoryGate(ecr), reporter: output.reporter },
     );
     assert.equal(outcome.status, 'succeeded', output.lines.join('\n'));

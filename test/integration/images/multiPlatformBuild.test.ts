@@ -47,7 +47,7 @@ describe('multi-platform build and push', { skip }, () => {
 
   it('pushes linux/amd64 and linux/arm64 as one index under the tags, the repository created on the way', async () => {
     const outcome = await buildAndPushPlatforms(
-      { dockerfile: path.join(context, 'Dockerfile'), context, repository: REPOSITORY, tags: ['1.0', 'latest'], platforms: ['linux/amd64', 'linux/arm64'], createRepository: true, networkMode: 'none' },
+      { dockerfile: path.join(context, 'Dockerfile'), context, repository: REPOSITORY, tags: ['1.0', 'latest'], platforms: ['linux/amd64', 'linux/arm64'], createRepository: true, network: 'none' },
       {
         engine: new DockerodeEngine(resolveEngineHost({ setting: env.dockerHost })),
         auth: () => fetchRegistryAuth(stack.ecr, { registryHostOverride: env.registryHost }),
