@@ -129,6 +129,7 @@ export function checkBuildTask(definition: unknown): { task: BuildTask; problems
     problems.push({ property: 'secrets', message: 'The task\'s "secrets" need BuildKit: add "builder": "buildkit" (the classic builder has no build secrets).' });
   }
   if (problems.length) return { problems };
+  // Every property kept was checked above against BuildTask's own check table.
   const task = Object.fromEntries(Object.keys(OPTION_CHECKS).filter((key) => given[key] !== undefined).map((key) => [key, given[key]])) as unknown as BuildTask;
   return { task, problems: [] };
 }

@@ -66,12 +66,14 @@ export class DockerodeEngine implements DockerEngine {
         // Sent in the X-Registry-Config header, never in the URL.
         registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
         abortSignal: signal,
+        // dockerode's typings say NodeJS.ReadableStream; the response is an http.IncomingMessage, a Readable.
       } as Dockerode.ImageBuildOptions)) as unknown as Readable;
       yield* readDockerStream(response);
       return;
     }
     // BuildKit over the Engine API (version 2) needs a session; ours serves the build's secrets too
     // (dockerode's own, opened inside buildImage, serves only registry credentials).
+    // docker-modem's typings lack dial(); it is the call dockerode's own session.js makes.
     const session = await openBuildkitSession(this.docker.modem as unknown as SessionDialer, secrets ?? []);
     try {
       const response = await new Promise<Readable>((resolve, reject) => {
@@ -106,6 +108,7 @@ export class DockerodeEngine implements DockerEngine {
       // dockerode sends authconfig base64-encoded in the X-Registry-Auth header.
       authconfig: { username: auth.username, password: auth.password, serveraddress: auth.registryHost },
       abortSignal: signal,
+      // dockerode's typings say NodeJS.ReadableStream (and lack abortSignal); the response is a Readable.
     } as never)) as unknown as Readable;
     yield* readDockerStream(response);
   }
@@ -118,6 +121,7 @@ export class DockerodeEngine implements DockerEngine {
       // Sent base64-encoded in the X-Registry-Auth header; docker-modem keeps it out of the URL.
       authconfig: { username: auth.username, password: auth.password, serveraddress: auth.registryHost },
       abortSignal: signal,
+      // dockerode's typings say NodeJS.ReadableStream (and lack abortSignal); the response is a Readable.
     } as never)) as unknown as Readable;
     yield* readDockerStream(response);
   }

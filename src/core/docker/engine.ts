@@ -57,7 +57,7 @@ export class EngineUnreachableError extends Error {
 
 function unreachableMessage(host: EngineHost, cause: unknown): string {
   const code = (cause as { code?: string })?.code;
-  const message = (cause as Error)?.message ?? String(cause);
+  const message = errorMessage(cause);
   const tlsProblem = host.tls ? tlsFailure(host.tls.certPath, code, message) : undefined;
   if (tlsProblem) {
     return [
