@@ -151,7 +151,7 @@ export async function readBuildSecrets(secrets: BuildSecret[] | undefined, envir
         values.push({ id: secret.id, value: await readFile(file) });
       } catch (error) {
         const code = (error as { code?: string }).code;
-        throw new Error(`The build secret "${secret.id}" reads ${file}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'unknown error'})`}.`);
+        throw new Error(`The build secret "${secret.id}" reads ${file}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'unknown error'})`}.`, { cause: error });
       }
     }
   }

@@ -9,6 +9,7 @@ import type { BuildTask } from '../../core/docker/buildOptions';
 import type { DockerEngine } from '../../core/docker/engine';
 import type { TaskOutcome } from './platformsBuild';
 import { lintGate } from './lintGate';
+import { clearTasksJson, showInTasksJson } from './tasksJsonProblems';
 import { TerminalOutput, type Color } from './terminalOutput';
 import { errorMessage } from '../../core/errors';
 
@@ -136,12 +137,14 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     const [{ checkBuildTask }, { parseRepositoryInput }] = await Promise.all([import('../../core/docker/buildOptions'), import('../../core/docker/repositoryReference')]);
     const checked = checkBuildTask(this.definition);
     if (!checked.task) {
+      await showInTasksJson(this.diagnostics, this.folder, this.definition, checked.problems).catch(() => undefined);
       const [only, ...more] = checked.problems;
       if (more.length === 0) print(`${only.message} Nothing was built or pushed.`, 'red');
       else for (const problem of [{ message: `The task has ${checked.problems.length} problems; nothing was built or pushed:` }, ...checked.problems]) print(problem.message, 'red');
       return undefined;
     }
     const task = checked.task;
+    clearTasksJson(this.diagnostics, this.folder);
     const folderPath = this.folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!folderPath) {
       print('Open a folder first: the ecr-build task resolves its Dockerfile relative to a workspace folder.', 'red');
