@@ -63,6 +63,7 @@ export class DockerodeEngine implements DockerEngine {
       if (secrets?.length) throw new Error('Build secrets need BuildKit: set "builder": "buildkit".');
       const response = (await this.docker.buildImage(context, {
         ...query,
+        version: '1',
         // Sent in the X-Registry-Config header, never in the URL.
         registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
         abortSignal: signal,
