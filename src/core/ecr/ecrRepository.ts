@@ -65,46 +65,7 @@ export function createOnPushNote(name: string, template: CreationTemplate): stri
 /** A RepositoryGate over the ECR API. */
 export function ecrRepositoryGate(client: ECRClient, registryId?: string, options: GateOptions = {}): RepositoryGate {
   return {
-    async ensureRepository(name, create) {
-      let noTemplate: string | undefined;
-      if (create && options.creationTemplates && !(await describeRepository(client, name, registryId))) {
-        let templates: CreationTemplate[] | undefined;
-        let unreadable: string | undefined;
-        try {
-          templates = await options.creationTemplates();
-        } catch (error) {
-          unreadable = classifyEcrError(error).message;
-        }
-        const template = templates && templateFor(name, templates, 'CREATE_ON_PUSH');
-        if (template) {
-          return { created: false, immutable: baseIsImmutable(template.tagMutability.mode), tagMutability: template.tagMutability, note: createOnPushNote(name, template) };
-        }
-        if (unreadable) {
-          const { created, repository } = await ensureRepository(client, name, { create, registryId });
-          return {
-            created,
-            immutable: isImmutable(repository.tagMutability),
-            tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
-            note: `Could not read the registry's repository creation templates (${unreadable}); created ${name} with this task's settings.`,
-          };
-        }
-        noTemplate = `No repository creation template applies to ${name} on push; created it with this task's settings.`;
-      }
-      // The ECR core owns the existence check, creation and the creation race; this gate only
-      // turns "missing and not allowed to create" into the task's own message.
-      try {
-        const { created, repository } = await ensureRepository(client, name, { create, registryId });
-        return {
-          created,
-          immutable: isImmutable(repository.tagMutability),
-          tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
-          ...(created && noTemplate ? { note: noTemplate } : {}),
-        };
-      } catch (error) {
-        if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
-        throw error;
-      }
-    },
+    ensureRepository: (name, create) => ensureForPush(client, name, create, registryId, options),
     async deleteImages(name, digests) {
       const deleted: string[] = [];
       for (const digest of digests) {
@@ -148,4 +109,49 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string, option
       return taken;
     },
   };
+}
+
+/**
+ * The gate's ensureRepository: the repository exists, is created, or is left to ECR's create-on-push
+ * when a CREATE_ON_PUSH creation template applies (ECR then applies the template's settings, not ours).
+ */
+async function ensureForPush(client: ECRClient, name: string, create: boolean, registryId: string | undefined, options: GateOptions): Promise<RepositoryState> {
+  let noTemplate: string | undefined;
+  if (create && options.creationTemplates && !(await describeRepository(client, name, registryId))) {
+    let templates: CreationTemplate[] | undefined;
+    let unreadable: string | undefined;
+    try {
+      templates = await options.creationTemplates();
+    } catch (error) {
+      unreadable = classifyEcrError(error).message;
+    }
+    const template = templates && templateFor(name, templates, 'CREATE_ON_PUSH');
+    if (template) {
+      return { created: false, immutable: baseIsImmutable(template.tagMutability.mode), tagMutability: template.tagMutability, note: createOnPushNote(name, template) };
+    }
+    if (unreadable) {
+      const { created, repository } = await ensureRepository(client, name, { create, registryId });
+      return {
+        created,
+        immutable: isImmutable(repository.tagMutability),
+        tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+        note: `Could not read the registry's repository creation templates (${unreadable}); created ${name} with this task's settings.`,
+      };
+    }
+    noTemplate = `No repository creation template applies to ${name} on push; created it with this task's settings.`;
+  }
+  // The ECR core owns the existence check, creation and the creation race; this gate only
+  // turns "missing and not allowed to create" into the task's own message.
+  try {
+    const { created, repository } = await ensureRepository(client, name, { create, registryId });
+    return {
+      created,
+      immutable: isImmutable(repository.tagMutability),
+      tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+      ...(created && noTemplate ? { note: noTemplate } : {}),
+    };
+  } catch (error) {
+    if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
+    throw error;
+  }
 }
