@@ -39,6 +39,8 @@ const VENDOR = {
   // CommonJS packages whose export is a function or class get a file each.
   dockerode: ['dockerode'],
   dockerignore: ['@balena/dockerignore'],
+  // Read only when a task's properties are wrong (its Problems entry on tasks.json).
+  jsonc: ['jsonc-parser'],
 };
 const vendorOf = Object.fromEntries(Object.entries(VENDOR).flatMap(([file, packages]) => packages.map((name) => [name, file])));
 const splitVendors = {

@@ -3,9 +3,11 @@ import { createBuildContext } from './buildContext';
 import { outlineDockerfile } from './dockerfileSteps';
 import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
-import { RepositoryMissingError, type RepositoryGate } from './ecrRepository';
+import { RepositoryMissingError, type RepositoryGate } from '../ecr/ecrRepository';
+import { decideTags } from '../ecr/pushGate';
+import { readBuildSecrets, type BuildOptions } from './buildOptions';
+import type { SessionSecret } from './buildkitSession';
 import { formatBytes } from '../ecr/format';
-import { modeHasExclusions, tagIsImmutable } from '../ecr/tagMutability';
 import { LayerProgress, UpdateThrottle } from './layerProgress';
 import { isDenied, isImmutableTagError, isUnauthorized } from './registryResponses';
 import { probeRegistry, RegistryUnavailableError, withRegistryRetries } from './registryRetry';
@@ -14,22 +16,13 @@ import { invalidTags } from './repositoryReference';
 import { readFile } from 'node:fs/promises';
 import { SecretRedactor } from '../log';
 
-export interface BuildPushRequest {
+export interface BuildPushRequest extends BuildOptions {
   /** Absolute paths. */
   dockerfile: string;
   context: string;
   /** Repository name inside the registry (no host). */
   repository: string;
   tags: string[];
-  buildArgs?: Record<string, string>;
-  target?: string;
-  platform?: string;
-  pull?: boolean;
-  networkMode?: string;
-  /** Default "classic"; "buildkit" streams BuildKit's trace, which the output reader decodes too. */
-  builder?: 'classic' | 'buildkit';
-  /** Build without the engine's cache (the classic builder's cache ignores the platform). */
-  noCache?: boolean;
   createRepository: boolean;
 }
 
@@ -116,257 +109,291 @@ class Failure extends Error {
 
 class Cancelled extends Error {}
 
+/** One run's state, shared by the steps: the redacted reporter, the phase, the credentials, what was pushed. */
+export class BuildRun {
+  readonly started = performance.now();
+  readonly timings: Timings = { totalMs: 0 };
+  readonly progress: ProgressStats = { eventsReceived: 0, updatesEmitted: 0 };
+  readonly redactor = new SecretRedactor();
+  readonly reporter: BuildPushReporter;
+  phase: 'prepare' | 'build' | 'push' = 'prepare';
+  /** Tags whose push finished, for an honest message when the user cancels between tags. */
+  readonly pushedTags: string[] = [];
+  tags: string[];
+  auth!: RegistryAuth;
+
+  constructor(readonly request: BuildPushRequest, readonly deps: BuildPushDependencies) {
+    const scrub = (text: string) => this.scrub(text);
+    this.reporter = {
+      line: (text) => deps.reporter.line(scrub(text)),
+      note: (text) => deps.reporter.note(scrub(text)),
+      live: (lines) => deps.reporter.live(lines.map(scrub)),
+      endLive: () => deps.reporter.endLive(),
+      phase: (message, percent) => deps.reporter.phase(scrub(message), percent),
+    };
+    this.tags = request.tags.length ? [...new Set(request.tags)] : ['latest'];
+  }
+
+  scrub(text: string): string {
+    return this.redactor.redact(text);
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.deps.signal;
+  }
+
+  get repositoryUri(): string {
+    return `${this.auth.registryHost}/${this.request.repository}`;
+  }
+
+  checkCancelled(): void {
+    if (this.signal?.aborted) throw new Cancelled();
+  }
+
+  async refreshAuth(forceRefresh: boolean): Promise<RegistryAuth> {
+    try {
+      this.auth = await this.deps.auth({ forceRefresh });
+      this.redactor.add(this.auth.password);
+      return this.auth;
+    } catch (error) {
+      throw new Failure({ kind: 'auth-failed', message: `Could not get registry credentials from ECR: ${errorMessage(error)}` });
+    }
+  }
+}
+
 /**
  * Build → tag → push, with the repository ensured first. Every outcome comes back as a value:
  * succeeded, failed (with a kind and a message a person can act on) or cancelled.
  */
 export async function buildAndPush(request: BuildPushRequest, deps: BuildPushDependencies): Promise<BuildPushOutcome> {
-  const started = performance.now();
-  const timings: Timings = { totalMs: 0 };
-  const progress: ProgressStats = { eventsReceived: 0, updatesEmitted: 0 };
-  const secrets = new SecretRedactor();
-  const scrub = (text: string) => secrets.redact(text);
-  const reporter: BuildPushReporter = {
-    line: (text) => deps.reporter.line(scrub(text)),
-    note: (text) => deps.reporter.note(scrub(text)),
-    live: (lines) => deps.reporter.live(lines.map(scrub)),
-    endLive: () => deps.reporter.endLive(),
-    phase: (message, percent) => deps.reporter.phase(scrub(message), percent),
-  };
-  const signal = deps.signal;
-  let phase: 'prepare' | 'build' | 'push' = 'prepare';
-  /** Tags whose push finished, for an honest message when the user cancels between tags. */
-  const pushedTags: string[] = [];
-  const checkCancelled = () => {
-    if (signal?.aborted) throw new Cancelled();
-  };
-  const getAuth = async (forceRefresh: boolean) => {
-    try {
-      const auth = await deps.auth({ forceRefresh });
-      secrets.add(auth.password);
-      return auth;
-    } catch (error) {
-      throw new Failure({ kind: 'auth-failed', message: `Could not get registry credentials from ECR: ${errorMessage(error)}` });
-    }
-  };
-
+  const run = new BuildRun(request, deps);
   try {
-    const tags = request.tags.length ? [...new Set(request.tags)] : ['latest'];
-    const badTags = invalidTags(tags);
-    if (badTags.length) {
-      throw new Failure({
-        kind: 'invalid-input',
-        message: `Invalid tag(s) ${badTags.map((tag) => `"${tag}"`).join(', ')}: a tag is 1-128 letters, digits, _ . - and must not start with . or -.`,
-      });
-    }
-    let dockerfileText: string;
-    try {
-      dockerfileText = await readFile(request.dockerfile, 'utf8');
-    } catch {
-      throw new Failure({ kind: 'invalid-input', message: `Dockerfile not found: ${request.dockerfile}` });
-    }
-
-    reporter.phase('Connecting to Docker');
-    try {
-      await deps.engine.ping(signal);
-    } catch (error) {
-      checkCancelled();
-      if (error instanceof EngineUnreachableError) throw new Failure({ kind: 'daemon-unreachable', message: error.message });
-      throw error;
-    }
-    reporter.line(`Docker Engine: ${deps.engine.host.host} (from ${deps.engine.host.source})`);
-
-    checkCancelled();
-    reporter.phase('Getting registry credentials');
-    let auth = await getAuth(false);
-    const repositoryUri = `${auth.registryHost}/${request.repository}`;
-
-    let createdRepository = false;
-    if (deps.repositories) {
-      checkCancelled();
-      reporter.phase('Checking the repository');
-      try {
-        const state = await deps.repositories.ensureRepository(request.repository, request.createRepository);
-        createdRepository = state.created;
-        if (state.created) reporter.line(`Created repository ${request.repository} in ECR.`);
-        if (state.note) reporter.line(state.note);
-        // Which tags ECR would refuse to move: all of them (IMMUTABLE), or tag by tag when exclusion filters decide.
-        const mutability = state.tagMutability;
-        const decisions = mutability && modeHasExclusions(mutability.mode) ? tags.map((tag) => ({ tag, decision: tagIsImmutable(mutability, tag) })) : undefined;
-        for (const { decision } of decisions ?? []) if (decision.filter) reporter.line(`Tag mutability: ${decision.reason}.`);
-        const guarded = decisions ? decisions.filter(({ decision }) => decision.immutable).map(({ tag }) => tag) : state.immutable ? tags : [];
-        if (guarded.length) {
-          const taken = await deps.repositories.existingTags(request.repository, guarded);
-          if (taken.length && decisions) {
-            const why = decisions.filter(({ tag }) => taken.includes(tag)).map(({ decision }) => decision.reason);
-            throw new Failure({
-              kind: 'immutable-tag',
-              message: `Tag(s) ${taken.map((tag) => `"${tag}"`).join(', ')} already exist in ${request.repository} and are immutable there: ${why.join('; ')}. ECR refuses to overwrite them. Push under a new tag, or change the repository's exclusion filters.`,
-            });
-          }
-          if (taken.length) {
-            throw new Failure({
-              kind: 'immutable-tag',
-              message: `Tag(s) ${taken.map((tag) => `"${tag}"`).join(', ')} already exist in ${request.repository}, whose tags are immutable: ECR refuses to overwrite them. Push under a new tag, or make the repository's tags mutable.`,
-            });
-          }
-        }
-      } catch (error) {
-        if (error instanceof Failure) throw error;
-        if (error instanceof RepositoryMissingError) throw new Failure({ kind: 'repository-missing', message: error.message });
-        throw new Failure({ kind: 'push-failed', message: `Could not check repository "${request.repository}" in ECR: ${errorMessage(error)}` });
-      }
-    }
-
-    // Build.
-    checkCancelled();
-    phase = 'build';
-    reporter.phase('Building');
-    const buildStarted = performance.now();
-    const localReference = `${repositoryUri}:${tags[0]}`;
-    const context = createBuildContext(request.context, request.dockerfile);
-    reporter.line(`Building ${request.dockerfile} (context ${request.context}${context.ignoreFile ? `, honouring ${context.ignoreFile}` : ''})`);
-    const reader = new BuildOutputReader(outlineDockerfile(dockerfileText));
-    try {
-      for await (const event of deps.engine.build(
-        context.stream,
-        {
-          tag: localReference,
-          dockerfile: context.dockerfileInContext,
-          buildArgs: request.buildArgs,
-          target: request.target,
-          platform: request.platform,
-          pull: request.pull,
-          networkMode: request.networkMode,
-          builder: request.builder,
-          ...(request.noCache ? { noCache: true } : {}),
-        },
-        signal,
-      )) {
-        for (const line of reader.accept(event)) reporter.line(line);
-      }
-      for (const line of reader.finish()) reporter.line(line);
-    } catch (error) {
-      context.stream.destroy();
-      checkCancelled();
-      throw new Failure({ kind: 'build-failed', message: `The build stopped: ${errorMessage(error)}` });
-    }
-    checkCancelled();
-    if (reader.failure) {
-      const step = reader.failure;
-      const where = step.line !== undefined ? ` (Dockerfile line ${step.line + 1})` : '';
-      throw new Failure({
-        kind: 'build-failed',
-        message: step.step ? `Build failed at ${step.step}${where}: ${step.message}` : `Build failed${where}: ${step.message}`,
-        build: step,
-      });
-    }
-    if (!reader.imageId) {
-      throw new Failure({ kind: 'build-failed', message: 'The build ended without producing an image (the engine closed the stream early).' });
-    }
-    timings.buildMs = performance.now() - buildStarted;
-    for (const tag of tags.slice(1)) {
-      await deps.engine.tag(localReference, repositoryUri, tag);
-    }
-
-    // Push every tag; layers go up with the first, the rest only add a manifest tag.
-    phase = 'push';
-    const pushStarted = performance.now();
-    let digest: string | undefined;
-    for (const tag of tags) {
-      const pushed = await pushWithRetries(tag);
-      pushedTags.push(tag);
-      digest ??= pushed;
-    }
-    timings.pushMs = performance.now() - pushStarted;
-    if (!digest) throw new Failure({ kind: 'push-failed', message: 'The push finished without reporting a digest.' });
-
-    const image = await deps.engine.inspectImage(localReference);
-    timings.totalMs = performance.now() - started;
-    const imageUri = `${repositoryUri}@${digest}`;
-    reporter.line('');
-    reporter.line(`Pushed ${imageUri}`);
-    reporter.line(`  tags: ${tags.map((tag) => `${repositoryUri}:${tag}`).join(', ')}`);
-    reporter.line(`  size: ${formatBytes(image.size)} unpacked · took ${formatSeconds(timings.totalMs)} (build ${formatSeconds(timings.buildMs)}, push ${formatSeconds(timings.pushMs)})`);
-    return { status: 'succeeded', imageUri, digest, tags, imageId: image.id, sizeBytes: image.size, createdRepository, timings, progress };
-
-    async function pushWithRetries(tag: string): Promise<string | undefined> {
-      try {
-        return await withRegistryRetries((credentials) => pushOnce(tag, credentials), {
-          what: 'push',
-          auth,
-          // Later tags start with the refreshed token.
-          refreshAuth: async () => (auth = await getAuth(true)),
-          retry: deps.retry ?? { attempts: 4, baseDelayMs: 1000 },
-          signal,
-          say: (line) => reporter.line(line),
-          probe: deps.probe ?? probeRegistry,
-        });
-      } catch (error) {
-        checkCancelled();
-        if (error instanceof Failure) throw error;
-        if (error instanceof RegistryUnavailableError) throw new Failure({ kind: 'registry-unavailable', message: `Push of ${repositoryUri}:${tag} failed: ${error.message}` });
-        const message = errorMessage(error);
-        if (isUnauthorized(message) || isDenied(message)) {
-          throw new Failure({
-            kind: 'push-denied',
-            message: `Push of ${repositoryUri}:${tag} denied: ${message}. Check that your credentials allow ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:BatchCheckLayerAvailability and ecr:PutImage on this repository.`,
-          });
-        }
-        if (isImmutableTagError(message)) {
-          throw new Failure({ kind: 'immutable-tag', message: `ECR refused ${repositoryUri}:${tag}: ${message}. Push under a new tag.` });
-        }
-        if (/name unknown|NAME_UNKNOWN|repository .*does not exist/i.test(message)) {
-          throw new Failure({ kind: 'repository-missing', message: `The registry has no repository ${request.repository}: ${message}` });
-        }
-        throw new Failure({ kind: 'push-failed', message: `Push of ${repositoryUri}:${tag} failed: ${message}` });
-      }
-    }
-
-    async function pushOnce(tag: string, credentials: RegistryAuth): Promise<string | undefined> {
-      reporter.phase(`Pushing ${tag}`, 0);
-      const model = new LayerProgress('push');
-      const throttle = new UpdateThrottle(() => {
-        reporter.live(model.render());
-        reporter.phase(`Pushing ${tag}`, model.percent());
-      }, deps.updateIntervalMs ?? 100);
-      try {
-        for await (const event of deps.engine.push(repositoryUri, tag, credentials, signal)) {
-          const error = streamEventError(event);
-          if (error) throw new Error(error);
-          const keep = model.accept(event);
-          for (const line of keep) reporter.note(line);
-          if (event.id) throttle.changed();
-        }
-        throttle.flush();
-      } finally {
-        throttle.dispose();
-        progress.eventsReceived += throttle.eventsReceived;
-        progress.updatesEmitted += throttle.updatesEmitted;
-        reporter.endLive();
-      }
-      checkCancelled();
-      reporter.line(`${repositoryUri}:${tag}: digest ${model.digest ?? 'unknown'}`);
-      return model.digest;
-    }
+    const checked = await checkRequest(run);
+    await connectEngine(run);
+    run.checkCancelled();
+    run.reporter.phase('Getting registry credentials');
+    await run.refreshAuth(false);
+    const createdRepository = await gateRepository(run);
+    const built = await buildImage(run, checked);
+    const digest = await pushTags(run);
+    return await summarize(run, built.localReference, digest, createdRepository);
   } catch (error) {
-    reporter.endLive();
-    timings.totalMs = performance.now() - started;
-    if (error instanceof Cancelled || (signal?.aborted && (isAbort(error) || !(error instanceof Failure)))) {
-      // Say exactly what is in the registry now: a cancel between two tags leaves the first pushed.
-      const pending = [...new Set(request.tags.length ? request.tags : ['latest'])].filter((tag) => !pushedTags.includes(tag));
-      const what =
-        pushedTags.length > 0
-          ? `${pushedTags.join(', ')} ${pushedTags.length === 1 ? 'was' : 'were'} pushed before the cancel; ${pending.join(', ')} ${pending.length === 1 ? 'was' : 'were'} not`
-          : `nothing was pushed${phase === 'push' ? ' under these tags (layers already uploaded stay in the registry unreferenced)' : ''}`;
-      reporter.line(`Cancelled during the ${phase === 'prepare' ? 'checks' : phase}; ${what}.`);
-      return { status: 'cancelled', phase, timings, progress };
-    }
-    const failure: BuildPushFailure = error instanceof Failure ? error.failure : { kind: 'push-failed', message: errorMessage(error) };
-    failure.message = scrub(failure.message);
-    reporter.line(`ERROR: ${failure.message}`);
-    return { status: 'failed', failure, timings, progress };
+    return outcomeOf(run, error);
   }
+}
+
+/** Step 1: what can be checked without Docker or ECR: the tags, the Dockerfile, the secrets. */
+export async function checkRequest(run: BuildRun): Promise<{ dockerfileText: string; secrets: SessionSecret[] }> {
+  const { request } = run;
+  const badTags = invalidTags(run.tags);
+  if (badTags.length) {
+    throw new Failure({
+      kind: 'invalid-input',
+      message: `Invalid tag(s) ${badTags.map((tag) => `"${tag}"`).join(', ')}: a tag is 1-128 letters, digits, _ . - and must not start with . or -.`,
+    });
+  }
+  let dockerfileText: string;
+  try {
+    dockerfileText = await readFile(request.dockerfile, 'utf8');
+  } catch {
+    throw new Failure({ kind: 'invalid-input', message: `Dockerfile not found: ${request.dockerfile}` });
+  }
+  let secrets: SessionSecret[];
+  try {
+    secrets = await readBuildSecrets(request.secrets);
+  } catch (error) {
+    throw new Failure({ kind: 'invalid-input', message: errorMessage(error) });
+  }
+  // A RUN step that prints a secret shows *** instead.
+  for (const secret of secrets) run.redactor.add(secret.value.toString('utf8').trim());
+  return { dockerfileText, secrets };
+}
+
+async function connectEngine(run: BuildRun): Promise<void> {
+  const { engine } = run.deps;
+  run.reporter.phase('Connecting to Docker');
+  try {
+    await engine.ping(run.signal);
+  } catch (error) {
+    run.checkCancelled();
+    if (error instanceof EngineUnreachableError) throw new Failure({ kind: 'daemon-unreachable', message: error.message });
+    throw error;
+  }
+  run.reporter.line(`Docker Engine: ${engine.host.host} (from ${engine.host.source})`);
+}
+
+/** Step 2: the repository exists (or ECR will create it on push) and will take these tags. True: created. */
+export async function gateRepository(run: BuildRun): Promise<boolean> {
+  const gate = run.deps.repositories;
+  const { repository, createRepository } = run.request;
+  if (!gate) return false;
+  run.checkCancelled();
+  run.reporter.phase('Checking the repository');
+  try {
+    const state = await gate.ensureRepository(repository, createRepository);
+    if (state.created) run.reporter.line(`Created repository ${repository} in ECR.`);
+    if (state.note) run.reporter.line(state.note);
+    const decision = await decideTags(gate, repository, state, run.tags);
+    for (const note of decision.notes) run.reporter.line(note);
+    if (decision.refused) throw new Failure({ kind: 'immutable-tag', message: decision.refused });
+    return state.created;
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    if (error instanceof RepositoryMissingError) throw new Failure({ kind: 'repository-missing', message: error.message });
+    throw new Failure({ kind: 'push-failed', message: `Could not check repository "${repository}" in ECR: ${errorMessage(error)}` });
+  }
+}
+
+/** Step 3: the build, its output read step by step, the image tagged under every tag. */
+export async function buildImage(run: BuildRun, checked: { dockerfileText: string; secrets: SessionSecret[] }): Promise<{ localReference: string }> {
+  run.checkCancelled();
+  run.phase = 'build';
+  run.reporter.phase('Building');
+  const buildStarted = performance.now();
+  const { dockerfile, context: contextFolder, repository: _repository, tags: _tags, createRepository: _create, secrets: _sources, ...options } = run.request;
+  const localReference = `${run.repositoryUri}:${run.tags[0]}`;
+  const context = createBuildContext(contextFolder, dockerfile);
+  run.reporter.line(`Building ${dockerfile} (context ${contextFolder}${context.ignoreFile ? `, honouring ${context.ignoreFile}` : ''})`);
+  const reader = new BuildOutputReader(outlineDockerfile(checked.dockerfileText));
+  try {
+    const events = run.deps.engine.build(context.stream, { ...options, tag: localReference, dockerfile: context.dockerfileInContext, secrets: checked.secrets }, run.signal);
+    for await (const event of events) {
+      for (const line of reader.accept(event)) run.reporter.line(line);
+    }
+    for (const line of reader.finish()) run.reporter.line(line);
+  } catch (error) {
+    context.stream.destroy();
+    run.checkCancelled();
+    throw new Failure({ kind: 'build-failed', message: `The build stopped: ${errorMessage(error)}` });
+  }
+  run.checkCancelled();
+  if (reader.failure) {
+    const step = reader.failure;
+    const where = step.line !== undefined ? ` (Dockerfile line ${step.line + 1})` : '';
+    throw new Failure({
+      kind: 'build-failed',
+      message: step.step ? `Build failed at ${step.step}${where}: ${step.message}` : `Build failed${where}: ${step.message}`,
+      build: step,
+    });
+  }
+  if (!reader.imageId) {
+    throw new Failure({ kind: 'build-failed', message: 'The build ended without producing an image (the engine closed the stream early).' });
+  }
+  run.timings.buildMs = performance.now() - buildStarted;
+  for (const tag of run.tags.slice(1)) await run.deps.engine.tag(localReference, run.repositoryUri, tag);
+  return { localReference };
+}
+
+/** Step 4: every tag pushed; layers go up with the first, the rest only add a manifest tag. The image's digest. */
+export async function pushTags(run: BuildRun): Promise<string> {
+  run.phase = 'push';
+  const pushStarted = performance.now();
+  let digest: string | undefined;
+  for (const tag of run.tags) {
+    const pushed = await pushWithRetries(run, tag);
+    run.pushedTags.push(tag);
+    digest ??= pushed;
+  }
+  run.timings.pushMs = performance.now() - pushStarted;
+  if (!digest) throw new Failure({ kind: 'push-failed', message: 'The push finished without reporting a digest.' });
+  return digest;
+}
+
+async function pushWithRetries(run: BuildRun, tag: string): Promise<string | undefined> {
+  const { deps } = run;
+  try {
+    return await withRegistryRetries((credentials) => pushOnce(run, tag, credentials), {
+      what: 'push',
+      auth: run.auth,
+      // Later tags start with the refreshed token.
+      refreshAuth: () => run.refreshAuth(true),
+      retry: deps.retry ?? { attempts: 4, baseDelayMs: 1000 },
+      signal: run.signal,
+      say: (line) => run.reporter.line(line),
+      probe: deps.probe ?? probeRegistry,
+    });
+  } catch (error) {
+    run.checkCancelled();
+    if (error instanceof Failure) throw error;
+    throw new Failure(pushFailure(error, `${run.repositoryUri}:${tag}`, run.request.repository));
+  }
+}
+
+/** What a push that failed for good tells a person, by what the registry answered. */
+function pushFailure(error: unknown, reference: string, repository: string): BuildPushFailure {
+  if (error instanceof RegistryUnavailableError) return { kind: 'registry-unavailable', message: `Push of ${reference} failed: ${error.message}` };
+  const message = errorMessage(error);
+  if (isUnauthorized(message) || isDenied(message)) {
+    return {
+      kind: 'push-denied',
+      message: `Push of ${reference} denied: ${message}. Check that your credentials allow ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:BatchCheckLayerAvailability and ecr:PutImage on this repository.`,
+    };
+  }
+  if (isImmutableTagError(message)) return { kind: 'immutable-tag', message: `ECR refused ${reference}: ${message}. Push under a new tag.` };
+  if (/name unknown|NAME_UNKNOWN|repository .*does not exist/i.test(message)) {
+    return { kind: 'repository-missing', message: `The registry has no repository ${repository}: ${message}` };
+  }
+  return { kind: 'push-failed', message: `Push of ${reference} failed: ${message}` };
+}
+
+async function pushOnce(run: BuildRun, tag: string, credentials: RegistryAuth): Promise<string | undefined> {
+  const { reporter, deps } = run;
+  reporter.phase(`Pushing ${tag}`, 0);
+  const model = new LayerProgress('push');
+  const throttle = new UpdateThrottle(() => {
+    reporter.live(model.render());
+    reporter.phase(`Pushing ${tag}`, model.percent());
+  }, deps.updateIntervalMs ?? 100);
+  try {
+    for await (const event of deps.engine.push(run.repositoryUri, tag, credentials, run.signal)) {
+      const error = streamEventError(event);
+      if (error) throw new Error(error);
+      for (const line of model.accept(event)) reporter.note(line);
+      if (event.id) throttle.changed();
+    }
+    throttle.flush();
+  } finally {
+    throttle.dispose();
+    run.progress.eventsReceived += throttle.eventsReceived;
+    run.progress.updatesEmitted += throttle.updatesEmitted;
+    reporter.endLive();
+  }
+  run.checkCancelled();
+  reporter.line(`${run.repositoryUri}:${tag}: digest ${model.digest ?? 'unknown'}`);
+  return model.digest;
+}
+
+async function summarize(run: BuildRun, localReference: string, digest: string, createdRepository: boolean): Promise<BuildPushOutcome> {
+  const { timings, reporter, repositoryUri, tags, progress } = run;
+  const image = await run.deps.engine.inspectImage(localReference);
+  timings.totalMs = performance.now() - run.started;
+  const imageUri = `${repositoryUri}@${digest}`;
+  reporter.line('');
+  reporter.line(`Pushed ${imageUri}`);
+  reporter.line(`  tags: ${tags.map((tag) => `${repositoryUri}:${tag}`).join(', ')}`);
+  reporter.line(`  size: ${formatBytes(image.size)} unpacked · took ${formatSeconds(timings.totalMs)} (build ${formatSeconds(timings.buildMs)}, push ${formatSeconds(timings.pushMs)})`);
+  return { status: 'succeeded', imageUri, digest, tags, imageId: image.id, sizeBytes: image.size, createdRepository, timings, progress };
+}
+
+/** A failure or a cancel, said in the terminal and returned as a value. */
+function outcomeOf(run: BuildRun, error: unknown): BuildPushOutcome {
+  const { reporter, timings, progress, phase, pushedTags } = run;
+  reporter.endLive();
+  timings.totalMs = performance.now() - run.started;
+  if (error instanceof Cancelled || (run.signal?.aborted && (isAbort(error) || !(error instanceof Failure)))) {
+    // Say exactly what is in the registry now: a cancel between two tags leaves the first pushed.
+    const pending = run.tags.filter((tag) => !pushedTags.includes(tag));
+    const what =
+      pushedTags.length > 0
+        ? `${pushedTags.join(', ')} ${pushedTags.length === 1 ? 'was' : 'were'} pushed before the cancel; ${pending.join(', ')} ${pending.length === 1 ? 'was' : 'were'} not`
+        : `nothing was pushed${phase === 'push' ? ' under these tags (layers already uploaded stay in the registry unreferenced)' : ''}`;
+    reporter.line(`Cancelled during the ${phase === 'prepare' ? 'checks' : phase}; ${what}.`);
+    return { status: 'cancelled', phase, timings, progress };
+  }
+  const failure: BuildPushFailure = error instanceof Failure ? error.failure : { kind: 'push-failed', message: errorMessage(error) };
+  failure.message = run.scrub(failure.message);
+  reporter.line(`ERROR: ${failure.message}`);
+  return { status: 'failed', failure, timings, progress };
 }
 
 function formatSeconds(ms: number | undefined): string {

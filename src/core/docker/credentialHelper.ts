@@ -9,6 +9,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { errorMessage } from '../errors';
 
 export const ECR_LOGIN_HELPER = 'ecr-login';
 export const HELPER_BINARY = `docker-credential-${ECR_LOGIN_HELPER}`;
@@ -78,7 +79,7 @@ export function planCredentialHelperChange(currentText: string | undefined, regi
   try {
     config = currentText === undefined || currentText.trim() === '' ? {} : (JSON.parse(currentText) as DockerConfig);
   } catch (error) {
-    throw new Error(`${configFile} is not valid JSON (${(error as Error).message}); docker cannot read it either. Fix or move it, then try again. Nothing was changed.`, { cause: error });
+    throw new Error(`${configFile} is not valid JSON (${errorMessage(error)}); docker cannot read it either. Fix or move it, then try again. Nothing was changed.`, { cause: error });
   }
   if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error(`${configFile} does not hold a JSON object; fix or move it, then try again. Nothing was changed.`);
   if (config.credHelpers !== undefined && (typeof config.credHelpers !== 'object' || Array.isArray(config.credHelpers))) {

@@ -5,6 +5,7 @@ import type Dockerode from 'dockerode';
 import { readDockerStream, type DockerStreamEvent } from './dockerStream';
 import { EngineUnreachableError, isAbort, type DockerEngine, type EngineBuildOptions, type ImageDetails, type RegistryAuth } from './engine';
 import { parseEngineHost, type EngineHost } from './engineHost';
+import { openBuildkitSession, type SessionDialer } from './buildkitSession';
 
 /** A DockerEngine over dockerode; dockerode itself loads on construction, i.e. when a task runs. */
 export class DockerodeEngine implements DockerEngine {
@@ -44,27 +45,58 @@ export class DockerodeEngine implements DockerEngine {
   }
 
   async *build(context: Readable, options: EngineBuildOptions, signal?: AbortSignal): AsyncIterable<DockerStreamEvent> {
-    const registryconfig = Object.fromEntries(
-      (options.registryAuth ?? []).map((auth) => [auth.registryHost, { username: auth.username, password: auth.password }]),
-    );
-    const response = (await this.docker.buildImage(context, {
-      t: options.tag,
-      dockerfile: options.dockerfile,
-      buildargs: options.buildArgs,
-      target: options.target,
-      platform: options.platform,
-      pull: options.pull ? '1' : undefined,
-      networkmode: options.networkMode,
-      nocache: options.noCache || undefined,
+    const { tag, dockerfile, buildArgs, network, noCache, pull, registryAuth, builder, secrets, ...rest } = options;
+    const registryconfig = Object.fromEntries((registryAuth ?? []).map((auth) => [auth.registryHost, { username: auth.username, password: auth.password }]));
+    const query = {
+      // target and platform go as they are named.
+      ...rest,
+      t: tag,
+      dockerfile,
+      buildargs: buildArgs,
+      pull: pull ? '1' : undefined,
+      networkmode: network,
+      nocache: noCache || undefined,
       rm: true,
       forcerm: true,
-      // BuildKit over the Engine API: dockerode opens the gRPC session the engine needs.
-      version: options.builder === 'buildkit' ? '2' : '1',
-      // Sent in the X-Registry-Config header, never in the URL.
-      registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
-      abortSignal: signal,
-    } as Dockerode.ImageBuildOptions)) as unknown as Readable;
-    yield* readDockerStream(response);
+    };
+    if (builder !== 'buildkit') {
+      if (secrets?.length) throw new Error('Build secrets need BuildKit: set "builder": "buildkit".');
+      const response = (await this.docker.buildImage(context, {
+        ...query,
+        version: '1',
+        // Sent in the X-Registry-Config header, never in the URL.
+        registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
+        abortSignal: signal,
+        // dockerode's typings say NodeJS.ReadableStream; the response is an http.IncomingMessage, a Readable.
+      } as Dockerode.ImageBuildOptions)) as unknown as Readable;
+      yield* readDockerStream(response);
+      return;
+    }
+    // BuildKit over the Engine API (version 2) needs a session; ours serves the build's secrets too
+    // (dockerode's own, opened inside buildImage, serves only registry credentials).
+    // docker-modem's typings lack dial(); it is the call dockerode's own session.js makes.
+    const session = await openBuildkitSession(this.docker.modem as unknown as SessionDialer, secrets ?? []);
+    try {
+      const response = await new Promise<Readable>((resolve, reject) => {
+        this.docker.modem.dial(
+          {
+            path: '/build?',
+            method: 'POST',
+            file: context,
+            options: { ...query, version: '2', session: session.id },
+            // Sent in the X-Registry-Config header, never in the URL.
+            registryconfig: Object.keys(registryconfig).length ? registryconfig : undefined,
+            isStream: true,
+            abortSignal: signal,
+            statusCodes: { 200: true, 500: 'server error' },
+          } as never,
+          (error: unknown, stream: unknown) => (error ? reject(error) : resolve(stream as Readable)),
+        );
+      });
+      yield* readDockerStream(response);
+    } finally {
+      session.close();
+    }
   }
 
   async tag(image: string, repository: string, tag: string): Promise<void> {
@@ -77,6 +109,7 @@ export class DockerodeEngine implements DockerEngine {
       // dockerode sends authconfig base64-encoded in the X-Registry-Auth header.
       authconfig: { username: auth.username, password: auth.password, serveraddress: auth.registryHost },
       abortSignal: signal,
+      // dockerode's typings say NodeJS.ReadableStream (and lack abortSignal); the response is a Readable.
     } as never)) as unknown as Readable;
     yield* readDockerStream(response);
   }
@@ -89,6 +122,7 @@ export class DockerodeEngine implements DockerEngine {
       // Sent base64-encoded in the X-Registry-Auth header; docker-modem keeps it out of the URL.
       authconfig: { username: auth.username, password: auth.password, serveraddress: auth.registryHost },
       abortSignal: signal,
+      // dockerode's typings say NodeJS.ReadableStream (and lack abortSignal); the response is a Readable.
     } as never)) as unknown as Readable;
     yield* readDockerStream(response);
   }

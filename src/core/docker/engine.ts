@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { DockerStreamEvent } from './dockerStream';
 import type { EngineHost } from './engineHost';
+import type { BuildOptions } from './buildOptions';
+import type { SessionSecret } from './buildkitSession';
 import { errorMessage, errorName } from '../errors';
 
 /** Credentials for one registry, sent per request in the X-Registry-Auth header, never stored. */
@@ -10,23 +12,16 @@ export interface RegistryAuth {
   registryHost: string;
 }
 
-export interface EngineBuildOptions {
+/** What the engine is given for one build: the build's options, spread, with the secrets' values read. */
+export interface EngineBuildOptions extends Omit<BuildOptions, 'secrets'> {
   /** Image reference to tag the result with (local, before pushing). */
   tag: string;
   /** Path of the Dockerfile inside the context tar. */
   dockerfile: string;
-  buildArgs?: Record<string, string>;
-  target?: string;
-  platform?: string;
-  pull?: boolean;
-  /** Network for RUN steps ("none" where the engine has no bridge). Unset: the engine's default. */
-  networkMode?: string;
   /** Registries the build may pull base images from. */
   registryAuth?: RegistryAuth[];
-  /** "buildkit" asks the engine for a BuildKit build (API version 2); default the classic builder. */
-  builder?: 'classic' | 'buildkit';
-  /** Ignore the build cache (the classic builder's cache does not tell platforms apart). */
-  noCache?: boolean;
+  /** BuildKit secrets, served over the build's session (BuildKit only). */
+  secrets?: SessionSecret[];
 }
 
 export interface ImageDetails {
@@ -62,7 +57,7 @@ export class EngineUnreachableError extends Error {
 
 function unreachableMessage(host: EngineHost, cause: unknown): string {
   const code = (cause as { code?: string })?.code;
-  const message = (cause as Error)?.message ?? String(cause);
+  const message = errorMessage(cause);
   const tlsProblem = host.tls ? tlsFailure(host.tls.certPath, code, message) : undefined;
   if (tlsProblem) {
     return [

@@ -13,6 +13,7 @@ import type { RegistryClient } from '../registry/client';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, parsePlatform, platformText, type Descriptor, type Platform } from '../registry/mediaTypes';
 import { removeTag } from '../images/tags';
 import { buildAndPush, type BuildPushDependencies, type BuildPushOutcome, type BuildPushRequest } from './buildAndPush';
+import { errorMessage } from '../errors';
 
 export interface MultiPlatformRequest extends Omit<BuildPushRequest, 'platform'> {
   platforms: string[];
@@ -64,7 +65,7 @@ export async function buildAndPushPlatforms(request: MultiPlatformRequest, deps:
   try {
     parsed = platforms.map(parsePlatform);
   } catch (error) {
-    return { status: 'failed', message: (error as Error).message };
+    return { status: 'failed', message: errorMessage(error) };
   }
   const tags = request.tags.length ? [...new Set(request.tags)] : ['latest'];
   const buildOne = deps.buildOne ?? buildAndPush;
@@ -100,7 +101,7 @@ export async function buildAndPushPlatforms(request: MultiPlatformRequest, deps:
   const leftTags: string[] = [];
   for (const tempTag of temporary) {
     await deps.registry.putManifest(request.repository, tempTag, index.bytes, index.mediaType);
-    const removed = deps.ecr ? await removeTag(deps.ecr, request.repository, tempTag).catch((error) => ({ removed: false, reason: (error as Error).message })) : { removed: false, reason: 'no ECR API' };
+    const removed = deps.ecr ? await removeTag(deps.ecr, request.repository, tempTag).catch((error) => ({ removed: false, reason: errorMessage(error) })) : { removed: false, reason: 'no ECR API' };
     if (!removed.removed) leftTags.push(tempTag);
   }
   deps.reporter.line(`${request.repository}: index ${digest} (${images.map((image) => platformText(image.platform)).join(', ')}) under ${tags.join(', ')}`);

@@ -14,7 +14,7 @@
  * (manifests it put that no tag names, a repository it created that holds nothing) and its error
  * lists what it removed, or what it left and why.
  */
-import type { RepositoryGate } from '../docker/ecrRepository';
+import type { RepositoryGate } from '../ecr/ecrRepository';
 import { errorMessage } from '../errors';
 import type { RegistryClient, UploadMode } from '../registry/client';
 import { RegistryError } from '../registry/errors';

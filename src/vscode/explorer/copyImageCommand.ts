@@ -98,7 +98,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   // A "✓ Copied …" of an earlier copy must not stand beside this one.
   explorer.tell(undefined);
   const { copyImage, CopyCancelledError, CopyFailedError } = await import('../../core/images/copy');
-  const [{ ecrRepositoryGate }, { ecrReferrers }] = await Promise.all([import('../../core/docker/ecrRepository'), import('../../core/images/attachments')]);
+  const [{ ecrRepositoryGate }, { ecrReferrers }] = await Promise.all([import('../../core/ecr/ecrRepository'), import('../../core/images/attachments')]);
   const attempt = () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} → ${targetLabel}`, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();

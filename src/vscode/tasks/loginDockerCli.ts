@@ -6,6 +6,7 @@ import type { CommandHandler } from '../commands';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import { applyCredentialHelperChange, describeCredentialHelperChange, dockerConfigPath, findCredentialHelper, planFromDisk } from '../../core/docker/credentialHelper';
 import { parseRegistryHost, registryHostFor } from '../../core/ecr/registryHost';
+import { errorMessage } from '../../core/errors';
 
 /** Before/after views of docker's config, secrets masked, for the diff shown before writing. */
 const DIFF_SCHEME = 'ecr-docker-config';
@@ -65,7 +66,7 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
     try {
       planned = await planFromDisk(ecrHost);
     } catch (error) {
-      void vscode.window.showErrorMessage((error as Error).message);
+      void vscode.window.showErrorMessage(errorMessage(error));
       return false;
     }
     const { change, currentText } = planned;
@@ -86,7 +87,7 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
     try {
       await applyCredentialHelperChange(change, { expectedText: currentText });
     } catch (error) {
-      void vscode.window.showErrorMessage(`Could not write ${change.configFile}: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Could not write ${change.configFile}: ${errorMessage(error)}`);
       return false;
     }
     log.info(`docker config ${change.configFile}: credHelpers["${ecrHost}"] = "ecr-login"${change.removesStoredSecret ? '; the stored token for it was removed' : ''}`);

@@ -8,17 +8,6 @@ import { registryClientFor } from '../registryAccess';
 /** What the task's terminal needs to know of a run, single- or multi-platform. */
 export type TaskOutcome = { status: 'succeeded' } | { status: 'cancelled' } | { status: 'failed'; failure: BuildPushFailure };
 
-/** Why a task's `platform`/`platforms` cannot be used, or undefined when they can. */
-export function platformsProblem(definition: { platform?: unknown; platforms?: unknown }): string | undefined {
-  const { platform, platforms } = definition;
-  if (platforms === undefined) return undefined;
-  if (!Array.isArray(platforms) || platforms.length === 0 || platforms.some((entry) => typeof entry !== 'string' || !entry.trim())) {
-    return 'The task\'s "platforms" must list platforms as strings, e.g. ["linux/amd64", "linux/arm64"].';
-  }
-  if (platform !== undefined) return 'The task sets both "platform" and "platforms": keep one ("platforms" for an image index of several platforms).';
-  return undefined;
-}
-
 /**
  * The `platforms` run: each platform built through the engine and pushed by digest, then one index
  * under the tags (core/docker/multiPlatform.ts). The registry is spoken to with the connection's

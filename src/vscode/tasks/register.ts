@@ -21,14 +21,14 @@ export function registerTasks(
   const transcripts = services.context.extensionMode === vscode.ExtensionMode.Test ? new BuildTranscripts() : undefined;
   services.context.subscriptions.push(diagnostics);
 
-  const createTask = (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope = vscode.TaskScope.Workspace) => {
+  const createTask = (definition: vscode.TaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope = vscode.TaskScope.Workspace) => {
     const folder = typeof scope === 'object' ? scope : undefined;
     const task = new vscode.Task(
       definition,
       scope,
       taskName(definition),
       'ECR',
-      new vscode.CustomExecution(async (resolved) => new BuildTerminal(services, explorer, diagnostics, transcripts, resolved as EcrBuildTaskDefinition, folder)),
+      new vscode.CustomExecution(async (resolved) => new BuildTerminal(services, explorer, diagnostics, transcripts, resolved, folder)),
       // The task reports its own problems (the failing Dockerfile line, in the "ecr-build"
       // collection). Naming its matcher tells VS Code so, and it never asks which one to attach.
       [PROBLEM_MATCHER],
@@ -54,8 +54,9 @@ export function registerTasks(
         });
       },
       resolveTask(task) {
-        const definition = task.definition as EcrBuildTaskDefinition;
+        const definition = task.definition;
         if (definition.type !== TASK_TYPE) return undefined;
+        // Checked when it runs (BuildTerminal), where a mistake in tasks.json is said by property.
         // tasks.json entries: keep the user's definition and scope, supply the execution.
         const resolved = createTask(definition, task.scope ?? vscode.TaskScope.Workspace);
         resolved.name = task.name || resolved.name;

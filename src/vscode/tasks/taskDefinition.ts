@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { repositoryNameProblem, suggestRepositoryName } from '../../core/ecr/names';
+import type { BuildTask } from '../../core/docker/buildOptions';
 
 export const TASK_TYPE = 'ecr-build';
 /**
@@ -10,28 +11,11 @@ export const TASK_TYPE = 'ecr-build';
  */
 export const PROBLEM_MATCHER = '$ecr-build';
 
-/** The `ecr-build` task definition, as contributed in package.json's taskDefinitions. */
-export interface EcrBuildTaskDefinition extends vscode.TaskDefinition {
-  type: typeof TASK_TYPE;
-  dockerfile?: string;
-  context?: string;
-  repository: string;
-  tags?: string[];
-  buildArgs?: Record<string, string>;
-  target?: string;
-  platform?: string;
-  /** Several platforms: each built and pushed by digest, then one index under the tags. */
-  platforms?: string[];
-  registry?: string;
-  createRepository?: boolean;
-  pull?: boolean;
-  /** Network for RUN steps, e.g. "none" or "host" (engine default when unset). */
-  network?: string;
-  /** "classic" (default) or "buildkit". */
-  builder?: 'classic' | 'buildkit';
-  /** What the task does when the Dockerfile has error diagnostics: "warn" (default), "refuse" or "ignore". */
-  lintErrors?: 'warn' | 'refuse' | 'ignore';
-}
+/**
+ * An `ecr-build` task definition the extension makes itself (the task provider, Build and Push). A
+ * tasks.json entry reaches the terminal as VS Code gives it and is checked there (`checkBuildTask`).
+ */
+export type EcrBuildTaskDefinition = BuildTask & { type: typeof TASK_TYPE };
 
 /** Files offered as Dockerfiles: Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile. */
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,Dockerfile.*,*.Dockerfile,Containerfile.*}';
@@ -44,6 +28,7 @@ export function repositoryNameForDockerfile(folder: vscode.WorkspaceFolder, dock
   return repositoryNameProblem(base) === undefined ? base : (suggestRepositoryName(base) ?? 'image');
 }
 
-export function taskName(definition: EcrBuildTaskDefinition): string {
-  return `Build and push ${definition.dockerfile ?? 'Dockerfile'} → ${definition.repository}`;
+export function taskName(definition: vscode.TaskDefinition): string {
+  const dockerfile: unknown = definition.dockerfile;
+  return `Build and push ${typeof dockerfile === 'string' ? dockerfile : 'Dockerfile'} → ${String(definition.repository)}`;
 }

@@ -173,6 +173,18 @@ describe('The ecr-build task tells what is wrong before anything runs', function
     assert.equal(await frameShows('failed to launch'), false, 'VS Code says "The terminal process failed to launch"');
   });
 
+  it('a mistake the schema cannot see (secrets without BuildKit) is named in the terminal and on its property in tasks.json', async () => {
+    const tasks = [{ type: 'ecr-build', label: 'Secrets classic', dockerfile: 'Dockerfile', repository: 'churn-predictor', registry: 'local', network: 'none', secrets: [{ id: 'pip', env: 'PIP_TOKEN' }] }];
+    await vscode.workspace.fs.writeFile(tasksFile, taskFile(tasks));
+    assert.equal(await runTask('Secrets classic'), 1);
+    assert.match(transcripts().at(-1)?.lines.join('\n') ?? '', /The task's "secrets" need BuildKit: add "builder": "buildkit".*Nothing was built or pushed\./);
+    const entry = await waitFor('the ecr-build problem on tasks.json', () =>
+      vscode.languages.getDiagnostics(tasksFile).find((diagnostic) => diagnostic.source === 'ecr-build' && /"secrets" need BuildKit/.test(diagnostic.message)),
+    );
+    const document = await vscode.workspace.openTextDocument(tasksFile);
+    assert.match(document.getText(entry.range), /^\[\s*\{\s*"id": "pip",\s*"env": "PIP_TOKEN"\s*\}\s*\]$/);
+  });
+
   it('warns in the terminal and Problems before pushing a Dockerfile with errors, and refuses when told to', async () => {
     const dockerfile = 'lint-gate/Dockerfile';
     const uri = vscode.Uri.joinPath(folder().uri, dockerfile);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { activateExtension, frameShows, hoverTreeRow, modals, nextSecond, requireStack, screenshot, stack, visibleTreeRows, waitFor } from './harness';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { formatBytes } from '../../../src/core/ecr/format';
 import { RegistryClient } from '../../../src/core/registry/client';
 import { OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, type Descriptor } from '../../../src/core/registry/mediaTypes';

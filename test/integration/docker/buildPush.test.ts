@@ -6,17 +6,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import Dockerode from 'dockerode';
 import { buildAndPush, type BuildPushOutcome, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import { DockerodeEngine } from '../../../src/core/docker/dockerodeEngine';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { resolveEngineHost } from '../../../src/core/docker/engineHost';
 import type { RegistryAuth } from '../../../src/core/docker/engine';
 import { MOTO_CREDENTIALS, MOTO_REGISTRY_PASSWORD, resetMoto, stackFor, untilListed } from '../../support/stack';
@@ -198,7 +199,7 @@ describe('build and push against the Docker Engine, registry and moto', { skip }
 
   it('builds with BuildKit when asked, pushes, and the registry serves that digest', async () => {
     const repository = `aqueduct/buildkit-${run}`;
-    const { outcome, output } = await pushAqueductImage(repository, ['bk'], { builder: 'buildkit', networkMode: 'none' });
+    const { outcome, output } = await pushAqueductImage(repository, ['bk'], { builder: 'buildkit', network: 'none' });
     assert.equal(outcome.status, 'succeeded', output.lines.join('\n'));
     if (outcome.status !== 'succeeded') return;
     const manifest = await registryGet(`/v2/${repository}/manifests/bk`, 'application/vnd.docker.distribution.manifest.v2+json');
@@ -222,7 +223,7 @@ describe('build and push against the Docker Engine, registry and moto', { skip }
     });
     const output = recorder();
     const outcome: BuildPushOutcome = await buildAndPush(
-      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository: `aqueduct/broken-bk-${run}`, tags: ['latest'], createRepository: true, builder: 'buildkit', networkMode: 'none' },
+      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository: `aqueduct/broken-bk-${run}`, tags: ['latest'], createRepository: true, builder: 'buildkit', network: 'none' },
       { engine, auth, repositories: ecrRepositoryGate(ecr), reporter: output.reporter },
     );
     assert.equal(outcome.status, 'failed', output.lines.join('\n'));
@@ -280,11 +281,83 @@ describe('build and push against the Docker Engine, registry and moto', { skip }
     assert.equal(outcome.status === 'cancelled' && outcome.phase, 'push');
     assert.ok(!output.lines.some((line) => line.startsWith('Pushed ')));
     assert.match(output.lines.at(-1) ?? '', /^Cancelled during the push; nothing was pushed under these tags/);
-    // Give the daemon a moment to wind down, then check the registry has no tag.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Had the engine gone on with the cancelled push, it would have put the tag by the time the same
+    // image, pushed again from scratch to another repository, is there: wait for that, then look.
+    const after = await buildAndPush(
+      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository: `${repository}-after`, tags: ['latest'], createRepository: true },
+      { engine, auth, repositories: ecrRepositoryGate(ecr), reporter: recorder().reporter },
+    );
+    assert.equal(after.status, 'succeeded');
     const tags = await registryGet(`/v2/${repository}/tags/list`);
     const body = tags.ok ? ((await tags.json()) as { tags?: string[] | null }) : { tags: null };
     assert.deepEqual(body.tags ?? [], []);
+  });
+
+  it('passes BuildKit secrets from a file and the environment to RUN, and keeps them out of the image and the output', async () => {
+    const repository = `aqueduct/secrets-${run}`;
+    const fromEnv = `env-secret-${randomBytes(8).toString('hex')}`;
+    const fromFile = `file-secret-${randomBytes(8).toString('hex')}`;
+    const root = workspace({
+      Dockerfile: [
+        'FROM aqueducthq/function310:0.3.6',
+        // Each RUN proves it read the value: its sha256 (of a random value) is all the layer keeps.
+        'RUN --mount=type=secret,id=token busybox sha256sum /run/secrets/token > /token-sum',
+        'RUN --mount=type=secret,id=pip busybox sha256sum /run/secrets/pip > /pip-sum',
+        // A step that prints a secret: the terminal shows *** instead.
+        'RUN --mount=type=secret,id=token cat /run/secrets/token',
+        '',
+      ].join('\n'),
+      'pip.conf': fromFile,
+    });
+    process.env.ECR_WB_IT_SECRET = fromEnv;
+    const output = recorder();
+    const outcome = await buildAndPush(
+      {
+        dockerfile: path.join(root, 'Dockerfile'),
+        context: root,
+        repository,
+        tags: ['secrets'],
+        createRepository: true,
+        builder: 'buildkit',
+        network: 'none',
+        // BuildKit's cache key leaves secret values out (a cached step would show an earlier run's).
+        noCache: true,
+        secrets: [{ id: 'token', env: 'ECR_WB_IT_SECRET' }, { id: 'pip', src: path.join(root, 'pip.conf') }],
+      },
+      { engine, auth, repositories: ecrRepositoryGate(ecr), reporter: output.reporter },
+    );
+    delete process.env.ECR_WB_IT_SECRET;
+    const transcript = output.lines.join('\n');
+    assert.equal(outcome.status, 'succeeded', transcript);
+    if (outcome.status !== 'succeeded') return;
+    // Usable in RUN: the steps' files record what they read.
+    const container = await docker.createContainer({ Image: outcome.imageUri, Cmd: ['cat', '/token-sum', '/pip-sum'], HostConfig: { NetworkMode: 'none' } });
+    try {
+      await container.start();
+      await container.wait();
+      const logs = ((await container.logs({ stdout: true, stderr: true })) as Buffer).toString('utf8');
+      const sha = (value: string) => createHash('sha256').update(value).digest('hex');
+      assert.match(logs, new RegExp(`${sha(fromEnv)}  /run/secrets/token\n`));
+      assert.match(logs, new RegExp(`${sha(fromFile)}  /run/secrets/pip\n`));
+    } finally {
+      await container.remove({ force: true });
+    }
+    // Printed by a RUN step: redacted in the output; never anywhere in it otherwise.
+    assert.ok(output.lines.some((line) => line.includes('***')), transcript);
+    for (const secret of [fromEnv, fromFile]) assert.ok(!captured.join('\n').includes(secret), `${secret.slice(0, 10)}… reached the output`);
+    // Absent from the image as ECR stores it: every layer (unpacked) and the config (with its history).
+    const manifest = (await (await registryGet(`/v2/${repository}/manifests/secrets`, 'application/vnd.docker.distribution.manifest.v2+json')).json()) as { config: { digest: string }; layers: { digest: string }[] };
+    const config = Buffer.from(await (await registryGet(`/v2/${repository}/blobs/${manifest.config.digest}`)).arrayBuffer());
+    assert.match(config.toString('utf8'), /sha256sum \/run\/secrets\/token/, 'the config holds the build history');
+    const blobs = [config];
+    for (const layer of manifest.layers) blobs.push(gunzipSync(Buffer.from(await (await registryGet(`/v2/${repository}/blobs/${layer.digest}`)).arrayBuffer())));
+    assert.ok(blobs.length > 2);
+    for (const blob of blobs) {
+      for (const secret of [fromEnv, fromFile]) assert.ok(!blob.includes(secret), `${secret.slice(0, 10)}… is in the image`);
+      assert.ok(!blob.includes('run/secrets/token\0'), 'the secret mount left a file in a layer');
+    }
+    const history = await docker.getImage(outcome.imageUri).history();
+    assert.ok(history.every((entry: { CreatedBy: string }) => !entry.CreatedBy.includes(fromEnv) && !entry.CreatedBy.includes(fromFile)));
   });
 
   after(() => {

@@ -17,8 +17,8 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import Dockerode from 'dockerode';
 import { buildAndPush, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import { DockerodeEngine } from '../../../src/core/docker/dockerodeEngine';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { EngineUnreachableError, type RegistryAuth } from '../../../src/core/docker/engine';
 import { resolveEngineHost, type EngineHost } from '../../../src/core/docker/engineHost';
 import { pullImage } from '../../../src/core/docker/pullImage';
@@ -79,7 +79,7 @@ describe('remote Docker Engines: TLS over TCP, ssh, a docker context', { skip },
     writeFileSync(path.join(root, 'payload.txt'), `${transport} ${run}\n`);
     const output = recorder();
     const outcome = await buildAndPush(
-      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository, tags: ['v1'], createRepository: true, networkMode: 'none' },
+      { dockerfile: path.join(root, 'Dockerfile'), context: root, repository, tags: ['v1'], createRepository: true, network: 'none' },
       { engine, auth, repositories: ecrRepositoryGate(ecr), reporter: output.reporter },
     );
     assert.equal(outcome.status, 'succeeded', output.lines.join('\n'));

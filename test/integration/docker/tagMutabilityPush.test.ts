@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { buildAndPush, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import { DockerodeEngine } from '../../../src/core/docker/dockerodeEngine';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { resolveEngineHost } from '../../../src/core/docker/engineHost';
 import { MOTO_CREDENTIALS, stackFor, untilListed } from '../../support/stack';
 

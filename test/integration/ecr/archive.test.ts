@@ -9,7 +9,7 @@ import { BatchGetImageCommand, CreateRepositoryCommand, DescribeImagesCommand, L
 import { stackFor } from '../../support/stack';
 import { EcrFront } from '../../stack/ecrFront';
 import { countImages, listImages, repositoryDeleteQuestion } from '../../../src/core/ecr/listing';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { lifecyclePreviewInputs } from '../../../src/core/images/manifestsFromEcr';
 import { followRestore, imageStatusOf, notPullableReason, restoreImage } from '../../../src/core/ecr/storageClass';
 import { classifyEcrError } from '../../../src/core/ecr/errors';

@@ -13,7 +13,7 @@ import { createPullThroughRule, deletePullThroughRule, listPullThroughRules } fr
 import { listCreationTemplates } from '../../../src/core/ecr/creationTemplates';
 import { restoreImage } from '../../../src/core/ecr/storageClass';
 import { describeRepository } from '../../../src/core/ecr/management';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { frontForSuite, motoClient } from './fixtures';
 
 const { env, skip } = stackFor('moto');

@@ -8,7 +8,7 @@ import { CreateRepositoryCreationTemplateCommand, type ECRClient } from '@aws-sd
 import { stackFor } from '../../support/stack';
 import { createPullThroughRule, deletePullThroughRule, listPullThroughRules } from '../../../src/core/ecr/pullThroughCache';
 import { listCreationTemplates } from '../../../src/core/ecr/creationTemplates';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { describeRepository } from '../../../src/core/ecr/management';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
 import { frontForSuite } from './fixtures';

@@ -10,7 +10,7 @@ import { describeRepository } from '../../../src/core/ecr/management';
 import { putTagMutability, setTagMutability } from '../../../src/core/ecr/repositorySettings';
 import { tagIsImmutable, tagMutabilityFrom } from '../../../src/core/ecr/tagMutability';
 import { classifyEcrError } from '../../../src/core/ecr/errors';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { motoClient, putImage } from './fixtures';
 
 const { env, skip } = stackFor('moto');

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { copyImage, CopyCancelledError, type CopyProgress } from '../../../src/core/images/copy';
 import { RegistryClient } from '../../../src/core/registry/client';
 import { pushMultiArch, type MultiArchImages } from '../../support/multiArch';

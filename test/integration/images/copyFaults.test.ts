@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { copyImage, CopyCancelledError, CopyFailedError } from '../../../src/core/images/copy';
 import { RegistryClient } from '../../../src/core/registry/client';
 import type { RetryNotice } from '../../../src/core/registry/retry';

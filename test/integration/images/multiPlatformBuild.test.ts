@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { buildAndPushPlatforms } from '../../../src/core/docker/multiPlatform';
 import { DockerodeEngine } from '../../../src/core/docker/dockerodeEngine';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { resolveEngineHost } from '../../../src/core/docker/engineHost';
 import type { BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import { buildImageGraph, platformsOf } from '../../../src/core/images/graph';
@@ -47,7 +47,7 @@ describe('multi-platform build and push', { skip }, () => {
 
   it('pushes linux/amd64 and linux/arm64 as one index under the tags, the repository created on the way', async () => {
     const outcome = await buildAndPushPlatforms(
-      { dockerfile: path.join(context, 'Dockerfile'), context, repository: REPOSITORY, tags: ['1.0', 'latest'], platforms: ['linux/amd64', 'linux/arm64'], createRepository: true, networkMode: 'none' },
+      { dockerfile: path.join(context, 'Dockerfile'), context, repository: REPOSITORY, tags: ['1.0', 'latest'], platforms: ['linux/amd64', 'linux/arm64'], createRepository: true, network: 'none' },
       {
         engine: new DockerodeEngine(resolveEngineHost({ setting: env.dockerHost })),
         auth: () => fetchRegistryAuth(stack.ecr, { registryHostOverride: env.registryHost }),

@@ -1,6 +1,6 @@
 /** Shared setup of the images integration tests: ECR API through the front, the registry client with the ECR token, the docker CLI. */
 import { CreateRepositoryCommand, DescribeImagesCommand, type ECRClient, type ImageDetail } from '@aws-sdk/client-ecr';
-import { fetchRegistryAuth } from '../../../src/core/docker/ecrAuth';
+import { fetchRegistryAuth } from '../../support/ecrAuth';
 import { RegistryClient, type RegistryRequestRecord } from '../../../src/core/registry/client';
 import { motoClient } from '../ecr/fixtures';
 import { dockerCli, type DockerCli } from '../../support/multiArch';

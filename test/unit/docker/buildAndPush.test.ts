@@ -4,11 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { buildAndPush, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
+import { BuildRun, buildAndPush, buildImage, checkRequest, gateRepository, type BuildPushReporter } from '../../../src/core/docker/buildAndPush';
 import type { DockerStreamEvent } from '../../../src/core/docker/dockerStream';
-import type { DockerEngine, RegistryAuth } from '../../../src/core/docker/engine';
-import type { RepositoryGate } from '../../../src/core/docker/ecrRepository';
-import { RepositoryMissingError } from '../../../src/core/docker/ecrRepository';
+import type { DockerEngine, EngineBuildOptions, RegistryAuth } from '../../../src/core/docker/engine';
+import type { RepositoryGate } from '../../../src/core/ecr/ecrRepository';
+import { RepositoryMissingError } from '../../../src/core/ecr/ecrRepository';
 
 const STALE = 'stale-password-000000000000';
 const FRESH = 'fresh-password-111111111111';
@@ -270,5 +270,59 @@ describe('buildAndPush flow', () => {
     assert.equal(outcome.status === 'failed' && outcome.failure.kind, 'invalid-input');
     assert.match(outcome.status === 'failed' ? outcome.failure.message : '', /"-bad", "a:b"/);
     assert.equal(calls.build, 0);
+  });
+});
+
+describe('buildAndPush steps, each alone', () => {
+  it('checkRequest reads the Dockerfile and the secrets, and registers each value with the redactor', async () => {
+    const root = workspace();
+    writeFileSync(path.join(root, 'token'), 'step-secret-value-123\n');
+    const { reporter } = recorder();
+    const run = new BuildRun(request(root, { builder: 'buildkit', secrets: [{ id: 'token', src: path.join(root, 'token') }] }), { engine: fakeEngine({ pushes: [] }).engine, auth: authSource().auth, reporter });
+    const checked = await checkRequest(run);
+    assert.match(checked.dockerfileText, /^FROM aqueducthq/);
+    assert.deepEqual(checked.secrets.map((secret) => [secret.id, secret.value.toString()]), [['token', 'step-secret-value-123\n']]);
+    assert.equal(run.scrub('printed step-secret-value-123 here'), 'printed *** here');
+  });
+
+  it('checkRequest refuses a secret whose file is missing, naming the secret, before Docker is asked', async () => {
+    const root = workspace();
+    const { engine, calls } = fakeEngine({ pushes: [] });
+    const out = recorder();
+    const outcome = await buildAndPush(request(root, { builder: 'buildkit', secrets: [{ id: 'npmrc', src: path.join(root, 'missing') }] }), { engine, auth: authSource().auth, reporter: out.reporter });
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.status === 'failed' && outcome.failure.kind, 'invalid-input');
+    assert.match(out.text.at(-1) ?? '', /^ERROR: The build secret "npmrc" reads .*missing, which does not exist\.$/);
+    assert.equal(calls.build, 0);
+  });
+
+  it('gateRepository says which filter decided and refuses an immutable tag that exists', async () => {
+    const out = recorder();
+    const run = new BuildRun(request(workspace(), { tags: ['v1'] }), {
+      engine: fakeEngine({ pushes: [] }).engine,
+      auth: authSource().auth,
+      reporter: out.reporter,
+      repositories: gate({ ensureRepository: async () => ({ created: true, immutable: true }), existingTags: async (_name, tags) => tags }),
+    });
+    await assert.rejects(gateRepository(run), /Tag\(s\) "v1" already exist in team\/op, whose tags are immutable/);
+    assert.ok(out.text.includes('Created repository team/op in ECR.'));
+  });
+
+  it('buildImage hands the engine the request\'s build options, spread, with the secrets\' values', async () => {
+    const root = workspace();
+    const seen: EngineBuildOptions[] = [];
+    const { engine } = fakeEngine({ pushes: [] });
+    engine.build = async function* (context, options) {
+      seen.push(options);
+      context.resume();
+      yield* goodBuild;
+    };
+    const run = new BuildRun(request(root, { buildArgs: { A: '1' }, target: 'app', network: 'none', builder: 'buildkit', noCache: true }), { engine, auth: authSource().auth, reporter: recorder().reporter });
+    await run.refreshAuth(false);
+    await buildImage(run, { dockerfileText: 'FROM x\n', secrets: [{ id: 's', value: Buffer.from('v') }] });
+    const { tag, dockerfile, ...options } = seen[0];
+    assert.equal(tag, 'registry.test:5000/team/op:latest');
+    assert.equal(dockerfile, 'Dockerfile');
+    assert.deepEqual(options, { buildArgs: { A: '1' }, target: 'app', network: 'none', builder: 'buildkit', noCache: true, secrets: [{ id: 's', value: Buffer.from('v') }] });
   });
 });

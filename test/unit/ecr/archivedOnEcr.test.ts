@@ -7,7 +7,7 @@ import type { RegistryClient } from '../../../src/core/registry/client';
 import { countImages, repositoryDeleteQuestion } from '../../../src/core/ecr/listing';
 import { evaluateLifecyclePolicy, parseLifecyclePolicy } from '../../../src/core/ecr/lifecycle';
 import { lastPullText } from '../../../src/core/ecr/lastPull';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { imageByTag } from '../../../src/core/images/tags';
 import { lifecyclePreviewInputs } from '../../../src/core/images/manifestsFromEcr';
 import { evaluatePreflight, gatherPreflight } from '../../../src/core/images/preflight';

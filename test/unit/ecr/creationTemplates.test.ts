@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeTemplate, listCreationTemplates, prefixCovers, templateFor, templateLabel, toCreationTemplate, type CreationTemplate } from '../../../src/core/ecr/creationTemplates';
-import { ecrRepositoryGate } from '../../../src/core/docker/ecrRepository';
+import { ecrRepositoryGate } from '../../../src/core/ecr/ecrRepository';
 import { fakeClient } from './fakeClient';
 
 const template = (prefix: string, appliedFor: CreationTemplate['appliedFor'], extra: Partial<CreationTemplate> = {}): CreationTemplate => ({

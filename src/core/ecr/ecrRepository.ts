@@ -1,10 +1,18 @@
 import { BatchDeleteImageCommand, DeleteRepositoryCommand, DescribeImagesCommand, ListImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { describeRepository, ensureRepository } from '../ecr/management';
-import { classifyEcrError } from '../ecr/errors';
-import { describeTemplate, templateFor, templateLabel, type CreationTemplate } from '../ecr/creationTemplates';
-import { isImmutable } from '../ecr/repositorySettings';
+import { describeRepository, ensureRepository } from './management';
+import { classifyEcrError } from './errors';
+import { describeTemplate, templateFor, templateLabel, type CreationTemplate } from './creationTemplates';
+import { isImmutable } from './repositorySettings';
 import { errorName } from '../errors';
-import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from '../ecr/tagMutability';
+import { baseIsImmutable, tagMutabilityFrom, type TagMutabilitySettings } from './tagMutability';
+
+/** The repository as the gate found (or made) it. */
+export interface RepositoryState {
+  created: boolean;
+  immutable: boolean;
+  tagMutability?: TagMutabilitySettings;
+  note?: string;
+}
 
 /** What build-and-push needs from ECR's API before it pushes. */
 export interface RepositoryGate {
@@ -12,7 +20,7 @@ export interface RepositoryGate {
    * Makes sure the repository exists; creates it when allowed. `immutable`: the mode's base;
    * `tagMutability` (mode and exclusion filters) decides tag by tag when present.
    */
-  ensureRepository(name: string, create: boolean): Promise<{ created: boolean; immutable: boolean; tagMutability?: TagMutabilitySettings; note?: string }>;
+  ensureRepository(name: string, create: boolean): Promise<RepositoryState>;
   /** Which of these tags already exist in the repository (only asked for tags that are immutable there). */
   existingTags(name: string, tags: string[]): Promise<string[]>;
   /**
@@ -57,46 +65,7 @@ export function createOnPushNote(name: string, template: CreationTemplate): stri
 /** A RepositoryGate over the ECR API. */
 export function ecrRepositoryGate(client: ECRClient, registryId?: string, options: GateOptions = {}): RepositoryGate {
   return {
-    async ensureRepository(name, create) {
-      let noTemplate: string | undefined;
-      if (create && options.creationTemplates && !(await describeRepository(client, name, registryId))) {
-        let templates: CreationTemplate[] | undefined;
-        let unreadable: string | undefined;
-        try {
-          templates = await options.creationTemplates();
-        } catch (error) {
-          unreadable = classifyEcrError(error).message;
-        }
-        const template = templates && templateFor(name, templates, 'CREATE_ON_PUSH');
-        if (template) {
-          return { created: false, immutable: baseIsImmutable(template.tagMutability.mode), tagMutability: template.tagMutability, note: createOnPushNote(name, template) };
-        }
-        if (unreadable) {
-          const { created, repository } = await ensureRepository(client, name, { create, registryId });
-          return {
-            created,
-            immutable: isImmutable(repository.tagMutability),
-            tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
-            note: `Could not read the registry's repository creation templates (${unreadable}); created ${name} with this task's settings.`,
-          };
-        }
-        noTemplate = `No repository creation template applies to ${name} on push; created it with this task's settings.`;
-      }
-      // The ECR core owns the existence check, creation and the creation race; this gate only
-      // turns "missing and not allowed to create" into the task's own message.
-      try {
-        const { created, repository } = await ensureRepository(client, name, { create, registryId });
-        return {
-          created,
-          immutable: isImmutable(repository.tagMutability),
-          tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
-          ...(created && noTemplate ? { note: noTemplate } : {}),
-        };
-      } catch (error) {
-        if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
-        throw error;
-      }
-    },
+    ensureRepository: (name, create) => ensureForPush(client, name, create, registryId, options),
     async deleteImages(name, digests) {
       const deleted: string[] = [];
       for (const digest of digests) {
@@ -140,4 +109,49 @@ export function ecrRepositoryGate(client: ECRClient, registryId?: string, option
       return taken;
     },
   };
+}
+
+/**
+ * The gate's ensureRepository: the repository exists, is created, or is left to ECR's create-on-push
+ * when a CREATE_ON_PUSH creation template applies (ECR then applies the template's settings, not ours).
+ */
+async function ensureForPush(client: ECRClient, name: string, create: boolean, registryId: string | undefined, options: GateOptions): Promise<RepositoryState> {
+  let noTemplate: string | undefined;
+  if (create && options.creationTemplates && !(await describeRepository(client, name, registryId))) {
+    let templates: CreationTemplate[] | undefined;
+    let unreadable: string | undefined;
+    try {
+      templates = await options.creationTemplates();
+    } catch (error) {
+      unreadable = classifyEcrError(error).message;
+    }
+    const template = templates && templateFor(name, templates, 'CREATE_ON_PUSH');
+    if (template) {
+      return { created: false, immutable: baseIsImmutable(template.tagMutability.mode), tagMutability: template.tagMutability, note: createOnPushNote(name, template) };
+    }
+    if (unreadable) {
+      const { created, repository } = await ensureRepository(client, name, { create, registryId });
+      return {
+        created,
+        immutable: isImmutable(repository.tagMutability),
+        tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+        note: `Could not read the registry's repository creation templates (${unreadable}); created ${name} with this task's settings.`,
+      };
+    }
+    noTemplate = `No repository creation template applies to ${name} on push; created it with this task's settings.`;
+  }
+  // The ECR core owns the existence check, creation and the creation race; this gate only
+  // turns "missing and not allowed to create" into the task's own message.
+  try {
+    const { created, repository } = await ensureRepository(client, name, { create, registryId });
+    return {
+      created,
+      immutable: isImmutable(repository.tagMutability),
+      tagMutability: tagMutabilityFrom(repository.tagMutability, repository.tagMutabilityExclusionFilters),
+      ...(created && noTemplate ? { note: noTemplate } : {}),
+    };
+  } catch (error) {
+    if (!create && errorName(error) === 'RepositoryNotFoundException') throw new RepositoryMissingError(name);
+    throw error;
+  }
 }
