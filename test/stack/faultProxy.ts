@@ -3,7 +3,9 @@
  * skopeo) and a registry or the ECR front, forwards every request as it is (bodies streamed both
  * ways, upload Locations rewritten so the client keeps talking to the proxy), and injects faults
  * on chosen requests: a connection reset after N bytes of the answer (or of the request's body), a
- * delay, or an HTTP status (503, 429 with Retry-After, 500...). Each fault is bounded (`times`),
+ * delay, a throttled answer (a slow link, so a cancel lands mid-download), or an HTTP status (503,
+ * 429 with Retry-After, 500...). Each request's record says how it ended (answer complete, or the
+ * client closed its connection first): a test waits for that instead of sleeping. Each fault is bounded (`times`),
  * and picked either by the n-th matching request or by a rate with a seeded generator, so a run
  * can be repeated. Loopback only: it listens on 127.0.0.1 and forwards only to a loopback upstream.
  *
