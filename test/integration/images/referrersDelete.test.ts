@@ -108,4 +108,21 @@ describe('deleting a referrer the fallback tag lists with others', { skip }, () 
     assert.equal(await digestAt(env.registryHost, stack.password, REPOSITORY, '1.0'), subject);
     await untilEcrLists([subject], [sbom, fallback]);
   });
+  it('when the fallback tag moved since the plan (another client added a referrer), nothing is overwritten and nothing deleted', async () => {
+    const client = stack.registry();
+    const head = await client.headManifest(REPOSITORY, subject);
+    const image = { mediaType: head!.mediaType, digest: subject, size: head!.size };
+    const first = await pushReferrer(client, REPOSITORY, image, BUNDLE, { mediaType: BUNDLE, verificationMaterial: {}, run, again: 1 });
+    const second = await pushReferrer(client, REPOSITORY, image, SPDX, { spdxVersion: 'SPDX-2.3', name: run, again: 1 });
+    const planned = (await pushFallbackIndex(client, REPOSITORY, subject, [first, second])).digest;
+    await untilAllListed(stack.ecr, REPOSITORY, [first.digest, second.digest, planned]);
+    const plan = planDelete(await graph(), [first.digest], { cascade: false });
+    assert.equal(plan.rewrites[0]?.index, planned);
+    // Meanwhile another client attaches a third referrer and moves the tag.
+    const third = await pushReferrer(client, REPOSITORY, image, 'application/vnd.cyclonedx+json', { bomFormat: 'CycloneDX', run });
+    const moved = (await pushFallbackIndex(client, REPOSITORY, subject, [first, second, third])).digest;
+    await assert.rejects(runDeletePlan({ ecr: stack.ecr, registry: async () => stack.registry(), repository: REPOSITORY, plan }), /the referrers fallback tag\) names sha256:[0-9a-f]{12} now, not sha256:[0-9a-f]{12} as when the delete was planned; nothing was deleted/);
+    assert.equal(await digestAt(env.registryHost, stack.password, REPOSITORY, tag()), moved, 'the tag still names the other client\'s index');
+    for (const digest of [first.digest, planned, second.digest, third.digest]) assert.equal(await digestAt(env.registryHost, stack.password, REPOSITORY, digest), digest, `${digest} is still there`);
+  });
 });
