@@ -3,7 +3,9 @@
  * skopeo) and a registry or the ECR front, forwards every request as it is (bodies streamed both
  * ways, upload Locations rewritten so the client keeps talking to the proxy), and injects faults
  * on chosen requests: a connection reset after N bytes of the answer (or of the request's body), a
- * delay, or an HTTP status (503, 429 with Retry-After, 500...). Each fault is bounded (`times`),
+ * delay, a throttled answer (a slow link, so a cancel lands mid-download), or an HTTP status (503,
+ * 429 with Retry-After, 500...). Each request's record says how it ended (answer complete, or the
+ * client closed its connection first): a test waits for that instead of sleeping. Each fault is bounded (`times`),
  * and picked either by the n-th matching request or by a rate with a seeded generator, so a run
  * can be repeated. Loopback only: it listens on 127.0.0.1 and forwards only to a loopback upstream.
  *
@@ -28,6 +30,8 @@ export type FaultAction =
   | { kind: 'reset'; afterBytes: number; of: 'request' }
   /** Hold the request this long before forwarding it. */
   | { kind: 'delay'; ms: number }
+  /** Forward the answer's body at this rate (a slow link): a download takes long enough for a cancel to land in it. */
+  | { kind: 'throttle'; bytesPerSecond: number }
   /** Answer with this status without forwarding; `retryAfter` in seconds. */
   | { kind: 'status'; status: number; retryAfter?: number; body?: string };
 
@@ -55,6 +59,8 @@ export interface ProxiedRequest {
   fault?: string;
   /** Bytes of the request's body that reached the proxy. */
   bodyBytes: number;
+  /** How the exchange ended: the whole answer sent ('complete'), or the client's connection closed first ('client'); undefined while open. */
+  ended?: 'complete' | 'client';
 }
 
 export interface FaultProxy {
@@ -134,6 +140,8 @@ export async function startFaultProxy(upstream: string, options: { seed?: number
     const record: ProxiedRequest = { method, path, bodyBytes: 0 };
     requests.push(record);
     request.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.length));
+    response.once('finish', () => (record.ended ??= 'complete'));
+    response.once('close', () => (record.ended ??= 'client'));
     const picked = pick(method, path);
     const action = picked?.action;
     const reset = () => {
@@ -182,6 +190,22 @@ export async function startFaultProxy(upstream: string, options: { seed?: number
             answer.on('end', () => {
               // The whole answer was shorter than the fault: reset at its end, before it is complete for the client.
               if (sent < action.afterBytes) reset();
+            });
+            return;
+          }
+          if (action?.kind === 'throttle') {
+            record.fault = `throttled to ${action.bytesPerSecond} bytes/s`;
+            let timer: NodeJS.Timeout | undefined;
+            answer.on('data', (chunk: Buffer) => {
+              response.write(chunk);
+              answer.pause();
+              timer = setTimeout(() => answer.resume(), (chunk.length / action.bytesPerSecond) * 1000);
+            });
+            answer.on('end', () => response.end());
+            // The client left: stop reading the upstream.
+            response.once('close', () => {
+              clearTimeout(timer);
+              answer.destroy();
             });
             return;
           }

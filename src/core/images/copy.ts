@@ -20,7 +20,7 @@ import type { RegistryClient, UploadMode } from '../registry/client';
 import { RegistryError } from '../registry/errors';
 import { isIndexType, type Descriptor, type Manifest } from '../registry/mediaTypes';
 import { retryText, type RetryNotice } from '../registry/retry';
-import { findAttachments, type ReferrerLister } from './attachments';
+import { findAttachments, type FoundAttachments, type ReferrerLister } from './attachments';
 
 export interface CopyProgress {
   bytesDone: number;
@@ -63,8 +63,8 @@ export interface CopyResult {
   bytesStreamed: number;
   tags: string[];
   createdRepository: boolean;
-  /** Attachments copied (signatures, attestations, SBOMs and fallback-tag indexes), with their tags. */
-  attachments: { manifests: number; tags: string[] };
+  /** Attachments copied (signatures, attestations, SBOMs and fallback-tag indexes), with their tags; `nested` of them are attachments of attachments. */
+  attachments: { manifests: number; nested: number; tags: string[] };
   /** Manifests the target already had (not written again). */
   alreadyThere: number;
   /** Set when a request failed but the target tags name the source digest all the same. */
@@ -85,6 +85,9 @@ export function cleanupText(cleanup: CopyCleanup, repository: string): string {
   }
   return `Left at the target: ${cleanup.left.map((item) => `${item.what} (${item.why})`).join('; ')}.${cleanup.removed.length ? ` Removed ${cleanup.removed.length} other manifest(s) it had written.` : ''}`;
 }
+
+/** Levels of attachments copied: the image's own, theirs, and so on (a signature of an SBOM's attestation is 3). */
+const MAX_ATTACHMENT_DEPTH = 4;
 
 interface ManifestToCopy {
   digest: string;
@@ -147,7 +150,7 @@ export async function copyImage(request: CopyRequest): Promise<CopyResult> {
         bytesStreamed: ledger.bytesStreamed,
         tags: [...target.tags],
         createdRepository: ledger.createdRepository,
-        attachments: { manifests: 0, tags: ledger.tagsWritten },
+        attachments: { manifests: 0, nested: 0, tags: ledger.tagsWritten },
         alreadyThere: ledger.existed.size,
         recovered: errorMessage(error),
       };
@@ -247,15 +250,32 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
     const heads = await Promise.all(items.map((item) => target.client.headManifest(target.repository, item.digest, { signal })));
     items.forEach((item, index) => heads[index]?.digest === item.digest && ledger.existed.add(item.digest));
   };
-  const [found] = await Promise.all([
-    request.withAttachments === false ? { manifests: [], tags: [] } : findAttachments(source.client, source.repository, ordered.map((item) => item.digest), signal, request.listReferrers),
+  const wantAttachments = request.withAttachments !== false;
+  const [found]: [FoundAttachments, unknown] = await Promise.all([
+    wantAttachments ? findAttachments(source.client, source.repository, ordered.map((item) => item.digest), signal, request.listReferrers) : { manifests: [], tags: [] },
     existing([...ordered]),
   ]);
   const imageCount = ordered.length;
-  const attachmentDigests = [...new Set([...(request.withAttachments === false ? [] : (request.attachments ?? [])), ...found.manifests])];
+  const attachmentDigests = [...new Set([...(wantAttachments ? (request.attachments ?? []) : []), ...found.manifests])];
   for (const digest of attachmentDigests) {
     await collect(await source.client.getManifest(source.repository, digest, { signal }));
   }
+  // Attachments of attachments (a signature of an SBOM, cosign's .sig of an .att, a referrer whose
+  // subject is a referrer), level by level: each level's new manifests are the next level's
+  // subjects. Bounded (MAX_ATTACHMENT_DEPTH levels in all), and `seen` keeps a cycle from coming round.
+  let level = ordered.slice(imageCount).map((item) => item.digest);
+  const firstLevel = ordered.length - imageCount;
+  for (let depth = 2; wantAttachments && depth <= MAX_ATTACHMENT_DEPTH && level.length > 0; depth++) {
+    checkSignal();
+    const before = ordered.length;
+    const deeper = await findAttachments(source.client, source.repository, level, signal, request.listReferrers);
+    for (const entry of deeper.tags) if (!found.tags.some((known) => known.tag === entry.tag)) found.tags.push(entry);
+    for (const digest of deeper.manifests) {
+      if (!seen.has(digest)) await collect(await source.client.getManifest(source.repository, digest, { signal }));
+    }
+    level = ordered.slice(before).map((item) => item.digest);
+  }
+  const nested = ordered.length - imageCount - firstLevel;
   await existing(ordered.slice(imageCount));
   checkSignal();
 
@@ -386,7 +406,7 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
     bytesStreamed: ledger.bytesStreamed,
     tags: [...target.tags],
     createdRepository: ledger.createdRepository,
-    attachments: { manifests: ordered.length - imageManifests, tags: ledger.tagsWritten },
+    attachments: { manifests: ordered.length - imageManifests, nested, tags: ledger.tagsWritten },
     alreadyThere: ledger.existed.size,
   };
 }

@@ -7,7 +7,9 @@
  * - a selection of many is planned as a whole (selecting an index and its children is fine);
  * - an attachment (signature, attestation, SBOM) goes on its own: the image it names does not keep
  *   it (only an index that lists it does), and deleting it never breaks that image; the referrers
- *   fallback-tag index that lists it goes with the last referrer it lists.
+ *   fallback-tag index that lists it goes with the last referrer it lists, and is rewritten without
+ *   it when other referrers stay (`rewrites`: a new index under the same tag, then the old one,
+ *   untagged by then, is deleted before the referrer).
  * The steps are ordered for BatchDeleteImage: referencing manifests first (indexes, then images,
  * then what they referenced), since ECR refuses to delete a manifest an index still lists
  * (failure code ImageReferencedByManifestList). Pure.
@@ -32,7 +34,34 @@ export interface RefusedImage {
   referencedBy: string[];
 }
 
+/**
+ * A referrers fallback-tag index rewritten without the referrers being deleted, before any delete:
+ * the OCI distribution spec v1.1 ("Deleting Manifests",
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#deleting-manifests):
+ * when deleting a manifest with a `subject` and the referrers API is absent, clients SHOULD pull the
+ * referrers list with the referrers tag schema, remove the descriptor of the deleted manifest from
+ * its `manifests`, and push the updated list under the same tag; "clients MAY also delete the
+ * referrers tag" once nothing is left (here: the index goes with the last referrer it lists).
+ * The spec deletes first and rewrites after; ECR refuses to delete a manifest an index still
+ * lists (ImageReferencedByManifestList), so the rewrite comes first here, then the old index
+ * (untagged once the tag names the new one), then the referrers.
+ */
+export interface PlannedRewrite {
+  /** The fallback tag, `sha256-<hex of the subject>`. */
+  tag: string;
+  /** The image the referrers describe. */
+  subject: string;
+  /** The index the tag names now; deleted after the rewrite. */
+  index: string;
+  /** Referrers left out of the new index (they are deleted). */
+  removes: string[];
+  /** Referrers the new index still lists. */
+  keeps: PlannedImage[];
+}
+
 export interface DeletePlan {
+  /** Fallback-tag indexes to rewrite before the first delete. */
+  rewrites: PlannedRewrite[];
   /** Everything the plan deletes, selection first. */
   deletes: PlannedImage[];
   /** Platform images and attachments that come with the selection (what the modal lists); deleted only with cascade. */
@@ -74,17 +103,34 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   if (options.cascade) for (const digest of offered.keys()) going.add(digest);
 
   const withLastReferrer = new Map<string, PlannedImage>();
+  const rewrites = new Map<string, PlannedRewrite>();
   // A referrers index (the OCI 1.1 fallback tag) goes with the last of the referrers it lists:
-  // ECR refuses to delete a manifest an index still lists (ImageReferencedByManifestList).
+  // ECR refuses to delete a manifest an index still lists (ImageReferencedByManifestList). When
+  // some of what it lists stay, it is rewritten without the others (PlannedRewrite), then deleted.
   for (const digest of [...going]) {
     for (const parent of graph.nodes.get(digest)!.listedBy) {
       const holder = graph.nodes.get(parent);
-      if (!holder || holder.missing || holder.kind !== 'referrers' || going.has(parent)) continue;
+      if (!holder || holder.missing || holder.kind !== 'referrers') continue;
+      if (going.has(parent) && !rewrites.has(parent)) continue;
       const listed = [...graph.nodes.values()].filter((candidate) => candidate.listedBy.includes(parent) && !candidate.missing);
       if (listed.every((candidate) => going.has(candidate.digest))) {
+        rewrites.delete(parent);
         going.add(parent);
         withLastReferrer.set(parent, planned(holder, holder.describes));
+        continue;
       }
+      const tag = holder.describes ? `sha256-${holder.describes.slice('sha256:'.length)}` : undefined;
+      // Only an index the fallback tag alone names is rewritten: deleting it by digest would take any other tag with it.
+      if (!tag || holder.tags.length !== 1 || holder.tags[0] !== tag) continue;
+      going.add(parent);
+      withLastReferrer.set(parent, { ...planned(holder, holder.describes), kind: 'old referrers index (fallback tag), replaced', tags: [] });
+      rewrites.set(parent, {
+        tag,
+        subject: holder.describes!,
+        index: parent,
+        removes: listed.filter((candidate) => going.has(candidate.digest)).map((candidate) => candidate.digest),
+        keeps: listed.filter((candidate) => !going.has(candidate.digest)).map((candidate) => planned(candidate, holder.describes)),
+      });
     }
   }
 
@@ -119,11 +165,22 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
       }
     }
   }
+  for (const rewrite of rewrites.values()) {
+    // A referrer refused meanwhile stays listed; with none left to remove, nothing is rewritten.
+    const refusedHere = rewrite.removes.filter((digest) => !going.has(digest));
+    rewrite.removes = rewrite.removes.filter((digest) => going.has(digest));
+    rewrite.keeps.push(...refusedHere.map((digest) => planned(graph.nodes.get(digest)!, rewrite.subject)));
+    if (rewrite.removes.length === 0) {
+      rewrites.delete(rewrite.index);
+      going.delete(rewrite.index);
+    }
+  }
   const deletes = [...going].map((digest) => {
     const current = graph.nodes.get(digest)!;
     return offered.get(digest) ?? withLastReferrer.get(digest) ?? planned(current, undefined);
   });
   return {
+    rewrites: [...rewrites.values()],
     deletes,
     offered: [...offered.values()],
     refused,

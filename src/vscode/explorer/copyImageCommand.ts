@@ -131,10 +131,11 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
     const { streamed, mounted, skipped } = result.blobs;
     const how = [streamed ? `${streamed} blob${streamed === 1 ? '' : 's'} copied (${formatBytes(result.bytesStreamed)})` : '', mounted ? `${mounted} mounted` : '', skipped ? `${skipped} already there` : ''].filter(Boolean).join(', ');
     const created = result.createdRepository ? ` Created repository ${repository}.` : '';
-    const attached = result.attachments.manifests ? ` With ${result.attachments.manifests} attachment${result.attachments.manifests === 1 ? '' : 's'} (signatures, attestations, SBOMs).` : '';
+    const { manifests: attachments, nested } = result.attachments;
+    const attached = attachments ? ` With ${attachments} attachment${attachments === 1 ? '' : 's'} (signatures, attestations, SBOMs)${nested ? `, ${nested} of them attachments of attachments` : ''}.` : '';
     const recovered = result.recovered ? ` (A request failed on the way, ${result.recovered}, but the tag names the digest.)` : '';
     explorer.tell(`✓ Copied ${from} → ${targetLabel}, digest ${short(result.digest)} verified`);
-    explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${result.attachments.manifests} attachment(s); ${how || 'nothing to transfer'}${created}${recovered}`);
+    explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${attachments} attachment(s) (${nested} nested); ${how || 'nothing to transfer'}${created}${recovered}`);
     explorer.model.refresh(targetConnection.key, repository);
     void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${attached}${created}${recovered}`);
     return { status: 'copied', result, target: targetLabel, progress: progressSeen, retries };

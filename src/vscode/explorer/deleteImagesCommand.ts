@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/ecr/format';
-import { planDelete, type DeletePlan, type PlannedImage } from '../../core/images/deletePlan';
+import { planDelete, type DeletePlan, type PlannedImage, type PlannedRewrite } from '../../core/images/deletePlan';
 import { shortDigest, type ImageNode } from '../../core/explorer/nodes';
 import { runCommand } from '../commands';
+import { registryClientFor } from '../registryAccess';
 import type { Explorer } from './explorer';
 
 /** What one repository's part of a delete does: the plan (deletes in BatchDeleteImage rounds) and what was refused. */
@@ -17,6 +18,10 @@ interface RepositoryDelete {
 const named = (image: Pick<PlannedImage, 'tags' | 'digest'>) => (image.tags.length ? `${image.tags.join(', ')} (${shortDigest(image.digest)})` : shortDigest(image.digest));
 const line = (image: PlannedImage) => `• ${image.kind}: ${named(image)}, ${formatBytes(image.sizeBytes)}`;
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** What a fallback-tag rewrite does, in the words of the confirmation (OCI distribution spec v1.1, "Deleting Manifests"). */
+const rewriteLines = (rewrite: PlannedRewrite) => [
+  `• rewritten first: the referrers fallback tag ${rewrite.tag.slice(0, 19)}… (of ${shortDigest(rewrite.subject)}) gets a new index listing the ${plural(rewrite.keeps.length, 'referrer')} that stay${rewrite.keeps.length ? ` (${rewrite.keeps.map((kept) => `${kept.kind} ${shortDigest(kept.digest)}`).join(', ')})` : ''}, without ${rewrite.removes.map(shortDigest).join(', ')}; then its old index ${shortDigest(rewrite.index)}, untagged by then, is deleted, then the referrer${rewrite.removes.length === 1 ? '' : 's'}.`,
+];
 
 /**
  * Deletes the chosen images so that nothing is lost by surprise (issue 12): an image an index
@@ -59,8 +64,10 @@ export async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Pro
   }
   const offered = plans.flatMap((plan) => plan.full.offered);
   const kept = plans.flatMap((plan) => plan.full.keptShared.map((entry) => entry.reason));
+  const rewrites = plans.flatMap((plan) => plan.safe.rewrites);
   const detail = [
     ...plans.flatMap((plan) => (plans.length > 1 ? [`${plan.repository}:`] : []).concat(plan.safe.deletes.map(line))),
+    ...(rewrites.length ? ['\nThe referrers index (OCI 1.1 fallback tag) that lists it keeps the others:', ...rewrites.flatMap(rewriteLines)] : []),
     offered.length ? `\nWith it go, if you choose so, its platform images and attachments (signatures, attestations, SBOMs) (${offered.length} · ${formatBytes(offered.reduce((sum, image) => sum + image.sizeBytes, 0))}):` : '',
     ...offered.map(line),
     ...(kept.length ? ['\nKept:', ...kept] : []),
@@ -78,7 +85,6 @@ export async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Pro
 
 /** BatchDeleteImage round by round (an index before what it lists, as ECR requires), then the tree lists again. */
 async function carryOut(explorer: Explorer, runs: RepositoryDelete[]): Promise<{ deleted: number; failures: string[] }> {
-  const { batchDeleteImages } = await import('../../core/ecr/management');
   const total = runs.reduce((sum, run) => sum + run.plan.deletes.length, 0);
   const failures: string[] = [];
   let deleted = 0;
@@ -87,18 +93,21 @@ async function carryOut(explorer: Explorer, runs: RepositoryDelete[]): Promise<{
       const connection = explorer.targets.find(run.registryKey);
       if (!connection) continue;
       try {
-        for (const step of run.plan.steps) {
-          const result = await batchDeleteImages(await connection.client(), {
-            registryId: connection.config.accountId,
-            repository: run.repository,
-            imageIds: step.map((digest) => ({ imageDigest: digest })),
-          });
-          deleted += new Set(result.deleted.map((id) => id.imageDigest)).size;
-          progress.report({ message: `${run.repository}: ${deleted} of ${total}` });
-          for (const failure of result.failures) {
-            failures.push(`${run.repository}@${failure.imageId.imageDigest ?? failure.imageId.imageTag}: ${failure.code} ${explorer.services.redactor.redact(failure.reason)}`);
-          }
-        }
+        const { runDeletePlan } = await import('../../core/images/deleteRun');
+        const done = deleted;
+        const result = await runDeletePlan({
+          ecr: await connection.client(),
+          registryId: connection.config.accountId,
+          registry: () => registryClientFor(connection, explorer.services.redactor, explorer.log),
+          repository: run.repository,
+          plan: run.plan,
+          onDeleted: (count) => {
+            deleted = done + count;
+            progress.report({ message: `${run.repository}: ${deleted} of ${total}` });
+          },
+        });
+        for (const rewrite of result.rewritten) explorer.log.info(`${run.repository}:${rewrite.tag} rewritten: ${rewrite.from} → ${rewrite.to} (${rewrite.listed} referrer(s) listed)`);
+        for (const failure of result.failures) failures.push(`${run.repository}@${failure.reference}: ${failure.code} ${explorer.services.redactor.redact(failure.reason)}`);
       } catch (error) {
         failures.push(`${run.repository}: ${explorer.classify(error, connection).message}`);
       }

@@ -16,6 +16,7 @@ import type { TagOutcome } from '../../../src/core/images/tags';
 import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 import { activateExtension, frameShows, modals, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, waitFor } from './harness';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
+import { startFaultProxy } from '../../stack/faultProxy';
 import type { RegistryClient } from '../../../src/core/registry/client';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -140,6 +141,38 @@ describe('Image operations: inspect, tags, copy, Check Image', function () {
     await explorer.reveal(REGISTRY_KEY, targetRepository, { expand: true });
     await waitFor('the copy in the tree', async () => (await imageRows(explorer, targetRepository)).some((entry) => entry.label === 'release') || undefined);
     await screenshot('imageops-copy');
+  });
+
+  it('Copy Image To shows the live retry in its progress while the registry answers 429 with Retry-After (fault proxy in front of the registry)', async () => {
+    // The fault proxy (test/stack/faultProxy.ts) runs here, in the extension host, in front of the
+    // stack's registry; the extension is pointed at it by ecr.registryHostOverride (the workspace's
+    // value wins over the machine's), as a user would point it at a VPC endpoint.
+    const proxy = await startFaultProxy(stack().registryHost!);
+    const settings = () => vscode.workspace.getConfiguration('ecr');
+    try {
+      await settings().update('registryHostOverride', proxy.host, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the connection to use the proxy', async () => (await explorer.connection(REGISTRY_KEY)?.auth())?.registryHost === proxy.host || undefined);
+      // The copy's tag write is answered 429 with Retry-After: 6 once; the policy waits 6 s, then writes it.
+      proxy.set([{ method: 'PUT', path: /\/manifests\/retried$/, nth: 1, action: { kind: 'status', status: 429, retryAfter: 6, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' } }]);
+      const targetRepository = `${REPOSITORY}/retried`;
+      const row = await explorer.imageNode(REGISTRY_KEY, REPOSITORY, digest);
+      // Notification toasts are hidden under the smoke-test driver: the notification list shows the progress.
+      await vscode.commands.executeCommand('notifications.showList');
+      const copying = vscode.commands.executeCommand<CopyImageOutcome>('ecr.copyImage', row, { registryKey: REGISTRY_KEY, repository: targetRepository, tag: 'retried' });
+      await waitFor('the retry in the copy progress', () => frameShows('retrying in 6 s, attempt 2 of 5'));
+      await screenshot('imageops-copy-retry');
+      const outcome = await copying;
+      assert.equal(outcome?.status, 'copied', JSON.stringify(outcome));
+      if (outcome.status !== 'copied') return;
+      assert.equal(proxy.hits(), 1);
+      assert.equal(outcome.retries.length, 1, outcome.retries.join('\n'));
+      assert.match(outcome.retries[0], /HTTP 429.*retrying in 6 s, attempt 2 of 5$/);
+      assert.equal((await registry.headManifest(targetRepository, 'retried'))?.digest, digest, 'the tag names the digest at the registry');
+      await vscode.commands.executeCommand('notifications.hideList');
+    } finally {
+      await settings().update('registryHostOverride', undefined, vscode.ConfigurationTarget.Workspace);
+      await proxy.close();
+    }
   });
 
   it('Check Image fails an arm64-only image on linux/amd64 and says how to fix it', async () => {

@@ -148,6 +148,55 @@ describe('Images as ECR stores them: indexes, attachments, archive, last pull', 
     const left = await listed(REPOSITORY);
     assert.ok(!left.includes(sbom.digest) && left.includes(digests.index) && left.includes(digests.signature), 'only the SBOM went');
   });
+  it('deleting one referrer of two behind the OCI 1.1 fallback tag: the confirmation says the index is rewritten, then the old index and the referrer go; the other referrer stays listed under the tag', async () => {
+    const repository = `tree-${run}/referrers`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
+    const subject = await pushPlatformImage(registry, repository, 'amd64', 1000, '2.0');
+    const empty = await pushJsonBlob(registry, repository, {}, OCI_EMPTY);
+    const referrer = async (artifactType: string, content: unknown) => {
+      const layer = await pushJsonBlob(registry, repository, content, artifactType);
+      const pushed = await pushManifest(registry, repository, { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType, config: empty, layers: [layer], subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } });
+      return { ...pushed, artifactType };
+    };
+    const bundle = await referrer('application/vnd.dev.sigstore.bundle.v0.3+json', { verificationMaterial: {}, run });
+    const sbom = await referrer('application/spdx+json', { spdxVersion: 'SPDX-2.3', name: run });
+    const tag = `sha256-${subject.digest.slice('sha256:'.length)}`;
+    const fallback = await pushManifest(registry, repository, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [bundle, sbom] }, tag);
+    await waitFor('the image, its referrers and the fallback index listed by the ECR API', async () => {
+      const all = await listed(repository);
+      return [subject, bundle, sbom, fallback].every((pushed) => all.includes(pushed.digest)) || undefined;
+    });
+    // The repository was created after the registry was listed: list it again.
+    explorer.refresh(REGISTRY_KEY);
+    const node = await waitFor('the signature row under 2.0', () => explorer.revealImage(REGISTRY_KEY, repository, bundle.digest));
+    modals().answerWith((request) => request.buttons[0]);
+    try {
+      const result = await vscode.commands.executeCommand<{ deleted: number; failures: string[]; refused: string[] } | undefined>('ecr.deleteImages', node);
+      assert.ok(result, `the delete went ahead: ${JSON.stringify(modals().shown().at(-1))}`);
+      assert.deepEqual(result.refused, []);
+      assert.deepEqual(result.failures, []);
+      assert.equal(result.deleted, 2);
+      const asked = modals().shown().at(-1)!;
+      assert.deepEqual(asked.buttons, ['Delete 2 Images']);
+      const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
+      for (const line of [
+        `• signature: ${short(bundle.digest)}`,
+        `• old referrers index (fallback tag), replaced: ${short(fallback.digest)}`,
+        `• rewritten first: the referrers fallback tag ${tag.slice(0, 19)}… (of ${short(subject.digest)}) gets a new index listing the 1 referrer that stay (SBOM ${short(sbom.digest)}), without ${short(bundle.digest)}; then its old index ${short(fallback.digest)}, untagged by then, is deleted, then the referrer.`,
+      ]) {
+        assert.ok(asked.detail?.includes(line), `the confirmation says "${line}": ${asked.detail}`);
+      }
+    } finally {
+      modals().answerWith(undefined);
+    }
+    const now = await registry.getManifest(repository, tag);
+    assert.notEqual(now.digest, fallback.digest, 'the tag names a new index');
+    assert.deepEqual((now.manifest.manifests ?? []).map((descriptor) => descriptor.digest), [sbom.digest], 'the SBOM stays listed under the tag');
+    assert.equal(await registry.headManifest(repository, fallback.digest), undefined, 'the old index is gone');
+    assert.equal(await registry.headManifest(repository, bundle.digest), undefined, 'the signature is gone');
+    assert.equal((await registry.headManifest(repository, '2.0'))?.digest, subject.digest);
+  });
+
   it('refuses to delete a platform image alone, naming the index; deleting the index offers its children in one modal', async () => {
     const amd64 = await explorer.revealImage(REGISTRY_KEY, REPOSITORY, digests.amd64);
     const refused = await vscode.commands.executeCommand<{ deleted: number; refused: string[] }>('ecr.deleteImages', amd64);

@@ -19,6 +19,7 @@ import { resolveEngineHost } from '../../../src/core/docker/engineHost';
 import type { RegistryAuth } from '../../../src/core/docker/engine';
 import { pullImage, type PullReporter } from '../../../src/core/docker/pullImage';
 import { MOTO_CREDENTIALS, MOTO_REGISTRY_PASSWORD, stackFor } from '../../support/stack';
+import { startFaultProxy } from '../../stack/faultProxy';
 
 const { env, skip } = stackFor('moto', 'registry', 'docker');
 const run = randomBytes(3).toString('hex');
@@ -45,11 +46,12 @@ describe('pull through the Docker Engine from the registry', { skip }, () => {
   let engine: DockerodeEngine;
   let docker: Dockerode;
   let auth: (options: { forceRefresh: boolean }) => Promise<RegistryAuth>;
+  let ecr: ECRClient;
   let pushed: { imageId: string; digest: string };
   const reference = () => `${env.registryHost}/${REPOSITORY}:v1`;
 
   before(async () => {
-    const ecr = new ECRClient({ region: 'us-east-1', endpoint: env.ecrEndpoint, credentials: MOTO_CREDENTIALS });
+    ecr = new ECRClient({ region: 'us-east-1', endpoint: env.ecrEndpoint, credentials: MOTO_CREDENTIALS });
     engine = new DockerodeEngine(resolveEngineHost({ setting: env.dockerHost }));
     docker = new Dockerode({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });
     auth = () => fetchRegistryAuth(ecr, { registryHostOverride: env.registryHost });
@@ -71,28 +73,53 @@ describe('pull through the Docker Engine from the registry', { skip }, () => {
     await assert.rejects(docker.getImage(reference()).inspect(), { statusCode: 404 });
   });
 
-  it('cancelling mid-download reports cancelled and leaves no image', async () => {
-    const controller = new AbortController();
-    const output = recorder();
-    const outcome = await pullImage(
-      { registryHost: env.registryHost, repository: REPOSITORY, tag: 'v1', digest: pushed.digest },
-      {
-        engine,
-        auth,
-        signal: controller.signal,
-        updateIntervalMs: 0,
-        reporter: {
-          ...output.reporter,
-          progress: (percent, frame) => {
-            output.reporter.progress(percent, frame);
-            if (frame.some((line) => / Downloading \[/.test(line))) controller.abort();
+  it('cancelling mid-download reports cancelled, the engine drops its download, and no image is left', async () => {
+    // Through the fault proxy, each layer downloads at 2 MiB/s (the 24 MiB one for about 12 s): the
+    // cancel always lands mid-download, and whether the engine then stops downloading is seen at the
+    // proxy (the connections for the layers in flight closed by the engine before their end),
+    // instead of guessed with a sleep.
+    const proxy = await startFaultProxy(env.registryHost);
+    try {
+      proxy.set([{ method: 'GET', path: /\/blobs\/sha256:/, every: 1, action: { kind: 'throttle', bytesPerSecond: 2 * 1024 * 1024 } }]);
+      const viaProxy = `${proxy.host}/${REPOSITORY}:v1`;
+      const controller = new AbortController();
+      const output = recorder();
+      let inFlight: typeof proxy.requests = [];
+      const outcome = await pullImage(
+        { registryHost: proxy.host, repository: REPOSITORY, tag: 'v1', digest: pushed.digest },
+        {
+          engine,
+          auth: () => fetchRegistryAuth(ecr, { registryHostOverride: proxy.host }),
+          signal: controller.signal,
+          updateIntervalMs: 0,
+          reporter: {
+            ...output.reporter,
+            progress: (percent, frame) => {
+              output.reporter.progress(percent, frame);
+              if (!controller.signal.aborted && frame.some((line) => / Downloading \[/.test(line))) {
+                inFlight = proxy.requests.filter((request) => request.fault?.startsWith('throttled') && request.ended === undefined);
+                controller.abort();
+              }
+            },
           },
         },
-      },
-    );
-    assert.equal(outcome.status, 'cancelled', output.lines.join('\n'));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await assert.rejects(docker.getImage(reference()).inspect(), { statusCode: 404 });
+      );
+      assert.equal(outcome.status, 'cancelled', output.lines.join('\n'));
+      assert.ok(inFlight.length > 0, 'a layer was downloading when the cancel came');
+      const deadline = Date.now() + 60_000;
+      while (inFlight.some((request) => request.ended === undefined)) {
+        if (Date.now() > deadline) assert.fail(`60 s after the cancel the engine still downloads ${inFlight.filter((request) => request.ended === undefined).length} layer(s)`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.deepEqual(
+        inFlight.map((request) => request.ended),
+        inFlight.map(() => 'client'),
+        'the engine closed each download in flight before its end (had it gone on, they would have completed)',
+      );
+      await assert.rejects(docker.getImage(viaProxy).inspect(), { statusCode: 404 });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('pulls by tag with per-layer progress, and the local image is the one pushed', async () => {

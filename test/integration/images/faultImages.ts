@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RegistryClient } from '../../../src/core/registry/client';
-import { OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from '../../../src/core/registry/mediaTypes';
+import { OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, type Descriptor, type Manifest } from '../../../src/core/registry/mediaTypes';
 import { pushJsonBlob, pushManifest } from '../../support/multiArch';
 
 export interface OutsideImages {
@@ -77,4 +77,30 @@ export async function digestAt(registryHost: string, password: string, repositor
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`HEAD ${repository}:${reference} at ${registryHost}: HTTP ${response.status}`);
   return response.headers.get('docker-content-digest') ?? undefined;
+}
+
+/** A manifest's body at the registry, by a plain HTTP GET (not the extension's client), or undefined on 404. */
+export async function manifestAt(registryHost: string, password: string, repository: string, reference: string): Promise<{ digest: string; manifest: Manifest } | undefined> {
+  const response = await fetch(`http://${registryHost}/v2/${repository}/manifests/${reference}`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`,
+      accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json',
+    },
+  });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`GET ${repository}:${reference} at ${registryHost}: HTTP ${response.status}`);
+  return { digest: response.headers.get('docker-content-digest') ?? '', manifest: (await response.json()) as Manifest };
+}
+
+/** An OCI 1.1 artifact manifest about `subject` (signature, SBOM, attestation), pushed by digest as oras attach does. */
+export async function pushReferrer(client: RegistryClient, repository: string, subject: Descriptor, artifactType: string, content: unknown): Promise<Descriptor & { artifactType: string }> {
+  const empty = await pushJsonBlob(client, repository, {}, OCI_EMPTY);
+  const layer = await pushJsonBlob(client, repository, content, artifactType);
+  const pushed = await pushManifest(client, repository, { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType, config: { mediaType: OCI_EMPTY, digest: empty.digest, size: empty.size }, layers: [layer], subject });
+  return { ...pushed, artifactType };
+}
+
+/** The referrers fallback tag of `subject` (`sha256-<hex>`): an image index listing `referrers`, as OCI 1.1 clients push it to a registry without the referrers API. */
+export async function pushFallbackIndex(client: RegistryClient, repository: string, subject: string, referrers: Array<Descriptor & { artifactType: string }>): Promise<Descriptor> {
+  return pushManifest(client, repository, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers }, `sha256-${subject.slice('sha256:'.length)}`);
 }

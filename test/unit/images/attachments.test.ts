@@ -99,15 +99,54 @@ describe('deleting attachments', () => {
     assert.equal(plan.deletes.find((image) => image.digest === digestOf(list))!.kind, 'referrers index (fallback tag)');
   });
 
-  it('a referrer the fallback index lists with others that stay is refused, saying why', () => {
+  it('a referrer the fallback index lists with others that stay: the index is rewritten without it first, then the old index and the referrer are deleted, in that order', () => {
     const list = fallback([bundle, sbom]);
     const graph = graphOf([...base, [bundle, []], [sbom, []], [list, [`sha256-${hex}`]]]);
     const plan = planDelete(graph, [digestOf(bundle)], { cascade: false });
-    assert.equal(plan.refused.length, 1);
-    assert.match(plan.refused[0].reason, /listed in the referrers index .* with other referrers that stay/);
+    assert.deepEqual(plan.refused, []);
+    assert.deepEqual(plan.rewrites.length, 1);
+    const [rewrite] = plan.rewrites;
+    assert.equal(rewrite.tag, `sha256-${hex}`);
+    assert.equal(rewrite.subject, digestOf(index));
+    assert.equal(rewrite.index, digestOf(list));
+    assert.deepEqual(rewrite.removes, [digestOf(bundle)]);
+    assert.deepEqual(rewrite.keeps.map((kept) => [kept.digest, kept.kind]), [[digestOf(sbom), 'SBOM']]);
+    assert.deepEqual(plan.steps, [[digestOf(list)], [digestOf(bundle)]], 'the old index (untagged once rewritten) before the referrer it listed');
+    const old = plan.deletes.find((image) => image.digest === digestOf(list))!;
+    assert.equal(old.kind, 'old referrers index (fallback tag), replaced');
+    assert.deepEqual(old.tags, [], 'the tag stays, on the new index');
+    assert.deepEqual(plan.offered, []);
+  });
+
+  it('deleting every referrer the fallback index lists deletes the index too, without a rewrite', () => {
+    const list = fallback([bundle, sbom]);
+    const graph = graphOf([...base, [bundle, []], [sbom, []], [list, [`sha256-${hex}`]]]);
     const both = planDelete(graph, [digestOf(bundle), digestOf(sbom)], { cascade: false });
     assert.deepEqual(both.refused, []);
+    assert.deepEqual(both.rewrites, []);
     assert.deepEqual(both.steps[0], [digestOf(list)]);
+    assert.equal(both.deletes.find((image) => image.digest === digestOf(list))!.kind, 'referrers index (fallback tag)');
+  });
+
+  it('two of three referrers: one rewrite drops both', () => {
+    const other = artifact('application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+json', digestOf(index));
+    const list = fallback([bundle, sbom, other]);
+    const graph = graphOf([...base, [bundle, []], [sbom, []], [other, []], [list, [`sha256-${hex}`]]]);
+    const plan = planDelete(graph, [digestOf(bundle), digestOf(other)], { cascade: false });
+    assert.equal(plan.rewrites.length, 1);
+    assert.deepEqual([...plan.rewrites[0].removes].sort(), [digestOf(bundle), digestOf(other)].sort());
+    assert.deepEqual(plan.rewrites[0].keeps.map((kept) => kept.digest), [digestOf(sbom)]);
+    assert.deepEqual(plan.steps[0], [digestOf(list)]);
+  });
+
+  it('a fallback index that carries another tag too is not rewritten (deleting it would take that tag): the referrer is refused, saying why', () => {
+    const list = fallback([bundle, sbom]);
+    const graph = graphOf([...base, [bundle, []], [sbom, []], [list, [`sha256-${hex}`, 'pinned']]]);
+    const plan = planDelete(graph, [digestOf(bundle)], { cascade: false });
+    assert.deepEqual(plan.rewrites, []);
+    assert.equal(plan.refused.length, 1);
+    assert.match(plan.refused[0].reason, /listed in the referrers index .* with other referrers that stay/);
+    assert.deepEqual(plan.steps, []);
   });
 
   it('deleting the image offers its signatures, SBOM and fallback index, and takes them with cascade', () => {
