@@ -40,8 +40,13 @@ export function repositoryContextValue(node: RepositoryNode): string {
   return join(['repository', repository.scanOnPush ? 'scanOnPush' : 'noScanOnPush', isImmutable(repository.tagMutability) ? 'immutable' : 'mutable']);
 }
 
+/** A row about an image rather than an image to run: a signature, attestation, SBOM, other artifact or referrers index. */
+export function isArtifactRow(node: ImageNode): boolean {
+  return Boolean(node.role && /signature|attestation|SBOM|artifact|referrers/.test(node.role));
+}
+
 export function imageContextValue(node: ImageNode): string {
-  const artifact = Boolean(node.role && /signature|attestation|SBOM|artifact|referrers/.test(node.role));
+  const artifact = isArtifactRow(node);
   return join([
     'image',
     node.tag ? 'tagged' : 'untagged',

@@ -3,7 +3,7 @@ import { formatAge, formatBytes } from '../../core/ecr/format';
 import type { ImageSummary } from '../../core/ecr/listing';
 import { lastActivity, lastPullText, STALE_AFTER_DAYS } from '../../core/ecr/lastPull';
 import { isArchived } from '../../core/ecr/storageClass';
-import { imageContextValue, repositoryContextValue } from '../../core/explorer/contextValues';
+import { imageContextValue, isArtifactRow, repositoryContextValue } from '../../core/explorer/contextValues';
 import { mediaTypeText } from '../../core/ecr/format';
 import { scanStatusText } from '../../core/ecr/scanning';
 import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
@@ -42,7 +42,9 @@ export function imageRowDescription(node: ImageNode, now = new Date()): string {
   if (node.platforms) parts.push(node.platforms, ...(sizeText ? [sizeText] : []));
   else if (node.detailsPending) parts.push('image index · reading platforms…');
   // Under an index, the push time is the index's: size and digest say which child it is.
-  if (node.role) return [...parts, ...(sizeText ? [sizeText] : []), shortDigest(image.digest)].join(' · ');
+  // An attachment is labelled by its kind; its tags (cosign's sha256-….sig) come first here.
+  const artifactTags = isArtifactRow(node) ? node.tags : [];
+  if (node.role) return [...artifactTags, ...parts, ...(sizeText ? [sizeText] : []), shortDigest(image.digest)].join(' · ');
   const activity = lastActivity(image, node.sortBy ?? 'pushed');
   if (activity.label === 'pushed' && activity.at) parts.push(formatAge(activity.at, now));
   else if (activity.label === 'pulled' && activity.at) parts.push(`pulled ${formatAge(activity.at, now)}`);
@@ -159,8 +161,9 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
     case 'image': {
       const image = node.image;
       // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
-      // A platform image or attachment under its index is named by what it is ("linux/arm64", "attestation manifest").
-      const label = node.tags.length ? node.tags.join(', ') : node.role ? (node.platform ?? node.role) : shortDigest(image.digest);
+      // A platform image or attachment under its index is named by what it is ("linux/arm64", "attestation manifest");
+      // an attachment is named so even when tagged (cosign's sha256-….sig tag says nothing to a person).
+      const label = isArtifactRow(node) ? node.role! : node.tags.length ? node.tags.join(', ') : node.role ? (node.platform ?? node.role) : shortDigest(image.digest);
       const item = new vscode.TreeItem(label, node.childCount ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
       item.description = imageRowDescription(node);
       item.iconPath = imageIcon(node);
