@@ -27,6 +27,9 @@ export interface ReportOptions {
   showLog?: boolean;
 }
 
+/** Reporter.report as a plain function, for modules handed only that. */
+export type Report = (what: string, error?: unknown, options?: ReportOptions) => Promise<void>;
+
 /** A failure in the user's terms, secrets removed. */
 export interface Reported {
   message: string;

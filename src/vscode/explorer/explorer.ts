@@ -6,7 +6,7 @@ import { filterHeader } from '../../core/explorer/filterHeader';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
-import { Reporter, type ReportOptions } from '../report';
+import { Reporter, type Report } from '../report';
 import type { Services } from '../services';
 import type { ExplorerApi } from './api';
 import { AccessKeyStore, Connection, migrateRegistryConfigs, readRegistryConfigs, readSettings } from './connections';
@@ -44,7 +44,7 @@ export class Explorer implements vscode.Disposable {
     this.log = services.logger('explorer');
     this.reporter = new Reporter(services, 'explorer', () => this.reconnect());
     this.keys = new AccessKeyStore(services.context.secrets, services.redactor);
-    this.targets = new TargetResolver(() => this.connectionList);
+    this.targets = new TargetResolver(() => this.connectionList, this.report);
     const classify = (error: unknown, registry: { key: string }) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key));
     const track = <T>(work: Promise<T>) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
     this.groups = new RegistryGroups({ classify, logger: this.log, track });
@@ -133,10 +133,10 @@ export class Explorer implements vscode.Disposable {
    * A failure the person sees (src/vscode/report.ts): classified, redacted, logged once, shown once
    * with its fix. An earlier result above the tree ("✓ Lifecycle policy applied") is no longer the latest word.
    */
-  report(what: string, error?: unknown, options: ReportOptions = {}): Promise<void> {
+  readonly report: Report = (what, error, options) => {
     if (this.result !== undefined) this.tell(undefined);
     return this.reporter.report(what, error, options);
-  }
+  };
 
   /** Runs ECR work; a failure is reported (as a modal when it blocks what the person was doing) and gives undefined. */
   async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>, options: { modal?: boolean } = {}): Promise<T | undefined> {

@@ -21,10 +21,10 @@ type LifecycleCommandId =
   | 'ecr.deleteLifecyclePolicy';
 
 /** A policy text argument, or undefined; anything else is refused with a message. */
-function policyTextArgument(option: unknown, title: string): { text: string | undefined } | undefined {
+function policyTextArgument(explorer: Explorer, option: unknown, title: string): { text: string | undefined } | undefined {
   const value = optionArgument(option);
   if (value === undefined || typeof value === 'string') return { text: value };
-  void vscode.window.showErrorMessage(`${title} takes the policy as JSON text.`);
+  void explorer.report(`${title} takes the policy as JSON text.`);
   return undefined;
 }
 
@@ -110,7 +110,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
   const buildLifecyclePolicy = async (arg: unknown, option: unknown) => {
     const preset = optionArgument(option);
     if (preset !== undefined && !Array.isArray(preset)) {
-      void vscode.window.showErrorMessage('Build Lifecycle Policy takes a list of rule choices.');
+      void explorer.report('Build Lifecycle Policy takes a list of rule choices.');
       return undefined;
     }
     const resolved = resolve(arg, 'Build Lifecycle Policy');
@@ -127,7 +127,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       });
       return policy;
     } catch (error) {
-      void vscode.window.showErrorMessage(`That policy cannot be built: ${(error as Error).message}`);
+      void explorer.report('That policy cannot be built', error);
       return undefined;
     }
   };
@@ -136,7 +136,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     previewLifecycle(explorer, target, connection, policyText, options);
 
   const previewLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
-    const given = policyTextArgument(policyText, 'Preview Lifecycle Policy');
+    const given = policyTextArgument(explorer, policyText, 'Preview Lifecycle Policy');
     const resolved = given && resolve(arg, 'Preview Lifecycle Policy');
     if (!resolved) return undefined;
     const text = await policyTextFor(resolved.target, resolved.connection, given.text);
@@ -149,7 +149,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
   };
 
   const applyLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
-    const given = policyTextArgument(policyText, 'Apply Lifecycle Policy');
+    const given = policyTextArgument(explorer, policyText, 'Apply Lifecycle Policy');
     const resolved = given && resolve(arg, 'Apply Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;

@@ -130,7 +130,7 @@ export function pullThroughCommands(explorer: Explorer): Commands<'ecr.createPul
     },
     'ecr.deletePullThroughRule': async (arg): Promise<boolean> => {
       if (!isNode(arg, 'pullThroughRule')) {
-        void vscode.window.showErrorMessage('Delete Pull-Through Cache Rule works on a rule row: expand "Pull-Through Cache Rules" under a registry in the ECR view.');
+        void explorer.report('Delete Pull-Through Cache Rule works on a rule row: expand "Pull-Through Cache Rules" under a registry in the ECR view.');
         return false;
       }
       const connection = targets.find(arg.registryKey);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CreateRepositoryOptions } from '../../core/ecr/management';
 import type { RepositorySummary } from '../../core/ecr/listing';
+import { errorMessage } from '../../core/errors';
 import { repositoryNameProblem } from '../../core/ecr/names';
 import { createRepositoryArgument } from '../../core/explorer/arguments';
 import { isNode } from '../../core/explorer/nodes';
@@ -14,7 +15,7 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
     'ecr.createRepository': async (arg): Promise<RepositorySummary | undefined> => {
       const given = createRepositoryArgument(arg);
       if (given && 'problem' in given) {
-        void vscode.window.showErrorMessage(given.problem);
+        void explorer.report(given.problem);
         return undefined;
       }
       const connection = await targets.registry(arg, 'Create Repository');
@@ -26,7 +27,7 @@ export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepo
           return Boolean(await describeRepository(await connection.client(), name, connection.config.accountId));
         } catch (error) {
           // Could not ask (no permission to describe): creating will say if it exists.
-          log.debug(`could not check whether ${name} exists: ${(error as Error).message}`);
+          log.debug(`could not check whether ${name} exists: ${errorMessage(error)}`);
           return false;
         }
       };

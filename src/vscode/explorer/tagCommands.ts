@@ -41,7 +41,7 @@ export function tagCommands(explorer: Explorer): Commands<'ecr.addTag' | 'ecr.re
       if (!tag?.trim()) return undefined;
       const problem = tagProblem(tag.trim());
       if (problem) {
-        void vscode.window.showErrorMessage(`Add Tag: ${problem}`);
+        void explorer.report(`Add Tag: ${problem}`);
         return undefined;
       }
       const settings = await currentSettings(explorer, connection, target.repository);
@@ -94,7 +94,7 @@ export function tagCommands(explorer: Explorer): Commands<'ecr.addTag' | 'ecr.re
       const registryId = connection.config.accountId;
       let tags = node?.tags ?? (target.tag ? [target.tag] : []);
       if (!tags.length) {
-        void vscode.window.showErrorMessage(`Remove Tag: ${target.repository}@${short(target.digest ?? '')} has no tag to remove.`);
+        void explorer.report(`Remove Tag: ${target.repository}@${short(target.digest ?? '')} has no tag to remove.`);
         return undefined;
       }
       const given = optionArgument(tagArg);
@@ -106,12 +106,12 @@ export function tagCommands(explorer: Explorer): Commands<'ecr.addTag' | 'ecr.re
       if (!read) return undefined;
       const { now } = read;
       if (!now) {
-        void vscode.window.showErrorMessage(`${target.repository}:${tag} no longer exists (it was removed or moved since the list was loaded).`);
+        void explorer.report(`${target.repository}:${tag} no longer exists (it was removed or moved since the list was loaded).`);
         explorer.model.refresh(connection.key, target.repository);
         return undefined;
       }
       if (target.digest && now.digest !== target.digest) {
-        void vscode.window.showErrorMessage(`${target.repository}:${tag} names ${short(now.digest)} now, not this image (${short(target.digest)}): nothing was removed. Refresh the repository.`);
+        void explorer.report(`${target.repository}:${tag} names ${short(now.digest)} now, not this image (${short(target.digest)}): nothing was removed. Refresh the repository.`);
         explorer.model.refresh(connection.key, target.repository);
         return undefined;
       }
@@ -130,7 +130,7 @@ export function tagCommands(explorer: Explorer): Commands<'ecr.addTag' | 'ecr.re
       const result = await explorer.attempt(connection, `Could not remove tag ${tag} from ${target.repository}`, async () => removeTag(await connection.client(), target.repository, tag, registryId));
       if (!result) return undefined;
       if (!result.removed) {
-        void vscode.window.showErrorMessage(`Could not remove tag ${tag} from ${target.repository}: ${redactor.redact(result.reason ?? 'ECR did not remove it')}`);
+        void explorer.report(`Could not remove tag ${tag} from ${target.repository}`, result.reason ?? 'ECR did not remove it');
         return { removed: false, tag, imageDeleted: false };
       }
       const others = tags.filter((other) => other !== tag);
