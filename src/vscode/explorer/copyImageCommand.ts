@@ -6,7 +6,7 @@ import { optionArgument } from '../../core/explorer/arguments';
 import type { CopyProgress, CopyResult } from '../../core/images/copy';
 import { tagProblem } from '../../core/images/tags';
 import type { CopyImageOptions } from '../commandArguments';
-import { runCommand, type Commands } from '../commands';
+import type { Commands } from '../commands';
 import { registryClientFor } from '../registryAccess';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
@@ -40,7 +40,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
 
   const targetConnection = options.registryKey ? explorer.targets.find(options.registryKey) : await pickRegistry(explorer, sourceConnection, from);
   if (!targetConnection) {
-    if (options.registryKey) void vscode.window.showErrorMessage(`Copy Image To: no registry "${options.registryKey}" in ecr.registries.`);
+    if (options.registryKey) void explorer.report(`Copy Image To: no registry "${options.registryKey}" in ecr.registries.`);
     return undefined;
   }
   const repository = (options.repository ?? (await ask(`Copy ${from} to which repository in ${targetConnection.label}?`, source.repository, repositoryNameProblem, 'Created when it does not exist, as Build and Push does.')))?.trim();
@@ -49,7 +49,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   if (!tag) return undefined;
   const problem = repositoryNameProblem(repository) ?? tagProblem(tag);
   if (problem) {
-    void vscode.window.showErrorMessage(`Copy Image To: ${problem}`);
+    void explorer.report(`Copy Image To: ${problem}`);
     return undefined;
   }
   let withAttachments = options.attachments ?? true;
@@ -76,7 +76,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   if (!prepared) return undefined;
   const { sourceClient, targetClient, root, existing, settings } = prepared;
   if (!root) {
-    void vscode.window.showErrorMessage(`Copy Image To: ${from} no longer exists in the registry. Refresh the repository.`);
+    void explorer.report(`Copy Image To: ${from} no longer exists in the registry. Refresh the repository.`);
     return undefined;
   }
   if (existing && existing.digest === root.digest) {
@@ -147,15 +147,13 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
       explorer.model.refresh(targetConnection.key, repository);
       return { status: 'cancelled', message, progress: progressSeen };
     }
-    explorer.tell(`✗ Copy of ${from} → ${targetLabel} failed`);
     if (error instanceof CopyFailedError) {
       // What it removed or left is part of the message; the cause is classified as every ECR failure is.
-      explorer.log.error(`copy of ${from} to ${targetLabel} failed: ${error.message}`);
-      void vscode.window.showErrorMessage(`Could not copy ${from} to ${targetLabel}: ${error.message}`, 'Show Log').then((answer) => answer && void runCommand('ecr.showLog'));
+      void explorer.report(`Could not copy ${from} to ${targetLabel}`, error.message, { showLog: true });
       explorer.model.refresh(targetConnection.key, repository);
       return { status: 'failed', message: error.message, progress: progressSeen, retries };
     }
-    await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, () => Promise.reject(error));
+    await explorer.report(`Could not copy ${from} to ${targetLabel}`, error, { registry: targetConnection });
     return { status: 'failed', message: error instanceof Error ? error.message : String(error), progress: progressSeen, retries };
   }
 }

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/ecr/format';
 import { planDelete, type DeletePlan, type PlannedImage } from '../../core/images/deletePlan';
 import { shortDigest, type ImageNode } from '../../core/explorer/nodes';
-import { runCommand } from '../commands';
 import type { Explorer } from './explorer';
 
 /** What one repository's part of a delete does: the plan (deletes in BatchDeleteImage rounds) and what was refused. */
@@ -107,11 +106,7 @@ async function carryOut(explorer: Explorer, runs: RepositoryDelete[]): Promise<{
   });
   explorer.log.info(`deleted ${deleted} of ${total} images${failures.length ? `; failures:\n  ${failures.join('\n  ')}` : ''}`);
   if (failures.length) {
-    const show = await vscode.window.showWarningMessage(
-      `Deleted ${deleted} of ${total} images; ${failures.length} failed: ${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}`,
-      'Show Log',
-    );
-    if (show) await runCommand('ecr.showLog');
+    await explorer.report(`Deleted ${deleted} of ${total} images; ${failures.length} failed: ${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}`, undefined, { warning: true, showLog: true });
   } else {
     vscode.window.setStatusBarMessage(`$(check) Deleted ${plural(deleted, 'image')}`, 5000);
   }
