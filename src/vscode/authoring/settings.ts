@@ -3,6 +3,7 @@
  * value yields a message for the person and a safe default, never a throw.
  */
 import * as vscode from 'vscode';
+import type { Report } from '../report';
 import { customImageSupport, versionProblem, LATEST_AQUEDUCT_VERSION } from '../../core/dockerfile/aqueductCatalogue';
 
 export interface AuthoringSettings {
@@ -66,16 +67,14 @@ export function readAuthoringSettings(scope?: vscode.Uri): AuthoringSettings {
 export class SettingsProblemReporter {
   private readonly shown = new Set<string>();
 
-  constructor(private readonly log: { warn(message: string): void }) {}
+  constructor(private readonly reportProblem: Report) {}
 
   report(problems: readonly string[]): void {
     for (const problem of problems) {
       if (this.shown.has(problem)) continue;
       this.shown.add(problem);
-      this.log.warn(problem);
-      void vscode.window.showWarningMessage(problem, 'Open Settings').then((choice) => {
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', problem.split(/\s/)[0].replace(/:$/, ''));
-      });
+      const setting = problem.split(/\s/)[0].replace(/:$/, '');
+      void this.reportProblem(problem, undefined, { warning: true, fixes: [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', setting) }] });
     }
   }
 }

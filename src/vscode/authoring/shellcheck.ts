@@ -8,6 +8,7 @@
  * ecr.lint.shellcheck.path; ecr.lint.enabled turns it off with the rest of the linting.
  */
 import * as path from 'node:path';
+import { errorMessage } from '../../core/errors';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { LintDiagnostic } from '../../core/dockerfile/lint';
@@ -66,7 +67,7 @@ export class ShellcheckDiagnostics implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.check(document).catch((error) => this.log.warn(`ShellCheck on ${path.basename(document.uri.path)} failed: ${(error as Error)?.message ?? error}`));
+        this.check(document).catch((error) => this.log.warn(`ShellCheck on ${path.basename(document.uri.path)} failed: ${errorMessage(error)}`));
       }, delay),
     );
   }
