@@ -8,12 +8,13 @@ import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
 import { Reporter, type Report } from '../report';
 import type { Services } from '../services';
+import { settings } from '../settings';
 import type { ExplorerApi } from './api';
 import { AccessKeyStore, Connection, migrateRegistryConfigs, readRegistryConfigs, readSettings } from './connections';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 
-const readSortBy = () => (vscode.workspace.getConfiguration('ecr').get<string>('images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
+const readSortBy = () => (settings.get('ecr.images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
 const CONNECTION_SETTINGS = ['ecr.registries', 'ecr.endpoint', 'ecr.registryHostOverride', 'ecr.pageSize'];
 
 /**
