@@ -28,17 +28,28 @@ function policyTextArgument(explorer: Explorer, option: unknown, title: string):
   return undefined;
 }
 
+/** What the lifecycle commands share: the explorer, the target resolver and the policy editors. */
+interface LifecycleContext {
+  explorer: Explorer;
+  resolve(arg: unknown, title: string): ReturnType<Explorer['targets']['repository']>;
+  policyTextFor(target: RepositoryTarget, connection: Connection, given?: string): Promise<string | undefined>;
+  openPolicyEditor(target: RepositoryTarget, text: string): Promise<vscode.TextDocument>;
+  /** Which repository each policy editor belongs to. */
+  policyDocuments: Map<string, { registryKey: string; repository: string }>;
+}
+
 /**
  * Lifecycle policy commands: view/edit the policy as JSON (schema-checked), a guided builder,
  * a preview that marks images in the tree and lists them, apply (modal), delete (modal).
  */
 export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommandId> {
-  const { model, log } = explorer;
-  const attempt = explorer.attempt.bind(explorer);
-  const withProgress = explorer.withProgress.bind(explorer);
-  /** Which repository each policy editor belongs to. */
-  const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
+  const context = lifecycleContext(explorer);
+  return { ...editingCommands(context), ...previewCommands(context), 'ecr.deleteLifecyclePolicy': deleteCommand(context) };
+}
 
+function lifecycleContext(explorer: Explorer): LifecycleContext {
+  const attempt = explorer.attempt.bind(explorer);
+  const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
   const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title);
 
   /** The policy text a command should use: its argument, the repository's open policy editor, or what ECR stores. */
@@ -83,6 +94,16 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     policyDocuments.set(document.uri.toString(), { registryKey: target.registryKey!, repository: target.repository });
     return document;
   };
+
+  return { explorer, resolve, policyTextFor, openPolicyEditor, policyDocuments };
+}
+
+/** View (or offer to build) the stored policy; the guided builder. */
+function editingCommands(context: LifecycleContext): Commands<'ecr.viewLifecyclePolicy' | 'ecr.buildLifecyclePolicy'> {
+  const { explorer } = context;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
+  const { resolve, openPolicyEditor } = context;
 
   const viewLifecyclePolicy = async (arg: unknown) => {
     const resolved = resolve(arg, 'View Lifecycle Policy');
@@ -131,6 +152,17 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       return undefined;
     }
   };
+
+  return { 'ecr.viewLifecyclePolicy': viewLifecyclePolicy, 'ecr.buildLifecyclePolicy': buildLifecyclePolicy };
+}
+
+/** Preview a policy (marks in the tree), clear the marks, apply it after a modal. */
+function previewCommands(context: LifecycleContext): Commands<'ecr.previewLifecyclePolicy' | 'ecr.clearLifecyclePreview' | 'ecr.applyLifecyclePolicy'> {
+  const { explorer } = context;
+  const { model, log } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
+  const { resolve, policyTextFor, policyDocuments } = context;
 
   const preview = (target: RepositoryTarget, connection: Connection, policyText: string, options?: { show?: boolean }) =>
     previewLifecycle(explorer, target, connection, policyText, options);
@@ -193,7 +225,17 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     return true;
   };
 
-  const deleteLifecyclePolicy = async (arg: unknown) => {
+  return { 'ecr.previewLifecyclePolicy': previewLifecyclePolicy, 'ecr.clearLifecyclePreview': clearLifecyclePreview, 'ecr.applyLifecyclePolicy': applyLifecyclePolicy };
+}
+
+/** Delete the stored policy after a modal that says what it held. */
+function deleteCommand(context: LifecycleContext): Commands<'ecr.deleteLifecyclePolicy'>['ecr.deleteLifecyclePolicy'] {
+  const { explorer } = context;
+  const { model } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const { resolve } = context;
+
+  return async (arg: unknown) => {
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
@@ -223,14 +265,4 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     explorer.tell(deleted ? `✓ Lifecycle policy of ${target.repository} deleted` : `${target.repository} had no lifecycle policy: nothing deleted`);
     return deleted;
   };
-
-  return {
-    'ecr.viewLifecyclePolicy': viewLifecyclePolicy,
-    'ecr.buildLifecyclePolicy': buildLifecyclePolicy,
-    'ecr.previewLifecyclePolicy': previewLifecyclePolicy,
-    'ecr.clearLifecyclePreview': clearLifecyclePreview,
-    'ecr.applyLifecyclePolicy': applyLifecyclePolicy,
-    'ecr.deleteLifecyclePolicy': deleteLifecyclePolicy,
-  };
 }
-
