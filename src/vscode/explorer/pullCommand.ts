@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
 import { formatBytes } from '../../core/ecr/format';
 import { localDockerEngine } from '../dockerEngine';
-import { describeTarget } from '../../core/explorer/targets';
+import { describeTarget, type RepositoryTarget } from '../../core/explorer/targets';
 import type { Commands } from '../commands';
 import { refuseArchived } from './archiveCommands';
+import type { Connection } from './connections';
 import type { Explorer } from './explorer';
 
 /**
@@ -18,7 +19,7 @@ export function pullCommands(explorer: Explorer): Commands<'ecr.pullImage'> {
 
 /** Resolves with the outcome and the (redacted) lines it wrote to the ECR log. */
 async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(PullOutcome & { log: string[] }) | undefined> {
-  const { model, services } = explorer;
+  const { services } = explorer;
   const attempt = explorer.attempt.bind(explorer);
   const resolved = explorer.targets.repository(arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
   if (!resolved) return undefined;
@@ -76,6 +77,17 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
     },
   );
 
+  showPullOutcome(explorer, outcome, { target, connection, label, log, written });
+  return { ...outcome, log: written };
+}
+
+/** What a pull ended with, where the person looks: the result, a cancel in the status bar, or the failure with its fix. */
+function showPullOutcome(
+  explorer: Explorer,
+  outcome: PullOutcome,
+  { target, connection, label, log, written }: { target: RepositoryTarget; connection: Connection; label: string; log: { info(text: string): void }; written: string[] },
+): void {
+  const { model, services } = explorer;
   if (outcome.status === 'succeeded') {
     const id = outcome.imageId.replace(/^sha256:/, '').slice(0, 12);
     const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
@@ -94,12 +106,11 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   } else if (outcome.kind === 'auth-failed' && outcome.cause) {
     // The token refresh failed (an SSO session expired mid-pull, say): the usual message and sign-in action.
     written.push(services.redactor.redact(outcome.message));
-    await explorer.report(`Could not get registry credentials to pull ${label}`, outcome.cause, { registry: connection });
+    void explorer.report(`Could not get registry credentials to pull ${label}`, outcome.cause, { registry: connection });
   } else {
     // The reporter logs the failure and shows it once; the layer lines above are already in the log.
     const refresh = { title: 'Refresh Repository', run: () => model.refresh(connection.key, target.repository) };
     written.push(services.redactor.redact(outcome.message));
     void explorer.report(outcome.message, undefined, { fixes: outcome.kind === 'not-found' ? [refresh] : [], showLog: true });
   }
-  return { ...outcome, log: written };
 }
