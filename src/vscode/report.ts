@@ -63,7 +63,8 @@ export class Reporter {
     const reported = error === undefined ? { message: this.services.redactor.redact(what), detail: '' } : this.classify(error, options.registry);
     const message = error === undefined ? reported.message : `${what}: ${reported.message}`;
     const detail = reported.detail && !message.includes(reported.detail) ? ` (${reported.detail})` : '';
-    (options.warning ? this.log.warn : this.log.error)(`${message}${detail}`);
+    if (options.warning) this.log.warn(`${message}${detail}`);
+    else this.log.error(`${message}${detail}`);
     const fixes = [...(options.fixes ?? []), ...this.fixesFor(reported.action, options)];
     const titles = fixes.map((fix) => fix.title);
     const severity = options.warning ? 'warning' : 'error';
