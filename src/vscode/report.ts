@@ -6,6 +6,9 @@ import type { Logger } from '../core/log';
 import { runCommand } from './commands';
 import type { Services } from './services';
 
+/** ECR classifications that hold for any error, not only one from an ECR call (the credential chain, IAM, throttling). */
+const AWS_KINDS = new Set<ClassifiedError['kind']>(['sso-expired', 'no-credentials', 'invalid-credentials', 'access-denied', 'throttled']);
+
 /** A button on a reported failure and what it does. */
 export interface Fix {
   title: string;
@@ -83,8 +86,9 @@ export class Reporter {
     // Registry (OCI) errors and the Docker Engine's own say what happened and what to do already.
     if (name === 'RegistryError' || name === 'EngineUnreachableError' || name === 'RegistryUnavailableError') return clean({ message: errorMessage(error), detail: '' });
     const classified = classifyEcrError(error, registry?.errorContext);
-    // An error ECR did not raise (a file that could not be written) keeps its own words.
-    if (!registry && classified.kind === 'unknown') return clean({ message: errorMessage(error), detail: '' });
+    // Without a registry the error may not be ECR's (a file that could not be written, a Docker Engine
+    // refusing the connection): only what is surely about AWS credentials is classified; the rest keeps its own words.
+    if (!registry && !AWS_KINDS.has(classified.kind)) return clean({ message: errorMessage(error), detail: '' });
     return clean(classified);
   }
 
