@@ -85,11 +85,18 @@ export class Reporter {
     const name = errorName(error);
     // Registry (OCI) errors and the Docker Engine's own say what happened and what to do already.
     if (name === 'RegistryError' || name === 'EngineUnreachableError' || name === 'RegistryUnavailableError') return clean({ message: errorMessage(error), detail: '' });
-    const classified = classifyEcrError(error, registry?.errorContext);
+    const classified = this.classifyEcr(error, registry);
     // Without a registry the error may not be ECR's (a file that could not be written, a Docker Engine
     // refusing the connection): only what is surely about AWS credentials is classified; the rest keeps its own words.
     if (!registry && !AWS_KINDS.has(classified.kind)) return clean({ message: errorMessage(error), detail: '' });
-    return clean(classified);
+    return classified;
+  }
+
+  /** An ECR (or AWS credential) error in the user's terms, secrets removed: what a tree row shows too. */
+  classifyEcr(error: unknown, registry?: ReportOptions['registry']): ClassifiedError {
+    const classified = classifyEcrError(error, registry?.errorContext);
+    const { redactor } = this.services;
+    return { ...classified, message: redactor.redact(classified.message), detail: redactor.redact(classified.detail) };
   }
 
   private fixesFor(action: EcrErrorAction | undefined, options: ReportOptions): Fix[] {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
+import type { ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
 import { directoryStorage, ManifestCache } from '../../core/images/manifestCache';
 import { filterHeader } from '../../core/explorer/filterHeader';
@@ -125,9 +125,7 @@ export class Explorer implements vscode.Disposable {
 
   /** An error in the user's terms, with secrets removed. */
   classify(error: unknown, connection?: Connection): ClassifiedError {
-    const result = classifyEcrError(error, connection?.errorContext);
-    const { redactor } = this.services;
-    return { ...result, message: redactor.redact(result.message), detail: redactor.redact(result.detail) };
+    return this.reporter.classifyEcr(error, connection);
   }
 
   /**
