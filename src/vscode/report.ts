@@ -3,11 +3,17 @@ import type { EcrErrorContext } from '../core/ecr/client';
 import { classifyEcrError, type ClassifiedError, type EcrErrorAction } from '../core/ecr/errors';
 import { errorMessage, errorName } from '../core/errors';
 import type { Logger } from '../core/log';
+import { RegistryError, type RegistryErrorCode } from '../core/registry/errors';
 import { runCommand } from './commands';
 import type { Services } from './services';
 
 /** ECR classifications that hold for any error, not only one from an ECR call (the credential chain, IAM, throttling). */
 const AWS_KINDS = new Set<ClassifiedError['kind']>(['sso-expired', 'no-credentials', 'invalid-credentials', 'access-denied', 'throttled']);
+
+const SELECT_PROFILE: EcrErrorAction = { kind: 'select-profile', title: 'Select profile…' };
+const RETRY: EcrErrorAction = { kind: 'retry', title: 'Retry' };
+/** What fixes a registry error, by the distribution spec's code. */
+const REGISTRY_ACTIONS: Partial<Record<RegistryErrorCode, EcrErrorAction>> = { UNAUTHORIZED: SELECT_PROFILE, DENIED: SELECT_PROFILE, TOOMANYREQUESTS: RETRY, UNAVAILABLE: RETRY, UNREACHABLE: RETRY };
 
 /** A button on a reported failure and what it does. */
 export interface Fix {
@@ -82,9 +88,11 @@ export class Reporter {
     const { redactor } = this.services;
     const clean = (result: Reported & Partial<ClassifiedError>) => ({ ...result, message: redactor.redact(result.message), detail: redactor.redact(result.detail) });
     if (typeof error === 'string') return clean({ message: error, detail: '' });
+    // Registry (OCI) errors say what happened already (core/registry/errors.ts); a refused token is fixed by other credentials.
+    if (error instanceof RegistryError) return clean({ message: error.message, detail: '', action: REGISTRY_ACTIONS[error.code] });
+    // The Docker Engine's own errors say where it was looked for and what to do.
     const name = errorName(error);
-    // Registry (OCI) errors and the Docker Engine's own say what happened and what to do already.
-    if (name === 'RegistryError' || name === 'EngineUnreachableError' || name === 'RegistryUnavailableError') return clean({ message: errorMessage(error), detail: '' });
+    if (name === 'EngineUnreachableError' || name === 'RegistryUnavailableError') return clean({ message: errorMessage(error), detail: '' });
     const classified = this.classifyEcr(error, registry);
     // Without a registry the error may not be ECR's (a file that could not be written, a Docker Engine
     // refusing the connection): only what is surely about AWS credentials is classified; the rest keeps its own words.
