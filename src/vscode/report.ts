@@ -1,19 +1,10 @@
 import * as vscode from 'vscode';
 import type { EcrErrorContext } from '../core/ecr/client';
-import { classifyEcrError, type ClassifiedError, type EcrErrorAction } from '../core/ecr/errors';
-import { errorMessage, errorName } from '../core/errors';
+import type { ClassifiedError, EcrErrorAction } from '../core/ecr/errors';
 import type { Logger } from '../core/log';
-import { RegistryError, type RegistryErrorCode } from '../core/registry/errors';
 import { runCommand } from './commands';
+import { classifyEcrFailure, describeFailure, type Reported } from './failure';
 import type { Services } from './services';
-
-/** ECR classifications that hold for any error, not only one from an ECR call (the credential chain, IAM, throttling). */
-const AWS_KINDS = new Set<ClassifiedError['kind']>(['sso-expired', 'no-credentials', 'invalid-credentials', 'access-denied', 'throttled']);
-
-const SELECT_PROFILE: EcrErrorAction = { kind: 'select-profile', title: 'Select profile…' };
-const RETRY: EcrErrorAction = { kind: 'retry', title: 'Retry' };
-/** What fixes a registry error, by the distribution spec's code. */
-const REGISTRY_ACTIONS: Partial<Record<RegistryErrorCode, EcrErrorAction>> = { UNAUTHORIZED: SELECT_PROFILE, DENIED: SELECT_PROFILE, TOOMANYREQUESTS: RETRY, UNAVAILABLE: RETRY, UNREACHABLE: RETRY };
 
 /** A button on a reported failure and what it does. */
 export interface Fix {
@@ -39,12 +30,6 @@ export interface ReportOptions {
 /** Reporter.report as a plain function, for modules handed only that. */
 export type Report = (what: string, error?: unknown, options?: ReportOptions) => Promise<void>;
 
-/** A failure in the user's terms, secrets removed. */
-export interface Reported {
-  message: string;
-  detail: string;
-  action?: EcrErrorAction;
-}
 
 /**
  * The one way a failure reaches the person (src/README.md, "Feedback"): classified (ECR and
@@ -83,28 +68,14 @@ export class Reporter {
     await fixes.find((fix) => fix.title === picked)?.run();
   }
 
-  /** An error in the user's terms, with secrets removed: ECR's classification, or the error's own words. */
-  classify(error: unknown, registry?: ReportOptions['registry']): Reported & Partial<ClassifiedError> {
-    const { redactor } = this.services;
-    const clean = (result: Reported & Partial<ClassifiedError>) => ({ ...result, message: redactor.redact(result.message), detail: redactor.redact(result.detail) });
-    if (typeof error === 'string') return clean({ message: error, detail: '' });
-    // Registry (OCI) errors say what happened already (core/registry/errors.ts); a refused token is fixed by other credentials.
-    if (error instanceof RegistryError) return clean({ message: error.message, detail: '', action: REGISTRY_ACTIONS[error.code] });
-    // The Docker Engine's own errors say where it was looked for and what to do.
-    const name = errorName(error);
-    if (name === 'EngineUnreachableError' || name === 'RegistryUnavailableError') return clean({ message: errorMessage(error), detail: '' });
-    const classified = this.classifyEcr(error, registry);
-    // Without a registry the error may not be ECR's (a file that could not be written, a Docker Engine
-    // refusing the connection): only what is surely about AWS credentials is classified; the rest keeps its own words.
-    if (!registry && !AWS_KINDS.has(classified.kind)) return clean({ message: errorMessage(error), detail: '' });
-    return classified;
+  /** An error in the user's terms, with secrets removed (failure.ts). */
+  classify(error: unknown, registry?: ReportOptions['registry']): Reported {
+    return describeFailure(error, this.services.redactor, registry?.errorContext, Boolean(registry));
   }
 
   /** An ECR (or AWS credential) error in the user's terms, secrets removed: what a tree row shows too. */
   classifyEcr(error: unknown, registry?: ReportOptions['registry']): ClassifiedError {
-    const classified = classifyEcrError(error, registry?.errorContext);
-    const { redactor } = this.services;
-    return { ...classified, message: redactor.redact(classified.message), detail: redactor.redact(classified.detail) };
+    return classifyEcrFailure(error, this.services.redactor, registry?.errorContext);
   }
 
   private fixesFor(action: EcrErrorAction | undefined, options: ReportOptions): Fix[] {
