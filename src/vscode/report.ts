@@ -23,6 +23,8 @@ export interface ReportOptions {
   fixes?: Fix[];
   /** Offers Retry, running this (ECR "retry" classifications only show the button when it is given). */
   retry?: () => unknown;
+  /** More words for a modal (and the log), when `what` is the whole message. */
+  detail?: string;
   /** Offers Show Log (the log has the lines that led here). */
   showLog?: boolean;
 }
@@ -54,7 +56,8 @@ export class Reporter {
    * is the whole message (bad input, a target that is gone). Resolves once the chosen fix has run.
    */
   async report(what: string, error?: unknown, options: ReportOptions = {}): Promise<void> {
-    const reported = error === undefined ? { message: this.services.redactor.redact(what), detail: '' } : this.classify(error, options.registry);
+    const { redactor } = this.services;
+    const reported = error === undefined ? { message: redactor.redact(what), detail: redactor.redact(options.detail ?? '') } : this.classify(error, options.registry);
     const message = error === undefined ? reported.message : `${what}: ${reported.message}`;
     const detail = reported.detail && !message.includes(reported.detail) ? ` (${reported.detail})` : '';
     if (options.warning) this.log.warn(`${message}${detail}`);

@@ -62,11 +62,11 @@ async function addTagCommand(explorer: Explorer, arg: unknown, tagArg: unknown):
     );
   let outcome = await run(false);
   if (outcome?.status === 'immutable') {
-    await modals.show(
-      'warning',
-      `${target.repository}:${outcome.tag} cannot be moved: it is immutable`,
-      `It names ${outcome.currentDigest}, and ${decision.reason}. ECR refuses to move an immutable tag. Choose another tag, or change the repository's tag mutability first (Repository Settings).`,
-    );
+    await explorer.report(`${target.repository}:${outcome.tag} cannot be moved: it is immutable`, undefined, {
+      modal: true,
+      warning: true,
+      detail: `It names ${outcome.currentDigest}, and ${decision.reason}. ECR refuses to move an immutable tag. Choose another tag, or change the repository's tag mutability first (Repository Settings).`,
+    });
     return outcome;
   }
   if (outcome?.status === 'points-elsewhere') {
