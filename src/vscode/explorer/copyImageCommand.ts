@@ -86,7 +86,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   if (existing) {
     const decision = settings ? tagIsImmutable(tagMutabilityFrom(settings.tagMutability, settings.tagMutabilityExclusionFilters), tag) : undefined;
     if (decision?.immutable) {
-      await explorer.services.modals.show('warning', `${targetLabel} exists and cannot be replaced`, `It names ${existing.digest}, and ${decision.reason}. Choose another tag for the copy.`);
+      await explorer.report(`${targetLabel} exists and cannot be replaced`, undefined, { modal: true, warning: true, detail: `It names ${existing.digest}, and ${decision.reason}. Choose another tag for the copy.` });
       return undefined;
     }
     const answer = await explorer.services.modals.show('warning', `Replace ${targetLabel}?`, `${to} names another image now (${existing.digest}). After the copy it names ${root.digest}; the other image keeps its other tags, or stays untagged.`, 'Copy and Move Tag');

@@ -53,7 +53,7 @@ export async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Pro
   const going = plans.reduce((sum, plan) => sum + plan.safe.deletes.length, 0);
   const repositories = plans.map((plan) => plan.repository).join(', ');
   if (going === 0) {
-    if (refused.length) await explorer.services.modals.show('warning', `Nothing deleted: ${refused.length === 1 ? 'the image belongs' : 'these images belong'} to an index`, refused.join('\n\n'));
+    if (refused.length) await explorer.report(`Nothing deleted: ${refused.length === 1 ? 'the image belongs' : 'these images belong'} to an index`, undefined, { modal: true, warning: true, detail: refused.join('\n\n') });
     return { deleted: 0, failures: [], refused };
   }
   const offered = plans.flatMap((plan) => plan.full.offered);
