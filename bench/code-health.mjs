@@ -3,8 +3,11 @@
 //   node bench/code-health.mjs [--top N]
 // - the longest functions (any function, method, arrow or accessor), and how many pass 80 lines;
 // - files over the size limits (src/vscode/: 300 lines, src/core/: 500);
-// - direct (non-modal) showErrorMessage/showWarningMessage calls outside the one reporter (src/vscode/report.ts when it exists);
-// - `(x as Error)` casts; `as unknown as` without a comment on its line or the line before.
+// - direct showErrorMessage/showWarningMessage calls outside the one reporter (src/vscode/report.ts) and the
+//   modals' module (src/vscode/modal.ts: questions before an action, and the reporter's blocking failures);
+// - `(x as Error)` casts; `as unknown as` without a comment on its line or the line before;
+// - settings read or written outside the settings module (src/vscode/settings.ts, settingsSchema.ts).
+// test/unit/vscode/feedback.test.ts and settings.test.ts hold the same rules.
 // Lines are counted as the editor shows them, from the first line of the declaration to its closing brace.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +23,8 @@ const FILE_LIMITS = [
   ['src/core/', 500],
 ];
 const REPORTER = 'src/vscode/report.ts';
+const MESSAGE_HOMES = new Set([REPORTER, 'src/vscode/modal.ts']);
+const SETTINGS_HOMES = new Set(['src/vscode/settings.ts', 'src/vscode/settingsSchema.ts']);
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -44,6 +49,7 @@ const longFiles = [];
 const directMessages = [];
 const errorCasts = [];
 const uncommentedDoubleCasts = [];
+const settingsReads = [];
 
 for (const full of sourceFiles(SRC)) {
   const relative = path.relative(REPO, full);
@@ -60,10 +66,12 @@ for (const full of sourceFiles(SRC)) {
       const end = file.getLineAndCharacterOfPosition(node.getEnd()).line;
       functions.push({ file: relative, line: start + 1, name: nameOf(node, file), lines: end - start + 1 });
     }
-    // An error or warning shown directly (not a modal question: those ask, they do not report).
-    if (relative !== REPORTER && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^show(Error|Warning)Message$/.test(node.expression.name.text)) {
-      const modal = node.arguments.some((argument) => ts.isObjectLiteralExpression(argument) && argument.properties.some((property) => property.name?.getText(file) === 'modal'));
-      if (!modal) directMessages.push(`${relative}:${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`);
+    // An error or warning shown directly; a modal outside modal.ts counts too (the extension-host tests cannot answer it).
+    if (!MESSAGE_HOMES.has(relative) && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^show(Error|Warning)Message$/.test(node.expression.name.text)) {
+      directMessages.push(`${relative}:${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`);
+    }
+    if (!SETTINGS_HOMES.has(relative) && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'getConfiguration') {
+      settingsReads.push(`${relative}:${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`);
     }
     ts.forEachChild(node, visit);
   };
@@ -82,9 +90,11 @@ console.log(`functions in src/: ${functions.length}; over ${FUNCTION_LIMIT} line
 for (const fn of functions.slice(0, Math.max(top, over.length))) console.log(`  ${String(fn.lines).padStart(4)}  ${fn.name}  ${fn.file}:${fn.line}`);
 console.log(`files over their limit (src/vscode/ 300, src/core/ 500): ${longFiles.length}`);
 for (const entry of longFiles.sort((a, b) => b.lines - a.lines)) console.log(`  ${String(entry.lines).padStart(4)}  ${entry.file} (limit ${entry.limit})`);
-console.log(`direct showErrorMessage/showWarningMessage calls outside ${REPORTER}: ${directMessages.length}`);
+console.log(`direct showErrorMessage/showWarningMessage calls outside ${[...MESSAGE_HOMES].join(' and ')}: ${directMessages.length}`);
 for (const where of directMessages) console.log(`  ${where}`);
 console.log(`(x as Error) casts: ${errorCasts.length}`);
 for (const where of errorCasts) console.log(`  ${where}`);
 console.log(`'as unknown as' without a comment: ${uncommentedDoubleCasts.length}`);
 for (const where of uncommentedDoubleCasts) console.log(`  ${where}`);
+console.log(`settings read or written outside ${[...SETTINGS_HOMES].join(' and ')}: ${settingsReads.length}`);
+for (const where of settingsReads) console.log(`  ${where}`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DockerEngine } from '../core/docker/engine';
+import { settings } from './settings';
 
 /**
  * The local Docker Engine, as the `ecr.docker.host` setting (scoped to a folder), DOCKER_HOST or
@@ -7,6 +8,6 @@ import type { DockerEngine } from '../core/docker/engine';
  */
 export async function localDockerEngine(scope?: vscode.ConfigurationScope): Promise<DockerEngine> {
   const [{ DockerodeEngine }, { resolveEngineHost }] = await Promise.all([import('../core/docker/dockerodeEngine'), import('../core/docker/engineHost')]);
-  const setting = vscode.workspace.getConfiguration('ecr', scope).get<string>('docker.host', '');
+  const setting = settings.forResource('ecr.docker.host', scope);
   return new DockerodeEngine(resolveEngineHost({ setting }));
 }

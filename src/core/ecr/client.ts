@@ -1,5 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { silentLogger, type Logger } from '../log';
+import { errorName } from '../errors';
 
 /** What the SDK's `credentials` option takes as a function. */
 export type CredentialProvider = () => Promise<AccessKeys & { expiration?: Date }>;
@@ -88,7 +89,7 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
         return result;
       } catch (error) {
         if (error && typeof error === 'object') Object.assign(error, { ...context, $operation: operation });
-        logger.debug(`${operation} ${options.region} failed in ${Date.now() - started} ms: ${(error as Error)?.name}`);
+        logger.debug(`${operation} ${options.region} failed in ${Date.now() - started} ms: ${errorName(error)}`);
         throw error;
       }
     },
@@ -104,7 +105,7 @@ export async function createEcrClient(options: EcrClientOptions): Promise<ECRCli
         const header = String((args.request as { headers?: Record<string, string> } | undefined)?.headers?.['amz-sdk-request'] ?? '');
         const [attempt, max] = [/attempt=(\d+)/.exec(header)?.[1], /max=(\d+)/.exec(header)?.[1]].map(Number);
         const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-        const name = String((error as Error)?.name ?? '');
+        const name = errorName(error) ?? '';
         // Only what the SDK retries (throttling, 5xx, the network); an answer that means the request is wrong is not a retry.
         const retried = status === undefined || status >= 500 || status === 429 || /Throttl|TooManyRequests|RequestLimitExceeded|Timeout/i.test(name);
         if (attempt && max && retried) {

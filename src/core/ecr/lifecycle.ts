@@ -22,6 +22,7 @@
  * - "only one untagged rule" and "the any rule is evaluated last" hold within one storage class.
  * Pure: no AWS calls, so the preview runs over listed images and is tested in plain Node.
  */
+import { errorMessage } from '../errors';
 import type { ImageSummary } from './listing';
 
 export type TagStatus = 'tagged' | 'untagged' | 'any';
@@ -82,7 +83,7 @@ export function parseLifecyclePolicy(text: string): LifecyclePolicy {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`The lifecycle policy is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`The lifecycle policy is not valid JSON: ${errorMessage(error)}`, { cause: error });
   }
   const problems = lifecyclePolicyProblems(value);
   if (problems.length) throw new Error(`The lifecycle policy is not valid: ${problems.join(' ')}`);

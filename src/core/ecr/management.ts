@@ -2,7 +2,7 @@ import type { ECRClient, ImageIdentifier } from '@aws-sdk/client-ecr';
 import { assertRepositoryName } from './names';
 import { toImageSummary, toRepositorySummary, type ImageSummary, type RepositorySummary } from './listing';
 import type { RawAuthorization } from './tokenCache';
-import { errorName } from '../errors';
+import { errorMessage, errorName } from '../errors';
 
 
 export interface CreateRepositoryOptions {
@@ -125,7 +125,7 @@ export async function batchDeleteImages(
       }
     } catch (error) {
       const code = errorName(error) ?? 'Error';
-      const reason = (error as Error)?.message ?? String(error);
+      const reason = errorMessage(error);
       for (const imageId of chunk) result.failures.push({ imageId, code, reason });
     }
     options.onProgress?.(Math.min(start + BATCH_LIMIT, options.imageIds.length), options.imageIds.length);
@@ -187,7 +187,7 @@ export async function checkImage(
         ? `No image ${label} in repository ${target.repository}`
         : name === 'RepositoryNotFoundException'
           ? `Repository ${target.repository} does not exist`
-          : (error as Error).message;
+          : errorMessage(error);
     checks.push({ name: 'exists', title: 'Exists in ECR', ok: false, detail });
     if (name !== 'ImageNotFoundException' && name !== 'RepositoryNotFoundException') throw error;
   }

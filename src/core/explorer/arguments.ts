@@ -30,6 +30,7 @@ export function registryEntryArgument(arg: unknown): { entry: RegistryEntry } | 
     return { problem: `Add Registry takes { region, accountId?, profile?, credentialsFile?, label? }: ${what}.` };
   }
   const entry = Object.fromEntries(REGISTRY_FIELDS.filter((field) => fields[field] !== undefined).map((field) => [field, fields[field]]));
+  // fromEntries types its result as a plain record; the fields were each checked to be text above.
   return { entry: entry as unknown as RegistryEntry };
 }
 

@@ -31,6 +31,7 @@ export class NodeStore {
   keep<T extends ExplorerNode>(fresh: T): T {
     const existing = this.byId.get(fresh.id);
     if (existing && existing.kind === fresh.kind) {
+      // A node type has no index signature: seen as a record only to drop the fields the fresh node lacks.
       for (const key of Object.keys(existing)) if (!(key in fresh)) delete (existing as unknown as Record<string, unknown>)[key];
       return Object.assign(existing, fresh) as T;
     }

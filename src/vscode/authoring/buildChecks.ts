@@ -8,11 +8,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildChecksMode } from '../../core/dockerfile/lint';
+import { settings } from '../settings';
 
 const MODES: readonly BuildChecksMode[] = ['merged', 'separate', 'off'];
 
 export function readBuildChecksMode(scope: vscode.Uri | undefined, problems: string[]): BuildChecksMode {
-  const value = vscode.workspace.getConfiguration('ecr.lint', scope).get<unknown>('buildChecks', 'merged');
+  const value = settings.raw('ecr.lint.buildChecks', scope);
   if (MODES.includes(value as BuildChecksMode)) return value as BuildChecksMode;
   problems.push(`ecr.lint.buildChecks should be one of ${MODES.join(', ')}, not ${JSON.stringify(value)}; using merged.`);
   return 'merged';

@@ -4,6 +4,7 @@
  * actions and hovers reuse it instead of linting again.
  */
 import * as path from 'node:path';
+import { errorMessage } from '../../core/errors';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { DockerfileModel } from '../../core/dockerfile/parse';
@@ -11,7 +12,7 @@ import type { LintDiagnostic, Severity } from '../../core/dockerfile/lint';
 import type { HadolintConfig } from '../../core/dockerfile/hadolintConfig';
 import { loadDockerfileCore, type CoreModules } from './coreLoader';
 import { isLintableDockerfile } from './documents';
-import { readAuthoringSettings, SettingsProblemReporter } from './settings';
+import { readAuthoringSettings, type SettingsProblemReporter } from './settings';
 import { DockerignoreReader, readBuildChecksMode } from './buildChecks';
 
 export const DIAGNOSTIC_SOURCE = 'ecr-lint';
@@ -39,12 +40,13 @@ export class DockerfileLinter implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly hadolintConfigs = new Map<string, HadolintConfig | undefined>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
-  private readonly problems: SettingsProblemReporter;
   private hadolintWatcher: vscode.FileSystemWatcher | undefined;
   private readonly dockerignores = new DockerignoreReader();
 
-  constructor(private readonly log: Logger) {
-    this.problems = new SettingsProblemReporter(log);
+  constructor(
+    private readonly log: Logger,
+    private readonly problems: SettingsProblemReporter,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
       vscode.workspace.onDidChangeTextDocument((event) => {
@@ -93,7 +95,7 @@ export class DockerfileLinter implements vscode.Disposable {
       ruleSeverities: severities,
       hadolint: this.hadolintConfigFor(core, document.uri),
       buildChecks: buildChecks === 'off' ? undefined : { mode: buildChecks, dockerignore: this.dockerignores.linesFor(document.uri) },
-      onInternalError: (error, where) => this.log.warn(`a lint rule (${where}) failed on ${path.basename(document.uri.path)} and was skipped: ${(error as Error)?.message ?? error}`),
+      onInternalError: (error, where) => this.log.warn(`a lint rule (${where}) failed on ${path.basename(document.uri.path)} and was skipped: ${errorMessage(error)}`),
     });
     const elapsed = performance.now() - started;
     if (elapsed > 50) this.log.debug(`linting ${path.basename(document.uri.path)} (${document.lineCount} lines) took ${elapsed.toFixed(0)} ms`);
@@ -124,7 +126,7 @@ export class DockerfileLinter implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.lintNow(document).catch((error) => this.log.error(`linting ${document.uri.toString(true)} failed: ${(error as Error)?.message ?? error}`));
+        this.lintNow(document).catch((error) => this.log.error(`linting ${document.uri.toString(true)} failed: ${errorMessage(error)}`));
       }, wait),
     );
   }

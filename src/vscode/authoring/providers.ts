@@ -1,5 +1,6 @@
 /** Quick fixes, hover and FROM completion for Dockerfiles, over the last lint of the buffer. */
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import type { ExplorerApi } from '../explorer/api';
 import type { Logger } from '../../core/log';
 import type { LintDiagnostic } from '../../core/dockerfile/lint';
@@ -75,7 +76,7 @@ export class FromCompletionProvider implements vscode.CompletionItemProvider {
     try {
       return this.explorer.knownImages();
     } catch (error) {
-      this.log.debug(`no ECR images for completion: ${(error as Error)?.message ?? error}`);
+      this.log.debug(`no ECR images for completion: ${errorMessage(error)}`);
       return [];
     }
   }

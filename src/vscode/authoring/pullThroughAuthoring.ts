@@ -5,6 +5,7 @@
  * calls ECR.
  */
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import type { ExplorerApi } from '../explorer/api';
 import type { Logger } from '../../core/log';
 import type { FromRewrite } from '../../core/dockerfile/pullThroughRewrite';
@@ -36,7 +37,7 @@ class PullThroughRewrites {
     try {
       registries = await this.explorer.pullThroughRules();
     } catch (error) {
-      this.log.debug(`no pull-through cache rules for the FROM quick fix: ${(error as Error)?.message ?? error}`);
+      this.log.debug(`no pull-through cache rules for the FROM quick fix: ${errorMessage(error)}`);
       return [];
     }
     const text = document.getText();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Reporter, type Report } from '../report';
 import type { Services } from '../services';
 import type { ExplorerApi } from '../explorer/api';
 import { DockerfileLinter } from './diagnostics';
@@ -17,7 +18,11 @@ import { SettingsProblemReporter } from './settings';
  */
 export function registerAuthoring(services: Services, explorer: ExplorerApi): Commands<'ecr.newAqueductDockerfile'> {
   const log = services.logger('authoring');
-  const linter = new DockerfileLinter(log);
+  const reporter = new Reporter(services, 'authoring');
+  const report: Report = (what, error, options) => reporter.report(what, error, options);
+  // One per window: a settings problem is shown once, whether linting or the scaffold read it first.
+  const settingsProblems = new SettingsProblemReporter(report);
+  const linter = new DockerfileLinter(log, settingsProblems);
   services.context.subscriptions.push(
     linter,
     new ShellcheckDiagnostics(log),
@@ -27,5 +32,5 @@ export function registerAuthoring(services: Services, explorer: ExplorerApi): Co
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new PullThroughHover(explorer, log)),
     vscode.languages.registerCompletionItemProvider(DOCKERFILE_SELECTOR, new FromCompletionProvider(explorer, log), ...FromCompletionProvider.triggerCharacters),
   );
-  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, new SettingsProblemReporter(log), services.modals, explorer) };
+  return { 'ecr.newAqueductDockerfile': scaffoldCommand(log, report, settingsProblems, services.modals, explorer) };
 }

@@ -12,8 +12,9 @@ import { isNode } from '../../core/explorer/nodes';
 import type { NewAqueductDockerfileOptions } from '../commandArguments';
 import type { CommandHandler } from '../commands';
 import type { Modals } from '../modal';
+import type { Report } from '../report';
 import type { ExplorerApi } from '../explorer/api';
-import { readAuthoringSettings, SettingsProblemReporter } from './settings';
+import { readAuthoringSettings, type SettingsProblemReporter } from './settings';
 
 
 /** "New Aqueduct Dockerfile (2/4): base image": numbered over the questions this run asks. */
@@ -111,13 +112,13 @@ async function pickFolder(given: string | vscode.Uri | undefined, title: StepTit
   return chosen?.[0];
 }
 
-export async function newAqueductDockerfile(log: Logger, problems: SettingsProblemReporter, modals: Modals, explorer: Pick<ExplorerApi, 'tell'>, arg?: unknown): Promise<vscode.Uri | undefined> {
+export async function newAqueductDockerfile(log: Logger, report: Report, problems: SettingsProblemReporter, modals: Modals, explorer: Pick<ExplorerApi, 'tell'>, arg?: unknown): Promise<vscode.Uri | undefined> {
   // A folder (explorer context menu), options (tests, other features), or nothing; a row of the ECR
   // view (its title menu passes the focused row) is not options. The values are validated below.
   const options: NewAqueductDockerfileOptions =
     arg instanceof vscode.Uri ? { folder: arg } : arg && typeof arg === 'object' && !isNode(arg) ? (arg as NewAqueductDockerfileOptions) : {};
   if (options.folder !== undefined && typeof options.folder !== 'string' && !(options.folder instanceof vscode.Uri)) {
-    void vscode.window.showErrorMessage('New Aqueduct Dockerfile: "folder" must be a folder path or URI.');
+    void report('New Aqueduct Dockerfile: "folder" must be a folder path or URI.');
     return undefined;
   }
   const settings = readAuthoringSettings(options.folder instanceof vscode.Uri ? options.folder : undefined);
@@ -135,7 +136,7 @@ export async function newAqueductDockerfile(log: Logger, problems: SettingsProbl
 
   const request = validateScaffoldRequest({ python, variant, version });
   if (!request.ok) {
-    void vscode.window.showErrorMessage(`Cannot create the Aqueduct Dockerfile: ${request.problems.join(' ')}`);
+    void report(`Cannot create the Aqueduct Dockerfile: ${request.problems.join(' ')}`);
     return undefined;
   }
   const folder = await pickFolder(options.folder, title);
@@ -195,14 +196,12 @@ function listed(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
-export function scaffoldCommand(log: Logger, problems: SettingsProblemReporter, modals: Modals, explorer: Pick<ExplorerApi, 'tell'>): CommandHandler {
+export function scaffoldCommand(log: Logger, report: Report, problems: SettingsProblemReporter, modals: Modals, explorer: Pick<ExplorerApi, 'tell'>): CommandHandler {
   return async (arg) => {
     try {
-      return await newAqueductDockerfile(log, problems, modals, explorer, arg);
+      return await newAqueductDockerfile(log, report, problems, modals, explorer, arg);
     } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
-      log.error(`new Aqueduct Dockerfile failed: ${message}`);
-      void vscode.window.showErrorMessage(`Could not create the Aqueduct Dockerfile: ${message}`);
+      void report('Could not create the Aqueduct Dockerfile', error);
       return undefined;
     }
   };

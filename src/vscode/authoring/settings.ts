@@ -3,6 +3,8 @@
  * value yields a message for the person and a safe default, never a throw.
  */
 import * as vscode from 'vscode';
+import type { Report } from '../report';
+import { settings } from '../settings';
 import { customImageSupport, versionProblem, LATEST_AQUEDUCT_VERSION } from '../../core/dockerfile/aqueductCatalogue';
 
 export interface AuthoringSettings {
@@ -22,19 +24,17 @@ export const DEFAULT_DEBOUNCE_MS = 250;
 
 export function readAuthoringSettings(scope?: vscode.Uri): AuthoringSettings {
   const problems: string[] = [];
-  const lint = vscode.workspace.getConfiguration('ecr.lint', scope);
-  const aqueduct = vscode.workspace.getConfiguration('ecr.aqueduct', scope);
 
-  const enabled = lint.get<unknown>('enabled', true);
+  const enabled = settings.raw('ecr.lint.enabled', scope);
   const lintEnabled = typeof enabled === 'boolean' ? enabled : true;
   if (typeof enabled !== 'boolean') problems.push(`ecr.lint.enabled should be true or false, not ${JSON.stringify(enabled)}; linting stays on.`);
 
-  const debounce = lint.get<unknown>('debounceMs', DEFAULT_DEBOUNCE_MS);
+  const debounce = settings.raw('ecr.lint.debounceMs', scope);
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   if (typeof debounce === 'number' && Number.isFinite(debounce)) debounceMs = Math.min(5000, Math.max(0, Math.round(debounce)));
   else problems.push(`ecr.lint.debounceMs should be a number of milliseconds (0-5000), not ${JSON.stringify(debounce)}; using ${DEFAULT_DEBOUNCE_MS}.`);
 
-  const configuredVersion = aqueduct.get<unknown>('serverVersion', LATEST_AQUEDUCT_VERSION);
+  const configuredVersion = settings.raw('ecr.aqueduct.serverVersion', scope);
   let serverVersion: string | undefined;
   if (typeof configuredVersion === 'string' && configuredVersion.trim() !== '') {
     const version = configuredVersion.trim();
@@ -44,7 +44,7 @@ export function readAuthoringSettings(scope?: vscode.Uri): AuthoringSettings {
     problems.push(`ecr.aqueduct.serverVersion should be a version such as ${LATEST_AQUEDUCT_VERSION}, not ${JSON.stringify(configuredVersion)}.`);
   }
 
-  const markedAqueduct = aqueduct.get<unknown>('enabled', false);
+  const markedAqueduct = settings.raw('ecr.aqueduct.enabled', scope);
   if (typeof markedAqueduct !== 'boolean') problems.push(`ecr.aqueduct.enabled should be true or false, not ${JSON.stringify(markedAqueduct)}; treated as false.`);
 
   return {
@@ -53,7 +53,7 @@ export function readAuthoringSettings(scope?: vscode.Uri): AuthoringSettings {
     serverVersion,
     defaultVersion: serverVersion ?? LATEST_AQUEDUCT_VERSION,
     aqueductWorkspace: markedAqueduct === true,
-    rawRuleSeverities: lint.get<unknown>('rules', {}),
+    rawRuleSeverities: settings.raw('ecr.lint.rules', scope),
     problems,
   };
 }
@@ -66,16 +66,14 @@ export function readAuthoringSettings(scope?: vscode.Uri): AuthoringSettings {
 export class SettingsProblemReporter {
   private readonly shown = new Set<string>();
 
-  constructor(private readonly log: { warn(message: string): void }) {}
+  constructor(private readonly reportProblem: Report) {}
 
   report(problems: readonly string[]): void {
     for (const problem of problems) {
       if (this.shown.has(problem)) continue;
       this.shown.add(problem);
-      this.log.warn(problem);
-      void vscode.window.showWarningMessage(problem, 'Open Settings').then((choice) => {
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', problem.split(/\s/)[0].replace(/:$/, ''));
-      });
+      const setting = problem.split(/\s/)[0].replace(/:$/, '');
+      void this.reportProblem(problem, undefined, { warning: true, fixes: [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', setting) }] });
     }
   }
 }

@@ -8,12 +8,14 @@
  * ecr.lint.shellcheck.path; ecr.lint.enabled turns it off with the rest of the linting.
  */
 import * as path from 'node:path';
+import { errorMessage } from '../../core/errors';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { LintDiagnostic } from '../../core/dockerfile/lint';
 import { loadDockerfileCore } from './coreLoader';
 import { SEVERITIES, toVscodeRange } from './diagnostics';
 import { isLintableDockerfile } from './documents';
+import { settings } from '../settings';
 import { readAuthoringSettings } from './settings';
 
 export const SHELLCHECK_SOURCE = 'shellcheck';
@@ -21,10 +23,8 @@ export const SHELLCHECK_SOURCE = 'shellcheck';
 const SHELLCHECK_DELAY_MS = 600;
 
 function shellcheckSettings(scope: vscode.Uri): { enabled: boolean; executable: string } {
-  const config = vscode.workspace.getConfiguration('ecr.lint.shellcheck', scope);
-  const configured = config.get<unknown>('path', 'shellcheck');
-  const executable = typeof configured === 'string' && configured.trim() !== '' ? configured.trim() : 'shellcheck';
-  return { enabled: config.get<unknown>('enabled', true) !== false && readAuthoringSettings(scope).lintEnabled, executable };
+  const executable = settings.forResource('ecr.lint.shellcheck.path', scope).trim() || 'shellcheck';
+  return { enabled: settings.raw('ecr.lint.shellcheck.enabled', scope) !== false && readAuthoringSettings(scope).lintEnabled, executable };
 }
 
 function toDiagnostic(finding: LintDiagnostic): vscode.Diagnostic {
@@ -66,7 +66,7 @@ export class ShellcheckDiagnostics implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.check(document).catch((error) => this.log.warn(`ShellCheck on ${path.basename(document.uri.path)} failed: ${(error as Error)?.message ?? error}`));
+        this.check(document).catch((error) => this.log.warn(`ShellCheck on ${path.basename(document.uri.path)} failed: ${errorMessage(error)}`));
       }, delay),
     );
   }

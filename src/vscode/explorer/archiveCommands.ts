@@ -41,9 +41,9 @@ export function refuseArchived(explorer: Explorer, target: { registryKey?: strin
   if (!image || !refusal) return false;
   const restore = image.status === 'ARCHIVED' ? 'Restore Image' : undefined;
   // Not awaited: the command ends with its refusal; the button restores whenever it is clicked.
-  void vscode.window.showWarningMessage(refusal, ...(restore ? [restore] : [])).then((answer) => {
-    if (answer && answer === restore) void restoreListedImage(explorer, { registryKey: target.registryKey!, repositoryName: target.repository, tag: target.tag, image });
-  });
+  const registryKey = target.registryKey;
+  const fixes = restore ? [{ title: restore, run: () => restoreListedImage(explorer, { registryKey, repositoryName: target.repository, tag: target.tag, image }) }] : [];
+  void explorer.report(refusal, undefined, { warning: true, fixes });
   return true;
 }
 

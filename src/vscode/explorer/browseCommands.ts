@@ -31,10 +31,10 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
     'ecr.addRegistry': (arg) => {
       const given = registryEntryArgument(arg);
       if (given && 'problem' in given) {
-        void vscode.window.showErrorMessage(given.problem);
+        void explorer.report(given.problem);
         return undefined;
       }
-      return addRegistry(given?.entry);
+      return addRegistry(explorer.report, given?.entry);
     },
     'ecr.removeRegistry': async (arg) => {
       const connection = await targets.registry(arg, 'Remove Registry');
@@ -42,7 +42,7 @@ export function browseCommands(explorer: Explorer): Commands<BrowseCommandId> {
     },
     'ecr.selectProfile': async (arg) => {
       const connection = await targets.registry(arg, 'Select AWS Profile');
-      if (connection && (await selectProfile(connection.key, keys))) explorer.reconnect();
+      if (connection && (await selectProfile(connection.key, keys, explorer.report))) explorer.reconnect();
     },
     'ecr.setAccessKeys': async (arg) => {
       const connection = await targets.registry(arg, 'Enter Access Keys');

@@ -6,6 +6,7 @@ import { intern } from '../../core/ecr/intern';
 import { registryHostFor, parseRegistryHost } from '../../core/ecr/registryHost';
 import { TokenCache } from '../../core/ecr/tokenCache';
 import type { RegistryEntry } from '../../core/explorer/arguments';
+import { settings } from '../settings';
 import type { RegistryConnection } from './api';
 
 /** One entry of the `ecr.registries` setting. */
@@ -18,17 +19,15 @@ export interface ExplorerSettings {
 }
 
 export function readSettings(): ExplorerSettings {
-  const config = vscode.workspace.getConfiguration('ecr');
   return {
-    endpoint: config.get<string>('endpoint', '').trim(),
-    registryHostOverride: config.get<string>('registryHostOverride', '').trim(),
-    pageSize: config.get<number>('pageSize', 1000),
+    endpoint: settings.get('ecr.endpoint').trim(),
+    registryHostOverride: settings.get('ecr.registryHostOverride').trim(),
+    pageSize: settings.get('ecr.pageSize'),
   };
 }
 
 export function readRegistryConfigs(): RegistryConfig[] {
-  const entries = vscode.workspace.getConfiguration('ecr').get<unknown[]>('registries', []);
-  return (Array.isArray(entries) ? entries : []).filter(
+  return settings.get('ecr.registries').filter(
     (entry): entry is RegistryConfig => Boolean(entry) && typeof (entry as RegistryConfig).region === 'string' && (entry as RegistryConfig).region.length > 0,
   );
 }
@@ -41,7 +40,7 @@ export function readRegistryConfigs(): RegistryConfig[] {
  * one written from a remote host also landed there and was never read (issue 22).
  */
 export async function writeRegistryConfigs(registries: RegistryConfig[]): Promise<void> {
-  await vscode.workspace.getConfiguration('ecr').update('registries', registries, vscode.ConfigurationTarget.Global);
+  await settings.update('ecr.registries', registries, vscode.ConfigurationTarget.Global);
 }
 
 /** `inspect` as the extension host fills it: the local and remote user values apart (not in vscode.d.ts). */
@@ -54,7 +53,7 @@ type RegistriesInspect = { globalValue?: unknown; globalLocalValue?: unknown; gl
  * Returns what was moved, for the log.
  */
 export async function migrateRegistryConfigs(): Promise<number> {
-  const inspected = (vscode.workspace.getConfiguration('ecr').inspect('registries') ?? {}) as RegistriesInspect;
+  const inspected = (settings.inspect('ecr.registries') ?? {}) as RegistriesInspect;
   if (!vscode.env.remoteName || inspected.globalRemoteValue !== undefined) return 0;
   const old = Array.isArray(inspected.globalLocalValue) ? (inspected.globalLocalValue as unknown[]) : [];
   if (old.length === 0) return 0;

@@ -30,7 +30,7 @@ export function copyAsCommands(explorer: Explorer): Commands<'ecr.copyAs'> {
       });
       let chosen = format === undefined ? undefined : snippets.find((snippet) => snippet.format === format);
       if (format !== undefined && !chosen) {
-        void vscode.window.showErrorMessage(`Unknown "Copy as" format "${String(format)}". Known: ${snippets.map((snippet) => snippet.format).join(', ')}.`);
+        void explorer.report(`Unknown "Copy as" format "${String(format)}". Known: ${snippets.map((snippet) => snippet.format).join(', ')}.`);
         return undefined;
       }
       if (!chosen) {
@@ -50,7 +50,7 @@ export function copyAsCommands(explorer: Explorer): Commands<'ecr.copyAs'> {
       await vscode.env.clipboard.writeText(chosen.text);
       // A snippet with a warning (image() cannot name this repository…) says it in full where the person
       // looks: the pick's detail line cut it off.
-      if (chosen.note) void vscode.window.showWarningMessage(`Copied ${chosen.title} for ${describeTarget(target)}. ${chosen.note}`);
+      if (chosen.note) void explorer.report(`Copied ${chosen.title} for ${describeTarget(target)}. ${chosen.note}`, undefined, { warning: true });
       else vscode.window.setStatusBarMessage(`$(check) Copied ${chosen.title} for ${describeTarget(target)}`, 4000);
       explorer.log.info(`copied ${chosen.format} for ${describeTarget(target)}`);
       return chosen.text;

@@ -6,7 +6,7 @@ import { optionArgument } from '../../core/explorer/arguments';
 import type { CopyProgress, CopyResult } from '../../core/images/copy';
 import { tagProblem } from '../../core/images/tags';
 import type { CopyImageOptions } from '../commandArguments';
-import { runCommand, type Commands } from '../commands';
+import type { Commands } from '../commands';
 import { registryClientFor } from '../registryAccess';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
@@ -40,7 +40,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
 
   const targetConnection = options.registryKey ? explorer.targets.find(options.registryKey) : await pickRegistry(explorer, sourceConnection, from);
   if (!targetConnection) {
-    if (options.registryKey) void vscode.window.showErrorMessage(`Copy Image To: no registry "${options.registryKey}" in ecr.registries.`);
+    if (options.registryKey) void explorer.report(`Copy Image To: no registry "${options.registryKey}" in ecr.registries.`);
     return undefined;
   }
   const repository = (options.repository ?? (await ask(`Copy ${from} to which repository in ${targetConnection.label}?`, source.repository, repositoryNameProblem, 'Created when it does not exist, as Build and Push does.')))?.trim();
@@ -49,7 +49,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   if (!tag) return undefined;
   const problem = repositoryNameProblem(repository) ?? tagProblem(tag);
   if (problem) {
-    void vscode.window.showErrorMessage(`Copy Image To: ${problem}`);
+    void explorer.report(`Copy Image To: ${problem}`);
     return undefined;
   }
   let withAttachments = options.attachments ?? true;
@@ -76,7 +76,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   if (!prepared) return undefined;
   const { sourceClient, targetClient, root, existing, settings } = prepared;
   if (!root) {
-    void vscode.window.showErrorMessage(`Copy Image To: ${from} no longer exists in the registry. Refresh the repository.`);
+    void explorer.report(`Copy Image To: ${from} no longer exists in the registry. Refresh the repository.`);
     return undefined;
   }
   if (existing && existing.digest === root.digest) {
@@ -86,7 +86,7 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   if (existing) {
     const decision = settings ? tagIsImmutable(tagMutabilityFrom(settings.tagMutability, settings.tagMutabilityExclusionFilters), tag) : undefined;
     if (decision?.immutable) {
-      await explorer.services.modals.show('warning', `${targetLabel} exists and cannot be replaced`, `It names ${existing.digest}, and ${decision.reason}. Choose another tag for the copy.`);
+      await explorer.report(`${targetLabel} exists and cannot be replaced`, undefined, { modal: true, warning: true, detail: `It names ${existing.digest}, and ${decision.reason}. Choose another tag for the copy.` });
       return undefined;
     }
     const answer = await explorer.services.modals.show('warning', `Replace ${targetLabel}?`, `${to} names another image now (${existing.digest}). After the copy it names ${root.digest}; the other image keeps its other tags, or stays untagged.`, 'Copy and Move Tag');
@@ -148,15 +148,13 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
       explorer.model.refresh(targetConnection.key, repository);
       return { status: 'cancelled', message, progress: progressSeen };
     }
-    explorer.tell(`✗ Copy of ${from} → ${targetLabel} failed`);
     if (error instanceof CopyFailedError) {
       // What it removed or left is part of the message; the cause is classified as every ECR failure is.
-      explorer.log.error(`copy of ${from} to ${targetLabel} failed: ${error.message}`);
-      void vscode.window.showErrorMessage(`Could not copy ${from} to ${targetLabel}: ${error.message}`, 'Show Log').then((answer) => answer && void runCommand('ecr.showLog'));
+      void explorer.report(`Could not copy ${from} to ${targetLabel}`, error.message, { showLog: true });
       explorer.model.refresh(targetConnection.key, repository);
       return { status: 'failed', message: error.message, progress: progressSeen, retries };
     }
-    await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, () => Promise.reject(error));
+    await explorer.report(`Could not copy ${from} to ${targetLabel}`, error, { registry: targetConnection });
     return { status: 'failed', message: error instanceof Error ? error.message : String(error), progress: progressSeen, retries };
   }
 }

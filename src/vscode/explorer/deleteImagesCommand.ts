@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/ecr/format';
 import { planDelete, type DeletePlan, type PlannedImage, type PlannedRewrite } from '../../core/images/deletePlan';
 import { shortDigest, type ImageNode } from '../../core/explorer/nodes';
-import { runCommand } from '../commands';
 import { registryClientFor } from '../registryAccess';
 import type { Explorer } from './explorer';
 
@@ -59,7 +58,7 @@ export async function deleteImages(explorer: Explorer, chosen: ImageNode[]): Pro
   const going = plans.reduce((sum, plan) => sum + plan.safe.deletes.length, 0);
   const repositories = plans.map((plan) => plan.repository).join(', ');
   if (going === 0) {
-    if (refused.length) await explorer.services.modals.show('warning', `Nothing deleted: ${refused.length === 1 ? 'the image belongs' : 'these images belong'} to an index`, refused.join('\n\n'));
+    if (refused.length) await explorer.report(`Nothing deleted: ${refused.length === 1 ? 'the image belongs' : 'these images belong'} to an index`, undefined, { modal: true, warning: true, detail: refused.join('\n\n') });
     return { deleted: 0, failures: [], refused };
   }
   const offered = plans.flatMap((plan) => plan.full.offered);
@@ -116,11 +115,7 @@ async function carryOut(explorer: Explorer, runs: RepositoryDelete[]): Promise<{
   });
   explorer.log.info(`deleted ${deleted} of ${total} images${failures.length ? `; failures:\n  ${failures.join('\n  ')}` : ''}`);
   if (failures.length) {
-    const show = await vscode.window.showWarningMessage(
-      `Deleted ${deleted} of ${total} images; ${failures.length} failed: ${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}`,
-      'Show Log',
-    );
-    if (show) await runCommand('ecr.showLog');
+    await explorer.report(`Deleted ${deleted} of ${total} images; ${failures.length} failed: ${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}`, undefined, { warning: true, showLog: true });
   } else {
     vscode.window.setStatusBarMessage(`$(check) Deleted ${plural(deleted, 'image')}`, 5000);
   }

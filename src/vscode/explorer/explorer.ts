@@ -1,19 +1,20 @@
 import * as vscode from 'vscode';
-import { classifyEcrError, type ClassifiedError } from '../../core/ecr/errors';
+import type { ClassifiedError } from '../../core/ecr/errors';
 import { ExplorerModel } from '../../core/explorer/model';
 import { directoryStorage, ManifestCache } from '../../core/images/manifestCache';
 import { filterHeader } from '../../core/explorer/filterHeader';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
-import { runCommand } from '../commands';
+import { Reporter, type Report } from '../report';
 import type { Services } from '../services';
+import { settings } from '../settings';
 import type { ExplorerApi } from './api';
 import { AccessKeyStore, Connection, migrateRegistryConfigs, readRegistryConfigs, readSettings } from './connections';
 import { TargetResolver } from './targets';
 import { RegistryTreeProvider, VIEW_ID } from './treeProvider';
 
-const readSortBy = () => (vscode.workspace.getConfiguration('ecr').get<string>('images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
+const readSortBy = () => (settings.get('ecr.images.sortBy') === 'pulled' ? 'pulled' : 'pushed');
 const CONNECTION_SETTINGS = ['ecr.registries', 'ecr.endpoint', 'ecr.registryHostOverride', 'ecr.pageSize'];
 
 /**
@@ -38,11 +39,13 @@ export class Explorer implements vscode.Disposable {
   /** The last result told in the view (see tell). */
   private result: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly reporter: Reporter;
 
   constructor(readonly services: Services) {
     this.log = services.logger('explorer');
+    this.reporter = new Reporter(services, 'explorer', () => this.reconnect());
     this.keys = new AccessKeyStore(services.context.secrets, services.redactor);
-    this.targets = new TargetResolver(() => this.connectionList);
+    this.targets = new TargetResolver(() => this.connectionList, this.report);
     const classify = (error: unknown, registry: { key: string }) => this.classify(error, this.connectionList.find((connection) => connection.key === registry.key));
     const track = <T>(work: Promise<T>) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
     this.groups = new RegistryGroups({ classify, logger: this.log, track });
@@ -122,22 +125,24 @@ export class Explorer implements vscode.Disposable {
 
   /** An error in the user's terms, with secrets removed. */
   classify(error: unknown, connection?: Connection): ClassifiedError {
-    const result = classifyEcrError(error, connection?.errorContext);
-    const { redactor } = this.services;
-    return { ...result, message: redactor.redact(result.message), detail: redactor.redact(result.detail) };
+    return this.reporter.classifyEcr(error, connection);
   }
 
-  /** Runs an ECR call; on failure shows the classified message with its action and returns undefined. */
-  /** Runs ECR work; a failure is classified, logged once and shown (as a modal when it blocks what the person was doing). */
+  /**
+   * A failure the person sees (src/vscode/report.ts): classified, redacted, logged once, shown once
+   * with its fix. An earlier result above the tree ("✓ Lifecycle policy applied") is no longer the latest word.
+   */
+  readonly report: Report = (what, error, options) => {
+    if (this.result !== undefined) this.tell(undefined);
+    return this.reporter.report(what, error, options);
+  };
+
+  /** Runs ECR work; a failure is reported (as a modal when it blocks what the person was doing) and gives undefined. */
   async attempt<T>(connection: Connection, what: string, work: () => PromiseLike<T>, options: { modal?: boolean } = {}): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
-      const classified = this.classify(error, connection);
-      this.log.error(`${what}: ${classified.message} (${classified.detail})`);
-      // An earlier result above the tree ("✓ Lifecycle policy applied") is no longer the latest word.
-      if (this.result !== undefined) this.tell(undefined);
-      void this.showError(`${what}: ${classified.message}`, classified, connection.key, options.modal);
+      void this.report(what, error, { registry: connection, modal: options.modal });
       return undefined;
     }
   }
@@ -153,36 +158,8 @@ export class Explorer implements vscode.Disposable {
   }
 
   /** Does what an error's action says (sign in, pick a profile, retry, …). */
-  async performAction(action: NonNullable<ClassifiedError['action']>, registryKey: string, repositoryName?: string): Promise<unknown> {
-    switch (action.kind) {
-      case 'select-profile':
-        return runCommand('ecr.selectProfile', { registryKey });
-      case 'set-access-keys':
-        return runCommand('ecr.setAccessKeys', { registryKey });
-      case 'open-settings':
-        return vscode.commands.executeCommand('workbench.action.openSettings', action.setting);
-      case 'sso-login': {
-        const terminal = vscode.window.createTerminal({ name: 'AWS SSO sign-in' });
-        terminal.show();
-        terminal.sendText(action.command, true);
-        const closed = vscode.window.onDidCloseTerminal((closedTerminal) => {
-          if (closedTerminal !== terminal) return;
-          closed.dispose();
-          this.reconnect();
-        });
-        void vscode.window.showInformationMessage(`Finish signing in in the terminal, then use Retry on ${registryKey}.`);
-        return undefined;
-      }
-      case 'retry':
-        return this.model.refresh(registryKey, repositoryName);
-    }
-  }
-
-  private async showError(message: string, error: ClassifiedError, registryKey: string, modal = false): Promise<void> {
-    const action = error.action;
-    const buttons = action && action.kind !== 'retry' ? [action.title] : [];
-    const picked = modal ? await this.services.modals.show('error', message, error.detail, ...buttons) : await vscode.window.showErrorMessage(message, ...buttons);
-    if (picked && action) await this.performAction(action, registryKey);
+  performAction(action: NonNullable<ClassifiedError['action']>, registryKey: string, repositoryName?: string): Promise<unknown> {
+    return this.reporter.perform(action, registryKey, () => this.model.refresh(registryKey, repositoryName));
   }
 
   /** Shows a registry or repository row in the view, listing pages until the repository shows up. */

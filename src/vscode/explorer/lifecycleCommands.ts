@@ -21,11 +21,21 @@ type LifecycleCommandId =
   | 'ecr.deleteLifecyclePolicy';
 
 /** A policy text argument, or undefined; anything else is refused with a message. */
-function policyTextArgument(option: unknown, title: string): { text: string | undefined } | undefined {
+function policyTextArgument(explorer: Explorer, option: unknown, title: string): { text: string | undefined } | undefined {
   const value = optionArgument(option);
   if (value === undefined || typeof value === 'string') return { text: value };
-  void vscode.window.showErrorMessage(`${title} takes the policy as JSON text.`);
+  void explorer.report(`${title} takes the policy as JSON text.`);
   return undefined;
+}
+
+/** What the lifecycle commands share: the explorer, the target resolver and the policy editors. */
+interface LifecycleContext {
+  explorer: Explorer;
+  resolve(arg: unknown, title: string): ReturnType<Explorer['targets']['repository']>;
+  policyTextFor(target: RepositoryTarget, connection: Connection, given?: string): Promise<string | undefined>;
+  openPolicyEditor(target: RepositoryTarget, text: string): Promise<vscode.TextDocument>;
+  /** Which repository each policy editor belongs to. */
+  policyDocuments: Map<string, { registryKey: string; repository: string }>;
 }
 
 /**
@@ -33,12 +43,13 @@ function policyTextArgument(option: unknown, title: string): { text: string | un
  * a preview that marks images in the tree and lists them, apply (modal), delete (modal).
  */
 export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommandId> {
-  const { model, log } = explorer;
-  const attempt = explorer.attempt.bind(explorer);
-  const withProgress = explorer.withProgress.bind(explorer);
-  /** Which repository each policy editor belongs to. */
-  const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
+  const context = lifecycleContext(explorer);
+  return { ...editingCommands(context), ...previewCommands(context), 'ecr.deleteLifecyclePolicy': deleteCommand(context) };
+}
 
+function lifecycleContext(explorer: Explorer): LifecycleContext {
+  const attempt = explorer.attempt.bind(explorer);
+  const policyDocuments = new Map<string, { registryKey: string; repository: string }>();
   const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title);
 
   /** The policy text a command should use: its argument, the repository's open policy editor, or what ECR stores. */
@@ -84,6 +95,16 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     return document;
   };
 
+  return { explorer, resolve, policyTextFor, openPolicyEditor, policyDocuments };
+}
+
+/** View (or offer to build) the stored policy; the guided builder. */
+function editingCommands(context: LifecycleContext): Commands<'ecr.viewLifecyclePolicy' | 'ecr.buildLifecyclePolicy'> {
+  const { explorer } = context;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
+  const { resolve, openPolicyEditor } = context;
+
   const viewLifecyclePolicy = async (arg: unknown) => {
     const resolved = resolve(arg, 'View Lifecycle Policy');
     if (!resolved) return undefined;
@@ -110,7 +131,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
   const buildLifecyclePolicy = async (arg: unknown, option: unknown) => {
     const preset = optionArgument(option);
     if (preset !== undefined && !Array.isArray(preset)) {
-      void vscode.window.showErrorMessage('Build Lifecycle Policy takes a list of rule choices.');
+      void explorer.report('Build Lifecycle Policy takes a list of rule choices.');
       return undefined;
     }
     const resolved = resolve(arg, 'Build Lifecycle Policy');
@@ -127,16 +148,27 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
       });
       return policy;
     } catch (error) {
-      void vscode.window.showErrorMessage(`That policy cannot be built: ${(error as Error).message}`);
+      void explorer.report('That policy cannot be built', error);
       return undefined;
     }
   };
+
+  return { 'ecr.viewLifecyclePolicy': viewLifecyclePolicy, 'ecr.buildLifecyclePolicy': buildLifecyclePolicy };
+}
+
+/** Preview a policy (marks in the tree), clear the marks, apply it after a modal. */
+function previewCommands(context: LifecycleContext): Commands<'ecr.previewLifecyclePolicy' | 'ecr.clearLifecyclePreview' | 'ecr.applyLifecyclePolicy'> {
+  const { explorer } = context;
+  const { model, log } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const withProgress = explorer.withProgress.bind(explorer);
+  const { resolve, policyTextFor, policyDocuments } = context;
 
   const preview = (target: RepositoryTarget, connection: Connection, policyText: string, options?: { show?: boolean }) =>
     previewLifecycle(explorer, target, connection, policyText, options);
 
   const previewLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
-    const given = policyTextArgument(policyText, 'Preview Lifecycle Policy');
+    const given = policyTextArgument(explorer, policyText, 'Preview Lifecycle Policy');
     const resolved = given && resolve(arg, 'Preview Lifecycle Policy');
     if (!resolved) return undefined;
     const text = await policyTextFor(resolved.target, resolved.connection, given.text);
@@ -149,7 +181,7 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
   };
 
   const applyLifecyclePolicy = async (arg: unknown, policyText: unknown) => {
-    const given = policyTextArgument(policyText, 'Apply Lifecycle Policy');
+    const given = policyTextArgument(explorer, policyText, 'Apply Lifecycle Policy');
     const resolved = given && resolve(arg, 'Apply Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
@@ -193,7 +225,17 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     return true;
   };
 
-  const deleteLifecyclePolicy = async (arg: unknown) => {
+  return { 'ecr.previewLifecyclePolicy': previewLifecyclePolicy, 'ecr.clearLifecyclePreview': clearLifecyclePreview, 'ecr.applyLifecyclePolicy': applyLifecyclePolicy };
+}
+
+/** Delete the stored policy after a modal that says what it held. */
+function deleteCommand(context: LifecycleContext): Commands<'ecr.deleteLifecyclePolicy'>['ecr.deleteLifecyclePolicy'] {
+  const { explorer } = context;
+  const { model } = explorer;
+  const attempt = explorer.attempt.bind(explorer);
+  const { resolve } = context;
+
+  return async (arg: unknown) => {
     const resolved = resolve(arg, 'Delete Lifecycle Policy');
     if (!resolved) return false;
     const { target, connection } = resolved;
@@ -223,14 +265,4 @@ export function lifecycleCommands(explorer: Explorer): Commands<LifecycleCommand
     explorer.tell(deleted ? `✓ Lifecycle policy of ${target.repository} deleted` : `${target.repository} had no lifecycle policy: nothing deleted`);
     return deleted;
   };
-
-  return {
-    'ecr.viewLifecyclePolicy': viewLifecyclePolicy,
-    'ecr.buildLifecyclePolicy': buildLifecyclePolicy,
-    'ecr.previewLifecyclePolicy': previewLifecyclePolicy,
-    'ecr.clearLifecyclePreview': clearLifecyclePreview,
-    'ecr.applyLifecyclePolicy': applyLifecyclePolicy,
-    'ecr.deleteLifecyclePolicy': deleteLifecyclePolicy,
-  };
 }
-

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ExpiredImage } from '../../core/ecr/lifecycle';
 import type { ServerPreview } from '../../core/ecr/lifecycleApi';
 import { formatAge } from '../../core/ecr/format';
+import { errorMessage } from '../../core/errors';
 import type { ImageSummary } from '../../core/ecr/listing';
 import { shortDigest } from '../../core/explorer/nodes';
 import type { RepositoryTarget } from '../../core/explorer/targets';
@@ -59,7 +60,7 @@ export async function previewLifecycle(
   try {
     policy = parseLifecyclePolicy(policyText);
   } catch (error) {
-    void vscode.window.showErrorMessage((error as Error).message);
+    void explorer.report(errorMessage(error));
     return undefined;
   }
   const registryId = connection.config.accountId;

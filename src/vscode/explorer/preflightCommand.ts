@@ -4,6 +4,7 @@ import type { PreflightCheck } from '../../core/images/preflight';
 import type { Commands } from '../commands';
 import { registryClientFor } from '../registryAccess';
 import type { Explorer } from './explorer';
+import { settings } from '../settings';
 import { resolveImage } from './imagePick';
 
 /** One check as Check Image reports it: `ok` is false only for a failed check (a skipped one says why in `detail`). */
@@ -44,17 +45,14 @@ export function preflightCommands(explorer: Explorer): Commands<'ecr.checkImage'
       const { connection } = resolved;
       const target = { ...resolved.target, digest: resolved.target.tag ? undefined : resolved.target.digest };
       const label = `${target.repository}${target.tag ? `:${target.tag}` : `@${target.digest}`}`;
-      const config = vscode.workspace.getConfiguration('ecr.aqueduct');
-      const text = (name: string) => {
-        const value = config.get<unknown>(name);
-        return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-      };
+      // An image in the view belongs to no folder: the workspace's value.
+      const text = (key: 'ecr.aqueduct.targetPlatform' | 'ecr.aqueduct.serverVersion') => settings.forResource(key, undefined).trim() || undefined;
       // A malformed platform is reported by the platform check itself, with how to write it.
-      const settings = { targetPlatform: text('targetPlatform') ?? 'linux/amd64', serverVersion: text('serverVersion') };
+      const aqueduct = { targetPlatform: text('ecr.aqueduct.targetPlatform') ?? 'linux/amd64', serverVersion: text('ecr.aqueduct.serverVersion') };
       const evaluated = await explorer.attempt(connection, `Could not check ${label}`, () =>
         explorer.withProgress(`Checking ${label} as Aqueduct's operator would…`, async () => {
           const [{ gatherPreflight, evaluatePreflight }, registry, ecr] = await Promise.all([import('../../core/images/preflight'), registryClientFor(connection, explorer.services.redactor, explorer.log), connection.client()]);
-          const inputs = await gatherPreflight(ecr, registry, { repository: target.repository, reference: target.tag ?? target.digest ?? 'latest', registryId: connection.config.accountId }, settings, { manifests: explorer.manifestCache });
+          const inputs = await gatherPreflight(ecr, registry, { repository: target.repository, reference: target.tag ?? target.digest ?? 'latest', registryId: connection.config.accountId }, aqueduct, { manifests: explorer.manifestCache });
           return evaluatePreflight(inputs);
         }),
       );
@@ -65,12 +63,12 @@ export function preflightCommands(explorer: Explorer): Commands<'ecr.checkImage'
         ? { name: 'aqueduct-name', title: 'Named by image()', status: 'fail', ok: false, detail: problem.problem, fix: problem.fix }
         : { name: 'aqueduct-name', title: 'Named by image()', status: 'pass', ok: true, detail: `image("${target.repository}:${target.tag ?? 'latest'}")` };
       const checks: CheckImageResult[] = [...evaluated.checks.map((check) => ({ ...check, ok: check.status !== 'fail' })), named];
-      const report: CheckImageReport = { label, ok: checks.every((check) => check.ok), targetPlatform: settings.targetPlatform, checks };
+      const report: CheckImageReport = { label, ok: checks.every((check) => check.ok), targetPlatform: aqueduct.targetPlatform, checks };
       const lines = checkReportLines(report);
       explorer.log.info(`check ${label}:\n  ${lines.join('\n  ')}`);
       if (report.ok) {
         explorer.tell(`✓ ${label} passes Aqueduct's image check`);
-        void vscode.window.showInformationMessage(`${label} passes Aqueduct's image check (${checks.filter((check) => check.status === 'pass').length} checks passed for ${settings.targetPlatform}).`);
+        void vscode.window.showInformationMessage(`${label} passes Aqueduct's image check (${checks.filter((check) => check.status === 'pass').length} checks passed for ${aqueduct.targetPlatform}).`);
       } else {
         const failed = checks.filter((check) => !check.ok);
         explorer.tell(`✗ ${label} fails Aqueduct's image check: ${failed.map((check) => check.title).join(', ')}`);

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { PullOutcome } from '../../core/docker/pullImage';
-import { errorMessage } from '../../core/errors';
 import { formatBytes } from '../../core/ecr/format';
 import { localDockerEngine } from '../dockerEngine';
-import { describeTarget } from '../../core/explorer/targets';
-import { runCommand, type Commands } from '../commands';
+import { describeTarget, type RepositoryTarget } from '../../core/explorer/targets';
+import type { Commands } from '../commands';
 import { refuseArchived } from './archiveCommands';
+import type { Connection } from './connections';
 import type { Explorer } from './explorer';
 
 /**
@@ -19,7 +19,7 @@ export function pullCommands(explorer: Explorer): Commands<'ecr.pullImage'> {
 
 /** Resolves with the outcome and the (redacted) lines it wrote to the ECR log. */
 async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(PullOutcome & { log: string[] }) | undefined> {
-  const { model, services } = explorer;
+  const { services } = explorer;
   const attempt = explorer.attempt.bind(explorer);
   const resolved = explorer.targets.repository(arg, 'Pull Image', { where: 'an image', pick: 'a tag or an untagged image', image: true });
   if (!resolved) return undefined;
@@ -28,12 +28,13 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   if (refuseArchived(explorer, target, 'Pull Image')) return undefined;
   const logger = services.logger('pull');
   const written: string[] = [];
-  const record = (level: 'info' | 'error', text: string) => {
-    const clean = services.redactor.redact(text);
-    written.push(clean);
-    logger[level](clean);
+  const log = {
+    info: (text: string) => {
+      const clean = services.redactor.redact(text);
+      written.push(clean);
+      logger.info(clean);
+    },
   };
-  const log = { info: (text: string) => record('info', text), error: (text: string) => record('error', text) };
   const label = describeTarget(target);
   // Credentials first: a missing profile or expired SSO session gets the explorer's message and action.
   const first = await attempt(connection, `Could not get registry credentials to pull ${label}`, () => connection.auth());
@@ -43,7 +44,7 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
   try {
     engine = await localDockerEngine(vscode.workspace.workspaceFolders?.[0]);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Cannot pull ${label}: ${errorMessage(error)}`);
+    void explorer.report(`Cannot pull ${label}`, error, { showLog: true });
     return undefined;
   }
   const { pullImage, pullReference } = await import('../../core/docker/pullImage');
@@ -76,6 +77,17 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
     },
   );
 
+  showPullOutcome(explorer, outcome, { target, connection, label, log, written });
+  return { ...outcome, log: written };
+}
+
+/** What a pull ended with, where the person looks: the result, a cancel in the status bar, or the failure with its fix. */
+function showPullOutcome(
+  explorer: Explorer,
+  outcome: PullOutcome,
+  { target, connection, label, log, written }: { target: RepositoryTarget; connection: Connection; label: string; log: { info(text: string): void }; written: string[] },
+): void {
+  const { model, services } = explorer;
   if (outcome.status === 'succeeded') {
     const id = outcome.imageId.replace(/^sha256:/, '').slice(0, 12);
     const moved = outcome.tagMoved ? ` ${target.tag} had been pushed over since the list was loaded: this is the newer image.` : '';
@@ -93,17 +105,12 @@ async function pullImageCommand(explorer: Explorer, arg: unknown): Promise<(Pull
     vscode.window.setStatusBarMessage(`$(circle-slash) Pull of ${label} cancelled`, 5000);
   } else if (outcome.kind === 'auth-failed' && outcome.cause) {
     // The token refresh failed (an SSO session expired mid-pull, say): the usual message and sign-in action.
-    log.error(outcome.message);
-    const cause = outcome.cause;
-    await attempt(connection, `Could not get registry credentials to pull ${label}`, () => Promise.reject(cause));
+    written.push(services.redactor.redact(outcome.message));
+    void explorer.report(`Could not get registry credentials to pull ${label}`, outcome.cause, { registry: connection });
   } else {
-    const message = services.redactor.redact(outcome.message);
-    log.error(message);
-    const actions = outcome.kind === 'not-found' ? ['Refresh Repository', 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(message, ...actions).then((answer) => {
-      if (answer === 'Show Log') void runCommand('ecr.showLog');
-      if (answer === 'Refresh Repository') model.refresh(connection.key, target.repository);
-    });
+    // The reporter logs the failure and shows it once; the layer lines above are already in the log.
+    const refresh = { title: 'Refresh Repository', run: () => model.refresh(connection.key, target.repository) };
+    written.push(services.redactor.redact(outcome.message));
+    void explorer.report(outcome.message, undefined, { fixes: outcome.kind === 'not-found' ? [refresh] : [], showLog: true });
   }
-  return { ...outcome, log: written };
 }

@@ -59,6 +59,11 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
     if (url === undefined) return undefined;
     rule.upstreamRegistryUrl = url.trim();
   }
+  return (await askAuth(title, kind, rule, check)) ? rule : undefined;
+}
+
+/** The upstream's credentials secret or roles, into `rule`; false when the person backed out. */
+async function askAuth(title: string, kind: UpstreamKind, rule: NewPullThroughRule, check: (field: Parameters<typeof fieldProblem>[1]) => (value: string) => string | undefined): Promise<boolean> {
   if (kind.auth === 'secret') {
     const arn = await vscode.window.showInputBox({
       title,
@@ -67,7 +72,7 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
       ignoreFocusOut: true,
       validateInput: check('credentials'),
     });
-    if (arn === undefined) return undefined;
+    if (arn === undefined) return false;
     rule.credentialArn = arn.trim();
   } else if (kind.auth === 'roles') {
     // ECR API model: customRoleArn in this account, assumed first; upstreamRoleArn (aws partition) assumed through it.
@@ -78,7 +83,7 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
       ignoreFocusOut: true,
       validateInput: check('role'),
     });
-    if (role === undefined) return undefined;
+    if (role === undefined) return false;
     rule.customRoleArn = role.trim();
     const upstreamRole = await vscode.window.showInputBox({
       title,
@@ -87,7 +92,7 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
       ignoreFocusOut: true,
       validateInput: check('upstreamRole'),
     });
-    if (upstreamRole === undefined) return undefined;
+    if (upstreamRole === undefined) return false;
     rule.upstreamRoleArn = upstreamRole.trim();
   } else if (kind.auth === 'role-when-cross-account') {
     const role = await vscode.window.showInputBox({
@@ -96,10 +101,10 @@ async function askRule(registryLabel: string, existing: PullThroughRule[]): Prom
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? check('role')(value) : undefined),
     });
-    if (role === undefined) return undefined;
+    if (role === undefined) return false;
     rule.customRoleArn = role.trim() || undefined;
   }
-  return rule;
+  return true;
 }
 
 /** Pull-through cache rules under a registry: create and delete (listing is the group's). */
@@ -130,7 +135,7 @@ export function pullThroughCommands(explorer: Explorer): Commands<'ecr.createPul
     },
     'ecr.deletePullThroughRule': async (arg): Promise<boolean> => {
       if (!isNode(arg, 'pullThroughRule')) {
-        void vscode.window.showErrorMessage('Delete Pull-Through Cache Rule works on a rule row: expand "Pull-Through Cache Rules" under a registry in the ECR view.');
+        void explorer.report('Delete Pull-Through Cache Rule works on a rule row: expand "Pull-Through Cache Rules" under a registry in the ECR view.');
         return false;
       }
       const connection = targets.find(arg.registryKey);

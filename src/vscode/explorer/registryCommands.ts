@@ -4,6 +4,7 @@ import { problemFrom } from '../validateInput';
 import { ECR_REGIONS, listAwsProfiles, type AwsProfile } from '../../core/ecr/profiles';
 import type { AccessKeyStore, RegistryConfig } from './connections';
 import type { Modals } from '../modal';
+import type { Report } from '../report';
 import { readRegistryConfigs, registryKeyOf, registryLabelOf, writeRegistryConfigs } from './connections';
 
 /** Adding, removing and re-crediting registries: everything that edits `ecr.registries` or the stored keys. */
@@ -12,16 +13,17 @@ import { readRegistryConfigs, registryKeyOf, registryLabelOf, writeRegistryConfi
 const writeRegistries = writeRegistryConfigs;
 
 const clean = (config: RegistryConfig): RegistryConfig =>
+  // Object.fromEntries gives a plain record: the keys kept are RegistryConfig's own, only the empty ones dropped.
   Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined && value !== '')) as unknown as RegistryConfig;
 
-export async function saveRegistry(config: RegistryConfig): Promise<RegistryConfig | undefined> {
+async function saveRegistry(config: RegistryConfig, report: Report): Promise<RegistryConfig | undefined> {
   const entry = clean(config);
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(entry.region)) {
-    void vscode.window.showErrorMessage(`"${entry.region}" is not an AWS region name (for example us-east-1).`);
+    void report(`"${entry.region}" is not an AWS region name (for example us-east-1).`);
     return undefined;
   }
   if (entry.accountId && !/^\d{12}$/.test(entry.accountId)) {
-    void vscode.window.showErrorMessage(`"${entry.accountId}" is not a 12-digit AWS account id.`);
+    void report(`"${entry.accountId}" is not a 12-digit AWS account id.`);
     return undefined;
   }
   const current = readRegistryConfigs();
@@ -39,7 +41,7 @@ interface SourceItem extends vscode.QuickPickItem {
   choose: () => Promise<(CredentialChoice & { accountId?: string }) | undefined>;
 }
 
-async function pickProfile(title: string, options: { credentialsFile?: string } = {}): Promise<CredentialChoice | undefined> {
+async function pickProfile(report: Report, title: string, options: { credentialsFile?: string } = {}): Promise<CredentialChoice | undefined> {
   const profiles = await listAwsProfiles({ credentialsFile: options.credentialsFile });
   const fromFile = options.credentialsFile ? profiles.filter((profile) => profile.sources.includes('credentials')) : profiles;
   const items: Array<vscode.QuickPickItem & { profile?: AwsProfile }> = [
@@ -53,7 +55,7 @@ async function pickProfile(title: string, options: { credentialsFile?: string } 
     })),
   ];
   if (options.credentialsFile && items.length === 0) {
-    void vscode.window.showErrorMessage(`No profiles in ${options.credentialsFile}. A credentials file has sections like [default] with aws_access_key_id and aws_secret_access_key.`);
+    void report(`No profiles in ${options.credentialsFile}. A credentials file has sections like [default] with aws_access_key_id and aws_secret_access_key.`);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'AWS profile for this registry', ignoreFocusOut: true });
@@ -76,14 +78,14 @@ async function pickRegion(suggested?: string): Promise<string | undefined> {
  * it saves directly; otherwise it asks: a profile and region, a pasted registry URI, or a
  * credentials file + profile (as Aqueduct's connect_resource takes it).
  */
-export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfig | undefined> {
-  if (given) return saveRegistry(given);
+export async function addRegistry(report: Report, given?: RegistryConfig): Promise<RegistryConfig | undefined> {
+  if (given) return saveRegistry(given, report);
   const sources: SourceItem[] = [
     {
       label: '$(person) Choose an AWS profile and region',
       description: 'from ~/.aws/config and ~/.aws/credentials',
       choose: async () => {
-        const credentials = await pickProfile('Add Registry: AWS profile');
+        const credentials = await pickProfile(report, 'Add Registry: AWS profile');
         if (!credentials) return undefined;
         const region = await pickRegion(credentials.region);
         return region ? { ...credentials, region } : undefined;
@@ -101,7 +103,7 @@ export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfi
         });
         if (!uri) return undefined;
         const registry = parseRegistryUri(uri);
-        const credentials = await pickProfile(`Add Registry: credentials for ${registry.accountId} in ${registry.region}`);
+        const credentials = await pickProfile(report, `Add Registry: credentials for ${registry.accountId} in ${registry.region}`);
         return credentials ? { ...credentials, region: registry.region, accountId: registry.accountId } : undefined;
       },
     },
@@ -112,7 +114,7 @@ export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfi
         const [file] =
           (await vscode.window.showOpenDialog({ title: 'AWS credentials file', canSelectMany: false, openLabel: 'Use This Credentials File' })) ?? [];
         if (!file) return undefined;
-        const credentials = await pickProfile('Add Registry: profile in the credentials file', { credentialsFile: file.fsPath });
+        const credentials = await pickProfile(report, 'Add Registry: profile in the credentials file', { credentialsFile: file.fsPath });
         if (!credentials) return undefined;
         const region = await pickRegion(credentials.region);
         return region ? { ...credentials, region } : undefined;
@@ -130,7 +132,7 @@ export async function addRegistry(given?: RegistryConfig): Promise<RegistryConfi
     ignoreFocusOut: true,
   });
   if (label === undefined) return undefined;
-  return saveRegistry({ ...entry, label: label.trim() && label.trim() !== registryLabelOf(entry) ? label.trim() : undefined });
+  return saveRegistry({ ...entry, label: label.trim() && label.trim() !== registryLabelOf(entry) ? label.trim() : undefined }, report);
 }
 
 export async function removeRegistry(registryKey: string, keys: AccessKeyStore, modals: Modals): Promise<boolean> {
@@ -150,12 +152,12 @@ export async function removeRegistry(registryKey: string, keys: AccessKeyStore, 
   return true;
 }
 
-export async function selectProfile(registryKey: string, keys: AccessKeyStore): Promise<boolean> {
+export async function selectProfile(registryKey: string, keys: AccessKeyStore, report: Report): Promise<boolean> {
   const current = readRegistryConfigs();
   const index = current.findIndex((config) => registryKeyOf(config) === registryKey);
   if (index < 0) return false;
   const entry = current[index];
-  const credentials = await pickProfile(`Credentials for ${registryLabelOf(entry)}`, { credentialsFile: entry.credentialsFile });
+  const credentials = await pickProfile(report, `Credentials for ${registryLabelOf(entry)}`, { credentialsFile: entry.credentialsFile });
   if (!credentials) return false;
   // Stored keys win over profiles; choosing a profile means the user wants the profile.
   await keys.delete(registryKey);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CreateRepositoryOptions } from '../../core/ecr/management';
 import type { RepositorySummary } from '../../core/ecr/listing';
+import { errorMessage } from '../../core/errors';
 import { repositoryNameProblem } from '../../core/ecr/names';
 import { createRepositoryArgument } from '../../core/explorer/arguments';
 import { isNode } from '../../core/explorer/nodes';
@@ -9,86 +10,90 @@ import type { Explorer } from './explorer';
 
 /** Creating and deleting repositories. */
 export function repositoryCommands(explorer: Explorer): Commands<'ecr.createRepository' | 'ecr.deleteRepository'> {
-  const { model, targets, log } = explorer;
   return {
-    'ecr.createRepository': async (arg): Promise<RepositorySummary | undefined> => {
-      const given = createRepositoryArgument(arg);
-      if (given && 'problem' in given) {
-        void vscode.window.showErrorMessage(given.problem);
-        return undefined;
-      }
-      const connection = await targets.registry(arg, 'Create Repository');
-      if (!connection) return undefined;
-      const existing = async (name: string): Promise<boolean> => {
-        // The listing answers at once; ECR is asked on Enter, since the listing may be stale or partial.
-        try {
-          const { describeRepository } = await import('../../core/ecr/management');
-          return Boolean(await describeRepository(await connection.client(), name, connection.config.accountId));
-        } catch (error) {
-          // Could not ask (no permission to describe): creating will say if it exists.
-          log.debug(`could not check whether ${name} exists: ${(error as Error).message}`);
-          return false;
-        }
-      };
-      const options =
-        given?.preset ??
-        (await askRepositoryOptions(connection.label, {
-          listed: (name) => model.isListed(connection.key, name),
-          exists: existing,
-          refused: (name) => log.info(`Create Repository: ${name} already exists in ${connection.label}; asked for another name`),
-        }));
-      if (!options) return undefined;
-      const created = await explorer.attempt(
-        connection,
-        `Could not create ${options.name}`,
-        () =>
-          explorer.withProgress(`Creating repository ${options.name}…`, async () => {
-            const { createRepository } = await import('../../core/ecr/management');
-            return createRepository(await connection.client(), { ...options, registryId: connection.config.accountId });
-          }),
-        { modal: true },
-      );
-      if (created) {
-        log.info(`created repository ${created.name} in ${connection.label}`);
-        vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
-        model.refresh(connection.key);
-        // Show it where the person is looking: the new row, selected, and the result above the tree.
-        await explorer.reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
-        explorer.tell(`✓ Created repository ${created.name}`);
-      }
-      return created;
-    },
-
-    'ecr.deleteRepository': async (arg): Promise<boolean> => {
-      const resolved = isNode(arg, 'repository') ? targets.repository(arg, 'Delete Repository') : undefined;
-      if (!resolved) return false;
-      const { connection } = resolved;
-      const name = resolved.target.repository;
-      const count = await explorer.attempt(connection, `Could not count the images in ${name}`, () =>
-        explorer.withProgress(`Counting images in ${name}…`, async () => {
-          const { countImages } = await import('../../core/ecr/listing');
-          return countImages(await connection.client(), name, { registryId: connection.config.accountId });
-        }),
-      );
-      if (count === undefined) return false;
-      const { repositoryDeleteQuestion } = await import('../../core/ecr/listing');
-      const question = repositoryDeleteQuestion(name, count);
-      const answer = await explorer.services.modals.show('warning', question.message, `From ${connection.label}. ${question.detail}`, question.button);
-      if (!answer) return false;
-      const deleted = await explorer.attempt(connection, `Could not delete ${name}`, () =>
-        explorer.withProgress(`Deleting repository ${name}…`, async () => {
-          const { deleteRepository } = await import('../../core/ecr/management');
-          await deleteRepository(await connection.client(), { registryId: connection.config.accountId, name, force: count.total > 0 });
-          return true;
-        }),
-      );
-      if (deleted) {
-        log.info(`deleted repository ${name} (${count.total} images, ${count.archived} of them archived) in ${connection.label}`);
-        model.refresh(connection.key);
-      }
-      return Boolean(deleted);
-    },
+    'ecr.createRepository': (arg) => createRepositoryCommand(explorer, arg),
+    'ecr.deleteRepository': (arg) => deleteRepositoryCommand(explorer, arg),
   };
+}
+
+async function createRepositoryCommand(explorer: Explorer, arg: unknown): Promise<RepositorySummary | undefined> {
+  const { model, targets, log } = explorer;
+  const given = createRepositoryArgument(arg);
+  if (given && 'problem' in given) {
+    void explorer.report(given.problem);
+    return undefined;
+  }
+  const connection = await targets.registry(arg, 'Create Repository');
+  if (!connection) return undefined;
+  const existing = async (name: string): Promise<boolean> => {
+    // The listing answers at once; ECR is asked on Enter, since the listing may be stale or partial.
+    try {
+      const { describeRepository } = await import('../../core/ecr/management');
+      return Boolean(await describeRepository(await connection.client(), name, connection.config.accountId));
+    } catch (error) {
+      // Could not ask (no permission to describe): creating will say if it exists.
+      log.debug(`could not check whether ${name} exists: ${errorMessage(error)}`);
+      return false;
+    }
+  };
+  const options =
+    given?.preset ??
+    (await askRepositoryOptions(connection.label, {
+      listed: (name) => model.isListed(connection.key, name),
+      exists: existing,
+      refused: (name) => log.info(`Create Repository: ${name} already exists in ${connection.label}; asked for another name`),
+    }));
+  if (!options) return undefined;
+  const created = await explorer.attempt(
+    connection,
+    `Could not create ${options.name}`,
+    () =>
+      explorer.withProgress(`Creating repository ${options.name}…`, async () => {
+        const { createRepository } = await import('../../core/ecr/management');
+        return createRepository(await connection.client(), { ...options, registryId: connection.config.accountId });
+      }),
+    { modal: true },
+  );
+  if (created) {
+    log.info(`created repository ${created.name} in ${connection.label}`);
+    vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
+    model.refresh(connection.key);
+    // Show it where the person is looking: the new row, selected, and the result above the tree.
+    await explorer.reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
+    explorer.tell(`✓ Created repository ${created.name}`);
+  }
+  return created;
+}
+
+async function deleteRepositoryCommand(explorer: Explorer, arg: unknown): Promise<boolean> {
+  const { model, targets, log } = explorer;
+  const resolved = isNode(arg, 'repository') ? targets.repository(arg, 'Delete Repository') : undefined;
+  if (!resolved) return false;
+  const { connection } = resolved;
+  const name = resolved.target.repository;
+  const count = await explorer.attempt(connection, `Could not count the images in ${name}`, () =>
+    explorer.withProgress(`Counting images in ${name}…`, async () => {
+      const { countImages } = await import('../../core/ecr/listing');
+      return countImages(await connection.client(), name, { registryId: connection.config.accountId });
+    }),
+  );
+  if (count === undefined) return false;
+  const { repositoryDeleteQuestion } = await import('../../core/ecr/listing');
+  const question = repositoryDeleteQuestion(name, count);
+  const answer = await explorer.services.modals.show('warning', question.message, `From ${connection.label}. ${question.detail}`, question.button);
+  if (!answer) return false;
+  const deleted = await explorer.attempt(connection, `Could not delete ${name}`, () =>
+    explorer.withProgress(`Deleting repository ${name}…`, async () => {
+      const { deleteRepository } = await import('../../core/ecr/management');
+      await deleteRepository(await connection.client(), { registryId: connection.config.accountId, name, force: count.total > 0 });
+      return true;
+    }),
+  );
+  if (deleted) {
+    log.info(`deleted repository ${name} (${count.total} images, ${count.archived} of them archived) in ${connection.label}`);
+    model.refresh(connection.key);
+  }
+  return Boolean(deleted);
 }
 
 interface NameChecks {

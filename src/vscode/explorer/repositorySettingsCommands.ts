@@ -12,7 +12,7 @@ export async function currentSettings(explorer: Explorer, connection: Connection
   const read = await explorer.attempt(connection, `Could not read the settings of ${repository}`, async () => ({
     found: await describeRepository(await connection.client(), repository, connection.config.accountId),
   }));
-  if (read && !read.found) void vscode.window.showErrorMessage(`${repository} no longer exists in ${connection.label}. Refresh the registry.`);
+  if (read && !read.found) void explorer.report(`${repository} no longer exists in ${connection.label}. Refresh the registry.`);
   return read?.found;
 }
 
@@ -29,7 +29,7 @@ export function repositorySettingsCommands(
   const setMutability = async (arg: unknown, option: unknown, title: string) => {
     const wantedArg = optionArgument(option);
     if (wantedArg !== undefined && wantedArg !== 'MUTABLE' && wantedArg !== 'IMMUTABLE') {
-      void vscode.window.showErrorMessage(`${title}: "${String(wantedArg)}" is neither MUTABLE nor IMMUTABLE.`);
+      void explorer.report(`${title}: "${String(wantedArg)}" is neither MUTABLE nor IMMUTABLE.`);
       return undefined;
     }
     const wanted: 'MUTABLE' | 'IMMUTABLE' | undefined = wantedArg;

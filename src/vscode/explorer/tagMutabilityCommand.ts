@@ -9,7 +9,7 @@ import { askTagMutability } from './tagMutabilityEditor';
 const TITLE = 'Tag Mutability';
 
 /** Settings given to the command (scripts, tests): `{ mode, exclusionFilters: ['latest'] }` or the SDK's filter objects. */
-function settingsArgument(option: unknown): { settings?: TagMutabilitySettings } | undefined {
+function settingsArgument(explorer: Explorer, option: unknown): { settings?: TagMutabilitySettings } | undefined {
   const value = optionArgument(option) as { mode?: unknown; exclusionFilters?: unknown } | undefined;
   if (value === undefined) return {};
   const filters = Array.isArray(value.exclusionFilters) ? value.exclusionFilters : value.exclusionFilters === undefined ? [] : undefined;
@@ -19,7 +19,7 @@ function settingsArgument(option: unknown): { settings?: TagMutabilitySettings }
       ? ['it takes { mode, exclusionFilters?: string[] }.']
       : tagMutabilityProblems({ mode: value.mode, exclusionFilters: entries });
   if (problems.length) {
-    void vscode.window.showErrorMessage(`${TITLE}: ${problems.join(' ')}`);
+    void explorer.report(`${TITLE}: ${problems.join(' ')}`);
     return undefined;
   }
   return { settings: tagMutabilityFrom(value.mode as string, entries) };
@@ -34,7 +34,7 @@ const sameSettings = (a: TagMutabilitySettings, b: TagMutabilitySettings) =>
  * Returns the settings ECR now holds, or undefined when nothing changed.
  */
 async function editTagMutability(explorer: Explorer, arg: unknown, option: unknown): Promise<TagMutabilitySettings | undefined> {
-  const given = settingsArgument(option);
+  const given = settingsArgument(explorer, option);
   const resolved = given && explorer.targets.repository(arg, TITLE);
   if (!resolved) return undefined;
   const { target, connection } = resolved;

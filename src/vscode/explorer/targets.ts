@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
 import { registryNameOf, repositoryTargetOf, type RepositoryTarget } from '../../core/explorer/targets';
 import { runCommand } from '../commands';
+import type { Report } from '../report';
 import type { Connection } from './connections';
 
 /** A repository or image target with its registry's connection; `node` when a tree row was clicked. */
@@ -17,7 +18,10 @@ export interface ResolvedTarget {
  * command; nothing is changed when the answer is "nothing usable".
  */
 export class TargetResolver {
-  constructor(private readonly connections: () => readonly Connection[]) {}
+  constructor(
+    private readonly connections: () => readonly Connection[],
+    private readonly report: Report,
+  ) {}
 
   /** A registry by key, label or "<account>/<region>"; the first when no name is given. */
   find(nameOrKey?: string): Connection | undefined {
@@ -38,12 +42,12 @@ export class TargetResolver {
     const name = registryNameOf(arg);
     if (name) {
       const found = this.find(name);
-      if (!found) offerAddRegistry(`${purpose}: no registry "${name}" in ecr.registries. Name one by its label or "<account>/<region>" key, or add it.`);
+      if (!found) this.offerAddRegistry(`${purpose}: no registry "${name}" in ecr.registries. Name one by its label or "<account>/<region>" key, or add it.`);
       return found;
     }
     const all = this.connections();
     if (all.length === 0) {
-      offerAddRegistry(`${purpose}: no ECR registry is configured yet.`);
+      this.offerAddRegistry(`${purpose}: no ECR registry is configured yet.`);
       return undefined;
     }
     if (all.length === 1) return all[0];
@@ -66,15 +70,15 @@ export class TargetResolver {
     const target = repositoryTargetOf(arg);
     const connection = target ? this.find(target.registryKey) : undefined;
     if (!target || !connection || (image && !target.tag && !target.digest)) {
-      void vscode.window.showErrorMessage(`${purpose} works on ${where} in the ECR Registries view: right-click ${pick} there.`);
+      void this.report(`${purpose} works on ${where} in the ECR Registries view: right-click ${pick} there.`);
       return undefined;
     }
     const node = isNode(arg, 'repository', 'image') ? arg : undefined;
     return { target: { ...target, registryKey: connection.key }, connection, node };
   }
-}
 
-/** An error with an "Add Registry…" action, not awaited: the command should not stay open until it is dismissed. */
-function offerAddRegistry(message: string): void {
-  void vscode.window.showErrorMessage(message, 'Add Registry…').then((choice) => (choice ? runCommand('ecr.addRegistry') : undefined));
+  /** An error with an "Add Registry…" action, not awaited: the command should not stay open until it is dismissed. */
+  private offerAddRegistry(message: string): void {
+    void this.report(message, undefined, { fixes: [{ title: 'Add Registry…', run: () => runCommand('ecr.addRegistry') }] });
+  }
 }

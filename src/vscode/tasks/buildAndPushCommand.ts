@@ -6,6 +6,7 @@ import { isNode } from '../../core/explorer/nodes';
 import { repositoryTargetOf } from '../../core/explorer/targets';
 import type { BuildAndPushOptions } from '../commandArguments';
 import { runCommand, type CommandHandler } from '../commands';
+import { Reporter } from '../report';
 import type { Services } from '../services';
 import { problemFrom } from '../validateInput';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
@@ -23,22 +24,23 @@ export function buildAndPushCommand(
   explorer: ExplorerApi,
   createTask: (definition: EcrBuildTaskDefinition, scope: vscode.WorkspaceFolder) => vscode.Task,
 ): CommandHandler {
+  const reporter = new Reporter(services, 'build');
   return async (argument): Promise<number | undefined> => {
     if (!vscode.workspace.isTrusted) {
-      offer(vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust'), () => vscode.commands.executeCommand('workbench.trust.manage'));
+      void reporter.report(UNTRUSTED_MESSAGE, undefined, { warning: true, fixes: [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }] });
       return undefined;
     }
     const options = toOptions(argument);
     if (typeof options === 'string') {
-      void vscode.window.showErrorMessage(options);
+      void reporter.report(options);
       return undefined;
     }
 
-    const dockerfile = await pickDockerfile(options.dockerfile);
+    const dockerfile = await pickDockerfile(options.dockerfile, reporter);
     if (!dockerfile) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(dockerfile);
     if (!folder) {
-      void vscode.window.showErrorMessage(`${dockerfile.fsPath} is outside the open workspace folders; open its folder to build it.`);
+      void reporter.report(`${dockerfile.fsPath} is outside the open workspace folders; open its folder to build it.`);
       return undefined;
     }
 
@@ -82,10 +84,6 @@ export function buildAndPushCommand(
   };
 }
 
-/** Shows a message with one action without holding the command open until it is dismissed. */
-function offer(message: Thenable<string | undefined>, act: () => Thenable<unknown>): void {
-  void Promise.resolve(message).then((choice) => (choice ? act() : undefined));
-}
 
 
 /**
@@ -116,7 +114,7 @@ function toOptions(argument: unknown): BuildAndPushOptions | string {
   };
 }
 
-async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | undefined> {
+async function pickDockerfile(given: string | undefined, reporter: Reporter): Promise<vscode.Uri | undefined> {
   if (given) {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     return vscode.Uri.file(path.resolve(base, given));
@@ -124,7 +122,7 @@ async function pickDockerfile(given: string | undefined): Promise<vscode.Uri | u
   const active = vscode.window.activeTextEditor?.document;
   const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, DOCKERFILE_EXCLUDE, 200);
   if (files.length === 0) {
-    offer(vscode.window.showErrorMessage('No Dockerfile in this workspace.', 'New Dockerfile from Aqueduct Base Image…'), () => runCommand('ecr.newAqueductDockerfile'));
+    void reporter.report('No Dockerfile in this workspace.', undefined, { fixes: [{ title: 'New Dockerfile from Aqueduct Base Image…', run: () => runCommand('ecr.newAqueductDockerfile') }] });
     return undefined;
   }
   if (files.length === 1) return files[0];

@@ -12,6 +12,7 @@ import { lintGate } from './lintGate';
 import { clearTasksJson, showInTasksJson } from './tasksJsonProblems';
 import { TerminalOutput, type Color } from './terminalOutput';
 import { errorMessage } from '../../core/errors';
+import { settings } from '../settings';
 
 /** Exit codes the task reports: 0 pushed, 1 failed, 130 cancelled (as a shell reports Ctrl+C). */
 export const EXIT_FAILED = 1;
@@ -263,7 +264,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       );
     }
     // A non-ECR host is accepted only as the configured registry-host override (VPC endpoint, local registry).
-    const override = vscode.workspace.getConfiguration('ecr', this.folder).get<string>('registryHostOverride', '').trim();
+    const override = settings.get('ecr.registryHostOverride').trim();
     if (override && override.toLowerCase() === reference.registryHost.toLowerCase()) return this.explorer.connection();
     throw new Error(
       `${reference.registryHost} is not an ECR registry host${override ? ` nor the registry-host override (${override})` : ''}. Use the repository name alone, or its ECR URI <account>.dkr.ecr.<region>.amazonaws.com/<name>.`,

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { Reporter } from '../report';
 import type { Services } from '../services';
 import type { CommandHandler } from '../commands';
 import type { ExplorerApi, RegistryConnection } from '../explorer/api';
 import { applyCredentialHelperChange, describeCredentialHelperChange, dockerConfigPath, findCredentialHelper, planFromDisk } from '../../core/docker/credentialHelper';
 import { parseRegistryHost, registryHostFor } from '../../core/ecr/registryHost';
-import { errorMessage } from '../../core/errors';
 
 /** Before/after views of docker's config, secrets masked, for the diff shown before writing. */
 const DIFF_SCHEME = 'ecr-docker-config';
@@ -22,12 +23,14 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
   const views = new Map<string, string>();
   services.context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, { provideTextDocumentContent: (uri) => views.get(uri.toString()) ?? '' }));
 
+  const reporter = new Reporter(services, 'docker-login');
   return async (registry) => {
     const connection = await explorer.resolveRegistry(registry, 'Log In Docker CLI');
     if (!connection) return undefined;
 
-    const auth = await connection.auth().catch((error: Error) => {
-      void vscode.window.showErrorMessage(`Could not get an ECR token for ${connection.label}: ${services.redactor.redact(error.message)}`);
+    // Classified as every ECR failure is (an expired SSO session offers Sign in), redacted, logged once.
+    const auth = await connection.auth().catch((error: unknown) => {
+      void reporter.report(`Could not get an ECR token for ${connection.label}`, error, { registry: connection });
       return undefined;
     });
     if (!auth) return undefined;
@@ -66,7 +69,7 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
     try {
       planned = await planFromDisk(ecrHost);
     } catch (error) {
-      void vscode.window.showErrorMessage(errorMessage(error));
+      void reporter.report(errorMessage(error));
       return false;
     }
     const { change, currentText } = planned;
@@ -87,7 +90,7 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
     try {
       await applyCredentialHelperChange(change, { expectedText: currentText });
     } catch (error) {
-      void vscode.window.showErrorMessage(`Could not write ${change.configFile}: ${errorMessage(error)}`);
+      void reporter.report(`Could not write ${change.configFile}`, error);
       return false;
     }
     log.info(`docker config ${change.configFile}: credHelpers["${ecrHost}"] = "ecr-login"${change.removesStoredSecret ? '; the stored token for it was removed' : ''}`);
@@ -116,7 +119,7 @@ export function loginDockerCliCommand(services: Services, explorer: ExplorerApi)
       void vscode.window.showInformationMessage(`docker CLI logged in to ${auth.registryHost} (token valid 12 hours).`);
       return true;
     }
-    void vscode.window.showErrorMessage(
+    void reporter.report(
       result.code === undefined ? 'The docker CLI was not found on PATH; install it to log in.' : `docker login failed (exit ${result.code}): ${output.split('\n').pop() ?? ''}`,
     );
     return false;
