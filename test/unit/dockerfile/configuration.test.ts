@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { effectiveSeverity, normalizeRuleSeverities } from '../../../src/core/dockerfile/lint';
+import { effectiveSeverity, normalizeRuleSeverities, ruleDocumentationUrl } from '../../../src/core/dockerfile/lint';
 import { findHadolintConfig, loadHadolintConfig, parseHadolintConfig } from '../../../src/core/dockerfile/hadolintConfig';
 import { APT_RULES } from '../../../src/core/dockerfile/rules/aptRules';
 import { PACKAGE_RULES } from '../../../src/core/dockerfile/rules/packageRules';
@@ -224,7 +224,8 @@ describe('deliberate differences from hadolint', () => {
     assert.equal(only(source, 'EW3009', { ruleSeverities: { DL3009: 'off', EW3009: 'error' } }).severity, 'error');
     assert.deepEqual(normalizeRuleSeverities({ EW3040: 'off' }), { severities: { EW3040: 'off' }, problems: [] });
     none(lines(FROM, '# ecr-lint ignore=EW3009', 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*'), 'EW3009');
-    // Its own ignore fix writes ours (hadolint does not know EW codes).
+    // Its link is the hadolint rule's page; its own ignore fix writes ours (hadolint does not know EW codes).
+    assert.equal(ruleDocumentationUrl('EW3009'), 'https://github.com/hadolint/hadolint/wiki/DL3009');
     assert.match(applyFix(source, only(source, 'EW3009'), 'Ignore EW3009'), /^# ecr-lint ignore=EW3009$/m);
   });
 
