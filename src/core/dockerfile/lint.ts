@@ -25,9 +25,10 @@ export { diagnosticCode, BUILD_CHECKS_MODES, type BuildChecksMode } from './buil
 export const RULES: readonly RuleInfo[] = [...AQUEDUCT_RULES, ...BEST_PRACTICE_RULES, ...APT_RULES, ...PACKAGE_RULES, ...SHELL_RULES, ...SYNTAX_RULES];
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
-/** hadolint's wiki page for its rules; our own rules have none. */
+/** hadolint's wiki page for its rules (and for the rule one of ours sharpens); our other rules have none. */
 export function ruleDocumentationUrl(id: string): string | undefined {
-  return /^DL\d{4}$/.test(id) ? `https://github.com/hadolint/hadolint/wiki/${id}` : buildCheckUrl(id);
+  const hadolintId = RULES_BY_ID.get(id)?.sharpens ?? id;
+  return /^DL\d{4}$/.test(hadolintId) ? `https://github.com/hadolint/hadolint/wiki/${hadolintId}` : buildCheckUrl(id);
 }
 
 export interface LintOptions extends LintSettings {
@@ -52,6 +53,8 @@ export interface LintDiagnostic {
   source?: 'docker';
   /** A build check reporting the same thing, folded into this diagnostic. */
   alsoCodes?: string[];
+  /** Reported under hadolint's code only because hadolint reports it; the message says why (Finding.onlyForHadolint). */
+  onlyForHadolint?: boolean;
 }
 
 export interface LintResult {
@@ -83,10 +86,16 @@ export function normalizeRuleSeverities(raw: unknown): { severities: Record<stri
   return { severities, problems };
 }
 
-/** Settings first, then .hadolint.yaml (ignored, then override), then the rule's default (or `fallback`, for ShellCheck's codes). */
+/**
+ * Settings first, then .hadolint.yaml (ignored, then override), then the rule's default (or
+ * `fallback`, for ShellCheck's codes). Our sharper reading of a hadolint rule (EW3009) follows
+ * that rule (DL3009) unless set itself.
+ */
 export function effectiveSeverity(ruleId: string, options: Pick<LintOptions, 'ruleSeverities' | 'hadolint'>, fallback: Severity = 'warning'): SeveritySetting {
   const configured = options.ruleSeverities?.[ruleId];
   if (configured) return configured;
+  const sharpens = RULES_BY_ID.get(ruleId)?.sharpens;
+  if (sharpens) return effectiveSeverity(sharpens, options, fallback);
   const hadolint = options.hadolint;
   if (hadolint) {
     if (hadolint.ignored.some((id) => id.toUpperCase() === ruleId)) return 'off';
@@ -176,11 +185,14 @@ export function applySettings(model: DockerfileModel, findings: readonly Finding
   for (const finding of findings) {
     const severity = effectiveSeverity(finding.ruleId, options, finding.defaultSeverity);
     if (severity === 'off') continue;
-    if (ignores && isIgnored(ignores, model, finding.ruleId, finding.range)) continue;
-    const fixes = [...(finding.fixes ?? [])];
+    const sharpens = RULES_BY_ID.get(finding.ruleId)?.sharpens;
+    if (ignores && (isIgnored(ignores, model, finding.ruleId, finding.range) || (sharpens !== undefined && isIgnored(ignores, model, sharpens, finding.range)))) continue;
+    let fixes = [...(finding.fixes ?? [])];
     const ignoreFix = ignoreRuleFix(model, finding.ruleId, finding.range);
-    if (ignoreFix) fixes.push(ignoreFix);
-    diagnostics.push({ ruleId: finding.ruleId, severity, message: finding.message, range: finding.range, fixes });
+    // Reported only because hadolint reports it: ignoring it here is what most people want.
+    if (ignoreFix && finding.onlyForHadolint) fixes = [{ ...ignoreFix, preferred: true }, ...fixes.map((fix) => ({ ...fix, preferred: false }))];
+    else if (ignoreFix) fixes.push(ignoreFix);
+    diagnostics.push({ ruleId: finding.ruleId, severity, message: finding.message, range: finding.range, fixes, ...(finding.onlyForHadolint ? { onlyForHadolint: true } : {}) });
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return diagnostics;

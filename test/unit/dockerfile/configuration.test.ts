@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { effectiveSeverity, normalizeRuleSeverities } from '../../../src/core/dockerfile/lint';
+import { effectiveSeverity, normalizeRuleSeverities, ruleDocumentationUrl } from '../../../src/core/dockerfile/lint';
 import { findHadolintConfig, loadHadolintConfig, parseHadolintConfig } from '../../../src/core/dockerfile/hadolintConfig';
+import { APT_RULES } from '../../../src/core/dockerfile/rules/aptRules';
+import { PACKAGE_RULES } from '../../../src/core/dockerfile/rules/packageRules';
+import { SHELL_RULES } from '../../../src/core/dockerfile/rules/shellRules';
 import { applyFix, findings, lines, lint, none, only } from './helpers';
 
 const UNPINNED = lines('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*');
@@ -179,10 +182,51 @@ describe('.hadolint.yaml as hadolint reads it', () => {
 // Where we deliberately differ from hadolint 2.15 (the README's rule table says why).
 describe('deliberate differences from hadolint', () => {
   const FROM = 'FROM debian:12';
-  it('DL3009: apt-get dist-clean and rm -r of /var/lib/{apt,dpkg} clean the lists; rm -rf of something else does not', () => {
-    none(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && apt-get dist-clean'), 'DL3009');
+  // A hadolint code reports exactly what hadolint reports (CI runs hadolint): where hadolint misses
+  // the rule's meaning, ours reports under its own code (EW3009, EW3040), naming hadolint's rule;
+  // where hadolint reports a RUN that meets it, the finding stays under hadolint's code and says why.
+  it('DL3009: a RUN that deletes the lists (apt-get dist-clean, rm -r …/lists) still gets DL3009 as in hadolint, saying why, with ignoring it as the preferred fix', () => {
+    const distClean = lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && apt-get dist-clean');
+    const reported = only(distClean, 'DL3009');
+    assert.equal(reported.onlyForHadolint, true);
+    assert.match(reported.message, /^hadolint reports this RUN though `apt-get dist-clean` deletes the apt lists: .*Write `rm -rf \/var\/lib\/apt\/lists\/\*` instead, or ignore DL3009 here\.$/);
+    assert.equal(reported.fixes[0].title, 'Ignore DL3009 for this instruction');
+    assert.equal(reported.fixes[0].preferred, true);
+    assert.ok(reported.fixes.slice(1).every((fix) => !fix.preferred));
+    const ignored = applyFix(distClean, reported);
+    assert.equal(ignored.split('\n')[1], '# hadolint ignore=DL3009');
+    assert.deepEqual(lint(ignored).filter((d) => /3009$/.test(d.ruleId)), []);
+    assert.equal(only(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -r /var/lib/apt/lists'), 'DL3009').onlyForHadolint, true);
+    // rm -rf of the lists by any spelling satisfies both.
     none(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /var/lib/{apt,dpkg}/'), 'DL3009');
-    only(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*'), 'DL3009');
+    none(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /var/lib/{apt,dpkg}/'), 'EW3009');
+    // Where both miss the cleanup, DL3009 is the plain finding.
+    assert.equal(only(lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7'), 'DL3009').onlyForHadolint, undefined);
+  });
+
+  it('EW3009: rm -rf of something else is no apt-list cleanup (hadolint takes it for one): ours reports it under EW3009, naming DL3009', () => {
+    const source = lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*');
+    none(source, 'DL3009');
+    const reported = only(source, 'EW3009');
+    assert.equal(reported.severity, 'info');
+    assert.match(reported.message, /`rm -rf \/tmp\/\*` deletes something else, though hadolint's DL3009 takes it as the cleanup/);
+    assert.match(applyFix(source, reported, 'Remove the apt lists'), /&& rm -rf \/var\/lib\/apt\/lists\/\*\n$/);
+    // Named by its path, apt-get is not apt-get to hadolint.
+    assert.match(only(lines(FROM, 'RUN /usr/bin/apt-get update && /usr/bin/apt-get install -y --no-install-recommends curl=7'), 'EW3009').message, /does not recognise `\/usr\/bin\/apt-get`/);
+  });
+
+  it('EW codes follow the hadolint rule they sharpen: its severity setting, .hadolint.yaml and ignore pragmas, unless set themselves', () => {
+    const source = lines(FROM, 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*');
+    none(source, 'EW3009', { ruleSeverities: { DL3009: 'off' } });
+    none(lines(FROM, '# hadolint ignore=DL3009', 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*'), 'EW3009');
+    none(source, 'EW3009', { hadolint: parseHadolintConfig('ignored: [DL3009]\n').config });
+    assert.equal(only(source, 'EW3009', { ruleSeverities: { DL3009: 'warning' } }).severity, 'warning');
+    assert.equal(only(source, 'EW3009', { ruleSeverities: { DL3009: 'off', EW3009: 'error' } }).severity, 'error');
+    assert.deepEqual(normalizeRuleSeverities({ EW3040: 'off' }), { severities: { EW3040: 'off' }, problems: [] });
+    none(lines(FROM, '# ecr-lint ignore=EW3009', 'RUN apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*'), 'EW3009');
+    // Its link is the hadolint rule's page; its own ignore fix writes ours (hadolint does not know EW codes).
+    assert.equal(ruleDocumentationUrl('EW3009'), 'https://github.com/hadolint/hadolint/wiki/DL3009');
+    assert.match(applyFix(source, only(source, 'EW3009'), 'Ignore EW3009'), /^# ecr-lint ignore=EW3009$/m);
   });
 
   it('DL3014: a single -q does not answer yes (apt-get needs -qq for that)', () => {
@@ -209,14 +253,81 @@ describe('deliberate differences from hadolint', () => {
   });
 
   it('ONBUILD RUN is linted by every shell rule', () => {
-    only(lines(FROM, 'ONBUILD RUN apt-get install -y --no-install-recommends curl'), 'DL3008');
+    // Every rule of the shell rule tables (apt, other package managers, commands) is checked here:
+    // a new rule fails this test until it has a RUN that triggers it.
+    const notOfOneRun: Record<string, string> = {
+      DL3059: 'two consecutive RUNs, not one',
+      // An ONBUILD RUN runs with the SHELL of the image built FROM this one, unknown here (hadolint skips it too).
+      DL4006: 'pipefail depends on the SHELL of the image that runs the trigger',
+    };
+    const sample: Record<string, string> = {
+      DL3008: 'apt-get install -y --no-install-recommends curl',
+      DL3009: 'apt-get update && apt-get install -y --no-install-recommends curl=7',
+      EW3009: 'apt-get update && apt-get install -y --no-install-recommends curl=7 && rm -rf /tmp/*',
+      DL3014: 'apt-get install --no-install-recommends curl=7',
+      DL3015: 'apt-get install -y curl=7',
+      DL3027: 'apt install -y curl=7',
+      DL3013: 'pip install --no-cache-dir flask',
+      DL3042: 'pip install flask==3.0',
+      DL3016: 'npm install express',
+      DL3018: 'apk add --no-cache curl',
+      DL3019: 'apk add curl=8.0',
+      DL3028: 'gem install rails',
+      DL3060: 'yarn install',
+      DL3062: 'go install example.com/tool',
+      DL3030: 'yum install httpd-2.4 && yum clean all',
+      DL3032: 'yum install -y httpd-2.4',
+      DL3033: 'yum install -y httpd && yum clean all',
+      DL3034: 'zypper install curl=8 && zypper clean',
+      DL3035: 'zypper -n dist-upgrade',
+      DL3036: 'zypper install -n curl=8',
+      DL3037: 'zypper install -n curl && zypper clean',
+      DL3038: 'dnf install httpd-2.4 && dnf clean all',
+      DL3040: 'dnf install -y httpd-2.4',
+      EW3040: 'dnf install -y httpd-2.4 && rm -rf /tmp/x',
+      DL3041: 'dnf install -y httpd && dnf clean all',
+      DL3001: 'ssh example.com',
+      DL3003: 'cd /tmp',
+      DL3004: 'sudo make',
+      DL3046: 'useradd -u 123456789 app',
+      DL3047: 'wget https://example.com/x',
+      DL4001: 'wget --progress=dot:giga https://example.com/a && curl -fsS https://example.com/b',
+      DL4005: 'ln -sf /bin/bash /bin/sh',
+      DL4006: 'curl -fsSL https://example.com/x | tar -xz',
+    };
+    const table = [...APT_RULES, ...PACKAGE_RULES, ...SHELL_RULES].map((rule) => rule.id).filter((id) => !(id in notOfOneRun));
+    assert.deepEqual(table.filter((id) => !(id in sample)), [], 'shell rules without a sample RUN here');
+    for (const id of table) {
+      // The sample triggers the rule in a RUN (so the ONBUILD check below can fail), and in an ONBUILD RUN alike.
+      assert.equal(findings(lines(FROM, `RUN ${sample[id]}`), id).length, 1, `${id} on RUN ${sample[id]}`);
+      assert.equal(findings(lines(FROM, `ONBUILD RUN ${sample[id]}`), id).length, 1, `${id} on ONBUILD RUN ${sample[id]}`);
+    }
   });
 
-  it('DL3040: clean after install in the same RUN, for dnf and microdnf alike; rm -rf of another path is no cleanup', () => {
-    only(lines(FROM, 'RUN rm -rf /tmp/gnupg; microdnf install -y gnupg2-2.3; gpg --version'), 'DL3040');
-    only(lines(FROM, 'RUN microdnf install -y gnupg2-2.3; rm -rf "$GNUPGHOME"'), 'DL3040');
+  it('DL3040 as hadolint reports it: an rm -rf before the install reports even with a clean after it (saying why); none when hadolint sees its cleanup after', () => {
+    const early = lines(FROM, 'RUN rm -rf /tmp/gnupg && dnf install -y httpd-2.4 && dnf clean all');
+    const reported = only(early, 'DL3040');
+    assert.equal(reported.onlyForHadolint, true);
+    assert.match(reported.message, /^hadolint reports this RUN though `dnf clean all` cleans the dnf cache after `dnf install`: .*`rm -rf \/tmp\/gnupg` comes before the install\. .*ignore DL3040 here\.$/);
+    assert.equal(reported.fixes[0].title, 'Ignore DL3040 for this instruction');
+    assert.equal(reported.fixes[0].preferred, true);
+    none(early, 'EW3040');
+    // No cleanup after the install: both report, and DL3040 is the plain finding.
+    const plain = only(lines(FROM, 'RUN rm -rf /tmp/gnupg; microdnf install -y gnupg2-2.3; gpg --version'), 'DL3040');
+    assert.equal(plain.onlyForHadolint, undefined);
+    assert.match(plain.message, /^Run microdnf clean all after microdnf install/);
     none(lines(FROM, 'RUN microdnf install -y gnupg2-2.3 && microdnf clean all'), 'DL3040');
-    none(lines(FROM, 'RUN dnf install -y httpd-2.4 && rm -rf /var/cache/libdnf5'), 'DL3040');
+    none(lines(FROM, 'RUN microdnf install -y gnupg2-2.3 && microdnf clean all'), 'EW3040');
+  });
+
+  it('EW3040: rm -rf of another path after a dnf install is no cleanup (hadolint takes it for one): ours reports it under EW3040, naming DL3040', () => {
+    const source = lines(FROM, 'RUN microdnf install -y gnupg2-2.3; rm -rf "$GNUPGHOME"');
+    none(source, 'DL3040');
+    const reported = only(source, 'EW3040');
+    assert.equal(reported.severity, 'warning');
+    assert.match(reported.message, /^Run microdnf clean all after microdnf install .*\(`rm -rf \$GNUPGHOME` does not clean the microdnf cache, though hadolint's DL3040 takes it as the cleanup\.\)$/);
+    none(lines(FROM, 'RUN dnf install -y httpd-2.4 && rm -rf /var/cache/libdnf5'), 'EW3040');
+    none(lines(FROM, 'RUN --mount=type=cache,target=/var/cache/libdnf5 dnf install -y httpd-2.4 && rm -rf /tmp/x'), 'EW3040');
   });
 
   it('DL3002: only the image the build produces counts, not a stage it does not build on', () => {

@@ -2,9 +2,9 @@
 import type { DockerfileModel, InstructionInfo, Stage } from '../parse';
 import { expandBraces } from '../shellParser';
 import type { ShellScript } from '../shell';
-import { argWord, argsNoFlags, commandsOf, flagsOfWord, hasFlag, isCommand, packagesAfter, reportPerScript, runScripts, subcommandRange, mountsCacheOrTmpfs, type Command, type ScriptCheck } from './commands';
+import { argWord, argsNoFlags, commandText, commandsOf, flagsOfWord, hadolintCommandHas, hadolintName, hasFlag, isCommand, packagesAfter, reportPerScript, runScripts, subcommandRange, mountsCacheOrTmpfs, type Command, type ScriptCheck } from './commands';
 import { insertAt, replaceRange } from './edits';
-import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
+import { bestPracticeRule, sharpenedRule, type Finding, type RuleContext, type RuleInfo } from './types';
 
 export const APT_RULES: RuleInfo[] = [
   bestPracticeRule('DL3008', 'warning', 'Pin versions in apt-get install'),
@@ -12,6 +12,7 @@ export const APT_RULES: RuleInfo[] = [
   bestPracticeRule('DL3014', 'warning', 'Use the -y switch with apt-get install'),
   bestPracticeRule('DL3015', 'info', 'Avoid additional packages by specifying --no-install-recommends'),
   bestPracticeRule('DL3027', 'warning', 'Do not use apt: it is meant for people at a terminal; use apt-get or apt-cache'),
+  sharpenedRule('DL3009', 'info', 'The apt lists stay in the layer where hadolint\'s DL3009 sees a cleanup (any rm -rf) or no apt-get (named by its path)'),
 ];
 
 /**
@@ -59,13 +60,23 @@ function checkAptGet(report: (finding: Finding) => void, command: Command): void
   }
 }
 
-/** rm -r of the apt lists (any spelling of the path, braces expanded), or apt-get dist-clean (Debian 13). */
-function cleansAptLists(commands: readonly Command[]): boolean {
-  return commands.some((command) => {
+/** The command that deletes the apt lists: rm -r of them (any spelling of the path, braces expanded), or apt-get dist-clean (Debian 13). */
+function aptListsCleanup(commands: readonly Command[]): Command | undefined {
+  return commands.find((command) => {
     if (isCommand(command, 'apt-get', 'dist-clean')) return true;
     if (command.name !== 'rm' || !hasFlag(command, 'r', 'R', 'recursive')) return false;
     return argsNoFlags(command).some((word) => expandBraces(word.text).some((path) => /^\/var\/lib\/apt(\/lists)?\/?(\*)?$/.test(path)));
   });
+}
+
+/**
+ * hadolint's DL3009 (2.15.1): `apt-get`/`apt`/`aptitude update` by that literal name, and no `rm`
+ * given `-rf` or `/var/lib/apt/lists/*` anywhere in the RUN. Returns the update it reports.
+ */
+function hadolintMissesAptCleanup(commands: readonly Command[]): Command | undefined {
+  const update = commands.find((command) => hadolintCommandHas(command, ['apt-get', 'apt', 'aptitude'], ['update']));
+  if (!update || commands.some((command) => hadolintCommandHas(command, ['rm'], ['-rf', '/var/lib/apt/lists/*']))) return undefined;
+  return update;
 }
 
 /** Whether what a stage leaves behind ends up in the image: the last stage, or a stage another FROM builds on. */
@@ -75,23 +86,47 @@ export function stageShips(model: DockerfileModel, stage: Stage | undefined): bo
   return alias !== undefined && model.stages.some((other) => other.from.written?.toLowerCase() === alias);
 }
 
+/**
+ * DL3009 as hadolint reports it, and EW3009 where the lists stay though hadolint is silent. Where
+ * hadolint reports a RUN that does delete the lists (`apt-get dist-clean`, `rm -r …/lists`), DL3009
+ * still appears, saying so: CI's hadolint fails on it, and `# hadolint ignore=DL3009` must mean the
+ * same in both.
+ */
 function checkAptLists(context: RuleContext, instruction: InstructionInfo, script: ShellScript): void {
   const commands = commandsOf(script);
   const update = commands.find((command) => isCommand(command, ['apt-get', 'apt', 'aptitude'], 'update'));
-  if (!update || cleansAptLists(commands)) return;
+  if (!update) return;
+  const cleanup = aptListsCleanup(commands);
+  const theirs = hadolintMissesAptCleanup(commands);
+  if (cleanup && !theirs) return;
   if (mountsCacheOrTmpfs(instruction, '/var/lib/apt/lists') || (mountsCacheOrTmpfs(instruction, '/var/lib/apt') && mountsCacheOrTmpfs(instruction, '/var/cache/apt'))) return;
   // An ONBUILD trigger runs in the image built FROM this one: what it leaves behind always ships.
   if (instruction.keyword !== 'ONBUILD' && !stageShips(context.model, context.model.stages[instruction.stage])) return;
-  const cleanup = 'rm -rf /var/lib/apt/lists/*';
+  const removal = 'rm -rf /var/lib/apt/lists/*';
   const fix = script.heredoc
-    ? insertAt(script.end, script.end.character > 0 ? `\n${cleanup}` : `${cleanup}\n`)
-    : insertAt(script.end, ` ${context.model.escapeChar}\n    && ${cleanup}`);
-  context.report({
-    ruleId: 'DL3009',
-    message: 'Delete /var/lib/apt/lists/* in the same RUN after apt-get update: the package lists stay in this layer otherwise.',
-    range: subcommandRange(update, 'update'),
-    fixes: script.execForm ? [] : [{ title: 'Remove the apt lists at the end of this RUN', edits: [fix] }],
-  });
+    ? insertAt(script.end, script.end.character > 0 ? `\n${removal}` : `${removal}\n`)
+    : insertAt(script.end, ` ${context.model.escapeChar}\n    && ${removal}`);
+  const fixes = script.execForm ? [] : [{ title: 'Remove the apt lists at the end of this RUN', edits: [fix] }];
+  const message = 'Delete /var/lib/apt/lists/* in the same RUN after apt-get update: the package lists stay in this layer otherwise.';
+  if (cleanup && theirs) {
+    context.report({
+      ruleId: 'DL3009',
+      message: `hadolint reports this RUN though \`${commandText(cleanup)}\` deletes the apt lists: it counts only an \`rm -rf\` or \`rm … /var/lib/apt/lists/*\` as the cleanup. Write \`${removal}\` instead, or ignore DL3009 here.`,
+      range: subcommandRange(theirs, 'update'),
+      fixes,
+      onlyForHadolint: true,
+    });
+    return;
+  }
+  if (theirs) {
+    context.report({ ruleId: 'DL3009', message, range: subcommandRange(update, 'update'), fixes });
+    return;
+  }
+  const hadolintCleanup = commands.find((command) => hadolintCommandHas(command, ['rm'], ['-rf', '/var/lib/apt/lists/*']));
+  const why = hadolintCleanup
+    ? `\`${commandText(hadolintCleanup)}\` deletes something else, though hadolint's DL3009 takes it as the cleanup`
+    : `hadolint's DL3009 does not recognise \`${hadolintName(update)}\` named by its path`;
+  context.report({ ruleId: 'EW3009', message: `${message} (${why}.)`, range: subcommandRange(update, 'update'), fixes });
 }
 
 const checkAptCommands: ScriptCheck = (report, commands) => {

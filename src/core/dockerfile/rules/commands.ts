@@ -47,6 +47,25 @@ export function commandsOf(script: ShellScript): Command[] {
   return found;
 }
 
+/**
+ * The name hadolint matches a command by: the word as written, so `/usr/bin/apt-get` is not
+ * `apt-get` to it (ours strips the folder: `name`).
+ */
+export function hadolintName(command: Command): string {
+  return command.nameWord.text;
+}
+
+/** A command as hadolint's Shell.cmdHasArgs sees it: that literal name, and any of `texts` among its arguments (flags included). */
+export function hadolintCommandHas(command: Command, names: readonly string[], texts: readonly string[]): boolean {
+  return names.includes(hadolintName(command)) && command.args.some((word) => texts.includes(word.text));
+}
+
+/** A command's words as written, for messages ("rm -rf /tmp/x"), cut short past 60 characters. */
+export function commandText(command: Command): string {
+  const text = [command.nameWord, ...command.args].map((word) => word.text).join(' ');
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 /** The flags one argument carries: "-yq" -> y, q; "--quiet=2" -> quiet; "-" and "--" none. */
 export function flagsOfWord(text: string): string[] {
   if (text === '-' || text === '--' || !text.startsWith('-')) return [];

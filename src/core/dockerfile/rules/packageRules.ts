@@ -7,9 +7,9 @@ import type { DockerfileModel, InstructionInfo } from '../parse';
 import { quotedWords } from '../shell';
 import { stageShips } from './aptRules';
 import type { ShellScript } from '../shell';
-import { argWord, argsNoFlags, commandsOf, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, mountsCacheOrTmpfs, type Command, reportPerScript, type ScriptCheck } from './commands';
+import { argWord, argsNoFlags, commandText, commandsOf, hadolintCommandHas, hadolintName, hasArg, hasFlag, isCommand, packagesAfter, runScripts, subcommandRange, mountsCacheOrTmpfs, type Command, reportPerScript, type ScriptCheck } from './commands';
 import { insertAt } from './edits';
-import { bestPracticeRule, type Finding, type RuleContext, type RuleInfo } from './types';
+import { bestPracticeRule, sharpenedRule, type Finding, type RuleContext, type RuleInfo } from './types';
 
 type Report = (finding: Finding) => void;
 
@@ -32,6 +32,7 @@ export const PACKAGE_RULES: RuleInfo[] = [
   bestPracticeRule('DL3038', 'warning', 'Use the -y switch with dnf install'),
   bestPracticeRule('DL3040', 'warning', 'dnf clean all missing after dnf install'),
   bestPracticeRule('DL3041', 'warning', 'Pin versions in dnf install'),
+  sharpenedRule('DL3040', 'warning', 'The dnf cache stays in the layer where hadolint\'s DL3040 sees a cleanup (any rm -rf) or no dnf (named by its path)'),
 ];
 
 // ---- pip ----
@@ -235,14 +236,48 @@ function checkRpmManager(report: Report, manager: RpmManager, commands: readonly
     }
     const verbOf = (command: Command) => (command.name === name ? command.args.find((word) => manager.cacheVerbs.includes(word.text)) : undefined);
     const fills = commands.find((command) => verbOf(command) !== undefined);
+    const theirs = manager === DNF ? hadolintMissesDnfClean(name, commands) : undefined;
     if (!fills) continue;
     const firstInstall = commands.indexOf(fills);
     const cleans = (command: Command) =>
       (isCommand(command, name, 'clean') && hasArg(command, 'all')) || (command.name === 'rm' && hasFlag(command, 'r', 'R', 'recursive') && command.args.some((word) => word.text.replace(/^["']|["']$/g, '') === manager.cleanCache || /^\/var\/cache\/(yum|dnf|libdnf5)(\/\*|\*|\/)?$/.test(word.text)));
-    if (commands.some((command, index) => index > firstInstall && cleans(command))) continue;
+    const cleanup = commands.find((command, index) => index > firstInstall && cleans(command));
     const verb = verbOf(fills)!.text;
-    report({ ruleId: manager.cleanRule, message: `Run ${name} clean all after ${name} ${verb} in the same RUN: the package cache stays in this layer otherwise.`, range: subcommandRange(fills, verb) });
+    const message = `Run ${name} clean all after ${name} ${verb} in the same RUN: the package cache stays in this layer otherwise.`;
+    if (manager !== DNF) {
+      if (!cleanup) report({ ruleId: manager.cleanRule, message, range: subcommandRange(fills, verb) });
+      continue;
+    }
+    // DL3040 as hadolint reports it; EW3040 where the cache stays though hadolint is silent.
+    if (cleanup && theirs) {
+      const why = theirs.clean
+        ? `it takes the first \`rm -rf\` or \`${name} clean\` of the RUN as the cleanup, and \`${commandText(theirs.clean)}\` comes before the install. Move that command after the install, or ignore DL3040 here.`
+        : `it counts only \`${name} clean all\` or \`rm -rf /var/cache/libdnf5*\` after the install. Write \`${name} clean all\` instead, or ignore DL3040 here.`;
+      report({ ruleId: 'DL3040', message: `hadolint reports this RUN though \`${commandText(cleanup)}\` cleans the ${name} cache after \`${name} ${verb}\`: ${why}`, range: subcommandRange(theirs.install, verbOf(theirs.install)?.text ?? verb), onlyForHadolint: true });
+    } else if (theirs) {
+      report({ ruleId: 'DL3040', message, range: subcommandRange(fills, verb) });
+    } else if (!cleanup) {
+      const hadolintClean = commands.find((command) => hadolintCommandHas(command, [name], ['clean', 'all']) || hadolintCommandHas(command, ['rm'], ['-rf', '/var/cache/libdnf5*']));
+      const why = hadolintClean
+        ? `\`${commandText(hadolintClean)}\` does not clean the ${name} cache, though hadolint's DL3040 takes it as the cleanup`
+        : `hadolint's DL3040 does not recognise \`${hadolintName(fills)}\` named by its path`;
+      report({ ruleId: 'EW3040', message: `${message} (${why}.)`, range: subcommandRange(fills, verb) });
+    }
   }
+}
+
+/**
+ * hadolint's DL3040 (2.15.1) for `name` (dnf or microdnf, by that literal name): reported unless
+ * the first cleanup comes after the first install. Its cleanup is the first `<name>` given `clean`
+ * or `all`, or `rm` given `-rf` or `/var/cache/libdnf5*`, wherever it is. Returns the install it
+ * reports, and its cleanup when that comes too early.
+ */
+function hadolintMissesDnfClean(name: string, commands: readonly Command[]): { install: Command; clean?: Command } | undefined {
+  const install = commands.findIndex((command) => hadolintCommandHas(command, [name], DNF.cacheVerbs));
+  if (install < 0) return undefined;
+  const clean = commands.findIndex((command) => hadolintCommandHas(command, [name], ['clean', 'all']) || hadolintCommandHas(command, ['rm'], ['-rf', '/var/cache/libdnf5*']));
+  if (clean > install) return undefined;
+  return { install: commands[install], clean: clean >= 0 ? commands[clean] : undefined };
 }
 
 const ZYPPER_INSTALL = ['install', 'in', 'remove', 'rm', 'source-install', 'si', 'patch'];
@@ -288,6 +323,7 @@ const CACHE_MOUNTS: Readonly<Record<string, readonly string[]>> = {
   DL3019: ['/var/cache/apk'],
   DL3036: ['/var/cache/zypp'],
   DL3040: ['/var/cache/libdnf5', '.cache/libdnf5'],
+  EW3040: ['/var/cache/libdnf5', '.cache/libdnf5'],
   DL3060: ['.cache/yarn'],
 };
 

@@ -24,6 +24,11 @@ export interface Finding {
   unlessDeclared?: string[];
   /** For codes that are not among RULES (ShellCheck's SCxxxx): the severity the tool gave. */
   defaultSeverity?: Severity;
+  /**
+   * Reported under hadolint's code only because hadolint reports it (the rule's meaning is met):
+   * "ignore this rule here" becomes the preferred fix.
+   */
+  onlyForHadolint?: boolean;
 }
 
 export type RuleGroup = 'aqueduct' | 'best-practice' | 'syntax';
@@ -34,11 +39,24 @@ export interface RuleInfo {
   defaultSeverity: Severity;
   /** One line, shown in settings docs and hovers. */
   title: string;
+  /**
+   * For our codes that read a hadolint rule more sharply (EW3009 for DL3009): that rule. Its
+   * severity, settings and ignores apply unless this code is set itself.
+   */
+  sharpens?: string;
 }
 
 /** A rule in the general best-practice group (hadolint's DL rules). */
 export function bestPracticeRule(id: string, defaultSeverity: Severity, title: string): RuleInfo {
   return { id, group: 'best-practice', defaultSeverity, title };
+}
+
+/**
+ * Our code for what hadolint's rule `sharpens` means but hadolint misses (EW3009 for DL3009), so
+ * that hadolint's code reports exactly what hadolint reports: in the editor as in CI.
+ */
+export function sharpenedRule(sharpens: string, defaultSeverity: Severity, title: string): RuleInfo {
+  return { id: `EW${sharpens.slice(2)}`, group: 'best-practice', defaultSeverity, title, sharpens };
 }
 
 export interface LintSettings {
