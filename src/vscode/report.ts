@@ -71,6 +71,18 @@ export class Reporter {
     await fixes.find((fix) => fix.title === picked)?.run();
   }
 
+  /**
+   * The outcome of an action that worked (or was cancelled): a notification, with what can follow from it as
+   * buttons, logged once (src/README.md, "Feedback"). Not the status bar, which only a clipboard copy uses,
+   * and not the view's header, which says what the view is in. Resolves once a chosen button's work has run.
+   */
+  async done(message: string, ...next: Fix[]): Promise<void> {
+    const shown = this.services.redactor.redact(message);
+    this.log.info(shown);
+    const picked = await vscode.window.showInformationMessage(shown, ...next.map((fix) => fix.title));
+    await next.find((fix) => fix.title === picked)?.run();
+  }
+
   /** An error in the user's terms, with secrets removed (failure.ts). */
   classify(error: unknown, registry?: ReportOptions['registry']): Reported {
     return describeFailure(error, this.services.redactor, registry?.errorContext, Boolean(registry));

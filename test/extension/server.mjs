@@ -83,7 +83,8 @@ export async function hoverTreeRow(page, label, parent) {
   let previous = '';
   for (let tries = 0; tries < 20; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    const text = await hover.innerText();
+    // A hover that went away (the row redrawn under it) fails this read at once, not after 30 s.
+    const text = await hover.innerText({ timeout: 3_000 });
     if (text === previous) return text;
     previous = text;
   }

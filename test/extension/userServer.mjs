@@ -232,9 +232,9 @@ export async function runUserServerWalk({ stackEnv, extensionsDir }) {
       await answerQuickInput(page, `Credentials for ${label}`, profile);
       const credited = async () => {
         for (let attempt = 1; ; attempt++) {
-          const hover = await hoverTreeRow(page, label);
+          // The row is redrawn once the settings change reaches the view, which drops a hover being read: read it again.
+          const hover = await hoverTreeRow(page, label).catch((error) => `(no hover: ${error.message.split('\n')[0]})`);
           if (hover.includes(`profile ${profile}`)) return;
-          // The row is redrawn once the settings change reaches the view: read its hover again (each read waits for it to settle).
           if (attempt === 10) throw new Error(`the row's hover reads: ${hover}`);
         }
       };

@@ -178,8 +178,6 @@ export async function newAqueductDockerfile(log: Logger, report: Report, problem
   const kept = ['.dockerignore', 'requirements.txt'].filter((name) => !written.includes(name));
   const openIgnore = written.includes('.dockerignore') ? 'Open .dockerignore' : undefined;
   const summary = `Created ${listed(written)} in ${where || 'the folder'} (FROM ${files.baseImage}).${kept.length ? ` Kept the existing ${listed(kept)}.` : ''}`;
-  // Above the ECR tree too: the wizard is usually started there, and a notification alone was missed.
-  explorer.tell(`✓ ${summary}`);
   void vscode.window
     .showInformationMessage(
       summary,

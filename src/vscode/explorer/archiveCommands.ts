@@ -77,8 +77,8 @@ async function restoreListedImage(explorer: Explorer, arg: { registryKey: string
   );
   show(final?.state === 'timed-out' ? STATE_TEXT['timed-out'] : undefined);
   model.refresh(registryKey, repositoryName);
-  if (final?.state === 'restored') vscode.window.setStatusBarMessage(`$(check) Restored ${label}: it can be pulled again`, 8000);
-  else if (final) void vscode.window.showInformationMessage(`Restore of ${label}: ${STATE_TEXT[final.state]}.`);
+  if (final?.state === 'restored') void explorer.done(`Restored ${label}: it can be pulled again.`);
+  else if (final) void explorer.done(`Restore of ${label}: ${STATE_TEXT[final.state]}.`);
   explorer.log.info(`restore of ${label}: ${final?.state ?? 'failed'}`);
   return final;
 }

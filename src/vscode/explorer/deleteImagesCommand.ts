@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import { formatBytes } from '../../core/ecr/format';
 import { planDelete, type DeletePlan, type PlannedImage, type PlannedRewrite } from '../../core/images/deletePlan';
 import { shortDigest, type ImageNode } from '../../core/explorer/nodes';
@@ -117,7 +116,7 @@ async function carryOut(explorer: Explorer, runs: RepositoryDelete[]): Promise<{
   if (failures.length) {
     await explorer.report(`Deleted ${deleted} of ${total} images; ${failures.length} failed: ${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}`, undefined, { warning: true, showLog: true });
   } else {
-    vscode.window.setStatusBarMessage(`$(check) Deleted ${plural(deleted, 'image')}`, 5000);
+    void explorer.done(`Deleted ${plural(deleted, 'image')}`);
   }
   return { deleted, failures };
 }

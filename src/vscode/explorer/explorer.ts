@@ -6,7 +6,7 @@ import { filterHeader } from '../../core/explorer/filterHeader';
 import { RegistryGroups } from '../../core/explorer/registryGroups';
 import { isNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/log';
-import { Reporter, type Report } from '../report';
+import { Reporter, type Fix, type Report } from '../report';
 import type { Services } from '../services';
 import { settings } from '../settings';
 import type { ExplorerApi } from './api';
@@ -135,6 +135,15 @@ export class Explorer implements vscode.Disposable {
   readonly report: Report = (what, error, options) => {
     if (this.result !== undefined) this.tell(undefined);
     return this.reporter.report(what, error, options);
+  };
+
+  /**
+   * What an action achieved, as a notification with what can follow (src/vscode/report.ts `done`). An earlier
+   * result above the tree is no longer the latest word either.
+   */
+  readonly done = (message: string, ...next: Fix[]): Promise<void> => {
+    if (this.result !== undefined) this.tell(undefined);
+    return this.reporter.done(message, ...next);
   };
 
   /** Runs ECR work; a failure is reported (as a modal when it blocks what the person was doing) and gives undefined. */

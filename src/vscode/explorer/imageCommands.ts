@@ -37,7 +37,7 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
       // A registry served by another endpoint (a local ECR-compatible stack) is not in the AWS console.
       const endpoint = connection.errorContext.$endpoint;
       if (endpoint && !isAwsEndpoint(endpoint)) {
-        explorer.tell(`${connection.label} is served by ${endpoint}, not by AWS: the AWS console cannot show it.`);
+        void explorer.report(`${connection.label} is served by ${endpoint}, not by AWS: the AWS console cannot show it.`, undefined, { warning: true });
         return undefined;
       }
       const url = consoleUrl({
@@ -47,7 +47,7 @@ export function imageCommands(explorer: Explorer): Commands<ImageCommandId> {
         digest: node.kind === 'image' ? node.image.digest : undefined,
       });
       if (!url) {
-        explorer.tell(`There is no public AWS console for ${connection.region}.`);
+        void explorer.report(`There is no public AWS console for ${connection.region}.`, undefined, { warning: true });
         return undefined;
       }
       await vscode.env.openExternal(vscode.Uri.parse(url));

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { Inspection } from '../../core/images/inspect';
 import { describeTarget } from '../../core/explorer/targets';
 import type { Commands } from '../commands';
@@ -41,7 +40,6 @@ export function inspectCommands(explorer: Explorer, documents: ReadOnlyDocuments
       const name = `Inspect ${target.repository.split('/').pop()}${target.tag ? `:${target.tag}` : `@${inspection.digest.slice(7, 19)}`}.md`;
       const uri = await documents.showRendered(`/${connection.key}/${target.repository}/${name}`, markdown);
       explorer.log.info(`inspected ${label}: ${inspection.digest} (${inspection.platforms.map((platform) => platform.platform).join(', ')})`);
-      void vscode.window.setStatusBarMessage(`$(check) Inspected ${label}`, 3000);
       return { uri: uri.toString(), markdown, inspection };
     },
   };

@@ -159,7 +159,7 @@ function editingCommands(context: LifecycleContext): Commands<'ecr.viewLifecycle
 /** Preview a policy (marks in the tree), clear the marks, apply it after a modal. */
 function previewCommands(context: LifecycleContext): Commands<'ecr.previewLifecyclePolicy' | 'ecr.clearLifecyclePreview' | 'ecr.applyLifecyclePolicy'> {
   const { explorer } = context;
-  const { model, log } = explorer;
+  const { model } = explorer;
   const attempt = explorer.attempt.bind(explorer);
   const withProgress = explorer.withProgress.bind(explorer);
   const { resolve, policyTextFor, policyDocuments } = context;
@@ -211,7 +211,6 @@ function previewCommands(context: LifecycleContext): Commands<'ecr.previewLifecy
       withProgress(`Applying the lifecycle policy to ${target.repository}…`, async () => putLifecyclePolicy(await connection.client(), target.repository, text, connection.config.accountId)),
     );
     if (applied === undefined) return false;
-    log.info(`applied a lifecycle policy to ${target.repository} (${count} images would expire, ${archived} would be archived)`);
     // The preview's marks were about a draft; from now on ECR decides, so the tree shows no mark.
     model.setLifecycleMarks(connection.key, target.repository, undefined);
     // The editor holds what ECR now has: saved, so closing it asks nothing.
@@ -220,8 +219,9 @@ function previewCommands(context: LifecycleContext): Commands<'ecr.previewLifecy
       return owner?.registryKey === connection.key && owner.repository === target.repository && document.getText() === text;
     });
     if (editor?.isDirty && !editor.isUntitled) await editor.save();
-    explorer.tell(`✓ Lifecycle policy applied to ${target.repository}`);
-    vscode.window.setStatusBarMessage(`$(check) Lifecycle policy applied to ${target.repository}`, 5000);
+    void explorer.done(
+      `Lifecycle policy applied to ${target.repository}: ECR acts on it within 24 hours (${count} image${count === 1 ? '' : 's'} would expire${archived ? `, ${archived} would be archived` : ''}).`,
+    );
     return true;
   };
 
@@ -261,8 +261,9 @@ function deleteCommand(context: LifecycleContext): Commands<'ecr.deleteLifecycle
     );
     if (deleted === undefined) return false;
     model.setLifecycleMarks(connection.key, target.repository, undefined);
-    // Said above the tree, where the menu was opened (a notification alone was missed).
-    explorer.tell(deleted ? `✓ Lifecycle policy of ${target.repository} deleted` : `${target.repository} had no lifecycle policy: nothing deleted`);
+    // Another client may have deleted it first: then that is the repository's state, said above the tree.
+    if (deleted) void explorer.done(`Lifecycle policy of ${target.repository} deleted: its images no longer expire automatically.`);
+    else explorer.tell(`${target.repository} had no lifecycle policy: nothing deleted`);
     return deleted;
   };
 }

@@ -94,15 +94,10 @@ function showPullOutcome(
     // ECR records the pull time; show it next time the repository is listed.
     model.refresh(connection.key, target.repository);
     const result = `${outcome.upToDate ? 'Already up to date' : 'Pulled'}: ${outcome.reference} (image ${id}, ${formatBytes(outcome.sizeBytes)} unpacked).${moved}`;
-    explorer.tell(`✓ ${result}`);
-    void vscode.window
-      .showInformationMessage(result, 'Copy Reference')
-      .then((answer) => {
-        if (answer) void vscode.env.clipboard.writeText(outcome.reference);
-      });
+    void explorer.done(result, { title: 'Copy Reference', run: () => explorer.copy(outcome.reference, 'the reference') });
   } else if (outcome.status === 'cancelled') {
     log.info(`pull of ${label} cancelled`);
-    vscode.window.setStatusBarMessage(`$(circle-slash) Pull of ${label} cancelled`, 5000);
+    void explorer.done(`Pull of ${label} cancelled.`);
   } else if (outcome.kind === 'auth-failed' && outcome.cause) {
     // The token refresh failed (an SSO session expired mid-pull, say): the usual message and sign-in action.
     written.push(services.redactor.redact(outcome.message));

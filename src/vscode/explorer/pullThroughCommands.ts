@@ -130,7 +130,8 @@ export function pullThroughCommands(explorer: Explorer): Commands<'ecr.createPul
       );
       if (!created) return undefined;
       groups.refresh(connection.key, 'pullThrough');
-      explorer.tell(`Created pull-through cache rule ${created.ecrRepositoryPrefix}/: pull ${connection.registryHost()}/${created.ecrRepositoryPrefix}/<image>:<tag>`);
+      const prefix = `${connection.registryHost()}/${created.ecrRepositoryPrefix}/`;
+      void explorer.done(`Created pull-through cache rule ${created.ecrRepositoryPrefix}/: pull ${prefix}<image>:<tag>`, { title: 'Copy Prefix', run: () => explorer.copy(prefix, 'the pull-through prefix') });
       return created;
     },
     'ecr.deletePullThroughRule': async (arg): Promise<boolean> => {
@@ -161,7 +162,7 @@ export function pullThroughCommands(explorer: Explorer): Commands<'ecr.createPul
       });
       if (!deleted) return false;
       groups.refresh(connection.key, 'pullThrough');
-      explorer.tell(`Deleted pull-through cache rule ${prefix}/.`);
+      void explorer.done(`Deleted pull-through cache rule ${prefix}/: images already cached under it stay.`);
       return true;
     },
   };

@@ -55,12 +55,11 @@ async function createRepositoryCommand(explorer: Explorer, arg: unknown): Promis
     { modal: true },
   );
   if (created) {
-    log.info(`created repository ${created.name} in ${connection.label}`);
-    vscode.window.setStatusBarMessage(`$(check) Created repository ${created.name}`, 5000);
     model.refresh(connection.key);
-    // Show it where the person is looking: the new row, selected, and the result above the tree.
+    // Show it where the person is looking: the new row, selected, and the outcome as a notification.
     await explorer.reveal(connection.key, created.name, { select: true, focus: false, expand: false }).catch(() => undefined);
-    explorer.tell(`✓ Created repository ${created.name}`);
+    const uri = `${connection.registryHost()}/${created.name}`;
+    void explorer.done(`Created repository ${created.name} in ${connection.label}.`, { title: 'Copy URI', run: () => explorer.copy(uri, 'the repository URI') });
   }
   return created;
 }

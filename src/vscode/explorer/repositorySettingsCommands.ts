@@ -53,13 +53,10 @@ export function repositorySettingsCommands(
       withProgress(`Making tags of ${target.repository} ${next.toLowerCase()}…`, async () => setTagMutability(await connection.client(), target.repository, next, connection.config.accountId)),
     );
     if (now === undefined) return undefined;
-    vscode.window.setStatusBarMessage(
-      isImmutable(now)
-        ? `$(lock) Tags of ${target.repository} are now immutable: a pushed tag cannot be moved`
-        : `$(unlock) Tags of ${target.repository} are now mutable: a push can move a tag`,
-      6000,
-    );
     model.updateRepository(connection.key, target.repository, { tagMutability: now, tagMutabilityExclusionFilters: [] });
+    void explorer.done(
+      isImmutable(now) ? `Tags of ${target.repository} are now immutable: a pushed tag cannot be moved.` : `Tags of ${target.repository} are now mutable: a push can move a tag.`,
+    );
     return now;
   };
 

@@ -80,11 +80,10 @@ async function addTagCommand(explorer: Explorer, arg: unknown, tagArg: unknown):
     outcome = await run(true);
   }
   if (!outcome) return undefined;
-  if (outcome.status === 'already') explorer.tell(`${target.repository}:${outcome.tag} already names this image (${short(outcome.digest)})`);
+  if (outcome.status === 'already') void explorer.done(`${target.repository}:${outcome.tag} already names this image (${short(outcome.digest)}): nothing changed.`);
   if (outcome.status === 'tagged') {
     const moved = outcome.movedFrom ? `, moved from ${short(outcome.movedFrom)}` : '';
-    explorer.tell(`✓ Tagged ${target.repository}:${outcome.tag} → ${short(outcome.digest)} (digest unchanged${moved})`);
-    explorer.log.info(`tagged ${target.repository}@${outcome.digest} as ${outcome.tag}${moved}`);
+    void explorer.done(`Tagged ${target.repository}:${outcome.tag} → ${short(outcome.digest)} (digest unchanged${moved}).`);
   }
   explorer.model.refresh(connection.key, target.repository);
   return outcome;
@@ -140,7 +139,7 @@ async function removeTagCommand(explorer: Explorer, arg: unknown, tagArg: unknow
     return { removed: false, tag, imageDeleted: false };
   }
   const others = tags.filter((other) => other !== tag);
-  explorer.tell(last ? `✓ Removed ${target.repository}:${tag}; the image had no other tag and was deleted` : `✓ Removed tag ${tag}; ${short(now.digest)} keeps ${others.join(', ')}`);
+  void explorer.done(last ? `Removed ${target.repository}:${tag}; the image had no other tag and was deleted.` : `Removed tag ${tag}; ${short(now.digest)} keeps ${others.join(', ')}.`);
   explorer.model.refresh(connection.key, target.repository);
   return { removed: true, tag, imageDeleted: last };
 }

@@ -67,7 +67,7 @@ async function editTagMutability(explorer: Explorer, arg: unknown, option: unkno
   if (!now) return undefined;
   explorer.model.updateRepository(connection.key, target.repository, { tagMutability: now.mode, tagMutabilityExclusionFilters: now.exclusionFilters });
   explorer.log.info(`tag mutability of ${target.repository}: ${now.mode}${now.exclusionFilters.length ? ` (${now.exclusionFilters.map((entry) => entry.filter).join(', ')})` : ''}`);
-  vscode.window.setStatusBarMessage(`$(check) ${target.repository}: ${describeTagMutability(now)}`, 6000);
+  void explorer.done(`${target.repository}: ${describeTagMutability(now)}`);
   return now;
 }
 

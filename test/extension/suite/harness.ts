@@ -71,6 +71,21 @@ export function frameShows(text: string): Promise<boolean> {
   return askHarness('reading the frames', `/frame-text?${new URLSearchParams({ text })}`);
 }
 
+/**
+ * Waits until a notification showing `text` is on screen (src/README.md's feedback rule: an action's outcome is a
+ * notification). The smoke-test driver hides toasts, so it opens the notification list, as a person does from the
+ * bell, and takes the screenshot `shot` (if given) while it is open.
+ */
+export async function notificationShown(text: string, shot?: string): Promise<void> {
+  await vscode.commands.executeCommand('notifications.showList');
+  try {
+    await waitFor(`the notification "${text}"`, async () => (await frameShows(text)) || undefined);
+    if (shot) await screenshot(shot);
+  } finally {
+    await vscode.commands.executeCommand('notifications.hideList');
+  }
+}
+
 /** Types `text` into what has focus in the browser (a quick input), then presses `key` (e.g. "Enter"), if given. */
 export async function typeKeys(text: string, key?: string): Promise<void> {
   const harness = process.env.ECR_WB_HARNESS_URL;

@@ -109,7 +109,10 @@ describe('Policies: tag mutability, lifecycle archive rules, docker login', func
 
       const row = find(find(await explorer.treeSnapshot(), 'local')?.children, repository);
       assert.match(row?.contextValue ?? '', /\bimmutable\b/, 'the menus read the mode from the row');
+      // After the whole suite the registry holds many repositories: collapsed first, the row is drawn near the top.
+      await vscode.commands.executeCommand('workbench.actions.treeView.ecr.registries.collapseAll');
       await explorer.reveal(REGISTRY_KEY, repository, { select: true, focus: true });
+      await waitFor('the repository row on screen', async () => (await visibleTreeRows()).includes(repository) || undefined);
       const tooltip = await hoverTreeRow(repository, 'local');
       assert.match(tooltip, /Tags: immutable, except latest, dev-\* \(IMMUTABLE_WITH_EXCLUSION\)/, tooltip);
       await screenshot('policies-repository-tooltip');

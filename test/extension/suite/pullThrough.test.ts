@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CreateRepositoryCreationTemplateCommand, DeleteRepositoryCreationTemplateCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { activateExtension, frameShows, hoverTreeRow, modals, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
+import { activateExtension, frameShows, hoverTreeRow, modals, notificationShown, pickTyped, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, visibleTreeRows, waitFor } from './harness';
 import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
 
 const REGISTRY_KEY = '123456789012/us-east-1';
@@ -83,7 +83,7 @@ describe('Pull-through cache and creation templates', function () {
     const created = (await creating) as { ecrRepositoryPrefix: string; credentialArn?: string } | undefined;
     assert.equal(created?.ecrRepositoryPrefix, PREFIX);
     assert.equal(created?.credentialArn, SECRET);
-    assert.match(explorer.viewMessage() ?? '', new RegExp(`Created pull-through cache rule ${PREFIX}/: pull ${registryHost.replace(/\./g, '\\.')}/${PREFIX}/<image>:<tag>`));
+    await notificationShown(`Created pull-through cache rule ${PREFIX}/: pull ${registryHost}/${PREFIX}/<image>:<tag>`);
 
     const rules = await group(explorer, RULES);
     const row = find(rules?.children, `${PREFIX}/`);
