@@ -6,11 +6,11 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryClient } from '../registry/client';
-import { RegistryError } from '../registry/errors';
 import { isIndexType, manifestMediaType, parsePlatform, platformText, REFERENCE_TYPE, type Manifest, type Platform } from '../registry/mediaTypes';
 import type { ManifestCache } from './manifestCache';
 import type { ImageConfigJson } from './inspect';
 import { archivedRefusal } from '../ecr/storageClass';
+import { errorMessage, errorName } from '../errors';
 
 export type PreflightCheckName = 'exists' | 'manifest' | 'platform' | 'entrypoint' | 'base-version';
 
@@ -109,7 +109,7 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
   try {
     wanted = parsePlatform(inputs.targetPlatform);
   } catch (error) {
-    checks.push({ name: 'platform', title: `Runs on ${inputs.targetPlatform}`, status: 'fail', detail: (error as Error).message, fix: 'Set the target platform setting to os/architecture, e.g. linux/amd64.' });
+    checks.push({ name: 'platform', title: `Runs on ${inputs.targetPlatform}`, status: 'fail', detail: errorMessage(error), fix: 'Set the target platform setting to os/architecture, e.g. linux/amd64.' });
   }
   if (wanted) {
     const title = `Runs on ${platformText(wanted)}`;
@@ -198,10 +198,10 @@ export async function gatherPreflight(
     if (refusal) inputs.archived = refusal;
     if (detail?.imageDigest) resolvedDigest = detail.imageDigest;
   } catch (error) {
-    const name = (error as Error).name;
+    const name = errorName(error);
     if (name === 'ImageNotFoundException') inputs.exists = false;
     else if (name === 'RepositoryNotFoundException') inputs.exists = { error: `Repository ${target.repository} does not exist` };
-    else inputs.exists = { error: (error as Error).message };
+    else inputs.exists = { error: errorMessage(error) };
   }
   if (inputs.exists !== true || inputs.archived) return inputs;
   try {
@@ -237,7 +237,7 @@ export async function gatherPreflight(
     }
     if (runnable?.configDigest) inputs.config = JSON.parse((await registry.getBlobBytes(target.repository, runnable.configDigest)).toString('utf8')) as ImageConfigJson;
   } catch (error) {
-    inputs.manifest = { ok: false, error: error instanceof RegistryError ? error.message : String((error as Error).message ?? error) };
+    inputs.manifest = { ok: false, error: errorMessage(error) };
   }
   return inputs;
 }

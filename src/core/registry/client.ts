@@ -24,6 +24,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import { errorMessage } from '../errors';
 import { registryErrorFrom, RegistryError } from './errors';
 import { counting, readText, rechunk, skipping, verifying } from './streams';
 import { classifyFailure, DEFAULT_RETRY_POLICY, isRetryableStatus, retryAfterMs, withRetry, type RetryListener, type RetryNotice, type RetryPolicy, type RetryVerdict } from './retry';
@@ -628,7 +629,7 @@ function classifyRegistryFailure(error: unknown): RetryVerdict {
 
 function causeOf(error: unknown): string {
   const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
-  return code ?? (error as Error).message;
+  return code ?? errorMessage(error);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
