@@ -16,7 +16,8 @@
  */
 import type { RepositoryGate } from '../ecr/ecrRepository';
 import { errorMessage } from '../errors';
-import type { RegistryClient, UploadMode } from '../registry/client';
+import type { RegistryClient } from '../registry/client';
+import type { UploadMode } from '../registry/blobs';
 import { RegistryError } from '../registry/errors';
 import { isIndexType, type Descriptor, type Manifest } from '../registry/mediaTypes';
 import { retryText, type RetryNotice } from '../registry/retry';
