@@ -16,7 +16,8 @@
  */
 import type { RepositoryGate } from '../ecr/ecrRepository';
 import { errorMessage } from '../errors';
-import type { RegistryClient, UploadMode } from '../registry/client';
+import type { RegistryClient } from '../registry/client';
+import type { UploadMode } from '../registry/blobs';
 import { RegistryError } from '../registry/errors';
 import { isIndexType, type Descriptor, type Manifest } from '../registry/mediaTypes';
 import { retryText, type RetryNotice } from '../registry/retry';
@@ -217,22 +218,53 @@ async function undo(request: CopyRequest, ledger: Ledger, rootDigest: string | u
   return cleanup;
 }
 
+/** Throws the cancel when the signal has aborted: every step checks it before it writes. */
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CopyCancelledError();
+}
+
+/** What the copy read from the source: every manifest in the order it is written, and the attachments' tags. */
+interface CopyContents {
+  root: ManifestToCopy;
+  /** Children before the index that names them; the image's manifests first, then attachments. */
+  ordered: ManifestToCopy[];
+  /** How many of `ordered` are the image's own (the root, its platform images and attestations). */
+  imageManifests: number;
+  /** Attachments of attachments among `ordered`. */
+  nested: number;
+  /** Attachment-scheme tags (fallback tag, cosign tags) and the digests they name. */
+  attachmentTags: FoundAttachments['tags'];
+}
+
 async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResult> {
-  const { source, target, signal } = request;
-  const checkSignal = () => {
-    if (signal?.aborted) throw new CopyCancelledError();
-  };
+  const { target, signal } = request;
   if (request.gate) {
     ledger.createdRepository = (await request.gate.ensureRepository(target.repository, request.createRepository ?? true)).created;
   }
-  checkSignal();
+  checkCancelled(signal);
+  const contents = await readContents(request, ledger);
+  await copyBlobs(request, ledger, contents.ordered);
+  await writeManifests(request, ledger, contents);
+  const { root, ordered, imageManifests, nested } = contents;
+  return {
+    digest: root.digest,
+    mediaType: root.mediaType,
+    manifests: ordered.map((item) => item.digest),
+    blobs: ledger.counts,
+    bytesStreamed: ledger.bytesStreamed,
+    tags: [...target.tags],
+    createdRepository: ledger.createdRepository,
+    attachments: { manifests: ordered.length - imageManifests, nested, tags: ledger.tagsWritten },
+    alreadyThere: ledger.existed.size,
+  };
+}
 
-  // 1. Every manifest: children (platform images, attestations) before the root, attachments after.
-  const root = await source.client.getManifest(source.repository, source.reference, { signal });
-  ledger.root = { digest: root.digest, mediaType: root.mediaType };
+/** Collects manifests in copy order: an index's children (read from the source) before the index, each once. */
+function manifestCollector(request: CopyRequest) {
+  const { source, signal } = request;
   const ordered: ManifestToCopy[] = [];
   const seen = new Set<string>();
-  const collect = async (item: ManifestToCopy) => {
+  const collect = async (item: ManifestToCopy): Promise<void> => {
     if (seen.has(item.digest)) return;
     seen.add(item.digest);
     if (isIndexType(item.mediaType) || Array.isArray(item.manifest.manifests)) {
@@ -242,6 +274,16 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
     }
     ordered.push(item);
   };
+  return { ordered, seen, collect };
+}
+
+/** Step 1 and 2: the manifests to copy, and which of them the target has already (verify-before). */
+async function readContents(request: CopyRequest, ledger: Ledger): Promise<CopyContents> {
+  const { source, target, signal } = request;
+  // 1. Every manifest: children (platform images, attestations) before the root, attachments after.
+  const root = await source.client.getManifest(source.repository, source.reference, { signal });
+  ledger.root = { digest: root.digest, mediaType: root.mediaType };
+  const { ordered, seen, collect } = manifestCollector(request);
   await collect(root);
   const imageManifests = ordered.length;
   // What the target has already, by digest (read while the attachments are looked for): that is not
@@ -266,7 +308,7 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   let level = ordered.slice(imageCount).map((item) => item.digest);
   const firstLevel = ordered.length - imageCount;
   for (let depth = 2; wantAttachments && depth <= MAX_ATTACHMENT_DEPTH && level.length > 0; depth++) {
-    checkSignal();
+    checkCancelled(signal);
     const before = ordered.length;
     const deeper = await findAttachments(source.client, source.repository, level, signal, request.listReferrers);
     for (const entry of deeper.tags) if (!found.tags.some((known) => known.tag === entry.tag)) found.tags.push(entry);
@@ -277,8 +319,21 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   }
   const nested = ordered.length - imageCount - firstLevel;
   await existing(ordered.slice(imageCount));
-  checkSignal();
+  checkCancelled(signal);
+  return { root, ordered, imageManifests, nested, attachmentTags: found.tags };
+}
 
+/** The progress of the blobs' copy, shared by the blobs copied at once. */
+interface BlobTransfer {
+  progress: CopyProgress;
+  report: () => void;
+  /** Within one registry, between two repositories: mount instead of HEAD and stream. */
+  mounting: boolean;
+}
+
+/** Step 3: the blobs of the manifests the target lacks, a few at once. */
+async function copyBlobs(request: CopyRequest, ledger: Ledger, ordered: ManifestToCopy[]): Promise<void> {
+  const { source, target } = request;
   // 3. Blobs of the manifests the target lacks: configs and layers, once each (foreign layers with urls are not copied, as registries do not hold them).
   const blobs = new Map<string, Descriptor>();
   for (const item of ordered) {
@@ -290,94 +345,103 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   const progress: CopyProgress = { bytesDone: 0, bytesTotal: [...blobs.values()].reduce((sum, blob) => sum + blob.size, 0), blobsDone: 0, blobsTotal: blobs.size };
   const report = () => request.onProgress?.({ ...progress });
   report();
-  const counts = ledger.counts;
   const sameRegistry = source.client.host === target.client.host && request.mount !== false;
+  const transfer: BlobTransfer = { progress, report, mounting: sameRegistry && source.repository !== target.repository };
+  await pool([...blobs.values()], request.concurrency ?? 3, (blob) => copyBlob(request, ledger, transfer, blob));
+}
 
-  const mounting = sameRegistry && source.repository !== target.repository;
-  const copyBlob = async (blob: Descriptor) => {
-    checkSignal();
-    // Within a registry the mount request itself answers whether the blob is there (201); elsewhere HEAD first.
-    if (!mounting && (await target.client.headBlob(target.repository, blob.digest, { signal })) !== undefined) {
-      counts.skipped++;
-      progress.bytesDone += blob.size;
-      progress.blobsDone++;
-      report();
-      return;
-    }
-    let location: string | undefined;
-    let offset = 0;
-    let counted = 0;
-    const how = await target.client.retrying(
-      `copy of blob ${blob.digest.slice(0, 19)}`,
-      async (attempt) => {
-        if (attempt > 1) {
-          // Resume where the target says the upload stands; it may even have completed.
-          if ((await target.client.headBlob(target.repository, blob.digest, { signal })) !== undefined) return 'done';
-          const status = location ? await target.client.uploadStatus(location, { signal }) : undefined;
-          location = status?.location;
-          offset = status?.offset ?? 0;
-          progress.bytesDone -= counted - offset;
-          ledger.bytesStreamed -= counted - offset;
-          counted = offset;
-        }
-        if (!location) {
-          offset = 0;
-          const session = await target.client.startUpload(target.repository, {
-            signal,
-            ...(mounting ? { mount: { digest: blob.digest, from: source.repository } } : {}),
-          });
-          if (session.mounted) return 'mounted';
-          location = session.location;
-        }
-        const { body } = await source.client.getBlob(source.repository, blob.digest, { signal, offset });
-        try {
-          await target.client.upload(location, blob.digest, blob.size, body, {
-            signal,
-            mode: request.uploadMode,
-            chunkSize: request.chunkSize,
-            offset,
-            onAcknowledged: (status) => (location = status.location),
-            onBytes: (sent) => {
-              progress.bytesDone += sent - counted;
-              ledger.bytesStreamed += sent - counted;
-              counted = sent;
-              report();
-            },
-          });
-        } catch (error) {
-          body.destroy();
-          // The session is gone or the guessed offset was wrong: begin this blob again.
-          if (error instanceof RegistryError && (error.status === 404 || error.status === 416)) {
-            location = undefined;
-            throw Object.assign(new Error(error.message), { retryable: true });
-          }
-          throw error;
-        }
-        return 'streamed';
-      },
-      signal,
-      { requestsRetried: true },
-    );
-    if (how === 'mounted') counts.mounted++;
-    else counts.streamed++;
-    progress.bytesDone += blob.size - counted;
-    if (how === 'streamed') ledger.bytesStreamed += blob.size - counted;
+/** One blob: skipped when the target has it, mounted, or streamed (resumed from the target's offset after a break). */
+async function copyBlob(request: CopyRequest, ledger: Ledger, transfer: BlobTransfer, blob: Descriptor): Promise<void> {
+  const { source, target, signal } = request;
+  const { progress, report, mounting } = transfer;
+  const counts = ledger.counts;
+  checkCancelled(signal);
+  // Within a registry the mount request itself answers whether the blob is there (201); elsewhere HEAD first.
+  if (!mounting && (await target.client.headBlob(target.repository, blob.digest, { signal })) !== undefined) {
+    counts.skipped++;
+    progress.bytesDone += blob.size;
     progress.blobsDone++;
     report();
-  };
-  await pool([...blobs.values()], request.concurrency ?? 3, copyBlob);
+    return;
+  }
+  let location: string | undefined;
+  let offset = 0;
+  let counted = 0;
+  const how = await target.client.retrying(
+    `copy of blob ${blob.digest.slice(0, 19)}`,
+    async (attempt) => {
+      if (attempt > 1) {
+        // Resume where the target says the upload stands; it may even have completed.
+        if ((await target.client.headBlob(target.repository, blob.digest, { signal })) !== undefined) return 'done';
+        const status = location ? await target.client.uploadStatus(location, { signal }) : undefined;
+        location = status?.location;
+        offset = status?.offset ?? 0;
+        progress.bytesDone -= counted - offset;
+        ledger.bytesStreamed -= counted - offset;
+        counted = offset;
+      }
+      if (!location) {
+        offset = 0;
+        const session = await target.client.startUpload(target.repository, {
+          signal,
+          ...(mounting ? { mount: { digest: blob.digest, from: source.repository } } : {}),
+        });
+        if (session.mounted) return 'mounted';
+        location = session.location;
+      }
+      const { body } = await source.client.getBlob(source.repository, blob.digest, { signal, offset });
+      try {
+        await target.client.upload(location, blob.digest, blob.size, body, {
+          signal,
+          mode: request.uploadMode,
+          chunkSize: request.chunkSize,
+          offset,
+          onAcknowledged: (status) => (location = status.location),
+          onBytes: (sent) => {
+            progress.bytesDone += sent - counted;
+            ledger.bytesStreamed += sent - counted;
+            counted = sent;
+            report();
+          },
+        });
+      } catch (error) {
+        body.destroy();
+        // The session is gone or the guessed offset was wrong: begin this blob again.
+        if (error instanceof RegistryError && (error.status === 404 || error.status === 416)) {
+          location = undefined;
+          throw Object.assign(new Error(error.message), { retryable: true });
+        }
+        throw error;
+      }
+      return 'streamed';
+    },
+    signal,
+    { requestsRetried: true },
+  );
+  if (how === 'mounted') counts.mounted++;
+  else counts.streamed++;
+  progress.bytesDone += blob.size - counted;
+  if (how === 'streamed') ledger.bytesStreamed += blob.size - counted;
+  progress.blobsDone++;
+  report();
+}
+
+/** Steps 4 and 5: manifests, attachment tags and the image's tags written, then verified (verify-after). */
+async function writeManifests(request: CopyRequest, ledger: Ledger, contents: CopyContents): Promise<void> {
+  const { target, signal } = request;
+  const { root, ordered, imageManifests } = contents;
   // 4. Manifests by digest, children first; then the attachment-scheme tags; the image's tags last.
   // The root goes by digest only when attachments (which name it) come along: else its tag's PUT stores it.
   for (const item of ordered) {
-    checkSignal();
+    checkCancelled(signal);
     if (ledger.existed.has(item.digest)) continue;
     if (item.digest === root.digest && ordered.length === imageManifests && target.tags.length > 0) continue;
     ledger.put.push(item.digest);
     await target.client.putManifest(target.repository, item.digest, item.bytes, item.mediaType, { signal });
   }
   const byDigest = new Map(ordered.map((item) => [item.digest, item]));
-  for (const { tag, digest } of found.tags) {
-    checkSignal();
+  for (const { tag, digest } of contents.attachmentTags) {
+    checkCancelled(signal);
     const there = await target.client.headManifest(target.repository, tag, { signal });
     if (there?.digest === digest) continue;
     // Another signature already answers to this tag at the target: left as it is, never overwritten.
@@ -388,7 +452,7 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
   }
   const confirmed = new Set<string>();
   for (const tag of target.tags) {
-    checkSignal();
+    checkCancelled(signal);
     const put = await target.client.putManifest(target.repository, tag, root.bytes, root.mediaType, { signal, confirm: true });
     if (put.confirmed) confirmed.add(tag);
   }
@@ -398,17 +462,6 @@ async function copyOnce(request: CopyRequest, ledger: Ledger): Promise<CopyResul
     const head = await target.client.headManifest(target.repository, tag, { signal });
     if (head?.digest !== root.digest) throw new Error(`After the copy ${target.repository}:${tag} names ${head?.digest ?? 'nothing'}, not ${root.digest}.`);
   }
-  return {
-    digest: root.digest,
-    mediaType: root.mediaType,
-    manifests: ordered.map((item) => item.digest),
-    blobs: counts,
-    bytesStreamed: ledger.bytesStreamed,
-    tags: [...target.tags],
-    createdRepository: ledger.createdRepository,
-    attachments: { manifests: ordered.length - imageManifests, nested, tags: ledger.tagsWritten },
-    alreadyThere: ledger.existed.size,
-  };
 }
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {

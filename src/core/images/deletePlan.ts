@@ -102,6 +102,29 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
   }
   if (options.cascade) for (const digest of offered.keys()) going.add(digest);
 
+  const { rewrites, withLastReferrer } = planReferrersIndexes(graph, going);
+  refuseHeld(graph, going, { selected, offered, refused, keptShared });
+  settleRewrites(graph, going, rewrites);
+  const deletes = [...going].map((digest) => {
+    const current = graph.nodes.get(digest)!;
+    return offered.get(digest) ?? withLastReferrer.get(digest) ?? planned(current, undefined);
+  });
+  return {
+    rewrites: [...rewrites.values()],
+    deletes,
+    offered: [...offered.values()],
+    refused,
+    keptShared,
+    steps: orderSteps(graph, going),
+    totalBytes: deletes.reduce((sum, image) => sum + image.sizeBytes, 0),
+  };
+}
+
+/**
+ * Adds to `going` the referrers indexes (fallback tags) whose referrers go; those whose other
+ * referrers stay are planned as rewrites.
+ */
+function planReferrersIndexes(graph: ImageGraph, going: Set<string>): { rewrites: Map<string, PlannedRewrite>; withLastReferrer: Map<string, PlannedImage> } {
   const withLastReferrer = new Map<string, PlannedImage>();
   const rewrites = new Map<string, PlannedRewrite>();
   // A referrers index (the OCI 1.1 fallback tag) goes with the last of the referrers it lists:
@@ -133,7 +156,12 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
       });
     }
   }
+  return { rewrites, withLastReferrer };
+}
 
+/** Takes out of `going` what a surviving index or image still references: a refusal when selected, kept when it came along. */
+function refuseHeld(graph: ImageGraph, going: Set<string>, plan: { selected: Set<string>; offered: Map<string, PlannedImage>; refused: RefusedImage[]; keptShared: RefusedImage[] }): void {
+  const { selected, offered, refused, keptShared } = plan;
   // Refuse (repeatedly, since a refusal can strand another) what a surviving index or image still references.
   for (let changed = true; changed; ) {
     changed = false;
@@ -165,6 +193,10 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
       }
     }
   }
+}
+
+/** Rewrites that still remove something after the refusals; the others are dropped with their index. */
+function settleRewrites(graph: ImageGraph, going: Set<string>, rewrites: Map<string, PlannedRewrite>): void {
   for (const rewrite of rewrites.values()) {
     // A referrer refused meanwhile stays listed; with none left to remove, nothing is rewritten.
     const refusedHere = rewrite.removes.filter((digest) => !going.has(digest));
@@ -175,19 +207,6 @@ export function planDelete(graph: ImageGraph, selection: string[], options: { ca
       going.delete(rewrite.index);
     }
   }
-  const deletes = [...going].map((digest) => {
-    const current = graph.nodes.get(digest)!;
-    return offered.get(digest) ?? withLastReferrer.get(digest) ?? planned(current, undefined);
-  });
-  return {
-    rewrites: [...rewrites.values()],
-    deletes,
-    offered: [...offered.values()],
-    refused,
-    keptShared,
-    steps: orderSteps(graph, going),
-    totalBytes: deletes.reduce((sum, image) => sum + image.sizeBytes, 0),
-  };
 }
 
 /**

@@ -89,14 +89,6 @@ function attachmentKindOf(candidates: Array<string | undefined>): NodeKind {
 
 export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<string, Manifest>): ImageGraph {
   const nodes = new Map<string, ImageNode>();
-  const node = (digest: string): ImageNode => {
-    let found = nodes.get(digest);
-    if (!found) {
-      found = { digest, kind: 'image', tags: [], sizeBytes: 0, children: [], attachments: [], referencedBy: [], listedBy: [], missing: true };
-      nodes.set(digest, found);
-    }
-    return found;
-  };
   for (const image of images) {
     const manifest = manifests.get(image.digest);
     const mediaType = image.mediaType ?? manifest?.mediaType;
@@ -113,12 +105,6 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
       listedBy: [],
     });
   }
-  const refer = (child: ImageNode, parent: string) => {
-    if (!child.referencedBy.includes(parent)) child.referencedBy.push(parent);
-  };
-  const attach = (target: ImageNode, attachment: ImageNode) => {
-    if (!target.attachments.includes(attachment)) target.attachments.push(attachment);
-  };
 
   for (const image of images) {
     const manifest = manifests.get(image.digest);
@@ -126,45 +112,15 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
     const fallback = image.tags.map((tag) => FALLBACK_TAG.exec(tag)).find(Boolean);
     const fallbackSubject = fallback && self.kind === 'index' ? nodes.get(`sha256:${fallback[1]}`) : undefined;
     if (fallbackSubject) {
-      // The referrers fallback tag: an index of the subject's referrers, not a multi-platform image.
-      self.kind = 'referrers';
-      self.describes = fallbackSubject.digest;
-      attach(fallbackSubject, self);
-      refer(self, fallbackSubject.digest);
-      for (const descriptor of manifest?.manifests ?? []) {
-        const referrer = node(descriptor.digest);
-        refer(referrer, self.digest);
-        if (!referrer.listedBy.includes(self.digest)) referrer.listedBy.push(self.digest);
-        if (referrer.kind === 'image' || referrer.kind === 'artifact') referrer.kind = attachmentKindOf([descriptor.artifactType, manifests.get(descriptor.digest)?.artifactType, manifests.get(descriptor.digest)?.config?.mediaType]);
-        referrer.describes ??= fallbackSubject.digest;
-        attach(fallbackSubject, referrer);
-        refer(referrer, fallbackSubject.digest);
-      }
+      linkReferrersIndex(nodes, manifests, self, fallbackSubject, manifest);
     } else if (self.kind === 'index') {
-      for (const descriptor of manifest?.manifests ?? []) {
-        const child = node(descriptor.digest);
-        refer(child, self.digest);
-        if (!child.listedBy.includes(self.digest)) child.listedBy.push(self.digest);
-        const annotations = descriptor.annotations ?? {};
-        if (annotations[REFERENCE_TYPE] === ATTESTATION_MANIFEST) {
-          child.kind = 'attestation';
-          child.platform = descriptor.platform;
-          const described = annotations[REFERENCE_DIGEST];
-          child.describes = described;
-          // The attestation belongs to the platform image it describes (which this index lists).
-          attach(described && nodes.has(described) ? nodes.get(described)! : self, child);
-          if (described && nodes.has(described)) refer(child, described);
-        } else {
-          child.platform = descriptor.platform;
-          if (!self.children.includes(child)) self.children.push(child);
-        }
-      }
+      linkIndex(nodes, self, manifest);
     }
     const subject = manifest?.subject?.digest;
     if (subject) {
       self.kind = attachmentKind(manifest, image);
       self.describes = subject;
-      const target = node(subject);
+      const target = nodeOf(nodes, subject);
       attach(target, self);
       refer(self, subject);
     }
@@ -187,6 +143,64 @@ export function buildImageGraph(images: ListedImage[], manifests: ReadonlyMap<st
   // Tag-scheme attachments are tagged but still belong under their image.
   const shown = roots.filter((candidate) => !(candidate.describes && candidate.tags.every((tag) => ATTACHMENT_TAG.test(tag))));
   return { roots: shown, untagged: shown.filter((candidate) => candidate.tags.length === 0), nodes };
+}
+
+/** The node of a digest; a placeholder (missing: true) for one the listing does not have. */
+function nodeOf(nodes: Map<string, ImageNode>, digest: string): ImageNode {
+  let found = nodes.get(digest);
+  if (!found) {
+    found = { digest, kind: 'image', tags: [], sizeBytes: 0, children: [], attachments: [], referencedBy: [], listedBy: [], missing: true };
+    nodes.set(digest, found);
+  }
+  return found;
+}
+
+function refer(child: ImageNode, parent: string): void {
+  if (!child.referencedBy.includes(parent)) child.referencedBy.push(parent);
+}
+
+function attach(target: ImageNode, attachment: ImageNode): void {
+  if (!target.attachments.includes(attachment)) target.attachments.push(attachment);
+}
+
+/** A referrers index (the fallback tag): its referrers become attachments of the subject it describes. */
+function linkReferrersIndex(nodes: Map<string, ImageNode>, manifests: ReadonlyMap<string, Manifest>, self: ImageNode, fallbackSubject: ImageNode, manifest: Manifest | undefined): void {
+  // The referrers fallback tag: an index of the subject's referrers, not a multi-platform image.
+  self.kind = 'referrers';
+  self.describes = fallbackSubject.digest;
+  attach(fallbackSubject, self);
+  refer(self, fallbackSubject.digest);
+  for (const descriptor of manifest?.manifests ?? []) {
+    const referrer = nodeOf(nodes, descriptor.digest);
+    refer(referrer, self.digest);
+    if (!referrer.listedBy.includes(self.digest)) referrer.listedBy.push(self.digest);
+    if (referrer.kind === 'image' || referrer.kind === 'artifact') referrer.kind = attachmentKindOf([descriptor.artifactType, manifests.get(descriptor.digest)?.artifactType, manifests.get(descriptor.digest)?.config?.mediaType]);
+    referrer.describes ??= fallbackSubject.digest;
+    attach(fallbackSubject, referrer);
+    refer(referrer, fallbackSubject.digest);
+  }
+}
+
+/** A multi-platform index: its platform images are children; its attestation manifests attach to the image they describe. */
+function linkIndex(nodes: Map<string, ImageNode>, self: ImageNode, manifest: Manifest | undefined): void {
+  for (const descriptor of manifest?.manifests ?? []) {
+    const child = nodeOf(nodes, descriptor.digest);
+    refer(child, self.digest);
+    if (!child.listedBy.includes(self.digest)) child.listedBy.push(self.digest);
+    const annotations = descriptor.annotations ?? {};
+    if (annotations[REFERENCE_TYPE] === ATTESTATION_MANIFEST) {
+      child.kind = 'attestation';
+      child.platform = descriptor.platform;
+      const described = annotations[REFERENCE_DIGEST];
+      child.describes = described;
+      // The attestation belongs to the platform image it describes (which this index lists).
+      attach(described && nodes.has(described) ? nodes.get(described)! : self, child);
+      if (described && nodes.has(described)) refer(child, described);
+    } else {
+      child.platform = descriptor.platform;
+      if (!self.children.includes(child)) self.children.push(child);
+    }
+  }
 }
 
 function sumLayers(manifest: Manifest | undefined): number {

@@ -6,11 +6,11 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryClient } from '../registry/client';
-import { RegistryError } from '../registry/errors';
 import { isIndexType, manifestMediaType, parsePlatform, platformText, REFERENCE_TYPE, type Manifest, type Platform } from '../registry/mediaTypes';
 import type { ManifestCache } from './manifestCache';
 import type { ImageConfigJson } from './inspect';
 import { archivedRefusal } from '../ecr/storageClass';
+import { errorMessage, errorName } from '../errors';
 
 export type PreflightCheckName = 'exists' | 'manifest' | 'platform' | 'entrypoint' | 'base-version';
 
@@ -77,7 +77,6 @@ export function platformMatches(offered: Platform, wanted: Platform): boolean {
 
 export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
   const checks: PreflightCheck[] = [];
-  const skip = (name: PreflightCheckName, title: string, detail: string) => checks.push({ name, title, status: 'skipped', detail });
 
   if (inputs.exists === true) checks.push({ name: 'exists', title: 'Exists in ECR', status: 'pass', detail: `${inputs.label} exists` });
   else {
@@ -92,7 +91,7 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
   const existed = inputs.exists === true;
   if (existed && inputs.archived) {
     checks.push({ name: 'manifest', title: 'Manifest readable', status: 'fail', detail: inputs.archived, fix: 'Restore the image (ECR: Restore Image on its row in the Archived group), then check again.' });
-  } else if (!existed) skip('manifest', 'Manifest readable', 'Skipped: the image does not exist');
+  } else if (!existed) skip(checks, 'manifest', 'Manifest readable', 'Skipped: the image does not exist');
   else if (inputs.manifest?.ok) checks.push({ name: 'manifest', title: 'Manifest readable', status: 'pass', detail: inputs.manifest.mediaType });
   else {
     checks.push({
@@ -105,15 +104,26 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
   }
   const readable = existed && inputs.manifest?.ok === true;
 
+  checkPlatform(inputs, readable, checks);
+  checkAqueductBase(inputs, readable, checks);
+  return finish(checks);
+}
+
+function skip(checks: PreflightCheck[], name: PreflightCheckName, title: string, detail: string): void {
+  checks.push({ name, title, status: 'skipped', detail });
+}
+
+/** The target platform: a bad setting fails; an image that does not offer it fails with the build to fix it. */
+function checkPlatform(inputs: PreflightInputs, readable: boolean, checks: PreflightCheck[]): void {
   let wanted: Platform | undefined;
   try {
     wanted = parsePlatform(inputs.targetPlatform);
   } catch (error) {
-    checks.push({ name: 'platform', title: `Runs on ${inputs.targetPlatform}`, status: 'fail', detail: (error as Error).message, fix: 'Set the target platform setting to os/architecture, e.g. linux/amd64.' });
+    checks.push({ name: 'platform', title: `Runs on ${inputs.targetPlatform}`, status: 'fail', detail: errorMessage(error), fix: 'Set the target platform setting to os/architecture, e.g. linux/amd64.' });
   }
   if (wanted) {
     const title = `Runs on ${platformText(wanted)}`;
-    if (!readable) skip('platform', title, 'Skipped: the manifest could not be read');
+    if (!readable) skip(checks, 'platform', title, 'Skipped: the manifest could not be read');
     else if (inputs.platforms.some((platform) => platformMatches(platform, wanted!))) {
       checks.push({ name: 'platform', title, status: 'pass', detail: `Offers ${inputs.platforms.map(platformText).join(', ')}` });
     } else {
@@ -126,17 +136,20 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
       });
     }
   }
+}
 
+/** An image on an Aqueduct base: no ENTRYPOINT or CMD of its own, and the base's version is the server's. */
+function checkAqueductBase(inputs: PreflightInputs, readable: boolean, checks: PreflightCheck[]): void {
   const base = aqueductBaseOf(inputs.config);
   if (!readable || !inputs.config) {
-    skip('entrypoint', 'No own ENTRYPOINT or CMD', readable ? 'Skipped: no image for the target platform to read' : 'Skipped: the manifest could not be read');
-    skip('base-version', 'Aqueduct base matches the server', 'Skipped: the image config could not be read');
-    return finish(checks);
+    skip(checks, 'entrypoint', 'No own ENTRYPOINT or CMD', readable ? 'Skipped: no image for the target platform to read' : 'Skipped: the manifest could not be read');
+    skip(checks, 'base-version', 'Aqueduct base matches the server', 'Skipped: the image config could not be read');
+    return;
   }
   if (!base) {
-    skip('entrypoint', 'No own ENTRYPOINT or CMD', 'Not built from an Aqueduct base (no aqueducthq/… in its labels or history)');
-    skip('base-version', 'Aqueduct base matches the server', 'Not built from an Aqueduct base');
-    return finish(checks);
+    skip(checks, 'entrypoint', 'No own ENTRYPOINT or CMD', 'Not built from an Aqueduct base (no aqueducthq/… in its labels or history)');
+    skip(checks, 'base-version', 'Aqueduct base matches the server', 'Not built from an Aqueduct base');
+    return;
   }
   const own = ownStartInstructions(inputs.config);
   const history = inputs.config.history ?? [];
@@ -155,7 +168,7 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
   }
   const server = inputs.serverVersion?.trim();
   const title = 'Aqueduct base matches the server';
-  if (!server) skip('base-version', title, `Built from aqueducthq/${base.name}:${base.tag}; set ecr.aqueduct.serverVersion to check it against the server`);
+  if (!server) skip(checks, 'base-version', title, `Built from aqueducthq/${base.name}:${base.tag}; set ecr.aqueduct.serverVersion to check it against the server`);
   else if (base.tag === server) checks.push({ name: 'base-version', title, status: 'pass', detail: `aqueducthq/${base.name}:${base.tag} (from ${base.from})` });
   else {
     checks.push({
@@ -166,7 +179,6 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightReport {
       fix: `Change the Dockerfile to FROM aqueducthq/${base.name}:${server} and push again (or correct ecr.aqueduct.serverVersion).`,
     });
   }
-  return finish(checks);
 }
 
 function finish(checks: PreflightCheck[]): PreflightReport {
@@ -198,10 +210,10 @@ export async function gatherPreflight(
     if (refusal) inputs.archived = refusal;
     if (detail?.imageDigest) resolvedDigest = detail.imageDigest;
   } catch (error) {
-    const name = (error as Error).name;
+    const name = errorName(error);
     if (name === 'ImageNotFoundException') inputs.exists = false;
     else if (name === 'RepositoryNotFoundException') inputs.exists = { error: `Repository ${target.repository} does not exist` };
-    else inputs.exists = { error: (error as Error).message };
+    else inputs.exists = { error: errorMessage(error) };
   }
   if (inputs.exists !== true || inputs.archived) return inputs;
   try {
@@ -237,7 +249,7 @@ export async function gatherPreflight(
     }
     if (runnable?.configDigest) inputs.config = JSON.parse((await registry.getBlobBytes(target.repository, runnable.configDigest)).toString('utf8')) as ImageConfigJson;
   } catch (error) {
-    inputs.manifest = { ok: false, error: error instanceof RegistryError ? error.message : String((error as Error).message ?? error) };
+    inputs.manifest = { ok: false, error: errorMessage(error) };
   }
   return inputs;
 }

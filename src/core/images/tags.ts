@@ -7,6 +7,7 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryClient } from '../registry/client';
+import { errorName } from '../errors';
 
 export type TagOutcome =
   | { status: 'tagged'; tag: string; digest: string; movedFrom?: string }
@@ -85,7 +86,7 @@ export async function imageByTag(ecr: ECRClient, repository: string, tag: string
     const detail = answer.imageDetails?.[0];
     return detail?.imageDigest ? { digest: detail.imageDigest, tags: detail.imageTags ?? [] } : undefined;
   } catch (error) {
-    if ((error as Error).name === 'ImageNotFoundException') return undefined;
+    if (errorName(error) === 'ImageNotFoundException') return undefined;
     throw error;
   }
 }

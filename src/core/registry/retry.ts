@@ -132,7 +132,7 @@ export function classifyFailure(error: unknown): RetryVerdict {
 }
 
 function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0].slice(0, 160);
+  return String((error as { message?: unknown } | null | undefined)?.message ?? error).split('\n')[0].slice(0, 160);
 }
 
 /**

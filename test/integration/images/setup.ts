@@ -1,7 +1,8 @@
 /** Shared setup of the images integration tests: ECR API through the front, the registry client with the ECR token, the docker CLI. */
 import { CreateRepositoryCommand, DescribeImagesCommand, type ECRClient, type ImageDetail } from '@aws-sdk/client-ecr';
 import { fetchRegistryAuth } from '../../support/ecrAuth';
-import { RegistryClient, type RegistryRequestRecord } from '../../../src/core/registry/client';
+import { RegistryClient } from '../../../src/core/registry/client';
+import type { RegistryRequestRecord } from '../../../src/core/registry/transport';
 import { motoClient } from '../ecr/fixtures';
 import { dockerCli, type DockerCli } from '../../support/multiArch';
 import type { StackEnv } from '../../support/stack';
