@@ -15,6 +15,7 @@ import { errorMessage } from '../errors';
 import { invalidTags } from './repositoryReference';
 import { readFile } from 'node:fs/promises';
 import { SecretRedactor } from '../log';
+import { baseImageAuth, baseImageHosts, type BaseRegistry } from './baseImageAuth';
 
 export interface BuildPushRequest extends BuildOptions {
   /** Absolute paths. */
@@ -44,6 +45,11 @@ export interface BuildPushDependencies {
   engine: DockerEngine;
   /** ECR credentials for the registry; `forceRefresh` after the registry refused a token. */
   auth(options: { forceRefresh: boolean }): Promise<RegistryAuth>;
+  /**
+   * The connected registries, for the FROM lines' base images: a FROM naming one's ECR host is pulled with
+   * its token (the push registry's own host always takes the push token). Other hosts get none.
+   */
+  baseRegistries?: readonly BaseRegistry[];
   /** ECR's API for the repository checks; omitted for a plain registry. */
   repositories?: RepositoryGate;
   reporter: BuildPushReporter;
@@ -255,8 +261,9 @@ export async function buildImage(run: BuildRun, checked: { dockerfileText: strin
   const context = createBuildContext(contextFolder, dockerfile);
   run.reporter.line(`Building ${dockerfile} (context ${contextFolder}${context.ignoreFile ? `, honouring ${context.ignoreFile}` : ''})`);
   const reader = new BuildOutputReader(outlineDockerfile(checked.dockerfileText));
+  const registryAuth = await baseRegistryAuth(run, checked.dockerfileText);
   try {
-    const events = run.deps.engine.build(context.stream, { ...options, tag: localReference, dockerfile: context.dockerfileInContext, secrets: checked.secrets }, run.signal);
+    const events = run.deps.engine.build(context.stream, { ...options, tag: localReference, dockerfile: context.dockerfileInContext, secrets: checked.secrets, registryAuth }, run.signal);
     for await (const event of events) {
       for (const line of reader.accept(event)) run.reporter.line(line);
     }
@@ -282,6 +289,21 @@ export async function buildImage(run: BuildRun, checked: { dockerfileText: strin
   run.timings.buildMs = performance.now() - buildStarted;
   for (const tag of run.tags.slice(1)) await run.deps.engine.tag(localReference, run.repositoryUri, tag);
   return { localReference };
+}
+
+/**
+ * Tokens for the registries the FROM lines pull from, sent with the build (the engine does not read
+ * ~/.docker/config.json); redacted like the push token, never written anywhere.
+ */
+async function baseRegistryAuth(run: BuildRun, dockerfileText: string): Promise<RegistryAuth[]> {
+  const hosts = baseImageHosts(dockerfileText, run.request.buildArgs);
+  if (!hosts.length) return [];
+  const { auth, problems } = await baseImageAuth(hosts, run.auth, run.deps.baseRegistries ?? []);
+  for (const entry of auth) run.redactor.add(entry.password);
+  run.checkCancelled();
+  for (const problem of problems) run.reporter.line(`Could not get ECR credentials for the base image registry ${problem}; the build pulls from it without them.`);
+  if (auth.length) run.reporter.line(`Base images from ${auth.map((entry) => entry.registryHost).join(', ')} are pulled with their registry's ECR token.`);
+  return auth;
 }
 
 /** Step 4: every tag pushed; layers go up with the first, the rest only add a manifest tag. The image's digest. */

@@ -9,13 +9,21 @@
  *   (BuildKit's session/secrets/secrets.proto: GetSecretRequest { string ID = 1; map annotations = 2 },
  *   GetSecretResponse { bytes data = 1 }); an unknown id answers NOT_FOUND, which BuildKit reports as
  *   "secret <id> not found";
- * - moby.filesync.v1.Auth/Credentials: empty (no registry credentials for base images), as dockerode's does;
+ * - moby.filesync.v1.Auth/Credentials: the username and secret for the requested registry host, for the
+ *   base images' pulls (BuildKit's session/auth/auth.proto: CredentialsRequest { string Host = 1 },
+ *   CredentialsResponse { string Username = 1; string Secret = 2 }); empty for any other host, so a
+ *   token never reaches a host it is not for;
+ * - moby.filesync.v1.Auth/GetTokenAuthority and FetchToken: UNIMPLEMENTED. BuildKit asks GetTokenAuthority
+ *   first on a Bearer challenge and, on UNIMPLEMENTED, falls back to Credentials (session/auth/auth.go
+ *   GetTokenAuthority; util/resolver/authorizer.go); FetchToken is asked only of a session that named an
+ *   authority;
  * - grpc.health.v1.Health/Check: SERVING (BuildKit's session/grpc.go closes a session whose health
  *   checks fail twice).
  */
 import * as http2 from 'node:http2';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import type { RegistryAuth } from './engine';
 
 /** A secret as the build receives it: an id the Dockerfile names, and its bytes. */
 export interface SessionSecret {
@@ -40,13 +48,16 @@ const GRPC_UNIMPLEMENTED = 12;
 const METHODS = {
   secret: '/moby.buildkit.secrets.v1.Secrets/GetSecret',
   credentials: '/moby.filesync.v1.Auth/Credentials',
+  tokenAuthority: '/moby.filesync.v1.Auth/GetTokenAuthority',
+  fetchToken: '/moby.filesync.v1.Auth/FetchToken',
   health: '/grpc.health.v1.Health/Check',
 };
 
-/** Opens a session serving these secrets; `close()` after the build's stream ended. */
-export function openBuildkitSession(modem: SessionDialer, secrets: SessionSecret[]): Promise<BuildkitSession> {
+/** Opens a session serving these secrets and registry credentials; `close()` after the build's stream ended. */
+export function openBuildkitSession(modem: SessionDialer, secrets: SessionSecret[], registryAuth: readonly RegistryAuth[] = []): Promise<BuildkitSession> {
   const id = randomUUID();
   const byId = new Map(secrets.map((secret) => [secret.id, secret.value]));
+  const byHost = new Map(registryAuth.map((auth) => [auth.registryHost.toLowerCase(), auth]));
   return new Promise((resolve, reject) => {
     modem.dial(
       {
@@ -69,7 +80,7 @@ export function openBuildkitSession(modem: SessionDialer, secrets: SessionSecret
           return;
         }
         const server = http2.createServer();
-        server.on('stream', (stream, headers) => answer(stream, String(headers[':path']), byId));
+        server.on('stream', (stream, headers) => answer(stream, String(headers[':path']), byId, byHost));
         server.on('sessionError', () => socket.destroy());
         server.emit('connection', socket);
         resolve({ id, close: () => socket.destroy() });
@@ -78,7 +89,7 @@ export function openBuildkitSession(modem: SessionDialer, secrets: SessionSecret
   });
 }
 
-function answer(stream: http2.ServerHttp2Stream, method: string, secrets: Map<string, Buffer>): void {
+function answer(stream: http2.ServerHttp2Stream, method: string, secrets: Map<string, Buffer>, credentials: Map<string, RegistryAuth>): void {
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   stream.on('error', () => undefined);
@@ -88,7 +99,10 @@ function answer(stream: http2.ServerHttp2Stream, method: string, secrets: Map<st
       const value = secrets.get(stringField(request, 1) ?? '');
       if (value) reply(stream, bytesField(1, value));
       else fail(stream, GRPC_NOT_FOUND, 'secret not provided by this build');
-    } else if (method === METHODS.credentials) reply(stream, Buffer.alloc(0));
+    } else if (method === METHODS.credentials) {
+      const auth = credentials.get((stringField(request, 1) ?? '').toLowerCase());
+      reply(stream, auth ? Buffer.concat([bytesField(1, Buffer.from(auth.username)), bytesField(2, Buffer.from(auth.password))]) : Buffer.alloc(0));
+    }
     else if (method === METHODS.health) reply(stream, Buffer.from([0x08, 0x01])); // status: SERVING
     else fail(stream, GRPC_UNIMPLEMENTED, `${method} is not served by this session`);
   });

@@ -72,10 +72,10 @@ export class DockerodeEngine implements DockerEngine {
       yield* readDockerStream(response);
       return;
     }
-    // BuildKit over the Engine API (version 2) needs a session; ours serves the build's secrets too
-    // (dockerode's own, opened inside buildImage, serves only registry credentials).
+    // BuildKit over the Engine API (version 2) needs a session; ours serves the build's secrets and the
+    // base images' registry credentials (BuildKit asks the session, Auth/Credentials, per registry host).
     // docker-modem's typings lack dial(); it is the call dockerode's own session.js makes.
-    const session = await openBuildkitSession(this.docker.modem as unknown as SessionDialer, secrets ?? []);
+    const session = await openBuildkitSession(this.docker.modem as unknown as SessionDialer, secrets ?? [], registryAuth ?? []);
     try {
       const response = await new Promise<Readable>((resolve, reject) => {
         this.docker.modem.dial(

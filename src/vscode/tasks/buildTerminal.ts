@@ -212,6 +212,19 @@ export class BuildTerminal implements vscode.Pseudoterminal {
           this.services.redactor.add(auth.password);
           return auth;
         },
+        // FROM lines naming a connected registry's host pull with its (cached) token, registered before anything can print it.
+        baseRegistries: this.explorer.connections().map((base) => ({
+          // Read when the build starts: the push's token may have resolved it.
+          get accountId() {
+            return base.accountId;
+          },
+          region: base.region,
+          auth: async ({ forceRefresh }) => {
+            const auth = await base.auth({ forceRefresh });
+            this.services.redactor.add(auth.password);
+            return auth;
+          },
+        })),
         // A missing repository a creation template covers is left to ECR's create-on-push, with the template's settings.
         repositories: ecrRepositoryGate(ecrClient, connection.accountId, { creationTemplates: () => listCreationTemplates(ecrClient) }),
         signal: this.abort.signal,

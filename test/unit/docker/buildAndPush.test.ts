@@ -323,6 +323,32 @@ describe('buildAndPush steps, each alone', () => {
     const { tag, dockerfile, ...options } = seen[0];
     assert.equal(tag, 'registry.test:5000/team/op:latest');
     assert.equal(dockerfile, 'Dockerfile');
-    assert.deepEqual(options, { buildArgs: { A: '1' }, target: 'app', network: 'none', builder: 'buildkit', noCache: true, secrets: [{ id: 's', value: Buffer.from('v') }] });
+    assert.deepEqual(options, { buildArgs: { A: '1' }, target: 'app', network: 'none', builder: 'buildkit', noCache: true, secrets: [{ id: 's', value: Buffer.from('v') }], registryAuth: [] });
+  });
+
+  it('buildImage sends the base images\' registries their tokens (the push registry\'s, a connected ECR registry\'s), none elsewhere, and never prints one', async () => {
+    const root = workspace();
+    const seen: EngineBuildOptions[] = [];
+    const { engine } = fakeEngine({ pushes: [] });
+    engine.build = async function* (context, options) {
+      seen.push(options);
+      context.resume();
+      // An engine that echoes what it was given (as a failing pull might, with a URL carrying it).
+      yield { stream: `credentials ${options.registryAuth?.map((auth) => auth.password).join(' ')}\n` };
+      yield* goodBuild;
+    };
+    const output = recorder();
+    const ecrHost = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+    const baseRegistries = [{ accountId: '123456789012', region: 'us-east-1', auth: async () => ({ username: 'AWS', password: 'base-token-123', registryHost: ecrHost }) }];
+    const run = new BuildRun(request(root), { engine, auth: authSource().auth, reporter: output.reporter, baseRegistries });
+    await run.refreshAuth(false);
+    const dockerfileText = `FROM registry.test:5000/team/base:1 AS one\nFROM ${ecrHost}/docker-hub/library/alpine:3\nFROM ghcr.io/someone/tool:1\n`;
+    await buildImage(run, { dockerfileText, secrets: [] });
+    assert.deepEqual(seen[0].registryAuth, [
+      { username: 'AWS', password: STALE, registryHost: 'registry.test:5000' },
+      { username: 'AWS', password: 'base-token-123', registryHost: ecrHost },
+    ]);
+    assert.ok(output.text.includes(`Base images from registry.test:5000, ${ecrHost} are pulled with their registry's ECR token.`), output.text.join('\n'));
+    assert.ok(!output.text.some((line) => line.includes('base-token-123') || line.includes(STALE)), output.text.join('\n'));
   });
 });

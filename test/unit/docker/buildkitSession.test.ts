@@ -60,4 +60,32 @@ describe('the BuildKit session that serves build secrets', () => {
       pair.close();
     }
   });
+
+  it('answers Auth/Credentials with the username and secret for the requested host only, and UNIMPLEMENTED for the token-authority calls', async () => {
+    const pair = await connectedPair();
+    let dialed: Record<string, unknown> = {};
+    const auth = { username: 'AWS', password: 'token-for-ecr', registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com' };
+    const session = await openBuildkitSession({ dial: (options, callback) => ((dialed = options), callback(null, pair.ours)) }, [], [auth]);
+    const methods = (dialed.headers as Record<string, string[]>)['X-Docker-Expose-Session-Grpc-Method'];
+    for (const method of ['Credentials', 'GetTokenAuthority', 'FetchToken']) assert.ok(methods.includes(`/moby.filesync.v1.Auth/${method}`), method);
+    const client = http2.connect('http://session', { createConnection: () => pair.engine });
+    try {
+      // CredentialsRequest { string Host = 1 }.
+      const request = (host: string) => Buffer.concat([Buffer.from([0x0a, host.length]), Buffer.from(host)]);
+      const found = await call(client, '/moby.filesync.v1.Auth/Credentials', request('123456789012.DKR.ECR.us-east-1.amazonaws.com'));
+      assert.equal(found.status, '0');
+      // CredentialsResponse { string Username = 1; string Secret = 2 }.
+      assert.deepEqual(found.body, Buffer.concat([Buffer.from([0x0a, 3]), Buffer.from('AWS'), Buffer.from([0x12, 13]), Buffer.from('token-for-ecr')]));
+      const other = await call(client, '/moby.filesync.v1.Auth/Credentials', request('registry.example.com'));
+      assert.deepEqual([other.status, other.body.length], ['0', 0]);
+      const authority = await call(client, '/moby.filesync.v1.Auth/GetTokenAuthority', request('123456789012.dkr.ecr.us-east-1.amazonaws.com'));
+      assert.equal(authority.status, '12');
+      const token = await call(client, '/moby.filesync.v1.Auth/FetchToken', Buffer.alloc(0));
+      assert.equal(token.status, '12');
+    } finally {
+      client.close();
+      session.close();
+      pair.close();
+    }
+  });
 });
