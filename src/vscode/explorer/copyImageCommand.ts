@@ -3,7 +3,7 @@ import { formatBytes } from '../../core/ecr/format';
 import { repositoryNameProblem } from '../../core/ecr/names';
 import { tagIsImmutable, tagMutabilityFrom } from '../../core/ecr/tagMutability';
 import { optionArgument } from '../../core/explorer/arguments';
-import type { CopyProgress, CopyResult } from '../../core/images/copy';
+import type { CopyCancelledError, CopyFailedError, CopyProgress, CopyRequest, CopyResult } from '../../core/images/copy';
 import { tagProblem } from '../../core/images/tags';
 import type { CopyImageOptions } from '../commandArguments';
 import type { Commands } from '../commands';
@@ -11,6 +11,7 @@ import { registryClientFor } from '../registryAccess';
 import type { Connection } from './connections';
 import type { Explorer } from './explorer';
 import { resolveImage } from './imagePick';
+import type { ResolvedTarget } from './targets';
 
 export type CopyImageOutcome =
   | { status: 'copied'; result: CopyResult; target: string; progress: CopyProgress[]; retries: string[] }
@@ -34,10 +35,65 @@ export function copyImageCommands(explorer: Explorer): Commands<'ecr.copyImage'>
 async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: unknown): Promise<CopyImageOutcome | undefined> {
   const resolved = await resolveImage(explorer, arg, 'Copy Image To');
   if (!resolved) return undefined;
-  const { target: source, connection: sourceConnection } = resolved;
-  const options = (optionsArg && typeof optionsArg === 'object' ? optionsArg : {}) as CopyImageOptions;
-  const from = source.tag ? `${source.repository}:${source.tag}` : `${source.repository}@${short(source.digest ?? '')}`;
+  const plan = await askCopyPlan(explorer, resolved, (optionsArg && typeof optionsArg === 'object' ? optionsArg : {}) as CopyImageOptions);
+  if (!plan) return undefined;
+  const prepared = await prepareCopy(explorer, plan);
+  if (!prepared) return undefined;
 
+  const seen: Seen = { progress: [], retries: [] };
+  // A "✓ Copied …" of an earlier copy must not stand beside this one.
+  explorer.tell(undefined);
+  const copy = await import('../../core/images/copy');
+  const [{ ecrRepositoryGate }, { ecrReferrers }] = await Promise.all([import('../../core/ecr/ecrRepository'), import('../../core/images/attachments')]);
+  const { source, sourceConnection, targetConnection, from, repository, tag, withAttachments, targetLabel } = plan;
+  const attempt = () =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} → ${targetLabel}`, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return copy.copyImage({
+        source: { client: prepared.sourceClient, repository: source.repository, reference: prepared.root.digest },
+        target: { client: prepared.targetClient, repository, tags: [tag] },
+        withAttachments,
+        listReferrers: ecrReferrers(await sourceConnection.client(), sourceConnection.config.accountId),
+        gate: ecrRepositoryGate(await targetConnection.client(), targetConnection.accountId),
+        createRepository: true,
+        signal: abort.signal,
+        ...progressReporter(progress, seen),
+      });
+    });
+  try {
+    return copied(explorer, plan, await attempt(), seen);
+  } catch (error) {
+    return copyStopped(explorer, plan, error, seen, copy);
+  }
+}
+
+/** What to copy, where to and under which tag. */
+interface CopyPlan {
+  source: ResolvedTarget['target'];
+  sourceConnection: Connection;
+  targetConnection: Connection;
+  /** The source as shown: repository:tag, or repository@short digest. */
+  from: string;
+  repository: string;
+  tag: string;
+  withAttachments: boolean;
+  /** repository:tag at the target. */
+  to: string;
+  /** The target as shown: repository:tag, with the registry when it is another. */
+  targetLabel: string;
+}
+
+/** What the copy's progress and retries showed, for the outcome. */
+interface Seen {
+  progress: CopyProgress[];
+  retries: string[];
+}
+
+/** Where the copy goes and how it is named, as given in the options or asked for; undefined when dismissed or invalid. */
+async function askCopyPlan(explorer: Explorer, resolved: ResolvedTarget, options: CopyImageOptions): Promise<CopyPlan | undefined> {
+  const { target: source, connection: sourceConnection } = resolved;
+  const from = source.tag ? `${source.repository}:${source.tag}` : `${source.repository}@${short(source.digest ?? '')}`;
   const targetConnection = options.registryKey ? explorer.targets.find(options.registryKey) : await pickRegistry(explorer, sourceConnection, from);
   if (!targetConnection) {
     if (options.registryKey) void explorer.report(`Copy Image To: no registry "${options.registryKey}" in ecr.registries.`);
@@ -65,6 +121,15 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
   }
   const to = `${repository}:${tag}`;
   const targetLabel = targetConnection === sourceConnection ? to : `${to} in ${targetConnection.label}`;
+  return { source, sourceConnection, targetConnection, from, repository, tag, withAttachments, to, targetLabel };
+}
+
+/**
+ * Reads the source and what the tag names at the target; stops when the source is gone, the target
+ * already is this image or its tag is immutable, and asks before moving a tag that names another image.
+ */
+async function prepareCopy(explorer: Explorer, plan: CopyPlan) {
+  const { source, sourceConnection, targetConnection, from, repository, tag, to, targetLabel } = plan;
   const { redactor } = explorer.services;
   const prepared = await explorer.attempt(targetConnection, `Could not copy ${from} to ${targetLabel}`, async () => {
     const [sourceClient, targetClient] = await Promise.all([registryClientFor(sourceConnection, redactor, explorer.log), registryClientFor(targetConnection, redactor, explorer.log)]);
@@ -92,71 +157,69 @@ async function copyImageCommand(explorer: Explorer, arg: unknown, optionsArg: un
     const answer = await explorer.services.modals.show('warning', `Replace ${targetLabel}?`, `${to} names another image now (${existing.digest}). After the copy it names ${root.digest}; the other image keeps its other tags, or stays untagged.`, 'Copy and Move Tag');
     if (!answer) return undefined;
   }
+  return { sourceClient, targetClient, root };
+}
 
-  const progressSeen: CopyProgress[] = [];
-  const retries: string[] = [];
-  // A "✓ Copied …" of an earlier copy must not stand beside this one.
-  explorer.tell(undefined);
-  const { copyImage, CopyCancelledError, CopyFailedError } = await import('../../core/images/copy');
-  const [{ ecrRepositoryGate }, { ecrReferrers }] = await Promise.all([import('../../core/ecr/ecrRepository'), import('../../core/images/attachments')]);
-  const attempt = () =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} → ${targetLabel}`, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let shown = 0;
-      let latest = '';
-      return copyImage({
-        source: { client: sourceClient, repository: source.repository, reference: root.digest },
-        target: { client: targetClient, repository, tags: [tag] },
-        withAttachments,
-        listReferrers: ecrReferrers(await sourceConnection.client(), sourceConnection.config.accountId),
-        gate: ecrRepositoryGate(await targetConnection.client(), targetConnection.accountId),
-        createRepository: true,
-        signal: abort.signal,
-        onProgress: (now) => {
-          progressSeen.push(now);
-          const percent = now.bytesTotal ? Math.floor((now.bytesDone / now.bytesTotal) * 100) : 100;
-          latest = `${formatBytes(now.bytesDone)} of ${formatBytes(now.bytesTotal)} · ${now.blobsDone}/${now.blobsTotal} blobs`;
-          progress.report({ message: latest, increment: Math.max(percent - shown, 0) });
-          shown = Math.max(shown, percent);
-        },
-        onRetry: (notice, text) => {
-          retries.push(text);
-          progress.report({ message: `${latest ? `${latest} · ` : ''}retrying in ${Math.max(1, Math.round(notice.delayMs / 1000))} s, attempt ${notice.attempt} of ${notice.attempts}` });
-        },
-      });
-    });
-  try {
-    const result = await attempt();
-    const { streamed, mounted, skipped } = result.blobs;
-    const how = [streamed ? `${streamed} blob${streamed === 1 ? '' : 's'} copied (${formatBytes(result.bytesStreamed)})` : '', mounted ? `${mounted} mounted` : '', skipped ? `${skipped} already there` : ''].filter(Boolean).join(', ');
-    const created = result.createdRepository ? ` Created repository ${repository}.` : '';
-    const { manifests: attachments, nested } = result.attachments;
-    const attached = attachments ? ` With ${attachments} attachment${attachments === 1 ? '' : 's'} (signatures, attestations, SBOMs)${nested ? `, ${nested} of them attachments of attachments` : ''}.` : '';
-    const recovered = result.recovered ? ` (A request failed on the way, ${result.recovered}, but the tag names the digest.)` : '';
-    explorer.tell(`✓ Copied ${from} → ${targetLabel}, digest ${short(result.digest)} verified`);
-    explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${attachments} attachment(s) (${nested} nested); ${how || 'nothing to transfer'}${created}${recovered}`);
+/** The notification's progress by bytes and blobs, and each retry in it; both kept in `seen`. */
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, seen: Seen): Required<Pick<CopyRequest, 'onProgress' | 'onRetry'>> {
+  let shown = 0;
+  let latest = '';
+  return {
+    onProgress: (now) => {
+      seen.progress.push(now);
+      const percent = now.bytesTotal ? Math.floor((now.bytesDone / now.bytesTotal) * 100) : 100;
+      latest = `${formatBytes(now.bytesDone)} of ${formatBytes(now.bytesTotal)} · ${now.blobsDone}/${now.blobsTotal} blobs`;
+      progress.report({ message: latest, increment: Math.max(percent - shown, 0) });
+      shown = Math.max(shown, percent);
+    },
+    onRetry: (notice, text) => {
+      seen.retries.push(text);
+      progress.report({ message: `${latest ? `${latest} · ` : ''}retrying in ${Math.max(1, Math.round(notice.delayMs / 1000))} s, attempt ${notice.attempt} of ${notice.attempts}` });
+    },
+  };
+}
+
+function copied(explorer: Explorer, plan: CopyPlan, result: CopyResult, seen: Seen): CopyImageOutcome {
+  const { source, targetConnection, from, repository, targetLabel } = plan;
+  const { streamed, mounted, skipped } = result.blobs;
+  const how = [streamed ? `${streamed} blob${streamed === 1 ? '' : 's'} copied (${formatBytes(result.bytesStreamed)})` : '', mounted ? `${mounted} mounted` : '', skipped ? `${skipped} already there` : ''].filter(Boolean).join(', ');
+  const created = result.createdRepository ? ` Created repository ${repository}.` : '';
+  const { manifests: attachments, nested } = result.attachments;
+  const attached = attachments ? ` With ${attachments} attachment${attachments === 1 ? '' : 's'} (signatures, attestations, SBOMs)${nested ? `, ${nested} of them attachments of attachments` : ''}.` : '';
+  const recovered = result.recovered ? ` (A request failed on the way, ${result.recovered}, but the tag names the digest.)` : '';
+  explorer.tell(`✓ Copied ${from} → ${targetLabel}, digest ${short(result.digest)} verified`);
+  explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${attachments} attachment(s) (${nested} nested); ${how || 'nothing to transfer'}${created}${recovered}`);
+  explorer.model.refresh(targetConnection.key, repository);
+  void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${attached}${created}${recovered}`);
+  return { status: 'copied', result, target: targetLabel, progress: seen.progress, retries: seen.retries };
+}
+
+/** A cancel or failure: says what it removed from the target or left there (the copy's message), then refreshes the target. */
+async function copyStopped(
+  explorer: Explorer,
+  plan: CopyPlan,
+  error: unknown,
+  seen: Seen,
+  /** The copy module's error classes (it is loaded when a copy starts). */
+  errors: { CopyCancelledError: typeof CopyCancelledError; CopyFailedError: typeof CopyFailedError },
+): Promise<CopyImageOutcome> {
+  const { targetConnection, from, repository, targetLabel } = plan;
+  if (error instanceof errors.CopyCancelledError || abortedEarly(error)) {
+    const message = error instanceof errors.CopyCancelledError ? error.message : 'The copy was cancelled; nothing was written at the target.';
+    explorer.tell(`Copy of ${from} cancelled`);
+    explorer.log.info(`copy of ${from} to ${targetLabel} cancelled: ${message}`);
+    void vscode.window.showInformationMessage(`Copy of ${from} to ${targetLabel} cancelled. ${message.replace(/^The copy was cancelled; /, '')}`);
     explorer.model.refresh(targetConnection.key, repository);
-    void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${attached}${created}${recovered}`);
-    return { status: 'copied', result, target: targetLabel, progress: progressSeen, retries };
-  } catch (error) {
-    if (error instanceof CopyCancelledError || abortedEarly(error)) {
-      const message = error instanceof CopyCancelledError ? error.message : 'The copy was cancelled; nothing was written at the target.';
-      explorer.tell(`Copy of ${from} cancelled`);
-      explorer.log.info(`copy of ${from} to ${targetLabel} cancelled: ${message}`);
-      void vscode.window.showInformationMessage(`Copy of ${from} to ${targetLabel} cancelled. ${message.replace(/^The copy was cancelled; /, '')}`);
-      explorer.model.refresh(targetConnection.key, repository);
-      return { status: 'cancelled', message, progress: progressSeen };
-    }
-    if (error instanceof CopyFailedError) {
-      // What it removed or left is part of the message; the cause is classified as every ECR failure is.
-      void explorer.report(`Could not copy ${from} to ${targetLabel}`, error.message, { showLog: true });
-      explorer.model.refresh(targetConnection.key, repository);
-      return { status: 'failed', message: error.message, progress: progressSeen, retries };
-    }
-    await explorer.report(`Could not copy ${from} to ${targetLabel}`, error, { registry: targetConnection });
-    return { status: 'failed', message: error instanceof Error ? error.message : String(error), progress: progressSeen, retries };
+    return { status: 'cancelled', message, progress: seen.progress };
   }
+  if (error instanceof errors.CopyFailedError) {
+    // What it removed or left is part of the message; the cause is classified as every ECR failure is.
+    void explorer.report(`Could not copy ${from} to ${targetLabel}`, error.message, { showLog: true });
+    explorer.model.refresh(targetConnection.key, repository);
+    return { status: 'failed', message: error.message, progress: seen.progress, retries: seen.retries };
+  }
+  await explorer.report(`Could not copy ${from} to ${targetLabel}`, error, { registry: targetConnection });
+  return { status: 'failed', message: error instanceof Error ? error.message : String(error), progress: seen.progress, retries: seen.retries };
 }
 
 async function pickRegistry(explorer: Explorer, source: Connection, from: string): Promise<Connection | undefined> {

@@ -45,80 +45,81 @@ export function scanCommands(
   explorer: Explorer,
   documents: ReadOnlyDocuments,
 ): Commands<'ecr.startImageScan' | 'ecr.showScanFindings' | 'ecr.toggleScanOnPush' | 'ecr.turnScanOnPushOn' | 'ecr.turnScanOnPushOff'> {
-  const { model, log } = explorer;
-  const attempt = explorer.attempt.bind(explorer);
-  const withProgress = explorer.withProgress.bind(explorer);
-  const resolve = (arg: unknown, title: string) => explorer.targets.repository(arg, title, { where: 'an item' });
-
-  const setScanOnPushTo = async (arg: unknown, enableArg: unknown, title: string) => {
-    const enable = optionArgument(enableArg);
-    const resolved = resolve(arg, title);
-    if (!resolved) return undefined;
-    const { target, connection } = resolved;
-    // Flip what ECR holds now, not what the row showed when it was listed.
-    const wanted = typeof enable === 'boolean' ? enable : await currentSettings(explorer, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
-    if (wanted === undefined) return undefined;
-    const { setScanOnPush } = await import('../../core/ecr/scanning');
-    const now = await attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
-      setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
-    );
-    if (now === undefined) return undefined;
-    vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
-    model.updateRepository(connection.key, target.repository, { scanOnPush: now });
-    return now;
-  };
-
   return {
-    'ecr.startImageScan': async (arg) => {
-      const resolved = resolve(arg, 'Scan Image');
-      if (!resolved) return undefined;
-      const { target, connection } = resolved;
-      // StartImageScan answers ImageArchivedException for an archived image (ECR API model): say so first.
-      if (refuseArchived(explorer, target, 'Scan Image')) return undefined;
-      const { startImageScan } = await import('../../core/ecr/scanning');
-      const status = await attempt(connection, `Could not start a scan of ${describeTarget(target)}`, () =>
-        withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),
-      );
-      if (!status) return undefined;
-      log.info(`scan of ${describeTarget(target)}: ${status}`);
-      // Forget what the tooltip knew; the rows are rebuilt, so VS Code resolves their tooltips again.
-      if (target.digest) model.updateScan(connection.key, target.repository, target.digest, status);
-      // The outcome goes where the person looks, with its action; not above the tree, where "in progress" outlived the scan.
-      explorer.tell(undefined);
-      void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
-        if (answer) void runCommand('ecr.showScanFindings', target);
-      });
-      return status;
-    },
-
-    'ecr.showScanFindings': async (arg) => {
-      const resolved = resolve(arg, 'Show Scan Findings');
-      if (!resolved) return undefined;
-      const { target, connection } = resolved;
-      const { describeScanFindings } = await import('../../core/ecr/scanning');
-      const report = await attempt(connection, `Could not read the scan findings of ${describeTarget(target)}`, () =>
-        withProgress(`Reading scan findings of ${describeTarget(target)}…`, async () => describeScanFindings(await connection.client(), target.repository, target, connection.config.accountId)),
-      );
-      if (!report) return undefined;
-      // The tooltip's counts come from the image summary: bring it up to date with what was just read.
-      if (target.digest) model.updateScan(connection.key, target.repository, target.digest, report.status === 'NOT_SCANNED' ? undefined : report.status, report.counts);
-      if (report.status === 'NOT_SCANNED') {
-        explorer.tell(`${describeTarget(target)} has not been scanned`);
-        // Not awaited: the command is done; the offer stays until taken or closed.
-        void vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now').then((scan) => {
-          if (scan) void runCommand('ecr.startImageScan', target);
-        });
-        return report;
-      }
-      const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
-      // Rendered, so the findings read as a table with working links, not as Markdown source.
-      await documents.showRendered(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report));
-      return report;
-    },
-
-    'ecr.toggleScanOnPush': (arg, enable) => setScanOnPushTo(arg, enable, 'Toggle Scan on Push'),
+    'ecr.startImageScan': (arg) => startScan(explorer, arg),
+    'ecr.showScanFindings': (arg) => showScanFindings(explorer, documents, arg),
+    'ecr.toggleScanOnPush': (arg, enable) => setScanOnPushTo(explorer, arg, enable, 'Toggle Scan on Push'),
     // The repository's context menu offers the one that changes something, so it reads as the state.
-    'ecr.turnScanOnPushOn': (arg) => setScanOnPushTo(arg, true, 'Turn Scan on Push On'),
-    'ecr.turnScanOnPushOff': (arg) => setScanOnPushTo(arg, false, 'Turn Scan on Push Off'),
+    'ecr.turnScanOnPushOn': (arg) => setScanOnPushTo(explorer, arg, true, 'Turn Scan on Push On'),
+    'ecr.turnScanOnPushOff': (arg) => setScanOnPushTo(explorer, arg, false, 'Turn Scan on Push Off'),
   };
+}
+
+function resolveTarget(explorer: Explorer, arg: unknown, title: string) {
+  return explorer.targets.repository(arg, title, { where: 'an item' });
+}
+
+async function setScanOnPushTo(explorer: Explorer, arg: unknown, enableArg: unknown, title: string) {
+  const enable = optionArgument(enableArg);
+  const resolved = resolveTarget(explorer, arg, title);
+  if (!resolved) return undefined;
+  const { target, connection } = resolved;
+  // Flip what ECR holds now, not what the row showed when it was listed.
+  const wanted = typeof enable === 'boolean' ? enable : await currentSettings(explorer, connection, target.repository).then((settings) => (settings ? !settings.scanOnPush : undefined));
+  if (wanted === undefined) return undefined;
+  const { setScanOnPush } = await import('../../core/ecr/scanning');
+  const now = await explorer.attempt(connection, `Could not change scan on push for ${target.repository}`, async () =>
+    setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
+  );
+  if (now === undefined) return undefined;
+  vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
+  explorer.model.updateRepository(connection.key, target.repository, { scanOnPush: now });
+  return now;
+}
+
+async function startScan(explorer: Explorer, arg: unknown) {
+  const resolved = resolveTarget(explorer, arg, 'Scan Image');
+  if (!resolved) return undefined;
+  const { target, connection } = resolved;
+  // StartImageScan answers ImageArchivedException for an archived image (ECR API model): say so first.
+  if (refuseArchived(explorer, target, 'Scan Image')) return undefined;
+  const { startImageScan } = await import('../../core/ecr/scanning');
+  const status = await explorer.attempt(connection, `Could not start a scan of ${describeTarget(target)}`, () =>
+    explorer.withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),
+  );
+  if (!status) return undefined;
+  explorer.log.info(`scan of ${describeTarget(target)}: ${status}`);
+  // Forget what the tooltip knew; the rows are rebuilt, so VS Code resolves their tooltips again.
+  if (target.digest) explorer.model.updateScan(connection.key, target.repository, target.digest, status);
+  // The outcome goes where the person looks, with its action; not above the tree, where "in progress" outlived the scan.
+  explorer.tell(undefined);
+  void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
+    if (answer) void runCommand('ecr.showScanFindings', target);
+  });
+  return status;
+}
+
+async function showScanFindings(explorer: Explorer, documents: ReadOnlyDocuments, arg: unknown) {
+  const resolved = resolveTarget(explorer, arg, 'Show Scan Findings');
+  if (!resolved) return undefined;
+  const { target, connection } = resolved;
+  const { describeScanFindings } = await import('../../core/ecr/scanning');
+  const report = await explorer.attempt(connection, `Could not read the scan findings of ${describeTarget(target)}`, () =>
+    explorer.withProgress(`Reading scan findings of ${describeTarget(target)}…`, async () => describeScanFindings(await connection.client(), target.repository, target, connection.config.accountId)),
+  );
+  if (!report) return undefined;
+  // The tooltip's counts come from the image summary: bring it up to date with what was just read.
+  if (target.digest) explorer.model.updateScan(connection.key, target.repository, target.digest, report.status === 'NOT_SCANNED' ? undefined : report.status, report.counts);
+  if (report.status === 'NOT_SCANNED') {
+    explorer.tell(`${describeTarget(target)} has not been scanned`);
+    // Not awaited: the command is done; the offer stays until taken or closed.
+    void vscode.window.showInformationMessage(`${describeTarget(target)} has not been scanned.`, 'Scan Now').then((scan) => {
+      if (scan) void runCommand('ecr.startImageScan', target);
+    });
+    return report;
+  }
+  const name = (target.tag ?? target.digest?.replace(':', '-') ?? 'image').replace(/[^\w.-]/g, '_');
+  // Rendered, so the findings read as a table with working links, not as Markdown source.
+  await documents.showRendered(`/${connection.key}/${target.repository}/${name}.scan-findings.md`, scanReportMarkdown(describeTarget(target), report));
+  return report;
 }

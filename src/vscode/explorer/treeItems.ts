@@ -6,7 +6,18 @@ import { isArchived } from '../../core/ecr/storageClass';
 import { imageContextValue, isArtifactRow, repositoryContextValue } from '../../core/explorer/contextValues';
 import { mediaTypeText } from '../../core/ecr/format';
 import { scanStatusText } from '../../core/ecr/scanning';
-import { shortDigest, type ExplorerNode, type ImageNode, type RepositoryNode } from '../../core/explorer/nodes';
+import {
+  shortDigest,
+  type ArchivedGroupNode,
+  type ErrorNode,
+  type ExplorerNode,
+  type ImageNode,
+  type LoadMoreNode,
+  type MessageNode,
+  type RegistryNode,
+  type RepositoryNode,
+  type UntaggedGroupNode,
+} from '../../core/explorer/nodes';
 import { readLifecycleMark } from '../../core/images/lifecyclePreview';
 import { describeTagMutability, tagMutabilityFrom, tagMutabilityIcon } from '../../core/ecr/tagMutability';
 import type { CommandArguments } from '../commandArguments';
@@ -130,96 +141,125 @@ export function repositoryTooltip(node: RepositoryNode): vscode.MarkdownString {
 }
 
 export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
+  return withId(rowItem(node), node);
+}
+
+/** One function per node kind; the row's id is set by toTreeItem. */
+function rowItem(node: ExplorerNode): vscode.TreeItem {
   switch (node.kind) {
-    case 'registry': {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = [node.accountId ?? 'account of the credentials', node.region, node.summary].filter(Boolean).join(' · ');
-      item.iconPath = new vscode.ThemeIcon('server-environment');
-      item.contextValue = 'registry';
-      item.tooltip = md(
-        [
-          `**${node.label}**`,
-          `Account: ${node.accountId ?? 'resolved from the credentials'}`,
-          `Region: ${node.region}`,
-          `Credentials: ${node.credentialsFile ? `profile ${node.profile ?? 'default'} in ${code(node.credentialsFile)}` : node.profile ? `profile ${code(node.profile)}` : 'default chain (environment, SSO, instance role)'}`,
-        ].join('\n\n'),
-      );
-      return withId(item, node);
-    }
-    case 'repository': {
-      const repository = node.repository;
-      const item = new vscode.TreeItem(
-        repository.name,
-        node.expandForFilter || node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
-      );
-      item.iconPath = new vscode.ThemeIcon(tagMutabilityIcon(repository.tagMutability));
-      item.contextValue = repositoryContextValue(node);
-      if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
-      // No tooltip here: built on hover (repositoryTooltip), not for each of thousands of rows.
-      return withId(item, node);
-    }
-    case 'image': {
-      const image = node.image;
-      // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
-      // A platform image or attachment under its index is named by what it is ("linux/arm64", "attestation manifest");
-      // an attachment is named so even when tagged (cosign's sha256-….sig tag says nothing to a person).
-      const label = isArtifactRow(node) ? node.role! : node.tags.length ? node.tags.join(', ') : node.role ? (node.platform ?? node.role) : shortDigest(image.digest);
-      const item = new vscode.TreeItem(label, node.childCount ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
-      item.description = imageRowDescription(node);
-      item.iconPath = imageIcon(node);
-      item.contextValue = imageContextValue(node);
-      // No tooltip here: the provider resolves it on hover (imageTooltip), when it may ask ECR for scan counts.
-      return withId(item, node);
-    }
-    case 'untagged': {
-      const item = new vscode.TreeItem('Untagged', vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `${node.count} image${node.count === 1 ? '' : 's'}`;
-      item.iconPath = new vscode.ThemeIcon('circle-slash');
-      item.contextValue = 'untaggedGroup';
-      item.tooltip = 'Images with no tag (for example, replaced by a newer push of the same tag). They can be pulled only by digest.';
-      // Screen readers read the row (VS Code would otherwise read the tooltip as its label).
-      item.accessibilityInformation = { label: `Untagged, ${item.description}`, role: 'treeitem' };
-      return withId(item, node);
-    }
-    case 'archived': {
-      const item = new vscode.TreeItem('Archived', vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `${node.count} image${node.count === 1 ? '' : 's'} · restore to pull`;
-      item.iconPath = new vscode.ThemeIcon('archive');
-      item.contextValue = 'archivedGroup';
-      item.tooltip = "Images in ECR's archive storage class (moved there by a lifecycle rule). They cannot be pulled or built from until restored: right-click one and choose Restore Image.";
-      item.accessibilityInformation = { label: `Archived, ${node.count} image${node.count === 1 ? '' : 's'}`, role: 'treeitem' };
-      return withId(item, node);
-    }
-    case 'loadMore': {
-      const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-      item.description = `${node.loaded.toLocaleString('en-US')} ${node.noun} shown`;
-      item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.contextValue = 'loadMore';
-      item.tooltip = `Fetch the next page (up to the ecr.pageSize setting, at most 1000) of ${node.noun}.`;
-      item.command = commandFor('ecr.loadMore', 'Load More', node);
-      return withId(item, node);
-    }
-    case 'error': {
-      const item = new vscode.TreeItem(node.error.message, vscode.TreeItemCollapsibleState.None);
-      item.description = node.error.action?.title;
-      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      item.contextValue = 'error';
-      item.tooltip = md(`${node.error.message}\n\n${code(node.error.detail)}${node.error.action ? `\n\nClick to: ${node.error.action.title}` : ''}`);
-      item.command = commandFor('ecr.retry', node.error.action?.title ?? 'Retry', node, { performAction: true });
-      return withId(item, node);
-    }
-    case 'message': {
-      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
-      item.contextValue = 'message';
-      return withId(item, node);
-    }
+    case 'registry':
+      return registryItem(node);
+    case 'repository':
+      return repositoryItem(node);
+    case 'image':
+      return imageItem(node);
+    case 'untagged':
+      return untaggedGroupItem(node);
+    case 'archived':
+      return archivedGroupItem(node);
+    case 'loadMore':
+      return loadMoreItem(node);
+    case 'error':
+      return errorItem(node);
+    case 'message':
+      return messageItem(node);
     case 'pullThroughGroup':
     case 'templateGroup':
     case 'pullThroughRule':
     case 'creationTemplate':
-      return withId(registryGroupItem(node), node);
+      return registryGroupItem(node);
   }
+}
+
+function registryItem(node: RegistryNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = [node.accountId ?? 'account of the credentials', node.region, node.summary].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon('server-environment');
+  item.contextValue = 'registry';
+  item.tooltip = md(
+    [
+      `**${node.label}**`,
+      `Account: ${node.accountId ?? 'resolved from the credentials'}`,
+      `Region: ${node.region}`,
+      `Credentials: ${node.credentialsFile ? `profile ${node.profile ?? 'default'} in ${code(node.credentialsFile)}` : node.profile ? `profile ${code(node.profile)}` : 'default chain (environment, SSO, instance role)'}`,
+    ].join('\n\n'),
+  );
+  return item;
+}
+
+function repositoryItem(node: RepositoryNode): vscode.TreeItem {
+  const repository = node.repository;
+  const item = new vscode.TreeItem(
+    repository.name,
+    node.expandForFilter || node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
+  item.iconPath = new vscode.ThemeIcon(tagMutabilityIcon(repository.tagMutability));
+  item.contextValue = repositoryContextValue(node);
+  if (repository.createdAt) item.description = `created ${formatAge(repository.createdAt)}`;
+  // No tooltip here: built on hover (repositoryTooltip), not for each of thousands of rows.
+  return item;
+}
+
+function imageItem(node: ImageNode): vscode.TreeItem {
+  const image = node.image;
+  // One row per image: all the tags it carries ("0.3.6, latest"), or its short digest.
+  // A platform image or attachment under its index is named by what it is ("linux/arm64", "attestation manifest");
+  // an attachment is named so even when tagged (cosign's sha256-….sig tag says nothing to a person).
+  const label = isArtifactRow(node) ? node.role! : node.tags.length ? node.tags.join(', ') : node.role ? (node.platform ?? node.role) : shortDigest(image.digest);
+  const item = new vscode.TreeItem(label, node.childCount ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+  item.description = imageRowDescription(node);
+  item.iconPath = imageIcon(node);
+  item.contextValue = imageContextValue(node);
+  // No tooltip here: the provider resolves it on hover (imageTooltip), when it may ask ECR for scan counts.
+  return item;
+}
+
+function untaggedGroupItem(node: UntaggedGroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Untagged', vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = `${node.count} image${node.count === 1 ? '' : 's'}`;
+  item.iconPath = new vscode.ThemeIcon('circle-slash');
+  item.contextValue = 'untaggedGroup';
+  item.tooltip = 'Images with no tag (for example, replaced by a newer push of the same tag). They can be pulled only by digest.';
+  // Screen readers read the row (VS Code would otherwise read the tooltip as its label).
+  item.accessibilityInformation = { label: `Untagged, ${item.description}`, role: 'treeitem' };
+  return item;
+}
+
+function archivedGroupItem(node: ArchivedGroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Archived', vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = `${node.count} image${node.count === 1 ? '' : 's'} · restore to pull`;
+  item.iconPath = new vscode.ThemeIcon('archive');
+  item.contextValue = 'archivedGroup';
+  item.tooltip = "Images in ECR's archive storage class (moved there by a lifecycle rule). They cannot be pulled or built from until restored: right-click one and choose Restore Image.";
+  item.accessibilityInformation = { label: `Archived, ${node.count} image${node.count === 1 ? '' : 's'}`, role: 'treeitem' };
+  return item;
+}
+
+function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+  item.description = `${node.loaded.toLocaleString('en-US')} ${node.noun} shown`;
+  item.iconPath = new vscode.ThemeIcon('ellipsis');
+  item.contextValue = 'loadMore';
+  item.tooltip = `Fetch the next page (up to the ecr.pageSize setting, at most 1000) of ${node.noun}.`;
+  item.command = commandFor('ecr.loadMore', 'Load More', node);
+  return item;
+}
+
+function errorItem(node: ErrorNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.error.message, vscode.TreeItemCollapsibleState.None);
+  item.description = node.error.action?.title;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.contextValue = 'error';
+  item.tooltip = md(`${node.error.message}\n\n${code(node.error.detail)}${node.error.action ? `\n\nClick to: ${node.error.action.title}` : ''}`);
+  item.command = commandFor('ecr.retry', node.error.action?.title ?? 'Retry', node, { performAction: true });
+  return item;
+}
+
+function messageItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
+  item.contextValue = 'message';
+  return item;
 }
 
 /** A row's click: one of this extension's commands, with the arguments it accepts. */
