@@ -145,7 +145,7 @@ async function prepareCopy(explorer: Explorer, plan: CopyPlan) {
     return undefined;
   }
   if (existing && existing.digest === root.digest) {
-    explorer.tell(`${targetLabel} already is this image (${short(root.digest)}): nothing to copy`);
+    void explorer.done(`${targetLabel} already is this image (${short(root.digest)}): nothing to copy.`);
     return undefined;
   }
   if (existing) {
@@ -187,10 +187,9 @@ function copied(explorer: Explorer, plan: CopyPlan, result: CopyResult, seen: Se
   const { manifests: attachments, nested } = result.attachments;
   const attached = attachments ? ` With ${attachments} attachment${attachments === 1 ? '' : 's'} (signatures, attestations, SBOMs)${nested ? `, ${nested} of them attachments of attachments` : ''}.` : '';
   const recovered = result.recovered ? ` (A request failed on the way, ${result.recovered}, but the tag names the digest.)` : '';
-  explorer.tell(`✓ Copied ${from} → ${targetLabel}, digest ${short(result.digest)} verified`);
-  explorer.log.info(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${attachments} attachment(s) (${nested} nested); ${how || 'nothing to transfer'}${created}${recovered}`);
+  explorer.log.debug(`copied ${source.repository}@${result.digest} to ${targetLabel}: ${result.manifests.length} manifest(s), ${attachments} attachment(s) (${nested} nested); ${how || 'nothing to transfer'}${created}${recovered}`);
   explorer.model.refresh(targetConnection.key, repository);
-  void vscode.window.showInformationMessage(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${attached}${created}${recovered}`);
+  void explorer.done(`Copied ${from} to ${targetLabel}: digest ${short(result.digest)} verified at the target; ${how || 'nothing to transfer'}.${attached}${created}${recovered}`);
   return { status: 'copied', result, target: targetLabel, progress: seen.progress, retries: seen.retries };
 }
 
@@ -206,9 +205,7 @@ async function copyStopped(
   const { targetConnection, from, repository, targetLabel } = plan;
   if (error instanceof errors.CopyCancelledError || abortedEarly(error)) {
     const message = error instanceof errors.CopyCancelledError ? error.message : 'The copy was cancelled; nothing was written at the target.';
-    explorer.tell(`Copy of ${from} cancelled`);
-    explorer.log.info(`copy of ${from} to ${targetLabel} cancelled: ${message}`);
-    void vscode.window.showInformationMessage(`Copy of ${from} to ${targetLabel} cancelled. ${message.replace(/^The copy was cancelled; /, '')}`);
+    void explorer.done(`Copy of ${from} to ${targetLabel} cancelled. ${message.replace(/^The copy was cancelled; /, '')}`);
     explorer.model.refresh(targetConnection.key, repository);
     return { status: 'cancelled', message, progress: seen.progress };
   }

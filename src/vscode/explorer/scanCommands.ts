@@ -72,7 +72,7 @@ async function setScanOnPushTo(explorer: Explorer, arg: unknown, enableArg: unkn
     setScanOnPush(await connection.client(), target.repository, wanted, connection.config.accountId),
   );
   if (now === undefined) return undefined;
-  vscode.window.setStatusBarMessage(`$(check) Scan on push ${now ? 'on' : 'off'} for ${target.repository}`, 5000);
+  void explorer.done(`Scan on push is ${now ? 'on' : 'off'} for ${target.repository}.`);
   explorer.model.updateRepository(connection.key, target.repository, { scanOnPush: now });
   return now;
 }

@@ -14,7 +14,7 @@ import type { InspectResult } from '../../../src/vscode/explorer/inspectCommand'
 import type { CheckImageReport } from '../../../src/vscode/explorer/preflightCommand';
 import type { TagOutcome } from '../../../src/core/images/tags';
 import type { ExplorerTestApi as ExplorerApi, TreeSnapshotEntry } from '../../../src/vscode/testApi';
-import { activateExtension, frameShows, modals, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, waitFor } from './harness';
+import { activateExtension, frameShows, modals, notificationShown, quickInput, quickPickShown, requireStack, screenshot, stack, transcripts, typeKeys, waitFor } from './harness';
 import { pushImage, registryClientOf, untilListed } from './imageFixtures';
 import { startFaultProxy } from '../../stack/faultProxy';
 import type { RegistryClient } from '../../../src/core/registry/client';
@@ -136,7 +136,8 @@ describe('Image operations: inspect, tags, copy, Check Image', function () {
     assert.ok(outcome.progress.length >= 3, 'progress was reported along the way');
     assert.equal((await registry.headManifest(targetRepository, 'release'))?.digest, digest, 'the target tag names the same digest');
     await untilListed(ecr, targetRepository, 'release', digest);
-    assert.match(explorer.viewMessage() ?? '', /Copied imageops-.*:1\.0 → .*promoted:release, digest sha256:.* verified/);
+    // The outcome is a notification naming the target and the digest verified there.
+    await notificationShown(`${targetRepository}:release: digest ${digest.slice(0, 19)} verified at the target`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await explorer.reveal(REGISTRY_KEY, targetRepository, { expand: true });
     await waitFor('the copy in the tree', async () => (await imageRows(explorer, targetRepository)).some((entry) => entry.label === 'release') || undefined);
