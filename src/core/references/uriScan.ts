@@ -1,5 +1,5 @@
 import { parseRegistryHost, type RegistryHost } from '../ecr/registryHost';
-import { editDistance } from '../dockerfile/text';
+import { editDistance } from '../editDistance';
 import type { FoundReference, HostParts, Part, Span } from './recognise';
 
 /** Full URIs and bare hosts: the one scan every document gets (see `recognise.ts`), and the host and URI views it makes. */
