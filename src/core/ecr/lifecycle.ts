@@ -90,6 +90,54 @@ export function parseLifecyclePolicy(text: string): LifecyclePolicy {
   return value as LifecyclePolicy;
 }
 
+/** A rule's action against its storage class. */
+function actionProblems(name: string, action: { type?: unknown; targetStorageClass?: unknown } | undefined, storageClass: LifecycleStorageClass): string[] {
+  const problems: string[] = [];
+  if (action?.type === 'transition') {
+    if (action.targetStorageClass !== 'archive') problems.push(`${name}: a "transition" action needs targetStorageClass "archive".`);
+    if (storageClass === 'archive') problems.push(`${name}: a "transition" rule selects standard images; archived images can only be expired.`);
+  } else if (action?.type === 'expire') {
+    if (action.targetStorageClass !== undefined) problems.push(`${name}: an "expire" action takes no targetStorageClass.`);
+  } else {
+    problems.push(`${name}: action.type must be "expire" or "transition".`);
+  }
+  return problems;
+}
+
+/** A rule's countNumber, countType and countUnit, against its storage class and action. */
+function countProblems(name: string, selection: LifecycleRule['selection'], storageClass: LifecycleStorageClass, actionType: unknown): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(selection.countNumber) || (selection.countNumber as number) < 1) problems.push(`${name}: countNumber must be a whole number of 1 or more.`);
+  switch (selection.countType) {
+    case 'sinceImagePushed':
+    case 'sinceImagePulled':
+    case 'sinceImageTransitioned':
+      if (selection.countUnit !== 'days') problems.push(`${name}: a ${selection.countType} rule needs countUnit "days".`);
+      break;
+    case 'imageCountMoreThan':
+      if (selection.countUnit !== undefined) problems.push(`${name}: an imageCountMoreThan rule takes no countUnit.`);
+      break;
+    default:
+      problems.push(`${name}: countType must be "imageCountMoreThan", "sinceImagePushed", "sinceImagePulled" or "sinceImageTransitioned".`);
+  }
+  if (selection.countType === 'sinceImageTransitioned' && storageClass !== 'archive') {
+    problems.push(`${name}: a sinceImageTransitioned rule needs storageClass "archive" (it ages images from when they were archived).`);
+  }
+  if (storageClass === 'archive' && selection.countType !== undefined && selection.countType !== 'sinceImageTransitioned') {
+    problems.push(`${name}: a rule on archived images counts with sinceImageTransitioned; ${selection.countType} selects standard images only.`);
+  }
+  if (
+    storageClass === 'archive' &&
+    actionType === 'expire' &&
+    selection.countType === 'sinceImageTransitioned' &&
+    Number.isInteger(selection.countNumber) &&
+    selection.countNumber < ARCHIVE_MINIMUM_DAYS
+  ) {
+    problems.push(`${name}: ECR keeps archived images at least ${ARCHIVE_MINIMUM_DAYS} days; expire them after ${ARCHIVE_MINIMUM_DAYS} days or more (countNumber ${selection.countNumber}).`);
+  }
+  return problems;
+}
+
 /** Every problem ECR would reject the policy for (or that the preview cannot evaluate), as sentences. */
 export function lifecyclePolicyProblems(value: unknown): string[] {
   const problems: string[] = [];
@@ -116,14 +164,7 @@ export function lifecyclePolicyProblems(value: unknown): string[] {
     }
     highestPriority[storageClass] = Math.max(highestPriority[storageClass], rule.rulePriority ?? -Infinity);
     const action = rule.action as { type?: unknown; targetStorageClass?: unknown } | undefined;
-    if (action?.type === 'transition') {
-      if (action.targetStorageClass !== 'archive') problems.push(`${name}: a "transition" action needs targetStorageClass "archive".`);
-      if (storageClass === 'archive') problems.push(`${name}: a "transition" rule selects standard images; archived images can only be expired.`);
-    } else if (action?.type === 'expire') {
-      if (action.targetStorageClass !== undefined) problems.push(`${name}: an "expire" action takes no targetStorageClass.`);
-    } else {
-      problems.push(`${name}: action.type must be "expire" or "transition".`);
-    }
+    problems.push(...actionProblems(name, action, storageClass));
     const hasTagLists = Boolean(selection.tagPrefixList?.length || selection.tagPatternList?.length);
     switch (selection.tagStatus) {
       case 'tagged':
@@ -144,34 +185,7 @@ export function lifecyclePolicyProblems(value: unknown): string[] {
     for (const pattern of selection.tagPatternList ?? []) {
       if ((pattern.match(/\*/g) ?? []).length > 4) problems.push(`${name}: the tag pattern "${pattern}" has more than 4 wildcards (*).`);
     }
-    if (!Number.isInteger(selection.countNumber) || (selection.countNumber as number) < 1) problems.push(`${name}: countNumber must be a whole number of 1 or more.`);
-    switch (selection.countType) {
-      case 'sinceImagePushed':
-      case 'sinceImagePulled':
-      case 'sinceImageTransitioned':
-        if (selection.countUnit !== 'days') problems.push(`${name}: a ${selection.countType} rule needs countUnit "days".`);
-        break;
-      case 'imageCountMoreThan':
-        if (selection.countUnit !== undefined) problems.push(`${name}: an imageCountMoreThan rule takes no countUnit.`);
-        break;
-      default:
-        problems.push(`${name}: countType must be "imageCountMoreThan", "sinceImagePushed", "sinceImagePulled" or "sinceImageTransitioned".`);
-    }
-    if (selection.countType === 'sinceImageTransitioned' && storageClass !== 'archive') {
-      problems.push(`${name}: a sinceImageTransitioned rule needs storageClass "archive" (it ages images from when they were archived).`);
-    }
-    if (storageClass === 'archive' && selection.countType !== undefined && selection.countType !== 'sinceImageTransitioned') {
-      problems.push(`${name}: a rule on archived images counts with sinceImageTransitioned; ${selection.countType} selects standard images only.`);
-    }
-    if (
-      storageClass === 'archive' &&
-      action?.type === 'expire' &&
-      selection.countType === 'sinceImageTransitioned' &&
-      Number.isInteger(selection.countNumber) &&
-      selection.countNumber < ARCHIVE_MINIMUM_DAYS
-    ) {
-      problems.push(`${name}: ECR keeps archived images at least ${ARCHIVE_MINIMUM_DAYS} days; expire them after ${ARCHIVE_MINIMUM_DAYS} days or more (countNumber ${selection.countNumber}).`);
-    }
+    problems.push(...countProblems(name, selection, storageClass, action?.type));
   });
   for (const storageClass of ['standard', 'archive'] as const) {
     const where = storageClass === 'archive' ? ' of archived images' : '';

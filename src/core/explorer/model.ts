@@ -1,13 +1,13 @@
 import type { ClassifiedError } from '../ecr/errors';
 import type { ImageSummary, RepositorySummary } from '../ecr/listing';
 import type { ImageSortBy } from '../ecr/lastPull';
-import { isArchived } from '../ecr/storageClass';
 import type { ImageGraph } from '../images/graph';
-import { imageRows, type ImageRow, type ImageRows } from './imageRows';
+import { imageRows, type ImageRow } from './imageRows';
 import { graphChildren, imageMatches, imageRowFields } from './imageNodes';
-import { loadIndexManifests, RepositoryManifests } from './manifests';
+import { loadIndexManifests } from './manifests';
+import { ExplorerListings, imageKey, type ImageListing } from './listings';
 import { ManifestCache } from '../images/manifestCache';
-import { Listing, loadPage, repositorySummaryText, type PageLoading } from './pagedListing';
+import { loadPage, repositorySummaryText, type PageLoading } from './pagedListing';
 import { NodeStore } from './nodeStore';
 import { RowMarks } from './rowMarks';
 import { KeyedLimiter } from '../ecr/limiter';
@@ -45,12 +45,7 @@ export interface ExplorerModelOptions {
 
 export { SCAN_RECHECK_MS } from './scanChecks';
 
-type ImageListing = Listing<ImageSummary, ImageRows & { key: string }>;
-
 const byName = (a: RepositorySummary, b: RepositorySummary) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-const SEPARATOR = '\u0000';
-const imageKey = (registryKey: string, repositoryName: string) => `${registryKey}${SEPARATOR}${repositoryName}`;
 
 /**
  * The explorer's data, without VS Code: registries > repositories > images, listed a page at a
@@ -61,10 +56,8 @@ const imageKey = (registryKey: string, repositoryName: string) => `${registryKey
 export class ExplorerModel {
   private registryList: ExplorerRegistry[] = [];
   private readonly nodes = new NodeStore();
-  private readonly repositoryListings = new Map<string, Listing<RepositorySummary>>();
-  private readonly imageListings = new Map<string, ImageListing>();
-  /** Per repository, the index manifests (and candidate attachments) read so far; kept across refreshes (a digest's manifest never changes). */
-  private readonly manifests = new Map<string, RepositoryManifests>();
+  /** Repositories, images and index manifests listed so far (listings.ts). */
+  private readonly listings = new ExplorerListings();
   /** Lifecycle preview marks and restore status shown on image rows. */
   private readonly marks: RowMarks;
   private readonly scanChecks: ScanChecks;
@@ -111,9 +104,7 @@ export class ExplorerModel {
     this.retention.clear();
     this.options.groups?.clear();
     this.nodes.clear();
-    this.repositoryListings.clear();
-    this.imageListings.clear();
-    this.manifests.clear();
+    this.listings.clear();
     this.marks.clear();
     this.scanChecks.clear();
     this.expanded.clear();
@@ -195,7 +186,7 @@ export class ExplorerModel {
     for (;;) {
       await this.registryChildren(registryNode);
       const node = this.nodes.get(repositoryNodeId(registryKey, repositoryName));
-      const listing = this.repositoryListing(registryKey);
+      const listing = this.listings.repositoryListing(registryKey);
       if (node?.kind === 'repository' && listing.items.some((repository) => repository.name === repositoryName)) return node;
       if (!listing.nextToken || listing.error) return undefined;
       await this.loadRepositoryPage(registry);
@@ -212,7 +203,7 @@ export class ExplorerModel {
     const parent = this.parent(node);
     const registry = this.registry(node.registryKey);
     if (!parent || !registry) return;
-    const listing = node.repositoryName ? this.imageListing(imageKey(registry.key, node.repositoryName)) : this.repositoryListing(registry.key);
+    const listing = node.repositoryName ? this.listings.imageListing(imageKey(registry.key, node.repositoryName)) : this.listings.repositoryListing(registry.key);
     // A stale "Load more" (clicked twice, or left from before the last page arrived) must not
     // start the listing over: without a next token it would fetch page 1 again and list it twice.
     const nextPage = () => (node.repositoryName ? this.loadImagePage(registry, node.repositoryName).then(() => false) : this.loadRepositoryPage(registry));
@@ -225,31 +216,25 @@ export class ExplorerModel {
   refresh(registryKey?: string, repositoryName?: string): void {
     if (!repositoryName) this.options.groups?.refresh(registryKey);
     if (!registryKey) {
-      this.repositoryListings.clear();
-      this.imageListings.clear();
+      this.listings.forgetListings();
       this.changed(undefined);
       return;
     }
-    const listing = this.repositoryListings.get(registryKey);
+    const listing = this.listings.existingRepositoryListing(registryKey);
     if (repositoryName && listing?.items.some((repository) => repository.name === repositoryName)) {
-      this.imageListings.delete(imageKey(registryKey, repositoryName));
-      this.manifests.get(imageKey(registryKey, repositoryName))?.failed.clear();
+      this.listings.forgetImages(registryKey, repositoryName);
       this.changed(this.nodes.get(repositoryNodeId(registryKey, repositoryName)));
       return;
     }
-    this.repositoryListings.delete(registryKey);
-    for (const key of [...this.imageListings.keys()]) {
-      if (key.startsWith(registryKey + SEPARATOR)) this.imageListings.delete(key);
-    }
+    this.listings.forgetRegistry(registryKey);
     this.changed(this.nodes.get(registryNodeId(registryKey)));
   }
 
   /** True when `repositoryName` is among the repositories listed so far in the registry (no API call). */
   isListed(registryKey: string, repositoryName: string): boolean {
-    return Boolean(this.repositoryListings.get(registryKey)?.items.some((repository) => repository.name === repositoryName));
+    return Boolean(this.listings.existingRepositoryListing(registryKey)?.items.some((repository) => repository.name === repositoryName));
   }
 
-  /** Repositories and tags listed so far, archived images left out (no API call). */
   /**
    * Rows whose relative time ("created 9 minutes ago", "3 minutes ago") changes from minute to minute
    * (within the last hour) are redrawn so it does not go stale; with `all`, every row with a time
@@ -269,15 +254,9 @@ export class ExplorerModel {
     return redrawn;
   }
 
+  /** Repositories and tags listed so far, archived images left out (no API call). */
   knownImages(): Array<{ registryHost: string; repository: string; tags: string[] }> {
-    return this.registryList.flatMap((registry) =>
-      (this.repositoryListings.get(registry.key)?.items ?? []).map((repository) => ({
-        registryHost: registry.registryHost(repository.uri),
-        repository: repository.name,
-        // Archived images cannot be built from (nor pulled) until restored: not offered.
-        tags: (this.imageListings.get(imageKey(registry.key, repository.name))?.items ?? []).flatMap((image) => (isArchived(image) ? [] : image.tags)),
-      })),
-    );
+    return this.listings.knownImages(this.registryList);
   }
 
   // ---- marks and row updates ------------------------------------------------------------------
@@ -290,7 +269,7 @@ export class ExplorerModel {
 
   /** A repository setting changed (tag mutability, scan on push): update its row without listing anything. */
   updateRepository(registryKey: string, repositoryName: string, change: Partial<Pick<RepositorySummary, 'tagMutability' | 'tagMutabilityExclusionFilters' | 'scanOnPush'>>): void {
-    const listed = this.repositoryListings.get(registryKey)?.items.find((repository) => repository.name === repositoryName);
+    const listed = this.listings.existingRepositoryListing(registryKey)?.items.find((repository) => repository.name === repositoryName);
     if (listed) Object.assign(listed, change);
     const node = this.nodes.get(repositoryNodeId(registryKey, repositoryName));
     if (node?.kind === 'repository') {
@@ -315,7 +294,7 @@ export class ExplorerModel {
   private async registryChildren(node: RegistryNode): Promise<ExplorerNode[]> {
     const registry = this.registry(node.registryKey);
     if (!registry) return [];
-    const listing = this.repositoryListing(registry.key);
+    const listing = this.listings.repositoryListing(registry.key);
     if (!listing.started) await this.track(this.loadRepositoryPage(registry));
     if (listing.error && listing.items.length === 0) return [this.nodes.error(node, listing.error)];
 
@@ -345,7 +324,7 @@ export class ExplorerModel {
     const registry = this.registry(node.registryKey);
     if (!registry) return [];
     const name = node.repository.name;
-    const listing = this.imageListing(imageKey(registry.key, name));
+    const listing = this.listings.imageListing(imageKey(registry.key, name));
     if (!listing.started) await this.track(this.loadImagePage(registry, name));
     if (listing.error && listing.items.length === 0) return [this.nodes.error(node, listing.error, name)];
 
@@ -373,7 +352,7 @@ export class ExplorerModel {
   private groupChildren(group: UntaggedGroupNode | ArchivedGroupNode): ExplorerNode[] {
     const repository = this.nodes.get(group.parentId ?? '');
     if (!this.registry(group.registryKey) || repository?.kind !== 'repository') return [];
-    const sorted = this.sorted(group.registryKey, group.repositoryName, this.imageListing(imageKey(group.registryKey, group.repositoryName)));
+    const sorted = this.sorted(group.registryKey, group.repositoryName, this.listings.imageListing(imageKey(group.registryKey, group.repositoryName)));
     if (group.kind === 'untagged') return sorted.untagged.map((row) => this.imageNode(repository, row, sorted.graph, group.id));
     return sorted.archived.map((image) => this.imageNode(repository, { tags: image.tags, image }, sorted.graph, group.id));
   }
@@ -382,7 +361,7 @@ export class ExplorerModel {
   private imageChildren(node: ImageNode): ExplorerNode[] {
     const repository = this.nodes.get(repositoryNodeId(node.registryKey, node.repositoryName));
     if (!node.childCount || repository?.kind !== 'repository') return [];
-    const sorted = this.sorted(node.registryKey, node.repositoryName, this.imageListing(imageKey(node.registryKey, node.repositoryName)));
+    const sorted = this.sorted(node.registryKey, node.repositoryName, this.listings.imageListing(imageKey(node.registryKey, node.repositoryName)));
     return graphChildren(sorted.graph.nodes.get(node.image.digest)).map((child) =>
       this.imageNode(repository, { tags: child.tags, image: child.image as ImageSummary, graph: child }, sorted.graph, node.id),
     );
@@ -402,7 +381,7 @@ export class ExplorerModel {
     const registry = this.registry(registryKey);
     const repository = await this.findRepositoryNode(registryKey, repositoryName);
     if (!registry || !repository) return undefined;
-    const listing = this.imageListing(imageKey(registryKey, repositoryName));
+    const listing = this.listings.imageListing(imageKey(registryKey, repositoryName));
     while (!listing.started || (listing.nextToken && !listing.error)) await this.loadImagePage(registry, repositoryName);
     if (listing.error) throw new Error(`${listing.error.message} (${listing.error.detail})`);
     await this.loadManifests(registry, repository, listing);
@@ -416,20 +395,20 @@ export class ExplorerModel {
 
   /** A listed image by tag or digest (no API call): what pull and build-from check before starting. */
   listedImage(registryKey: string, repositoryName: string, reference: { tag?: string; digest?: string }): ImageSummary | undefined {
-    return this.imageListings.get(imageKey(registryKey, repositoryName))?.items.find((image) => (reference.digest ? image.digest === reference.digest : reference.tag !== undefined && image.tags.includes(reference.tag)));
+    return this.listings.existingImageListing(imageKey(registryKey, repositoryName))?.items.find((image) => (reference.digest ? image.digest === reference.digest : reference.tag !== undefined && image.tags.includes(reference.tag)));
   }
 
   private loadManifests(registry: ExplorerRegistry, repository: RepositoryNode, listing: ImageListing): Promise<void> {
     const key = imageKey(registry.key, repository.repository.name);
-    return loadIndexManifests(this.manifestsOf(key), this.source, registry, repository.repository.name, listing.items, this.options.logger, this.manifestCache).then((changed) => {
-      if (changed && this.imageListings.get(key) === listing) this.changed(repository);
+    return loadIndexManifests(this.listings.manifestsOf(key), this.source, registry, repository.repository.name, listing.items, this.options.logger, this.manifestCache).then((changed) => {
+      if (changed && this.listings.existingImageListing(key) === listing) this.changed(repository);
     });
   }
 
   // ---- loading --------------------------------------------------------------------------------
 
   private async loadRepositoryPage(registry: ExplorerRegistry): Promise<boolean> {
-    const listing = this.repositoryListing(registry.key);
+    const listing = this.listings.repositoryListing(registry.key);
     await loadPage(listing, registry, this.pageLoading, async (token) => {
       const page = await this.limiter.run(registry.key, () => this.source.repositoryPage(registry, token));
       registry.learnAccount(page.items[0]?.registryId);
@@ -445,15 +424,15 @@ export class ExplorerModel {
   }
 
   private loadImagePage(registry: ExplorerRegistry, repositoryName: string): Promise<void> {
-    return loadPage(this.imageListing(imageKey(registry.key, repositoryName)), registry, this.pageLoading, (token) =>
+    return loadPage(this.listings.imageListing(imageKey(registry.key, repositoryName)), registry, this.pageLoading, (token) =>
       this.limiter.run(registry.key, () => this.source.imagePage(registry, repositoryName, token)),
     );
   }
 
   private startListing(node: ExplorerNode): Promise<unknown> | undefined {
     const registry = this.registry(node.registryKey);
-    if (node.kind === 'registry' && registry && !this.repositoryListing(registry.key).started) return this.track(this.loadRepositoryPage(registry));
-    if (node.kind !== 'repository' || !registry || this.imageListing(imageKey(registry.key, node.repository.name)).started) return undefined;
+    if (node.kind === 'registry' && registry && !this.listings.repositoryListing(registry.key).started) return this.track(this.loadRepositoryPage(registry));
+    if (node.kind !== 'repository' || !registry || this.listings.imageListing(imageKey(registry.key, node.repository.name)).started) return undefined;
     return this.track(this.loadImagePage(registry, node.repository.name));
   }
 
@@ -463,31 +442,15 @@ export class ExplorerModel {
 
   // ---- nodes ----------------------------------------------------------------------------------
 
-  private repositoryListing(registryKey: string): Listing<RepositorySummary> {
-    let listing = this.repositoryListings.get(registryKey);
-    if (!listing) this.repositoryListings.set(registryKey, (listing = new Listing()));
-    return listing;
-  }
-
-  private imageListing(key: string): ImageListing {
-    let listing = this.imageListings.get(key);
-    if (!listing) this.imageListings.set(key, (listing = new Listing()));
-    return listing;
-  }
-
-  private manifestsOf(key: string): RepositoryManifests {
-    return this.manifests.get(key) ?? this.manifests.set(key, new RepositoryManifests()).get(key)!;
-  }
-
   private sorted(registryKey: string, repositoryName: string, listing: ImageListing): NonNullable<ImageListing['sorted']> {
-    const manifests = this.manifests.get(imageKey(registryKey, repositoryName));
+    const manifests = this.listings.existingManifests(imageKey(registryKey, repositoryName));
     const key = `${listing.version}/${this.sortBy}/${manifests?.manifests.size ?? 0}/${manifests?.failed.size ?? 0}`;
     if (listing.sorted?.key !== key) listing.sorted = { key, ...imageRows(listing.items, { sortBy: this.sortBy, manifests: manifests?.manifests }) };
     return listing.sorted;
   }
 
   private loadedTagsMatch(registryKey: string, repositoryName: string, filter: string): boolean {
-    const images = this.imageListings.get(imageKey(registryKey, repositoryName))?.items ?? [];
+    const images = this.listings.existingImageListing(imageKey(registryKey, repositoryName))?.items ?? [];
     const now = new Date(this.now());
     return images.some((image) => imageMatches(image, filter, now));
   }
@@ -498,7 +461,7 @@ export class ExplorerModel {
 
   /** The registry row's count: repositories listed, or, while filtered, how many of them the filter shows. */
   private repositorySummary(registryKey: string): string | undefined {
-    const listing = this.repositoryListings.get(registryKey);
+    const listing = this.listings.existingRepositoryListing(registryKey);
     const filter = this.filterText;
     if (!filter || !listing) return repositorySummaryText(listing);
     const shown = listing.items.filter(
@@ -509,7 +472,7 @@ export class ExplorerModel {
 
   private imageNode(repository: RepositoryNode, { image, tags, graph: graphNode }: ImageRow, graph: ImageGraph, parentId = repository.id): ImageNode {
     const key = imageKey(repository.registryKey, repository.repository.name);
-    const pendingIndexes = this.source.manifest ? this.manifestsOf(key).missingIndexes([image]) : new Set<string>();
+    const pendingIndexes = this.source.manifest ? this.listings.manifestsOf(key).missingIndexes([image]) : new Set<string>();
     const child = parentId !== repository.id && !parentId.endsWith('/untagged') && !parentId.endsWith('/archived');
     // One row per image (by digest), whatever tags it carries; untagged ones sit under their group, children under their index.
     const id = child ? `${parentId}/${image.digest}` : `${repository.id}/${tags.length ? 'image' : 'digest'}/${image.digest}`;

@@ -1,5 +1,5 @@
 import type { Partition } from '../ecr/registryHost';
-import { editDistance } from '../dockerfile/text';
+import { editDistance } from '../editDistance';
 
 /**
  * The AWS regions of every partition, as the AWS SDK's partition data lists them

@@ -4,7 +4,7 @@
  * expands (shell/lex.go: `$x`, `${x}`, `${x:-word}`…, nothing inside single quotes, `\$` escaped),
  * distance-based suggestions (util/suggest) and image-reference validity (distribution/reference).
  */
-import { editDistance } from '../text';
+import { editDistance } from '../../editDistance';
 
 /**
  * Results by text: typing changes one instruction at a time, so each lint of a large file reads the

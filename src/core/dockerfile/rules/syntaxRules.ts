@@ -4,7 +4,7 @@
  */
 import type { InstructionInfo } from '../parse';
 import { replaceRange, spanOf } from './edits';
-import { editDistance } from '../text';
+import { editDistance } from '../../editDistance';
 import type { RuleContext, RuleInfo } from './types';
 
 export const SYNTAX_RULES: RuleInfo[] = [
