@@ -130,97 +130,33 @@ function undefinedVariables(input: CheckInput, facts: StageFacts, entry: Scanned
 }
 
 function checkInstruction(input: CheckInput, stage: Stage, facts: StageFacts, entry: ScannedInstruction, last: Map<string, InstructionInfo>): void {
-  const { model, report } = input;
   const { instruction } = entry;
-  const keyword = instruction.keyword;
-  const escape = model.escapeChar;
-  switch (keyword) {
+  switch (instruction.keyword) {
     case 'CMD':
     case 'ENTRYPOINT':
-    case 'HEALTHCHECK': {
-      const earlier = last.get(keyword);
-      if (earlier) {
-        report({
-          ruleId: 'MultipleInstructionsDisallowed',
-          message: `Multiple ${keyword} instructions should not be used in the same stage because only the last one will be used`,
-          range: earlier.keywordRange,
-          fixes: [],
-          governing: entry,
-          overlapLines: [instruction.keywordRange.start.line],
-        });
-      }
-      last.set(keyword, instruction);
-      if (keyword !== 'HEALTHCHECK' && !isJsonForm(entry.argumentText) && !facts.shell) {
-        report({
-          ruleId: 'JSONArgsRecommended',
-          message: `JSON arguments recommended for ${keyword} to prevent unintended behavior related to OS signals`,
-          range: instruction.rawArgs.length > 0 ? spanOf(instruction.rawArgs) : instruction.keywordRange,
-          fixes: jsonFormFix(instruction, entry.argumentText),
-          governing: entry,
-        });
-      }
+    case 'HEALTHCHECK':
+      checkCommandInstruction(input, facts, entry, last);
       return;
-    }
     case 'SHELL':
       facts.shell = true;
       return;
     case 'ENV':
-    case 'LABEL': {
-      const pairs = keyValues(entry.argumentText, escape);
-      const legacy = pairs.find((pair) => pair.legacy);
-      if (legacy) {
-        report({
-          ruleId: 'LegacyKeyValueFormat',
-          message: `"${keyword} key=value" should be used instead of legacy "${keyword} key value" format`,
-          range: rangeOf(model, instruction, legacy.key),
-          fixes: legacyFix(instruction, legacy.key, legacy.value ?? ''),
-          governing: entry,
-        });
-      }
-      undefinedVariables(input, facts, entry, pairs.map((pair) => pair.value ?? ''));
-      if (keyword === 'ENV') {
-        for (const pair of pairs) {
-          secretCheck(input, entry, 'ENV', pair.key);
-          facts.environment.set(pair.key, literalValue(facts, pair.value));
-        }
-      }
+    case 'LABEL':
+      checkKeyValueInstruction(input, facts, entry);
       return;
-    }
-    case 'ARG': {
-      for (const word of splitWords(entry.argumentText, escape)) {
-        const equals = word.indexOf('=');
-        const key = equals < 0 ? word : word.slice(0, equals);
-        secretCheck(input, entry, 'ARG', key);
-        if (equals >= 0) undefinedVariables(input, facts, entry, [word.slice(equals + 1)]);
-        facts.declared.add(key);
-        if (equals >= 0 && !NON_ENV_ARGS.has(key)) facts.environment.set(key, literalValue(facts, word.slice(equals + 1)));
-      }
+    case 'ARG':
+      checkArg(input, facts, entry);
       return;
-    }
-    case 'WORKDIR': {
-      const written = unquote(instruction.args[0]?.value ?? '');
-      undefinedVariables(input, facts, entry, [written]);
-      // BuildKit checks the path after expansion: `WORKDIR $APP` with `ENV APP=app` is relative too.
-      const path = written.includes('$') ? literalValue(facts, written) : written;
-      if (!facts.workdirSet && path !== undefined && path !== '' && !isAbsolutePath(path)) {
-        report({ ruleId: 'WorkdirRelativePath', message: `Relative workdir "${path}" can have unexpected results if the base image changes`, range: instruction.args[0].range, fixes: [], governing: entry });
-      }
-      facts.workdirSet = true;
+    case 'WORKDIR':
+      checkWorkdir(input, facts, entry);
       return;
-    }
     case 'EXPOSE':
       checkExpose(input, entry);
       return;
     case 'COPY':
-    case 'ADD': {
-      const flagWords = instruction.flags.filter((flag) => ['chown', 'chmod', 'checksum'].includes(flag.name)).map((flag) => flag.value ?? '');
-      const json = entry.argumentText.includes('[') ? entry.argumentText.replace(/^(--\S+\s+)+/, '') : '';
-      const words = isJsonForm(json) ? (JSON.parse(json) as string[]) : instruction.args.map((word) => word.value);
-      const heredoc = instruction.heredocs.length > 0;
-      undefinedVariables(input, facts, entry, [...flagWords, ...(heredoc ? [] : words)]);
-      if (!heredoc) checkIgnoredSources(input, entry, words.slice(0, -1), facts);
+    case 'ADD':
+      checkCopy(input, facts, entry);
       return;
-    }
     case 'USER':
     case 'VOLUME':
     case 'STOPSIGNAL':
@@ -232,6 +168,93 @@ function checkInstruction(input: CheckInput, stage: Stage, facts: StageFacts, en
     default:
       void stage;
   }
+}
+
+/** CMD, ENTRYPOINT, HEALTHCHECK: one per stage; CMD and ENTRYPOINT in JSON form unless SHELL changed the shell. */
+function checkCommandInstruction(input: CheckInput, facts: StageFacts, entry: ScannedInstruction, last: Map<string, InstructionInfo>): void {
+  const { report } = input;
+  const { instruction } = entry;
+  const keyword = instruction.keyword;
+  const earlier = last.get(keyword);
+  if (earlier) {
+    report({
+      ruleId: 'MultipleInstructionsDisallowed',
+      message: `Multiple ${keyword} instructions should not be used in the same stage because only the last one will be used`,
+      range: earlier.keywordRange,
+      fixes: [],
+      governing: entry,
+      overlapLines: [instruction.keywordRange.start.line],
+    });
+  }
+  last.set(keyword, instruction);
+  if (keyword !== 'HEALTHCHECK' && !isJsonForm(entry.argumentText) && !facts.shell) {
+    report({
+      ruleId: 'JSONArgsRecommended',
+      message: `JSON arguments recommended for ${keyword} to prevent unintended behavior related to OS signals`,
+      range: instruction.rawArgs.length > 0 ? spanOf(instruction.rawArgs) : instruction.keywordRange,
+      fixes: jsonFormFix(instruction, entry.argumentText),
+      governing: entry,
+    });
+  }
+}
+
+/** ENV and LABEL: the legacy `key value` form, undefined variables; ENV also defines its names. */
+function checkKeyValueInstruction(input: CheckInput, facts: StageFacts, entry: ScannedInstruction): void {
+  const { model, report } = input;
+  const { instruction } = entry;
+  const keyword = instruction.keyword;
+  const pairs = keyValues(entry.argumentText, model.escapeChar);
+  const legacy = pairs.find((pair) => pair.legacy);
+  if (legacy) {
+    report({
+      ruleId: 'LegacyKeyValueFormat',
+      message: `"${keyword} key=value" should be used instead of legacy "${keyword} key value" format`,
+      range: rangeOf(model, instruction, legacy.key),
+      fixes: legacyFix(instruction, legacy.key, legacy.value ?? ''),
+      governing: entry,
+    });
+  }
+  undefinedVariables(input, facts, entry, pairs.map((pair) => pair.value ?? ''));
+  if (keyword === 'ENV') {
+    for (const pair of pairs) {
+      secretCheck(input, entry, 'ENV', pair.key);
+      facts.environment.set(pair.key, literalValue(facts, pair.value));
+    }
+  }
+}
+
+function checkArg(input: CheckInput, facts: StageFacts, entry: ScannedInstruction): void {
+  for (const word of splitWords(entry.argumentText, input.model.escapeChar)) {
+    const equals = word.indexOf('=');
+    const key = equals < 0 ? word : word.slice(0, equals);
+    secretCheck(input, entry, 'ARG', key);
+    if (equals >= 0) undefinedVariables(input, facts, entry, [word.slice(equals + 1)]);
+    facts.declared.add(key);
+    if (equals >= 0 && !NON_ENV_ARGS.has(key)) facts.environment.set(key, literalValue(facts, word.slice(equals + 1)));
+  }
+}
+
+function checkWorkdir(input: CheckInput, facts: StageFacts, entry: ScannedInstruction): void {
+  const { instruction } = entry;
+  const written = unquote(instruction.args[0]?.value ?? '');
+  undefinedVariables(input, facts, entry, [written]);
+  // BuildKit checks the path after expansion: `WORKDIR $APP` with `ENV APP=app` is relative too.
+  const path = written.includes('$') ? literalValue(facts, written) : written;
+  if (!facts.workdirSet && path !== undefined && path !== '' && !isAbsolutePath(path)) {
+    input.report({ ruleId: 'WorkdirRelativePath', message: `Relative workdir "${path}" can have unexpected results if the base image changes`, range: instruction.args[0].range, fixes: [], governing: entry });
+  }
+  facts.workdirSet = true;
+}
+
+/** COPY and ADD: undefined variables in flags and sources, sources the .dockerignore excludes. */
+function checkCopy(input: CheckInput, facts: StageFacts, entry: ScannedInstruction): void {
+  const { instruction } = entry;
+  const flagWords = instruction.flags.filter((flag) => ['chown', 'chmod', 'checksum'].includes(flag.name)).map((flag) => flag.value ?? '');
+  const json = entry.argumentText.includes('[') ? entry.argumentText.replace(/^(--\S+\s+)+/, '') : '';
+  const words = isJsonForm(json) ? (JSON.parse(json) as string[]) : instruction.args.map((word) => word.value);
+  const heredoc = instruction.heredocs.length > 0;
+  undefinedVariables(input, facts, entry, [...flagWords, ...(heredoc ? [] : words)]);
+  if (!heredoc) checkIgnoredSources(input, entry, words.slice(0, -1), facts);
 }
 
 function legacyFix(instruction: InstructionInfo, key: string, value: string): Fix[] {
