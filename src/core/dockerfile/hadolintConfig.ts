@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../errors';
 import type { LabelKind } from './rules/labelRules';
 import type { SeveritySetting } from './rules/types';
 
@@ -55,13 +56,49 @@ function inlineList(value: string): string[] | undefined {
   return inner.split(',').map(unquote).filter((item) => item.length > 0);
 }
 
+type Section = 'list' | 'override' | 'label-schema' | 'other';
+
+/** A key at indentation 0: which section it opens, and the list its "- item" lines (if any) go to. */
+function readTopLevelKey(
+  key: string,
+  value: string,
+  lineNumber: number,
+  config: HadolintConfig,
+  problems: string[],
+): { section: Section; currentList: string[] | undefined } {
+  if (key === 'ignored') {
+    const list = inlineList(value);
+    if (list) config.ignored.push(...list);
+    else if (value.trim() !== '') problems.push(`line ${lineNumber}: "ignored" should be a list of rule ids`);
+    else return { section: 'list', currentList: config.ignored };
+    return { section: 'list', currentList: undefined };
+  }
+  if (key === 'override') return { section: 'override', currentList: undefined };
+  if (key === 'trustedRegistries') {
+    config.trustedRegistries = inlineList(value) ?? [];
+    return { section: 'list', currentList: inlineList(value) ? undefined : config.trustedRegistries };
+  }
+  if (key === 'label-schema') {
+    config.labelSchema = {};
+    return { section: 'label-schema', currentList: undefined };
+  }
+  if (key === 'strict-labels') {
+    config.strictLabels = /^(true|yes|on)$/i.test(unquote(value));
+  } else if (key === 'failure-threshold') {
+    const level = unquote(value).toLowerCase();
+    if ([...LEVELS, 'none'].includes(level)) config.failureThreshold = level as HadolintLevel | 'none';
+    else problems.push(`line ${lineNumber}: failure-threshold "${unquote(value)}" is not one of error, warning, info, style, none`);
+  }
+  return { section: 'other', currentList: undefined };
+}
+
 export function parseHadolintConfig(text: string): ParsedHadolintConfig {
   const config: HadolintConfig = { ignored: [], override: {} };
   const problems: string[] = [];
   // The list a "- item" line belongs to, with the indentation of the key that opened it.
   let currentList: string[] | undefined;
   /** The top-level key being read: a list (ignored, trustedRegistries), override, label-schema, or another key. */
-  let section: 'list' | 'override' | 'label-schema' | 'other' | undefined;
+  let section: Section | undefined;
   let lineNumber = 0;
   for (const rawLine of text.split(/\r\n|\r|\n/)) {
     lineNumber++;
@@ -81,33 +118,7 @@ export function parseHadolintConfig(text: string): ParsedHadolintConfig {
     const key = keyMatch[2];
     const value = keyMatch[3];
     if (indent === 0) {
-      currentList = undefined;
-      if (key === 'ignored') {
-        section = 'list';
-        const list = inlineList(value);
-        if (list) config.ignored.push(...list);
-        else if (value.trim() !== '') problems.push(`line ${lineNumber}: "ignored" should be a list of rule ids`);
-        else currentList = config.ignored;
-      } else if (key === 'override') {
-        section = 'override';
-      } else if (key === 'trustedRegistries') {
-        section = 'list';
-        config.trustedRegistries = inlineList(value) ?? [];
-        if (!inlineList(value)) currentList = config.trustedRegistries;
-      } else if (key === 'label-schema') {
-        section = 'label-schema';
-        config.labelSchema = {};
-      } else if (key === 'strict-labels') {
-        section = 'other';
-        config.strictLabels = /^(true|yes|on)$/i.test(unquote(value));
-      } else if (key === 'failure-threshold') {
-        section = 'other';
-        const level = unquote(value).toLowerCase();
-        if ([...LEVELS, 'none'].includes(level)) config.failureThreshold = level as HadolintLevel | 'none';
-        else problems.push(`line ${lineNumber}: failure-threshold "${unquote(value)}" is not one of error, warning, info, style, none`);
-      } else {
-        section = 'other';
-      }
+      ({ section, currentList } = readTopLevelKey(key, value, lineNumber, config, problems));
       continue;
     }
     if (section === 'label-schema') {
@@ -170,7 +181,7 @@ export function loadHadolintConfig(folder: string, stopAt?: string): LoadedHadol
   try {
     return { path: found, ...parseHadolintConfig(fs.readFileSync(found, 'utf8')) };
   } catch (error) {
-    return { path: found, config: { ignored: [], override: {} }, problems: [`could not read it: ${(error as Error).message}`] };
+    return { path: found, config: { ignored: [], override: {} }, problems: [`could not read it: ${errorMessage(error)}`] };
   }
 }
 

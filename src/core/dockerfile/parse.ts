@@ -134,6 +134,8 @@ function describeInstruction(node: Instruction, index: number, stage: number): I
       };
     });
   }
+  // getHeredocs is protected on Instruction and public only on Copy and Run, but ADD's heredocs are
+  // read through the same method at run time; the cast reaches it for all three.
   const heredocSource = node as unknown as { getHeredocs?: () => Array<import('dockerfile-ast').Heredoc> };
   const heredocs: HeredocInfo[] =
     (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') && typeof heredocSource.getHeredocs === 'function' && rawArgs.some((word) => word.value.includes('<<'))

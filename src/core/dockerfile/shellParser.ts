@@ -306,112 +306,134 @@ class Scanner {
   }
 }
 
+/** What the next words are: a command, a case pattern, or words to discard up to a separator. */
+type ParseMode = 'command' | 'pattern' | 'skip-to-separator' | 'skip-condition' | 'case-subject';
+
+/** What parseRange keeps while it walks one range's tokens: the commands so far and the word being built. */
+class RangeParser {
+  readonly commands: ShellCommand[] = [];
+  readonly operators: ShellOperator[] = [];
+  private words: ShellWord[] = [];
+  private assignments = 0;
+  private mode: ParseMode = 'command';
+  private readonly caseDepth: number[] = [];
+  private parens = 0;
+  /** The previous word was the `time` keyword (whose -p option is not a command). */
+  private afterTime = false;
+
+  constructor(private readonly source: ShellSource) {}
+
+  finish(): void {
+    if (this.words.length > 0) this.commands.push({ words: this.words, assignments: this.assignments });
+    this.words = [];
+    this.assignments = 0;
+  }
+
+  /** A newline or a control operator (not a redirection). */
+  separator(token: Token): void {
+    const op = token.op;
+    if (this.mode === 'pattern') {
+      if (op === ')') this.mode = 'command';
+      return;
+    }
+    if (this.mode === 'skip-condition' && op !== undefined && op !== ';') return; // && and || inside [[ ]]
+    if (op === '(' && this.words.length === 1 && this.words[0].text !== '' && !this.words[0].quoted) {
+      // "name() { …; }": a function definition, not a command.
+      this.words = [];
+      this.assignments = 0;
+      return;
+    }
+    this.finish();
+    if (this.mode === 'case-subject') this.mode = 'pattern';
+    else if (this.mode !== 'command') this.mode = 'command';
+    if (op === ';;') this.mode = this.caseDepth.length > 0 ? 'pattern' : 'command';
+    if (op === '(') this.parens++;
+    if (op === ')') this.parens = Math.max(0, this.parens - 1);
+    if (op === '&&' || op === '||' || op === '|' || op === '|&' || op === ';' || op === '&') {
+      this.operators.push({ kind: op, range: rangeOf(this.source, token.start, token.end) });
+    }
+  }
+
+  word(token: Token): void {
+    const word = token.word!;
+    if (this.skipped(word)) return;
+    if (this.words.length === this.assignments && !word.quoted && this.keyword(word.text)) return;
+    // NAME=value before the command, quoted value or not ("A=\"$(x)\"" is an assignment too).
+    if (this.words.length === this.assignments && ASSIGNMENT.test(word.text) && !/^["']/.test(this.source.text.slice(token.start, token.start + 1))) {
+      this.words.push(word);
+      this.assignments++;
+      return;
+    }
+    this.words.push(word);
+  }
+
+  /** In a mode that discards words (case pattern, for/select/function header, [[ ]], case subject): true when this word was discarded. */
+  private skipped(word: ShellWord): boolean {
+    switch (this.mode) {
+      case 'pattern':
+        if (!word.quoted && word.text === 'esac') {
+          this.caseDepth.pop();
+          this.mode = 'command';
+        } else if (word.text.endsWith(')') && !word.quoted) this.mode = 'command';
+        return true;
+      case 'skip-to-separator':
+        if (!word.quoted && word.text === 'do') this.mode = 'command';
+        return true;
+      case 'skip-condition':
+        if (!word.quoted && word.text === ']]') this.mode = 'command';
+        return true;
+      case 'case-subject':
+        if (!word.quoted && word.text === 'in') this.mode = 'pattern';
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** An unquoted word where a command name could start: true when it is a shell keyword, not part of a command. */
+  private keyword(text: string): boolean {
+    if (PREFIX_WORDS.has(text)) {
+      this.afterTime = text === 'time';
+      return true;
+    }
+    // bash's `time -p cmd`: -p belongs to the keyword.
+    if (this.afterTime && text === '-p') {
+      this.afterTime = false;
+      return true;
+    }
+    this.afterTime = false;
+    if (CLOSING_WORDS.has(text)) {
+      if (text === 'esac') this.caseDepth.pop();
+      return true;
+    }
+    if (this.words.length !== 0) return false;
+    if (text === 'for' || text === 'select' || text === 'function') {
+      this.mode = 'skip-to-separator';
+      return true;
+    }
+    if (text === 'case') {
+      this.caseDepth.push(this.parens);
+      this.mode = 'case-subject';
+      return true;
+    }
+    if (text === '[[') {
+      this.mode = 'skip-condition';
+      return true;
+    }
+    return false;
+  }
+}
+
 function parseRange(source: ShellSource, start: number, end: number, depth: number): ParsedShell {
   const scanner = new Scanner(source, start, end, depth);
-  const commands: ShellCommand[] = [];
-  const operators: ShellOperator[] = [];
-  let words: ShellWord[] = [];
-  let assignments = 0;
-  /** What the next words are: a command, a case pattern, or words to discard up to a separator. */
-  let mode: 'command' | 'pattern' | 'skip-to-separator' | 'skip-condition' | 'case-subject' = 'command';
-  const caseDepth: number[] = [];
-  let parens = 0;
-  /** The previous word was the `time` keyword (whose -p option is not a command). */
-  let afterTime = false;
-  const finish = () => {
-    if (words.length > 0) commands.push({ words, assignments });
-    words = [];
-    assignments = 0;
-  };
+  const parser = new RangeParser(source);
   for (let token = scanner.next(); token; token = scanner.next()) {
-    if (token.kind === 'newline' || (token.kind === 'op' && token.op !== 'redirect')) {
-      const op = token.op;
-      if (mode === 'pattern') {
-        if (op === ')') mode = 'command';
-        continue;
-      }
-      if (mode === 'skip-condition' && op !== undefined && op !== ';') continue; // && and || inside [[ ]]
-      if (op === '(' && words.length === 1 && words[0].text !== '' && !words[0].quoted) {
-        // "name() { …; }": a function definition, not a command.
-        words = [];
-        assignments = 0;
-        continue;
-      }
-      finish();
-      if (mode === 'case-subject') mode = 'pattern';
-      else if (mode !== 'command') mode = 'command';
-      if (op === ';;') mode = caseDepth.length > 0 ? 'pattern' : 'command';
-      if (op === '(') parens++;
-      if (op === ')') parens = Math.max(0, parens - 1);
-      if (op === '&&' || op === '||' || op === '|' || op === '|&' || op === ';' || op === '&') {
-        operators.push({ kind: op, range: rangeOf(source, token.start, token.end) });
-      }
-      continue;
-    }
-    if (token.kind === 'op') continue; // a redirection and its target: never part of the command
-    const word = token.word!;
-    if (mode === 'pattern') {
-      if (!word.quoted && word.text === 'esac') {
-        caseDepth.pop();
-        mode = 'command';
-      } else if (word.text.endsWith(')') && !word.quoted) mode = 'command';
-      continue;
-    }
-    if (mode === 'skip-to-separator') {
-      if (!word.quoted && word.text === 'do') mode = 'command';
-      continue;
-    }
-    if (mode === 'skip-condition') {
-      if (!word.quoted && word.text === ']]') mode = 'command';
-      continue;
-    }
-    if (mode === 'case-subject') {
-      if (!word.quoted && word.text === 'in') mode = 'pattern';
-      continue;
-    }
-    if (words.length === assignments && !word.quoted) {
-      const text = word.text;
-      if (PREFIX_WORDS.has(text)) {
-        afterTime = text === 'time';
-        continue;
-      }
-      // bash's `time -p cmd`: -p belongs to the keyword.
-      if (afterTime && text === '-p') {
-        afterTime = false;
-        continue;
-      }
-      afterTime = false;
-      if (CLOSING_WORDS.has(text)) {
-        if (text === 'esac') caseDepth.pop();
-        continue;
-      }
-      if (words.length === 0 && (text === 'for' || text === 'select')) {
-        mode = 'skip-to-separator';
-        continue;
-      }
-      if (words.length === 0 && text === 'case') {
-        caseDepth.push(parens);
-        mode = 'case-subject';
-        continue;
-      }
-      if (words.length === 0 && text === '[[') {
-        mode = 'skip-condition';
-        continue;
-      }
-      if (words.length === 0 && text === 'function') {
-        mode = 'skip-to-separator';
-        continue;
-      }
-    }
-    // NAME=value before the command, quoted value or not ("A=\"$(x)\"" is an assignment too).
-    if (words.length === assignments && ASSIGNMENT.test(word.text) && !/^["']/.test(source.text.slice(token.start, token.start + 1))) {
-      words.push(word);
-      assignments++;
-      continue;
-    }
-    words.push(word);
+    if (token.kind === 'newline' || (token.kind === 'op' && token.op !== 'redirect')) parser.separator(token);
+    else if (token.kind === 'word') parser.word(token);
+    // else a redirection and its target: never part of the command
   }
-  finish();
+  parser.finish();
+  const { commands, operators } = parser;
   for (const nested of scanner.nested) {
     commands.push(...nested.commands);
     operators.push(...nested.operators);

@@ -7,10 +7,12 @@
 import type { DockerfileModel } from '../parse';
 import type { Fix, Severity, SeveritySetting } from '../rules/types';
 import { insertAt, replaceRange } from '../rules/edits';
-import { checkCasing, checkContinuations, checkDefaultArgsInFrom, checkDescriptions, checkFrom, checkMaintainer, checkStageInstructions, checkStages, type BuildCheckFinding, type CheckInput } from './checks';
+import { checkCasing, checkContinuations, checkDescriptions, checkMaintainer, checkStages, type BuildCheckFinding, type CheckInput } from './checks';
+import { checkDefaultArgsInFrom, checkFrom } from './fromChecks';
 import { mergeInstructionComments, readTopDirectives, ruleEnabled, type TopDirectives } from './directives';
 import { BUILD_CHECKS_BY_ID } from './rules';
 import { scanInstructions } from './scan';
+import { checkStageInstructions } from './stageChecks';
 
 export type BuildChecksMode = 'merged' | 'separate' | 'off';
 export const BUILD_CHECKS_MODES: readonly BuildChecksMode[] = ['merged', 'separate', 'off'];
