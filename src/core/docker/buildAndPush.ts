@@ -1,14 +1,13 @@
 import { BuildOutputReader, type BuildStepFailure } from './buildOutput';
 import { createBuildContext } from './buildContext';
 import { outlineDockerfile } from './dockerfileSteps';
-import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
 import { RepositoryMissingError, type RepositoryGate } from '../ecr/ecrRepository';
 import { decideTags } from '../ecr/pushGate';
 import { readBuildSecrets, type BuildOptions } from './buildOptions';
 import type { SessionSecret } from './buildkitSession';
 import { formatBytes } from '../ecr/format';
-import { LayerProgress, UpdateThrottle } from './layerProgress';
+import { followLayers, LayerProgress, UpdateThrottle } from './layerProgress';
 import { isDenied, isImmutableTagError, isUnauthorized } from './registryResponses';
 import { probeRegistry, RegistryUnavailableError, withRegistryRetries } from './registryRetry';
 import { errorMessage } from '../errors';
@@ -367,13 +366,7 @@ async function pushOnce(run: BuildRun, tag: string, credentials: RegistryAuth): 
     reporter.phase(`Pushing ${tag}`, model.percent());
   }, deps.updateIntervalMs ?? 100);
   try {
-    for await (const event of deps.engine.push(run.repositoryUri, tag, credentials, run.signal)) {
-      const error = streamEventError(event);
-      if (error) throw new Error(error);
-      for (const line of model.accept(event)) reporter.note(line);
-      if (event.id) throttle.changed();
-    }
-    throttle.flush();
+    await followLayers(deps.engine.push(run.repositoryUri, tag, credentials, run.signal), model, throttle, (line) => reporter.note(line));
   } finally {
     throttle.dispose();
     run.progress.eventsReceived += throttle.eventsReceived;

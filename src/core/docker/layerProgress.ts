@@ -200,3 +200,17 @@ export class UpdateThrottle {
     this.emit();
   }
 }
+
+/**
+ * Follows an engine's push or pull stream through the layer model: an error event fails it, each line the
+ * model finishes goes to `line`, and the throttle hears of every layer's progress (flushed at the end).
+ */
+export async function followLayers(events: AsyncIterable<DockerStreamEvent>, model: LayerProgress, throttle: UpdateThrottle, line: (text: string) => void): Promise<void> {
+  for await (const event of events) {
+    const error = streamEventError(event);
+    if (error) throw new Error(error);
+    for (const text of model.accept(event)) line(text);
+    if (event.id) throttle.changed();
+  }
+  throttle.flush();
+}

@@ -1,7 +1,6 @@
-import { streamEventError } from './dockerStream';
 import { EngineUnreachableError, isAbort, type DockerEngine, type RegistryAuth } from './engine';
 import { formatBytes } from '../ecr/format';
-import { LayerProgress, UpdateThrottle } from './layerProgress';
+import { followLayers, LayerProgress, UpdateThrottle } from './layerProgress';
 import { isDenied, isNotFound, isUnauthorized } from './registryResponses';
 import { probeRegistry, RegistryUnavailableError, withRegistryRetries } from './registryRetry';
 import { errorMessage } from '../errors';
@@ -137,13 +136,8 @@ export async function pullImage(request: PullRequest, deps: PullDependencies): P
   async function pullOnce(model: LayerProgress, auth: RegistryAuth): Promise<void> {
     const throttle = new UpdateThrottle(() => reporter.progress(model.percent(), model.render()), deps.updateIntervalMs ?? 100);
     try {
-      for await (const event of engine.pull(`${request.registryHost}/${request.repository}`, request.tag ?? request.digest ?? 'latest', auth, signal)) {
-        const error = streamEventError(event);
-        if (error) throw new Error(error);
-        for (const line of model.accept(event)) reporter.line(line);
-        if (event.id) throttle.changed();
-      }
-      throttle.flush();
+      const events = engine.pull(`${request.registryHost}/${request.repository}`, request.tag ?? request.digest ?? 'latest', auth, signal);
+      await followLayers(events, model, throttle, (line) => reporter.line(line));
     } finally {
       throttle.dispose();
     }
