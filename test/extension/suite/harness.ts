@@ -83,6 +83,8 @@ export async function notificationShown(text: string, shot?: string): Promise<vo
     if (shot) await screenshot(shot);
   } finally {
     await vscode.commands.executeCommand('notifications.hideList');
+    // Read and done with: the next test's list (and screenshot) shows only its own.
+    await vscode.commands.executeCommand('notifications.clearAll');
   }
 }
 

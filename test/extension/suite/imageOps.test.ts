@@ -157,7 +157,9 @@ describe('Image operations: inspect, tags, copy, Check Image', function () {
       proxy.set([{ method: 'PUT', path: /\/manifests\/retried$/, nth: 1, action: { kind: 'status', status: 429, retryAfter: 6, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' } }]);
       const targetRepository = `${REPOSITORY}/retried`;
       const row = await explorer.imageNode(REGISTRY_KEY, REPOSITORY, digest);
-      // Notification toasts are hidden under the smoke-test driver: the notification list shows the progress.
+      // Notification toasts are hidden under the smoke-test driver: the notification list shows the progress
+      // (cleared first, so the screenshot shows the copy's progress, not earlier tests' outcomes).
+      await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('notifications.showList');
       const copying = vscode.commands.executeCommand<CopyImageOutcome>('ecr.copyImage', row, { registryKey: REGISTRY_KEY, repository: targetRepository, tag: 'retried' });
       await waitFor('the retry in the copy progress', () => frameShows('retrying in 6 s, attempt 2 of 5'));
