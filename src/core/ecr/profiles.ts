@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { SDK_REGIONS } from './regions';
 
 export interface AwsProfile {
   name: string;
@@ -72,12 +73,16 @@ export async function listAwsProfiles(options: { configFile?: string; credential
   return [...profiles.values()].sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
 }
 
-/** ECR regions offered in the region picker (the partition's commercial regions first). */
-export const ECR_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'sa-east-1', 'mx-central-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
-  'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-south-1', 'ap-south-2', 'ap-east-1', 'ap-east-2',
-  'me-south-1', 'me-central-1', 'il-central-1', 'af-south-1',
-  'us-gov-west-1', 'us-gov-east-1', 'cn-north-1', 'cn-northwest-1',
+/**
+ * The regions offered in Add Registry's region picker: every region the SDK knows (core/ecr/regions.ts, kept equal to the
+ * SDK's partition data by a test), the commercial partition first with its US regions at the top, then GovCloud, China and
+ * the other partitions.
+ */
+export const ECR_REGIONS: readonly string[] = [
+  ...[...SDK_REGIONS.aws].sort((a, b) => Number(b.startsWith('us-')) - Number(a.startsWith('us-'))),
+  ...SDK_REGIONS['aws-us-gov'],
+  ...SDK_REGIONS['aws-cn'],
+  ...Object.entries(SDK_REGIONS)
+    .filter(([partition]) => !['aws', 'aws-us-gov', 'aws-cn'].includes(partition))
+    .flatMap(([, regions]) => regions),
 ];

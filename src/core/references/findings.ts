@@ -1,5 +1,5 @@
 import { repositoryNameProblem, tagProblem } from '../ecr/names';
-import { isKnownRegion, nearestRegion } from './regions';
+import { isKnownRegion, nearestRegion } from '../ecr/regions';
 import type { FoundReference, Span } from './recognise';
 
 /**

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findReferences } from '../../../src/core/references/recognise';
 import { referenceFindings } from '../../../src/core/references/findings';
-import { SDK_REGIONS, nearestRegion } from '../../../src/core/references/regions';
+import { SDK_REGIONS, nearestRegion } from '../../../src/core/ecr/regions';
 
 /** Each finding as the text has it under its span, with its fix applied to the text when it has one. */
 function findingsOf(text: string, languageId = 'python') {
@@ -94,6 +94,6 @@ describe('syntax findings on ECR references', () => {
     const data = JSON.parse(source.slice(source.indexOf('{'), source.lastIndexOf('}') + 1)) as { partitions: { id: string; regions: Record<string, unknown> }[] };
     const sdk = Object.fromEntries(data.partitions.map((partition) => [partition.id, Object.keys(partition.regions).filter((region) => !region.endsWith('-global')).sort()]));
     const ours = Object.fromEntries(Object.entries(SDK_REGIONS).map(([id, regions]) => [id, [...regions].sort()]));
-    assert.deepEqual(ours, sdk, 'src/core/references/regions.ts differs from the SDK: copy the regions the assertion shows');
+    assert.deepEqual(ours, sdk, 'src/core/ecr/regions.ts differs from the SDK: copy the regions the assertion shows');
   });
 });

@@ -1,4 +1,4 @@
-import type { Partition } from '../ecr/registryHost';
+import type { Partition } from './registryHost';
 import { editDistance } from '../editDistance';
 
 /**
@@ -6,7 +6,7 @@ import { editDistance } from '../editDistance';
  * (`@aws-sdk/core`, `util-endpoints/lib/aws/partitions.js`, the same data the ECR client resolves
  * endpoints with; `<partition>-global` pseudo-regions left out). The SDK exports no list, only
  * `partition(region)`, so this is its data copied by a script, not typed by hand:
- * `test/unit/references/regions.test.ts` reads the installed SDK's file and fails, naming the
+ * `test/unit/references/findings.test.ts` reads the installed SDK's file and fails, naming the
  * regions to add or remove, whenever the two differ (an SDK update that adds a region).
  */
 export const SDK_REGIONS: Readonly<Record<Partition, readonly string[]>> = {
