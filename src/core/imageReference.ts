@@ -22,3 +22,15 @@ export function splitImageReference(reference: string): ImageReference {
   if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
   return { name: rest, tag: undefined, digest };
 }
+
+/**
+ * The registry host an image name starts with, as Docker reads it (distribution's
+ * reference.ParseNormalizedNamed): the first path component when it has a "." or a ":" or is
+ * "localhost"; undefined for a Docker Hub name ("python", "library/python", "user/tool").
+ */
+export function registryHostOf(imageName: string): string | undefined {
+  const slash = imageName.indexOf('/');
+  if (slash <= 0) return undefined;
+  const first = imageName.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : undefined;
+}

@@ -6,7 +6,7 @@
  * hosts of connected registries, per request, never written anywhere (DESIGN: the ECR token).
  */
 import { parseDockerfile, substituteVariables } from '../dockerfile/parse';
-import { splitImageReference } from '../imageReference';
+import { registryHostOf, splitImageReference } from '../imageReference';
 import { parseRegistryHost } from '../ecr/registryHost';
 import type { RegistryAuth } from './engine';
 import { errorMessage } from '../errors';
@@ -37,21 +37,9 @@ export function baseImageHosts(dockerfileText: string, buildArgs: Record<string,
     const resolved = usesVariables ? substituteVariables(written, values) : written;
     if (!resolved) continue;
     const host = registryHostOf(splitImageReference(resolved).name);
-    if (host) hosts.add(host);
+    if (host) hosts.add(host.toLowerCase());
   }
   return [...hosts];
-}
-
-/**
- * Docker's rule (distribution's reference.ParseNormalizedNamed): the first path component is a registry
- * host when it has a "." or a ":" or is "localhost"; otherwise the image is on Docker Hub.
- */
-export function registryHostOf(imageName: string): string | undefined {
-  const slash = imageName.indexOf('/');
-  if (slash <= 0) return undefined;
-  const first = imageName.slice(0, slash);
-  if (!first.includes('.') && !first.includes(':') && first !== 'localhost') return undefined;
-  return first.toLowerCase();
 }
 
 export interface BaseImageAuth {

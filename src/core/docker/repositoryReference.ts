@@ -1,5 +1,6 @@
 import { parseRegistryHost } from '../ecr/registryHost';
 import { repositoryNameProblem, tagProblem } from '../ecr/names';
+import { registryHostOf } from '../imageReference';
 
 export interface RepositoryReference {
   name: string;
@@ -13,11 +14,8 @@ export interface RepositoryReference {
 export function parseRepositoryInput(input: string): RepositoryReference {
   const value = input.trim().replace(/^[a-z]+:\/\//i, '');
   if (!value) throw new Error('The repository is empty: name an ECR repository, e.g. "my-team/operator".');
-  const segments = value.split('/');
-  const first = segments[0];
-  const hasHost = segments.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registryHost = hasHost ? first : undefined;
-  const name = hasHost ? segments.slice(1).join('/') : value;
+  const registryHost = registryHostOf(value);
+  const name = registryHost ? value.slice(registryHost.length + 1) : value;
   if (/[@]|:[^/]*$/.test(name)) {
     throw new Error(`"${input}" includes a tag or digest; give the repository alone and put tags in "tags".`);
   }

@@ -16,6 +16,7 @@
  */
 import type { ECRClient, PullThroughCacheRule as SdkPullThroughCacheRule, UpstreamRegistry as SdkUpstreamRegistry } from '@aws-sdk/client-ecr';
 import { collectAll, paginate, type Page } from './pagination';
+import { registryHostOf } from '../imageReference';
 
 export type UpstreamRegistry =
   | 'ecr'
@@ -277,11 +278,9 @@ export function parseUpstreamImage(reference: string): UpstreamImage | undefined
   const tag = colon > slash ? beforeDigest.slice(colon + 1) : undefined;
   const name = colon > slash ? beforeDigest.slice(0, colon) : beforeDigest;
   if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) return undefined;
-  const segments = name.split('/');
-  const first = segments[0];
-  const hasHost = segments.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const host = hasHost ? first.toLowerCase() : 'docker.io';
-  let path = hasHost ? segments.slice(1).join('/') : name;
+  const written = registryHostOf(name);
+  const host = written ? written.toLowerCase() : 'docker.io';
+  let path = written ? name.slice(written.length + 1) : name;
   if (!path || !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path)) return undefined;
   const dockerHub = DOCKER_HUB_HOSTS.has(host);
   if (dockerHub && !path.includes('/')) path = `library/${path}`;

@@ -6,6 +6,7 @@
  */
 import { aqueductRepositoryOf } from '../aqueductCatalogue';
 import { splitImageReference, type DockerfileModel, type InstructionInfo, type Stage } from '../parse';
+import { registryHostOf } from '../../imageReference';
 import { isExecForm, quotedWords, rawWords, shellScriptOf } from '../shell';
 import { argsNoFlags, commandsOf, type Command } from './commands';
 import type { Range } from '../text';
@@ -84,8 +85,7 @@ function checkBaseImages(context: RuleContext): void {
         }
       }
       if (trusted && trusted.length > 0 && reference !== 'scratch' && !isAlias) {
-        const first = reference.split('/')[0];
-        const registry = reference.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+        const registry = registryHostOf(reference) ?? 'docker.io';
         const allowed = trusted.some((pattern) => registry === pattern || (pattern.startsWith('*') && registry.endsWith(pattern.slice(1))));
         if (!allowed) context.report({ ruleId: 'DL3026', message: `${registry} is not among the trusted registries of .hadolint.yaml (${trusted.join(', ')}).`, range: imageRange });
       }
