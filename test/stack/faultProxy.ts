@@ -22,6 +22,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { seeded } from '../support/seeded';
 
 export type FaultAction =
   /** Reset the client's connection after this many bytes of the answer's body (0: before the status line). */
@@ -77,18 +78,6 @@ export interface FaultProxy {
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d+$/;
-
-/** A small seeded generator (mulberry32): the same seed hits the same requests. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function startFaultProxy(upstream: string, options: { seed?: number; port?: number } = {}): Promise<FaultProxy> {
   if (!LOOPBACK.test(upstream)) throw new Error(`fault proxy: upstream ${upstream} is not a loopback host:port`);

@@ -10,6 +10,7 @@ import { scaffoldAqueductDockerfile, validateScaffoldRequest } from '../../../sr
 import { applyEdits } from '../../../src/core/dockerfile/text';
 import { aqueductHover, fromCompletionContext } from '../../../src/core/dockerfile/assist';
 import { parseDockerfile, parseDockerfileWhole, type DockerfileModel } from '../../../src/core/dockerfile/parse';
+import { seeded } from '../../support/seeded';
 
 /** The parts of the model that come from dockerfile-ast, for comparing chunked and whole parses. */
 function parsedShape(model: DockerfileModel): unknown {
@@ -27,18 +28,6 @@ function parsedShape(model: DockerfileModel): unknown {
     })),
     stages: model.stages.map((stage) => ({ ...stage.from, instruction: stage.from.instruction.index })),
     globalArgs: [...model.globalArgs],
-  };
-}
-
-/** mulberry32: small, fast, seeded, so a failing case can be replayed from its index. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -170,7 +159,7 @@ function generate(random: () => number, index: number): string {
 
 describe('linter fuzz', () => {
   it('the chunked, cached parse equals dockerfile-ast parsing the whole file, on 6,000 inputs', () => {
-    const random = prng(0xc0ffee);
+    const random = seeded(0xc0ffee);
     const mismatches: string[] = [];
     for (let index = 0; index < 6_000 && mismatches.length < 3; index++) {
       const text = generate(random, index);
@@ -188,7 +177,7 @@ describe('linter fuzz', () => {
   });
 
   it('lints 12,000 mutated and random Dockerfiles without an exception', () => {
-    const random = prng(0x5eed_2026);
+    const random = seeded(0x5eed_2026);
     const cases = 12_000;
     const failures: string[] = [];
     let diagnostics = 0;
