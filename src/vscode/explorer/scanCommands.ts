@@ -88,14 +88,10 @@ async function startScan(explorer: Explorer, arg: unknown) {
     explorer.withProgress(`Starting a scan of ${describeTarget(target)}…`, async () => startImageScan(await connection.client(), target.repository, target, connection.config.accountId)),
   );
   if (!status) return undefined;
-  explorer.log.info(`scan of ${describeTarget(target)}: ${status}`);
   // Forget what the tooltip knew; the rows are rebuilt, so VS Code resolves their tooltips again.
   if (target.digest) explorer.model.updateScan(connection.key, target.repository, target.digest, status);
   // The outcome goes where the person looks, with its action; not above the tree, where "in progress" outlived the scan.
-  explorer.tell(undefined);
-  void vscode.window.showInformationMessage(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, 'Show Findings').then((answer) => {
-    if (answer) void runCommand('ecr.showScanFindings', target);
-  });
+  void explorer.done(`Scan of ${describeTarget(target)} started (${status.toLowerCase().replace(/_/g, ' ')}).`, { title: 'Show Findings', run: () => runCommand('ecr.showScanFindings', target) });
   return status;
 }
 
